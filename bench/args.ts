@@ -1,0 +1,87 @@
+// Command-line parsing and validation: every bad value becomes a ConfigError (exit 2).
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { ConfigError, badChoice } from './errors.js';
+
+/** The sub-commands. */
+export const COMMANDS = ['run', 'list', 'report', 'help'] as const;
+
+/** Options of `isobench run`, as declared to parseArgs. */
+export const RUN_OPTIONS = {
+  env: { type: 'string' as const, default: 'bare' },
+  engine: { type: 'string' as const, default: '' },
+  workload: { type: 'string' as const, default: 'cpu,memory,fileio' },
+  trials: { type: 'string' as const, default: '3' },
+  runs: { type: 'string' as const, default: '3' },
+  warmup: { type: 'string' as const, default: '1' },
+  seed: { type: 'string' as const },
+  order: { type: 'string' as const, default: 'interleaved' },
+  quick: { type: 'boolean' as const, default: false },
+  cpus: { type: 'string' as const },
+  memory: { type: 'string' as const },
+  pin: { type: 'string' as const },
+  set: { type: 'string' as const, multiple: true, default: [] as string[] },
+  'vm-accel': { type: 'string' as const, default: 'auto' },
+  'vm-machine': { type: 'string' as const },
+  'disk-cache': { type: 'string' as const, default: 'none' },
+  out: { type: 'string' as const, default: 'results' },
+  'cache-dir': { type: 'string' as const },
+  margin: { type: 'string' as const, default: '2' },
+  'no-report': { type: 'boolean' as const, default: false },
+  help: { type: 'boolean' as const, short: 'h', default: false },
+} satisfies ParseArgsOptionsConfig;
+
+/** Parses `isobench run` flags; unknown flags and missing values become a ConfigError. */
+export function parseRunFlags(argv: string[]) {
+  try {
+    return parseArgs({ args: argv, options: RUN_OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    const flags = Object.keys(RUN_OPTIONS).map((k) => `--${k}`);
+    throw new ConfigError(`${msg.split('\n')[0] ?? msg}; valid flags: ${flags.join(', ')}`, { cause: err });
+  }
+}
+
+/** A positive integer flag (or ≥ 0 when `allowZero`). */
+export function intFlag(name: string, text: string, allowZero = false): number {
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || (!allowZero && n < 1)) {
+    throw new ConfigError(`bad value '${text}' for --${name}: expected ${allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1'}`);
+  }
+  return n;
+}
+
+/** A positive number flag (decimals allowed). */
+export function numberFlag(name: string, text: string): number {
+  const n = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || n <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number`);
+  return n;
+}
+
+/** A memory size like `2048`, `512M` or `2G`, in MiB. */
+export function memoryFlag(text: string): number {
+  const m = /^([0-9]+)([MG]?)$/i.exec(text);
+  if (!m?.[1] || Number(m[1]) < 1) throw new ConfigError(`bad value '${text}' for --memory: expected MiB or a size such as 512M or 2G`);
+  return Number(m[1]) * ((m[2] ?? '').toUpperCase() === 'G' ? 1024 : 1);
+}
+
+/** A comma list where every item must be one of `choices`. */
+export function listFlag(name: string, text: string, choices: readonly string[]): string[] {
+  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) throw new ConfigError(`--${name} is empty; valid choices: ${choices.join(', ')}`);
+  for (const it of items) if (!choices.includes(it)) throw badChoice(name === 'env' ? 'environment' : name, it, choices);
+  return [...new Set(items)];
+}
+
+/** One of `choices`. */
+export function choiceFlag<T extends string>(name: string, text: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(text)) throw badChoice(`value for --${name}`, text, choices);
+  return text as T;
+}
+
+/** A CPU list for taskset/cpuset (`0`, `0-1`, `0,2`). */
+export function cpusetFlag(text: string): string {
+  if (!/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(text)) throw new ConfigError(`bad value '${text}' for --pin: expected a CPU list such as 0 or 0-1 or 0,2`);
+  return text;
+}

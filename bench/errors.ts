@@ -1,0 +1,34 @@
+// Error kinds that the CLI turns into exit codes and the executor turns into trial outcomes.
+
+/** Bad input from the user: the CLI prints the message and exits 2 before measuring. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A tool's output could not be understood; the trial becomes `errored`. */
+export class ParseError extends Error {
+  override name = 'ParseError';
+  constructor(
+    message: string,
+    /** The text that failed to parse (kept for the record, truncated by the caller). */
+    readonly text: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds a ConfigError naming the bad value and the valid choices. */
+export function badChoice(what: string, value: string, choices: readonly string[]): ConfigError {
+  return new ConfigError(`unknown ${what} '${value}'; valid choices: ${choices.join(', ')}`);
+}
+
+/** The messages of an error and its `cause` chain, outermost first. */
+export function causeChain(err: unknown): string[] {
+  const out: string[] = [];
+  let cur: unknown = err;
+  for (let depth = 0; cur !== undefined && cur !== null && depth < 8; depth++) {
+    out.push(cur instanceof Error ? cur.message : String(cur));
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return out;
+}

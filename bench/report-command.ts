@@ -1,0 +1,20 @@
+// `isobench report <run-dir>`: regenerates every report from run.json without measuring again.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { renderReports } from '../reports/index.js';
+import { ConfigError } from './errors.js';
+import { readRecord } from './record.js';
+import type { RunRecord } from './types.js';
+
+/** Writes the reports of the run in `args[0]`; `record` skips re-reading when already in hand. */
+export async function reportCommand(args: string[], log: (l: string) => void, record?: RunRecord): Promise<number> {
+  const [dir, extra] = args;
+  if (dir === undefined || dir.startsWith('-')) throw new ConfigError(`report needs a run directory, e.g. isobench report results/<run-id>${dir ? ` (got '${dir}')` : ''}`);
+  if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; report takes one run directory`);
+  const rec = record ?? (await readRecord(dir));
+  await mkdir(dir, { recursive: true });
+  const files = await renderReports(rec);
+  for (const [name, content] of files) await writeFile(join(dir, name), content);
+  log(`reports written to ${dir}: ${[...files.keys()].join(', ')}`);
+  return 0;
+}

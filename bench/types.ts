@@ -1,0 +1,234 @@
+// The core data model: samples, trial outcomes and the run record written to run.json.
+
+/** A parameter value of a workload (sysbench option). */
+export type ParamValue = string | number | boolean;
+
+/** Workload parameters, keyed by parameter name. */
+export type Params = Record<string, ParamValue>;
+
+/** Whether a sample comes from a warm-up iteration (never summarised) or a measured one. */
+export type Phase = 'warmup' | 'measure';
+
+/** One measured value: the flat record that becomes one CSV row. */
+export interface Sample {
+  /** Metric name with its unit in the name, e.g. `events_per_s`, `read_MiBps`, `startup_ms`. */
+  metric: string;
+  /** The measured value, in `unit`. */
+  value: number;
+  /** Unit of `value`, e.g. `events/s`, `MiB/s`, `ms`. */
+  unit: string;
+  /** Environment kind the sample was measured in: `bare`, `container`, `vm`, `fake`. */
+  env: string;
+  /** Engine within the environment: `host`, `runc`, `docker`, `qemu-tcg`, … */
+  engine: string;
+  /** Workload name (`cpu`, `memory`, `fileio`, or `startup` for lifecycle timings). */
+  workload: string;
+  /** Workload parameters of the cell this sample belongs to. */
+  params: Params;
+  /** Trial index within its cell (env × workload × params), from 1. */
+  trial: number;
+  /** Run-wide unique trial number: the unit of replication for statistics. */
+  trialId: number;
+  /** Iteration within the trial, from 1; warm-ups count too. 0 for lifecycle samples. */
+  iteration: number;
+  /** Warm-up or measured. */
+  phase: Phase;
+  /** ISO-8601 time the value was taken. */
+  timestamp: string;
+  /** Per-instance facts (image digest, binary hash, accelerator, limits, …). */
+  labels: Record<string, string>;
+}
+
+/** Identifies a trial: one instance lifetime of one env running one workload cell. */
+export interface TrialKey {
+  /** Run-wide unique trial number, in execution order, from 1. */
+  trialId: number;
+  /** Environment kind. */
+  env: string;
+  /** Engine within the environment. */
+  engine: string;
+  /** Workload name. */
+  workload: string;
+  /** Workload parameters. */
+  params: Params;
+  /** Trial index within its cell, from 1. */
+  trial: number;
+}
+
+/** A failure, kept as data. */
+export interface ErrorInfo {
+  /** Human-readable message. */
+  message: string;
+  /** Where it failed: `start`, `verify`, `prepare`, `run`, `parse`, `stop`, … */
+  stage: string;
+  /** Messages of the error's causes, outermost first. */
+  causes: string[];
+  /** Tail of a relevant log (console, stderr), if any. */
+  logTail?: string;
+}
+
+/** Common fields of every trial outcome. */
+interface TrialBase extends TrialKey {
+  /** ISO time the trial began. */
+  startedAt: string;
+  /** ISO time the trial ended. */
+  finishedAt: string;
+  /** Wall time of the whole trial in milliseconds. */
+  durationMs: number;
+  /** Samples measured before the trial ended (all of them when completed). */
+  samples: Sample[];
+  /** Non-fatal remarks raised during the trial. */
+  notes: string[];
+}
+
+/** A trial that ran all its iterations. */
+export interface CompletedTrial extends TrialBase {
+  /** Discriminant. */
+  status: 'completed';
+}
+
+/** A trial that failed; the samples taken before the failure are kept. */
+export interface ErroredTrial extends TrialBase {
+  /** Discriminant. */
+  status: 'errored';
+  /** What went wrong. */
+  error: ErrorInfo;
+}
+
+/** A trial that was not attempted, with why. */
+export interface SkippedTrial extends TrialKey {
+  /** Discriminant. */
+  status: 'skipped';
+  /** Why it did not run (usually the runner probe's reason). */
+  reason: string;
+  /** ISO time it was skipped. */
+  startedAt: string;
+  /** Always empty: kept so that every outcome has `samples`. */
+  samples: Sample[];
+}
+
+/** Outcome of one trial. */
+export type TrialResult = CompletedTrial | ErroredTrial | SkippedTrial;
+
+/** A value read from the host, or null with the reason it could not be read. */
+export type Known<T> = { value: T; reason?: undefined } | { value: null; reason: string };
+
+/** The host, described once per run. */
+export interface HostFingerprint {
+  /** Host name. */
+  hostname: Known<string>;
+  /** CPU model string. */
+  cpuModel: Known<string>;
+  /** Logical CPU count. */
+  cpuCount: Known<number>;
+  /** Last-level cache size in bytes. */
+  llcBytes: Known<number>;
+  /** Total memory in bytes. */
+  memoryBytes: Known<number>;
+  /** OS distribution and release. */
+  os: Known<string>;
+  /** Kernel release (`uname -r`). */
+  kernel: Known<string>;
+  /** Whether the host itself is virtualized, as systeminformation sees it. */
+  virtualization: Known<string>;
+  /** cgroup layout: `v1`, `v2` or `hybrid`. */
+  cgroup: Known<'v1' | 'v2' | 'hybrid'>;
+  /** Whether `/dev/kvm` exists. */
+  kvmDevice: Known<boolean>;
+  /** Loaded KVM module (`kvm_intel`, `kvm_amd`, `kvm_pvm`, …). */
+  kvmModule: Known<string>;
+  /** Versions of tools found on PATH, keyed by tool name. */
+  tools: Record<string, Known<string>>;
+}
+
+/** Limits applied to every isolated environment (and to bare metal pinning when asked). */
+export interface Limits {
+  /** CPUs given to a container / vCPUs of a guest; null = no limit. */
+  cpus: number | null;
+  /** Memory limit / guest RAM in MiB; null = engine default. */
+  memoryMiB: number | null;
+}
+
+/** One cell of the plan: an environment running a workload with one parameter set. */
+export interface PlanCell {
+  /** Environment kind. */
+  env: string;
+  /** Engine within the environment. */
+  engine: string;
+  /** Workload name. */
+  workload: string;
+  /** Parameters. */
+  params: Params;
+}
+
+/** What the run was asked to do, resolved. */
+export interface Plan {
+  /** Environments with engines, as `env:engine`. */
+  envs: string[];
+  /** Workload names. */
+  workloads: string[];
+  /** Trials (instances) per cell. */
+  trials: number;
+  /** Measured iterations per trial. */
+  runs: number;
+  /** Warm-up iterations per trial (recorded, never summarised). */
+  warmup: number;
+  /** Seed of the schedule and of the bootstrap. */
+  seed: number;
+  /** Trial order. */
+  order: 'interleaved' | 'grouped';
+  /** Whether quick (short) workload settings were used. */
+  quick: boolean;
+  /** Resource limits for isolated environments. */
+  limits: Limits;
+  /** Options passed through to runners (e.g. `vmAccel`, `vmMachine`, `diskCache`). */
+  options: Record<string, string>;
+  /** The cells, in declaration order. */
+  cells: PlanCell[];
+  /** The exact command line that produced this run. */
+  argv: string[];
+}
+
+/** Result of probing one environment before the run. */
+export interface EnvProbe {
+  /** `env:engine`. */
+  id: string;
+  /** Whether the environment can run here. */
+  ok: boolean;
+  /** Engine version when available. */
+  version?: string;
+  /** Why it cannot run, or remarks about how it will run (e.g. KVM fallback to TCG). */
+  reason?: string;
+  /** Facts about the environment configuration, shown in reports. */
+  details: Record<string, string>;
+}
+
+/** Everything a run produced: the single source of every report. */
+export interface RunRecord {
+  /** Record format version. */
+  schema: 1;
+  /** Run identifier (also the results directory name). */
+  runId: string;
+  /** isobench version from package.json. */
+  toolVersion: string;
+  /** `git describe` of the isobench checkout, or null with reason. */
+  gitDescribe: Known<string>;
+  /** The host, described once. */
+  host: HostFingerprint;
+  /** The plan. */
+  plan: Plan;
+  /** Probe outcome of each environment. */
+  probes: EnvProbe[];
+  /** Trial outcomes, in execution order. */
+  results: TrialResult[];
+  /** Unit, direction and meaning of every metric that may appear in the samples. */
+  metrics: Record<string, { unit: string; better: 'higher' | 'lower'; description: string }>;
+  /** Run-level warnings (parity, configuration) as text with advice. */
+  warnings: string[];
+  /** ISO start time. */
+  startedAt: string;
+  /** ISO finish time; null while running or if interrupted. */
+  finishedAt: string | null;
+  /** Whether the run was interrupted by a signal. */
+  interrupted: boolean;
+}

@@ -1,0 +1,64 @@
+// Bare metal: the workload runs as a host process, optionally pinned with taskset.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runProcess } from './process.js';
+import { sha256File, which } from './identity.js';
+import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
+
+const READY = 'isobench-ready';
+
+async function probe(_ctx: RunContext): Promise<ProbeResult> {
+  const sysbench = await which('sysbench');
+  if (sysbench === null) return { ok: false, reason: 'sysbench not found on PATH (apt-get install sysbench)', details: {} };
+  const v = await runProcess([sysbench, '--version'], { timeoutMs: 10_000 });
+  return { ok: true, version: v.stdout.trim() || 'unknown', details: { sysbench } };
+}
+
+/** Creates the bare-metal runner. */
+export function bareRunner(): Runner {
+  const created = new Set<string>();
+  return {
+    env: 'bare',
+    engine: 'host',
+    description: 'the workload as a host process (optionally pinned to the same CPUs with taskset)',
+    probe,
+    async start(ctx, spec) {
+      const sysbench = await which('sysbench');
+      if (sysbench === null) throw new Error('sysbench not found on PATH');
+      const scratch = join(ctx.scratchRoot, spec.tag);
+      await mkdir(scratch, { recursive: true });
+      created.add(scratch);
+      const pin = ctx.cpuset === null ? [] : ['taskset', '-c', ctx.cpuset];
+      const ready = await runProcess([...pin, 'sh', '-c', `echo ${READY}`], { timeoutMs: 10_000 });
+      if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
+      const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.durationMs }];
+      const labels: Record<string, string> = {
+        sysbench_path: sysbench,
+        sysbench_sha256: await sha256File(sysbench),
+        cpuset: ctx.cpuset ?? 'all',
+      };
+      let stopped = false;
+      const instance: Instance = {
+        labels,
+        startup,
+        exec: (req) => {
+          const argv = req.argv[0] === 'sysbench' ? [sysbench, ...req.argv.slice(1)] : req.argv;
+          return runProcess([...pin, ...argv], { timeoutMs: req.timeoutMs, ...(req.inScratch ? { cwd: scratch } : {}) });
+        },
+        async stop() {
+          if (stopped) return [];
+          stopped = true;
+          const t0 = performance.now();
+          await rm(scratch, { recursive: true, force: true });
+          created.delete(scratch);
+          return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
+        },
+      };
+      return instance;
+    },
+    async cleanup() {
+      for (const dir of created) await rm(dir, { recursive: true, force: true });
+      created.clear();
+    },
+  };
+}

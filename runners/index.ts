@@ -1,0 +1,60 @@
+// The environment registry: env names and their engines, the only place they are enumerated.
+import { bareRunner } from './bare.js';
+import { fakeRunner } from './fake.js';
+import type { Runner } from './types.js';
+
+/** An environment kind with the engines that can provide it. */
+interface EnvEntry {
+  /** Engine name → factory. */
+  engines: Record<string, () => Runner>;
+  /** Engines used when `--engine` names none of this env's engines. */
+  defaults: string[];
+}
+
+const REGISTRY: Record<string, EnvEntry> = {
+  bare: { engines: { host: bareRunner }, defaults: ['host'] },
+  fake: {
+    engines: {
+      fake: () => fakeRunner('fake', 1),
+      slow: () => fakeRunner('slow', 0.9),
+      broken: () => fakeRunner('broken', 1, 'run'),
+    },
+    defaults: ['fake'],
+  },
+};
+
+/** Environment names, in display order. */
+export function envNames(): string[] {
+  return Object.keys(REGISTRY);
+}
+
+/** Every engine name of every environment. */
+export function engineNames(): string[] {
+  return [...new Set(Object.values(REGISTRY).flatMap((e) => Object.keys(e.engines)))];
+}
+
+/** The environment that serves as the baseline of overhead ratios when present. */
+export const BASELINE_ENV = 'bare';
+
+/**
+ * Runners for the chosen environments: each env gets the requested engines it knows, or its
+ * defaults when none applies. Unknown names are the caller's to reject (see `envNames`).
+ */
+export function resolveRunners(envs: readonly string[], engines: readonly string[]): Runner[] {
+  const out: Runner[] = [];
+  for (const env of envs) {
+    const entry = REGISTRY[env];
+    if (entry === undefined) continue;
+    const chosen = engines.filter((e) => e in entry.engines);
+    for (const engine of chosen.length > 0 ? chosen : entry.defaults) {
+      const make = entry.engines[engine];
+      if (make) out.push(make());
+    }
+  }
+  return out;
+}
+
+/** Registers an environment (used by runners/ modules for container and VM engines). */
+export function registerEnv(env: string, entry: EnvEntry): void {
+  REGISTRY[env] = entry;
+}
