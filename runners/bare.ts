@@ -3,6 +3,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from './process.js';
 import { sha256File, which } from './identity.js';
+import { imageFor } from './image.js';
 import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
 
 const READY = 'isobench-ready';
@@ -32,9 +33,15 @@ export function bareRunner(): Runner {
       const ready = await runProcess([...pin, 'sh', '-c', `echo ${READY}`], { timeoutMs: 10_000 });
       if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
       const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.durationMs }];
+      const image = await imageFor(ctx.cacheDir, ctx.log);
+      const sha = await sha256File(sysbench);
+      if (sha !== image.sysbenchSha256) {
+        throw new Error(`host sysbench ${sysbench} (sha256 ${sha}) differs from the image's (${image.sysbenchSha256}): the host changed during the run`);
+      }
       const labels: Record<string, string> = {
+        image_digest: image.digest,
         sysbench_path: sysbench,
-        sysbench_sha256: await sha256File(sysbench),
+        sysbench_sha256: sha,
         cpuset: ctx.cpuset ?? 'all',
       };
       let stopped = false;
