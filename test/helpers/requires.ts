@@ -1,0 +1,58 @@
+// Declares what a test needs (root, runc, docker, qemu, kvm, chromium…); unmet needs skip it visibly.
+import { access, constants } from 'node:fs/promises';
+import { execa } from 'execa';
+
+/** Every requirement a test may declare; anything else is a bug in the test. */
+export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'qemu', 'kvm', 'chromium', 'guest-kernel'] as const;
+export type Requirement = (typeof REQUIREMENTS)[number];
+
+async function onPath(bin: string): Promise<boolean> {
+  const r = await execa('sh', ['-c', `command -v ${bin}`], { reject: false });
+  return r.exitCode === 0;
+}
+
+async function check(req: Requirement): Promise<string | null> {
+  switch (req) {
+    case 'root':
+      return process.getuid?.() === 0 ? null : 'needs root';
+    case 'sysbench': case 'runc': case 'crun': case 'podman': case 'dockerd': case 'chromium':
+      return (await onPath(req)) ? null : `${req} not on PATH`;
+    case 'docker':
+      return (await onPath('docker')) && (await onPath('dockerd')) ? null : 'docker/dockerd not on PATH (apt-get install docker.io)';
+    case 'qemu':
+      return (await onPath('qemu-system-x86_64')) ? null : 'qemu-system-x86_64 not on PATH';
+    case 'guest-kernel': {
+      const r = await execa('sh', ['-c', 'ls /boot/vmlinuz-*'], { reject: false });
+      return r.exitCode === 0 ? null : 'no kernel in /boot (apt-get install linux-image-amd64)';
+    }
+    case 'kvm':
+      try {
+        await access('/dev/kvm', constants.R_OK | constants.W_OK);
+        return null;
+      } catch {
+        return '/dev/kvm is not usable';
+      }
+  }
+}
+
+/**
+ * Returns null when every requirement is met, else the reasons joined.
+ * Throws for an unknown requirement name.
+ */
+export async function unmet(reqs: readonly string[]): Promise<string | null> {
+  const reasons: string[] = [];
+  for (const r of reqs) {
+    if (!(REQUIREMENTS as readonly string[]).includes(r)) throw new Error(`unknown test requirement '${r}'; known: ${REQUIREMENTS.join(', ')}`);
+    const why = await check(r as Requirement);
+    if (why !== null) reasons.push(why);
+  }
+  if (reasons.length === 0) return null;
+  const msg = reasons.join('; ');
+  process.stderr.write(`[skip] ${msg}\n`);
+  return msg;
+}
+
+/** Test title that shows the skip reason when there is one. */
+export function titled(title: string, reason: string | null): string {
+  return reason === null ? title : `${title} [skipped: ${reason}]`;
+}
