@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // isobench's entry point: turns arguments into a run, a listing or a report; errors into exit codes.
 import { resolve } from 'node:path';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError, causeChain } from './errors.js';
 import { COMMANDS, choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from './args.js';
 import { parseOverrides } from './params.js';
@@ -20,7 +20,7 @@ commands:
              --workload cpu,memory,fileio   --quick
              --trials N (instances per cell, default 3)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
-             --cpus N  --memory 2G  --pin 0-1  --set workload.param=v1,v2
+             --cpus N (default: all)  --memory SIZE (default 2G)  --pin 0-1  --set workload.param=v1,v2
              --vm-accel auto|kvm|tcg  --vm-machine TYPE  --disk-cache none|writeback|writethrough|unsafe|directsync
              --out DIR (default results)  --cache-dir DIR  --margin PCT  --no-report
   list     workloads, their parameters, and environments with their probe result
@@ -41,8 +41,10 @@ async function runCommand(argv: string[]): Promise<number> {
   const workloads = listFlag('workload', v.workload, WORKLOADS.map((w) => w.name));
   const overrides = parseOverrides(v.set, WORKLOADS.filter((w) => workloads.includes(w.name)));
   const runners = resolveRunners(envs, engines);
-  const cpus = v.cpus === undefined ? null : numberFlag('cpus', v.cpus);
-  const memoryMiB = v.memory === undefined ? null : memoryFlag(v.memory);
+  // Isolated environments always get the same explicit budget (parity): all host CPUs and 2 GiB
+  // unless told otherwise. Bare metal is limited only by --pin.
+  const cpus = v.cpus === undefined ? availableParallelism() : numberFlag('cpus', v.cpus);
+  const memoryMiB = memoryFlag(v.memory ?? '2G');
   const options: Record<string, string> = {
     vmAccel: choiceFlag('vm-accel', v['vm-accel'], ['auto', 'kvm', 'tcg']),
     diskCache: choiceFlag('disk-cache', v['disk-cache'], ['none', 'writeback', 'writethrough', 'unsafe', 'directsync']),
