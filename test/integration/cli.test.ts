@@ -1,0 +1,97 @@
+// The CLI end to end: fake environments (deterministic), argument errors (exit 2), real bare metal.
+import { describe, expect, it } from 'vitest';
+import { FIXED_COLUMNS } from '../../reports/samples-csv.js';
+import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
+import { titled, unmet } from '../helpers/requires.js';
+
+describe('isobench run with the fake environment', () => {
+  it('writes run.json and samples.csv with warm-up and measured rows for every env and workload', async () => {
+    const out = tempDir();
+    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,slow', '--quick', '--trials', '2', '--runs', '2', '--warmup', '1', '--seed', '7', '--out', out]);
+    expect(r.stderr).toMatch(/\[1\/12\] fake:/);
+    expect(r.code).toBe(0);
+    const { record, rows, header } = readRun(runDir(out));
+    expect(header.slice(0, FIXED_COLUMNS.length)).toEqual([...FIXED_COLUMNS]);
+    const paramCols = header.filter((h) => h.startsWith('param.'));
+    expect(paramCols).toEqual([...paramCols].sort());
+    expect(record.results).toHaveLength(12);
+    expect(record.results.every((t) => t.status === 'completed')).toBe(true);
+    expect(record.plan.seed).toBe(7);
+    const cpuRows = rows.filter((x) => x['workload'] === 'cpu' && x['metric'] === 'events_per_s');
+    // 2 engines × 2 trials × (1 warm-up + 2 measured)
+    expect(cpuRows).toHaveLength(12);
+    expect(cpuRows.filter((x) => x['phase'] === 'warmup')).toHaveLength(4);
+    expect(cpuRows.filter((x) => x['phase'] === 'warmup').every((x) => x['iteration'] === '1')).toBe(true);
+    expect(new Set(cpuRows.map((x) => x['engine']))).toEqual(new Set(['fake', 'slow']));
+    expect(cpuRows.every((x) => x['param.time'] === '2' && x['param.threads'] === '1')).toBe(true);
+    const slow = cpuRows.filter((x) => x['engine'] === 'slow').map((x) => Number(x['value']));
+    expect(Math.max(...slow)).toBeLessThan(3000);
+    expect(rows.filter((x) => x['workload'] === 'fileio' && x['metric'] === 'read_MiBps')).toHaveLength(12);
+    expect(rows.filter((x) => x['workload'] === 'startup' && x['metric'] === 'startup_ms')).toHaveLength(12);
+    expect(r.stdout).toMatch(/events_per_s/);
+  });
+
+  it('records a failing trial as errored, keeps the others, and exits 1', async () => {
+    const out = tempDir();
+    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,broken', '--workload', 'cpu', '--quick', '--trials', '2', '--runs', '1', '--out', out]);
+    expect(r.code).toBe(1);
+    const { record, rows } = readRun(runDir(out));
+    const broken = record.results.filter((t) => t.engine === 'broken');
+    expect(broken.map((t) => t.status)).toEqual(['errored', 'errored']);
+    const first = broken[0];
+    expect(first?.status === 'errored' && first.error.stage).toBe('run');
+    expect(first?.status === 'errored' && first.error.message).toMatch(/exited with 1: fake failure/);
+    expect(record.results.filter((t) => t.engine === 'fake').every((t) => t.status === 'completed')).toBe(true);
+    expect(rows.some((x) => x['engine'] === 'fake' && x['metric'] === 'events_per_s')).toBe(true);
+    expect(record.warnings.join('\n')).toMatch(/2 trial\(s\) errored/);
+  });
+});
+
+describe('bad input exits 2 naming the bad value and the valid choices', () => {
+  it.each([
+    [['run', '--env', 'cloud'], /unknown environment 'cloud'; valid choices: .*bare/],
+    [['run', '--workload', 'gpu'], /unknown workload 'gpu'; valid choices: cpu, memory, fileio/],
+    [['run', '--runs', 'many'], /bad value 'many' for --runs/],
+    [['run', '--trials', '0'], /bad value '0' for --trials/],
+    [['run', '--order', 'random'], /'random'.*valid choices: interleaved, grouped/],
+    [['run', '--vm-accel', 'hvf'], /'hvf'.*valid choices: auto, kvm, tcg/],
+    [['run', '--memory', 'lots'], /bad value 'lots' for --memory/],
+    [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
+    [['run', '--set', 'cpu.colour=red'], /'colour'.*valid choices: threads, max-prime, time/],
+    [['launch'], /unknown command 'launch'; valid choices: run, list, report/],
+    [['report', '/nonexistent/run'], /no run.json in '\/nonexistent\/run'/],
+  ])('isobench %j', async (args, message) => {
+    const r = await isobench(args);
+    expect(r.stderr).toMatch(message);
+    expect(r.code).toBe(2);
+  });
+});
+
+describe('isobench list', () => {
+  it('prints workloads with parameters and environments with probe results', async () => {
+    const r = await isobench(['list']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/cpu\s+sysbench cpu/);
+    expect(r.stdout).toMatch(/fileio\.mode\s+enum \(seqwr\|seqrd\|rndrd\|rndwr\|rndrw\)/);
+    expect(r.stdout).toMatch(/bare:host[\s\S]*available \(sysbench 1\.0/);
+  });
+});
+
+const needs = await unmet(['sysbench']);
+describe.skipIf(needs !== null)(titled('real bare-metal run', needs), () => {
+  it('measures sysbench cpu on the host and labels it with the binary hash', async () => {
+    const out = tempDir();
+    const r = await isobench(['run', '--env', 'bare', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '2', '--warmup', '1', '--out', out]);
+    expect(r.code).toBe(0);
+    const { rows } = readRun(runDir(out));
+    const measured = rows.filter((x) => x['metric'] === 'events_per_s' && x['phase'] === 'measure');
+    expect(measured).toHaveLength(2);
+    for (const row of measured) {
+      expect(Number(row['value'])).toBeGreaterThan(100);
+      expect(row['env']).toBe('bare');
+      expect(row['label.sysbench_sha256']).toMatch(/^[0-9a-f]{64}$/);
+      expect(row['label.image_digest']).toMatch(/^[0-9a-f]{64}$/);
+      expect(row['label.sysbench_version']).toBe('1.0.20');
+    }
+  });
+});
