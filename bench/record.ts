@@ -5,8 +5,10 @@ import { allSamples, samplesCsv } from '../reports/samples-csv.js';
 import { ConfigError } from './errors.js';
 import type { RunRecord } from './types.js';
 
+let writes = 0;
+
 async function atomicWrite(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
+  const tmp = `${path}.tmp-${process.pid}-${writes++}`;
   await writeFile(tmp, text);
   await rename(tmp, path);
 }
