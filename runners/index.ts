@@ -1,6 +1,10 @@
 // The environment registry: env names and their engines, the only place they are enumerated.
 import { bareRunner } from './bare.js';
+import { crunRunner } from './crun.js';
+import { dockerRunner } from './docker.js';
 import { fakeRunner } from './fake.js';
+import { podmanRunner } from './podman.js';
+import { runcRunner } from './runc.js';
 import type { Runner } from './types.js';
 
 /** An environment kind with the engines that can provide it. */
@@ -13,6 +17,7 @@ interface EnvEntry {
 
 const REGISTRY: Record<string, EnvEntry> = {
   bare: { engines: { host: bareRunner }, defaults: ['host'] },
+  container: { engines: { runc: runcRunner, docker: dockerRunner, podman: podmanRunner, crun: crunRunner }, defaults: ['runc'] },
   fake: {
     engines: {
       fake: () => fakeRunner('fake', 1),

@@ -1,0 +1,190 @@
+// What a container's cgroup really grants (CPUs, memory) and uses, read host-side on cgroup v1 or v2.
+import { readFile, rmdir } from 'node:fs/promises';
+import { availableParallelism, totalmem } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+
+/** One hierarchy a process belongs to, with its directory on the host. */
+export interface CgroupDir {
+  /** Controllers of the hierarchy (`cpu,cpuacct`, `memory`, `name=systemd`), empty for cgroup v2. */
+  controllers: string[];
+  /** Host directory of the process's cgroup in that hierarchy. */
+  dir: string;
+  /** Mount point of the hierarchy (walks up towards it stop there). */
+  mount: string;
+}
+
+/** A process's cgroups and what they grant. */
+export interface CgroupFacts {
+  /** `v1` when the memory controller is on a v1 hierarchy (also on hybrid hosts), else `v2`. */
+  version: 'v1' | 'v2';
+  /** Every cgroup directory of the process (for exact removal). */
+  dirs: CgroupDir[];
+  /** CPUs the cgroup may use: min(quota/period, cpuset size), over ancestors too. */
+  effectiveCpus: number;
+  /** Memory the cgroup may use in bytes: its (hierarchical) limit, at most the host's RAM. */
+  effectiveMemoryBytes: number;
+  /** Whether a memory limit below the host's RAM applies. */
+  memoryLimited: boolean;
+  /** Memory charged to the cgroup now, in bytes, or null when unreadable. */
+  memoryUsageBytes: number | null;
+}
+
+interface Mount {
+  root: string;
+  point: string;
+  type: 'cgroup' | 'cgroup2';
+  options: string[];
+}
+
+/** cgroup mounts from /proc/self/mountinfo text. */
+export function parseCgroupMounts(mountinfo: string): Mount[] {
+  const out: Mount[] = [];
+  for (const line of mountinfo.split('\n')) {
+    const [pre, post] = line.split(' - ');
+    if (pre === undefined || post === undefined) continue;
+    const f = pre.split(' ');
+    const [type, , superOpts] = post.split(' ');
+    if ((type !== 'cgroup' && type !== 'cgroup2') || f[3] === undefined || f[4] === undefined) continue;
+    out.push({ root: f[3], point: f[4], type, options: (superOpts ?? '').split(',') });
+  }
+  return out;
+}
+
+/** Maps the lines of /proc/<pid>/cgroup to host directories using the cgroup mounts. */
+export function cgroupDirs(procCgroup: string, mounts: Mount[]): CgroupDir[] {
+  const out: CgroupDir[] = [];
+  for (const line of procCgroup.split('\n')) {
+    const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
+    if (!m || m[3] === undefined) continue;
+    const controllers = m[2] === '' || m[2] === undefined ? [] : m[2].split(',');
+    const mount = controllers.length === 0
+      ? mounts.find((x) => x.type === 'cgroup2')
+      : mounts.find((x) => x.type === 'cgroup' && controllers.every((c) => x.options.includes(c)));
+    if (!mount) continue;
+    const rel = relative(mount.root, m[3]);
+    if (rel.startsWith('..')) continue; // outside what this mount shows
+    out.push({ controllers, dir: join(mount.point, rel), mount: mount.point });
+  }
+  return out;
+}
+
+async function read(path: string): Promise<string | null> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    return null;
+  }
+}
+
+/** Number of CPUs in a list such as `0-3,6`. */
+export function cpuListCount(list: string): number {
+  let n = 0;
+  for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const [a, b] = part.split('-').map(Number);
+    if (a === undefined || Number.isNaN(a)) continue;
+    n += b === undefined || Number.isNaN(b) ? 1 : b - a + 1;
+  }
+  return n;
+}
+
+/** Directories from `dir` up to (and including) the hierarchy's mount point. */
+function ancestors(d: CgroupDir): string[] {
+  const out: string[] = [];
+  for (let cur = d.dir; ; cur = dirname(cur)) {
+    out.push(cur);
+    if (cur === d.mount || cur === '/' || !cur.startsWith(d.mount)) break;
+  }
+  return out;
+}
+
+const UNLIMITED = 2 ** 60;
+
+async function cpuQuota(d: CgroupDir, v2: boolean): Promise<number> {
+  let best = Infinity;
+  for (const dir of ancestors(d)) {
+    if (v2) {
+      const [quota, period] = (await read(join(dir, 'cpu.max')))?.split(' ') ?? [];
+      if (quota !== undefined && quota !== 'max' && period) best = Math.min(best, Number(quota) / Number(period));
+    } else {
+      const quota = Number(await read(join(dir, 'cpu.cfs_quota_us')));
+      const period = Number(await read(join(dir, 'cpu.cfs_period_us')));
+      if (quota > 0 && period > 0) best = Math.min(best, quota / period);
+    }
+  }
+  return best;
+}
+
+async function memoryLimit(d: CgroupDir, v2: boolean): Promise<number> {
+  if (!v2) {
+    // v1 computes the hierarchical limit itself.
+    const stat = await read(join(d.dir, 'memory.stat'));
+    const h = stat === null ? null : /^hierarchical_memory_limit (\d+)/m.exec(stat)?.[1];
+    return Number(h ?? (await read(join(d.dir, 'memory.limit_in_bytes'))) ?? Infinity);
+  }
+  let best = Infinity;
+  for (const dir of ancestors(d)) {
+    const max = await read(join(dir, 'memory.max'));
+    if (max !== null && max !== 'max') best = Math.min(best, Number(max));
+  }
+  return best;
+}
+
+/** Reads the cgroups of `pid` and what they grant. */
+export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
+  const procCgroup = await readFile(`/proc/${pid}/cgroup`, 'utf8');
+  const dirs = cgroupDirs(procCgroup, parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8')));
+  const v1 = (c: string) => dirs.find((d) => d.controllers.includes(c));
+  const unified = dirs.find((d) => d.controllers.length === 0);
+  const version: 'v1' | 'v2' = v1('memory') ? 'v1' : 'v2';
+  const cpuDir = v1('cpu') ?? unified;
+  const cpusetDir = v1('cpuset') ?? unified;
+  const memDir = v1('memory') ?? unified;
+  const isV2 = (d: CgroupDir | undefined) => d !== undefined && d.controllers.length === 0;
+
+  let cpus = availableParallelism();
+  if (cpuDir) cpus = Math.min(cpus, await cpuQuota(cpuDir, isV2(cpuDir)));
+  if (cpusetDir) {
+    const list = isV2(cpusetDir)
+      ? await read(join(cpusetDir.dir, 'cpuset.cpus.effective'))
+      : (await read(join(cpusetDir.dir, 'cpuset.effective_cpus'))) ?? (await read(join(cpusetDir.dir, 'cpuset.cpus')));
+    if (list) cpus = Math.min(cpus, cpuListCount(list));
+  }
+  const limit = memDir ? await memoryLimit(memDir, isV2(memDir)) : Infinity;
+  const host = totalmem();
+  const usageText = memDir ? await read(join(memDir.dir, isV2(memDir) ? 'memory.current' : 'memory.usage_in_bytes')) : null;
+  return {
+    version,
+    dirs,
+    effectiveCpus: cpus,
+    effectiveMemoryBytes: Math.min(limit >= UNLIMITED ? Infinity : limit, host),
+    memoryLimited: limit < host,
+    memoryUsageBytes: usageText === null ? null : Number(usageText),
+  };
+}
+
+/** The labels every container instance carries about its cgroup. */
+export function cgroupLabels(f: CgroupFacts): Record<string, string> {
+  return {
+    cgroup_version: f.version,
+    effective_cpus: String(Number(f.effectiveCpus.toFixed(2))),
+    effective_memory_MiB: String(Math.floor(f.effectiveMemoryBytes / 2 ** 20)),
+    memory_limited: f.memoryLimited ? 'yes' : 'no',
+  };
+}
+
+/**
+ * Removes the given cgroup directories (children first) when they still exist. Returns the ones
+ * that could not be removed, with why; a missing directory counts as removed.
+ */
+export async function removeCgroupDirs(dirs: readonly string[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
+    try {
+      await rmdir(dir);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT') failed.push(`${dir}: ${code ?? String(err)}`);
+    }
+  }
+  return failed;
+}
