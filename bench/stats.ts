@@ -72,3 +72,29 @@ export function describe(xs: readonly number[]): Describe {
     p95: quantile(xs, 0.95),
   };
 }
+
+/** Describe plus the trial-level view used for intervals (the trial is the unit of replication). */
+export interface GroupSummary extends Describe {
+  /** Number of trials with at least one measured value. */
+  trials: number;
+  /** Median of each trial's measured values, in trial execution order. */
+  trialMedians: number[];
+  /** Coefficient of variation between trials (of `trialMedians`; fraction). */
+  trialCv: number;
+}
+
+/** Measured values of one trial. */
+export interface TrialValues {
+  /** Run-wide trial number (execution order). */
+  trialId: number;
+  /** Measured values, in iteration order. */
+  values: number[];
+}
+
+/** Summarises measured values grouped by trial: descriptive stats over all values, plus per-trial medians. */
+export function summarise(trials: readonly TrialValues[]): GroupSummary {
+  const ordered = [...trials].filter((t) => t.values.length > 0).sort((a, b) => a.trialId - b.trialId);
+  const all = ordered.flatMap((t) => t.values);
+  const trialMedians = ordered.map((t) => median(t.values));
+  return { ...describe(all), trials: ordered.length, trialMedians, trialCv: cv(trialMedians) };
+}

@@ -1,0 +1,96 @@
+// Seeded percentile bootstrap over trials: intervals for one median and for a ratio of medians.
+import { rng } from './rng.js';
+
+/** A closed interval [lo, hi]. */
+export interface Interval {
+  /** Lower bound. */
+  lo: number;
+  /** Upper bound. */
+  hi: number;
+}
+
+/** Bootstrap settings. */
+export interface BootstrapOptions {
+  /** Seed of the resampling (the plan's seed mixed with the comparison's key, see `seedFor`). */
+  seed: number;
+  /** Number of resamples (default 2000). */
+  resamples?: number;
+  /** Confidence level (default 0.95). */
+  level?: number;
+}
+
+/** Mixes a run seed with a text key (FNV-1a) so every comparison has its own stable stream. */
+export function seedFor(seed: number, key: string): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** Median of a scratch buffer (sorted in place). */
+function medianOf(buf: Float64Array): number {
+  buf.sort();
+  const mid = (buf.length - 1) / 2;
+  return ((buf[Math.floor(mid)] as number) + (buf[Math.ceil(mid)] as number)) / 2;
+}
+
+function resampleMedian(xs: readonly number[], buf: Float64Array, rand: () => number): number {
+  const n = xs.length;
+  for (let j = 0; j < n; j++) buf[j] = xs[Math.floor(rand() * n)] as number;
+  return medianOf(buf);
+}
+
+function percentiles(stats: Float64Array, level: number): Interval {
+  stats.sort();
+  const at = (q: number) => {
+    const pos = (stats.length - 1) * q;
+    const lo = Math.floor(pos);
+    const a = stats[lo] as number;
+    const b = stats[Math.ceil(pos)] as number;
+    return a + (b - a) * (pos - lo);
+  };
+  const tail = (1 - level) / 2;
+  return { lo: at(tail), hi: at(1 - tail) };
+}
+
+/**
+ * Percentile-bootstrap interval of the median of `xs` (per-trial values). Null when fewer than
+ * 2 values: one trial says nothing about spread.
+ */
+export function medianInterval(xs: readonly number[], opts: BootstrapOptions): Interval | null {
+  if (xs.length < 2) return null;
+  const rand = rng(opts.seed);
+  const b = opts.resamples ?? 2000;
+  const buf = new Float64Array(xs.length);
+  const stats = new Float64Array(b);
+  for (let i = 0; i < b; i++) stats[i] = resampleMedian(xs, buf, rand);
+  return percentiles(stats, opts.level ?? 0.95);
+}
+
+/**
+ * Percentile-bootstrap interval of median(other) / median(base), resampling the TRIALS of each
+ * group independently (stratified, unpaired). Null when either group has fewer than 2 trials or
+ * a resampled baseline median is 0.
+ *
+ * Why this method: in 1000 simulated runs with 3 % lognormal trial noise it covered the true
+ * ratio 96 % of the time at 10 trials per group (≥ 96 % from 6 to 30 trials; 91–92 % at 3–4),
+ * whereas the percentile bootstrap of a ratio of means undercovered (87–91 % at 5–10 trials).
+ * See test/unit/bootstrap.test.ts.
+ */
+export function ratioInterval(base: readonly number[], other: readonly number[], opts: BootstrapOptions): Interval | null {
+  if (base.length < 2 || other.length < 2) return null;
+  const rand = rng(opts.seed);
+  const b = opts.resamples ?? 2000;
+  const bufBase = new Float64Array(base.length);
+  const bufOther = new Float64Array(other.length);
+  const stats = new Float64Array(b);
+  for (let i = 0; i < b; i++) {
+    const den = resampleMedian(base, bufBase, rand);
+    const num = resampleMedian(other, bufOther, rand);
+    if (den === 0) return null;
+    stats[i] = num / den;
+  }
+  return percentiles(stats, opts.level ?? 0.95);
+}

@@ -1,0 +1,74 @@
+// Verdict rules, direction of change per metric, and the analysis of synthetic records.
+import { describe, expect, it } from 'vitest';
+import { changeInterval, changeOf, directionWords, verdict } from '../../bench/verdict.js';
+import { analyse } from '../../bench/verdict-analysis.js';
+import { syntheticRecord } from '../fixtures/records/synthetic.js';
+
+const words = { worse: 'slower', better: 'faster' };
+const trials = { base: 10, env: 10 };
+
+describe('verdict', () => {
+  it('equivalent when the whole interval lies inside the margin', () => {
+    expect(verdict({ change: 0.005, interval: { lo: -0.01, hi: 0.015 }, margin: 0.02, trials, words })).toEqual({ kind: 'equivalent', text: 'equivalent within ±2.0 %' });
+  });
+  it('slower / faster when the interval excludes zero', () => {
+    expect(verdict({ change: 0.1, interval: { lo: 0.094, hi: 0.106 }, margin: 0.02, trials, words }).text).toBe('slower by 10.0 % [9.4, 10.6]');
+    expect(verdict({ change: -0.05, interval: { lo: -0.07, hi: -0.03 }, margin: 0.02, trials, words }).text).toBe('faster by 5.0 % [3.0, 7.0]');
+    expect(verdict({ change: 0.015, interval: { lo: 0.005, hi: 0.025 }, margin: 0.02, trials, words }).kind).toBe('worse');
+  });
+  it('inconclusive when the interval contains zero but reaches past the margin, or with < 3 trials', () => {
+    expect(verdict({ change: 0.01, interval: { lo: -0.03, hi: 0.05 }, margin: 0.02, trials, words }).text).toBe('inconclusive: too noisy (-3.0 … +5.0 % straddles ±2.0 %)');
+    expect(verdict({ change: 0.5, interval: { lo: 0.4, hi: 0.6 }, margin: 0.02, trials: { base: 2, env: 10 }, words }).text).toBe('inconclusive: too few trials (2 < 3)');
+    expect(verdict({ change: 0.5, interval: null, margin: 0.02, trials, words }).kind).toBe('inconclusive');
+  });
+});
+
+describe('direction of change', () => {
+  it('throughput: 0.9× is 10 % slower; time: 1.1× is 10 % slower', () => {
+    expect(changeOf(0.9, 'higher')).toBeCloseTo(0.1);
+    expect(changeOf(1.1, 'lower')).toBeCloseTo(0.1);
+    expect(changeInterval({ lo: 0.8, hi: 0.9 }, 'higher')).toEqual({ lo: expect.closeTo(0.1) as number, hi: expect.closeTo(0.2) as number });
+    expect(directionWords({ better: 'lower', unit: 'ms' })).toEqual({ worse: 'slower', better: 'faster' });
+    expect(directionWords({ better: 'lower', unit: 'MiB' })).toEqual({ worse: 'larger', better: 'smaller' });
+  });
+});
+
+describe('analyse', () => {
+  const base = [[1000, 1001, 999], [1002, 1000, 998], [999, 1001, 1000], [1000, 1000, 1000]];
+  const slow = base.map((t) => t.map((v) => v * 0.8));
+  it('prefers bare metal as baseline, ignores warm-ups and compares per-trial medians', () => {
+    const rec = syntheticRecord([
+      { env: 'synthetic', engine: 'slow', workload: 'cpu', trials: slow, warmup: [1] },
+      { env: 'bare', engine: 'host', workload: 'cpu', trials: base, warmup: [1e9] },
+    ]);
+    const a = analyse(rec);
+    expect(a.baselineId).toBe('bare:host');
+    expect(a.baselineNote).toBeNull();
+    const [b, s] = a.entries;
+    expect(b?.isBaseline).toBe(true);
+    expect(b?.stats.summary.max).toBe(1002);
+    expect(b?.stats.summary.n).toBe(12);
+    expect(s?.stats.summary.trials).toBe(4);
+    expect(s?.comparison?.ratio).toBeCloseTo(0.8);
+    expect(s?.verdict.kind).toBe('worse');
+    expect(s?.verdict.text).toMatch(/^slower by 20\.0 %/);
+  });
+  it('uses the first environment of the plan when bare metal is absent, and says so', () => {
+    const a = analyse(syntheticRecord([
+      { env: 'synthetic', engine: 'a', workload: 'cpu', trials: base },
+      { env: 'synthetic', engine: 'b', workload: 'cpu', trials: base },
+    ]));
+    expect(a.baselineId).toBe('synthetic:a');
+    expect(a.baselineNote).toMatch(/no bare-metal environment .* first environment of the plan/);
+    expect(a.entries[1]?.verdict.text).toBe('equivalent within ±2.0 %');
+  });
+  it('reads lower-is-better metrics the other way round and honours the margin option', () => {
+    const ms = base.map((t) => t.map((v) => v / 100));
+    const a = analyse(syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'startup', metric: 'startup_ms', trials: ms },
+      { env: 'synthetic', engine: 'fast', workload: 'startup', metric: 'startup_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
+    ], { margin: '5' }));
+    expect(a.margin).toBeCloseTo(0.05);
+    expect(a.entries[1]?.verdict.text).toMatch(/^faster by 50\.0 %/);
+  });
+});
