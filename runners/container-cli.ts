@@ -133,7 +133,7 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
           if (stopped) return [];
           stopped = true;
           const t0 = performance.now();
-          if (owned.has(name)) await destroy(name);
+          await destroy(name); // also when cleanup() got there first: a start racing it may have left one
           return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
         },
       };
