@@ -1,0 +1,98 @@
+// docker for real: a private dockerd started here (own sockets, dirs and cgroup parent), the cpu
+// workload compared across runc and docker through the CLI, then dockerd stopped by its pid.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, open, readFile, readdir, rm, rmdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../bench/types.js';
+import { isobench, runDir, tempDir } from '../helpers/cli.js';
+import { titled, unmet } from '../helpers/requires.js';
+
+const needs = await unmet(['root', 'docker', 'runc', 'sysbench']);
+
+describe.skipIf(needs !== null)(titled('docker container runner', needs), () => {
+  let dir = '';
+  let dockerd: ChildProcess | undefined;
+  let env: Record<string, string> = {};
+  const cgroupParent = `isobench-test-dockerd-${process.pid}`;
+  const logTail = async () => (await readFile(join(dir, 'dockerd.log'), 'utf8').catch(() => '')).slice(-3000);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'isobench-dockerd-'));
+    env = { DOCKER_HOST: `unix://${dir}/docker.sock` };
+    const log = await open(join(dir, 'dockerd.log'), 'w');
+    dockerd = spawn('dockerd', [
+      '--iptables=false', '--bridge=none', '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
+      '--pidfile', join(dir, 'dockerd.pid'), '-H', env['DOCKER_HOST'] as string, '--cgroup-parent', `/${cgroupParent}`,
+    ], { stdio: ['ignore', log.fd, log.fd] });
+    await log.close();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const v = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { env, reject: false, timeout: 10_000 });
+      if (v.exitCode === 0) break;
+      if (dockerd.exitCode !== null || Date.now() > deadline) throw new Error(`dockerd did not come up: ${v.stderr}\n${await logTail()}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  });
+
+  afterAll(async () => {
+    if (dockerd?.pid !== undefined && dockerd.exitCode === null) {
+      const exited = new Promise((r) => dockerd?.once('exit', r));
+      process.kill(dockerd.pid, 'SIGTERM');
+      const timer = setTimeout(() => { if (dockerd?.pid !== undefined) process.kill(dockerd.pid, 'SIGKILL'); }, 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    // The cgroup parent dockerd created for this test only, in every hierarchy.
+    for (const h of await readdir('/sys/fs/cgroup').catch(() => [] as string[])) {
+      await rmdir(join('/sys/fs/cgroup', h, cgroupParent)).catch(() => undefined);
+    }
+    if (dir !== '') await rm(dir, { recursive: true, force: true });
+  });
+
+  it('compares runc and docker on sysbench cpu; both labelled with the same image and binary hash', async () => {
+    const out = tempDir();
+    try {
+      const r = await isobench(['run', '--env', 'container', '--engine', 'runc,docker', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '512M', '--no-report', '--out', out], { env });
+      expect(r.code, `${r.stderr}\n${await logTail()}`).toBe(0);
+      const record = JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
+      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([['container:runc', true], ['container:docker', true]]);
+      const measured = record.results.flatMap((t) => t.samples).filter((s) => s.metric === 'events_per_s');
+      expect(measured.map((s) => s.engine).sort()).toEqual(['docker', 'runc']);
+      const [a, b] = measured;
+      expect(a?.labels['image_digest']).toMatch(/^[0-9a-f]{64}$/);
+      expect(a?.labels['image_digest']).toBe(b?.labels['image_digest']);
+      expect(a?.labels['sysbench_sha256']).toBe(b?.labels['sysbench_sha256']);
+      const docker = measured.find((s) => s.engine === 'docker');
+      expect(docker?.value).toBeGreaterThan(100);
+      expect(docker?.labels).toMatchObject({
+        engine_version: expect.stringMatching(/^docker \d+\./),
+        container_name: `isobench-${record.runId}-t${docker?.trialId}`,
+        effective_cpus: '1',
+        effective_memory_MiB: '512',
+        network: 'none',
+        engine_image: expect.stringMatching(/^isobench-workload:[0-9a-f]{16}$/),
+      });
+      expect(record.results.flatMap((t) => t.samples).some((s) => s.engine === 'docker' && s.metric === 'startup_ms')).toBe(true);
+      const left = await execa('docker', ['ps', '-a', '--filter', `label=isobench.run=${record.runId}`, '--format', '{{.Names}}'], { env });
+      expect(left.stdout.trim()).toBe('');
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  it('is reported unavailable, with the reason, when its daemon cannot be reached', async () => {
+    const out = tempDir();
+    try {
+      const r = await isobench(['run', '--env', 'container', '--engine', 'docker', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--no-report', '--out', out], { env: { DOCKER_HOST: `unix://${dir}/nothing.sock` } });
+      expect(r.code).toBe(0);
+      const record = JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
+      expect(record.probes[0]).toMatchObject({ id: 'container:docker', ok: false, reason: expect.stringMatching(/docker is not usable: .*nothing\.sock.*DOCKER_HOST/) });
+      expect(record.results.map((t) => t.status)).toEqual(['skipped']);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
