@@ -1,12 +1,46 @@
 // Every report file of a run, rendered purely from its record (file name → contents).
 import type { RunRecord } from '../bench/types.js';
+import { analyse } from '../bench/verdict-analysis.js';
+import { runWarnings } from '../bench/warnings.js';
+import { chartSpecs } from './chart-configs.js';
+import { renderCharts } from './chart-render.js';
+import { checkClaims } from './claims.js';
+import { emulatedEnvs, envConfigs } from './format.js';
+import { reportHtml } from './html.js';
 import { allSamples, samplesCsv } from './samples-csv.js';
+import { summaryCsv } from './summary-csv.js';
+import { summaryMarkdown } from './summary-md.js';
 import { summaryTable } from './table.js';
 
-/** Renders all reports of a run. Pure: the same record gives the same files. */
-export async function renderReports(record: RunRecord): Promise<Map<string, string | Buffer>> {
+/** Options of `renderReports`. */
+export interface RenderOptions {
+  /** The generated-at line of report.html (default: now). The only non-deterministic text. */
+  generatedAt?: string;
+}
+
+/** The warnings a report shows: those stored in the record, plus any the current checks add. */
+export function reportWarnings(record: RunRecord, derived: readonly string[]): string[] {
+  return [...new Set([...(record.warnings ?? []), ...derived])];
+}
+
+/**
+ * Renders all reports of a run. Pure apart from `generatedAt`: the same record gives the same
+ * files, PNGs included.
+ */
+export async function renderReports(record: RunRecord, opts: RenderOptions = {}): Promise<Map<string, string | Buffer>> {
+  const analysis = analyse(record);
+  const warnings = reportWarnings(record, runWarnings(record, analysis));
+  const charts = chartSpecs(analysis);
+  const pngs = await renderCharts(charts);
   const files = new Map<string, string | Buffer>();
   files.set('samples.csv', samplesCsv(allSamples(record)));
-  files.set('summary.txt', `${summaryTable(record)}\n`);
+  files.set('summary.csv', summaryCsv(analysis));
+  files.set('summary.md', summaryMarkdown(record, analysis, warnings));
+  files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
+  for (const [name, png] of pngs) files.set(name, png);
+  files.set('report.html', reportHtml({
+    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, emulatedEnvs(record)), envs: envConfigs(record),
+    generatedAt: opts.generatedAt ?? new Date().toISOString(),
+  }));
   return files;
 }

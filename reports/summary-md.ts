@@ -1,0 +1,37 @@
+// summary.md: the answers, the verdict table and the warnings in Markdown, for a CI job summary.
+import type { RunRecord } from '../bench/types.js';
+import type { Analysis, Entry } from '../bench/verdict-analysis.js';
+import { answers, baselineName, headlineEntries } from './answer.js';
+import { escapeMd, fmtNum, shellQuote } from './format.js';
+
+function table(entries: readonly Entry[]): string[] {
+  const out = ['| workload | metric | environment | trials | median | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
+  for (const e of entries) {
+    const c = e.comparison;
+    const ratio = c === null ? '' : `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
+    const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.median)} ${e.info.unit}`;
+    const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${escapeMd(e.verdict.text)}**` : escapeMd(e.verdict.text);
+    out.push(`| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`);
+  }
+  return out;
+}
+
+/** Renders summary.md from the record, its analysis and its warnings. */
+export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly string[]): string {
+  const host = [record.host?.cpuModel?.value, record.host?.kernel?.value].filter((v) => v !== null && v !== undefined).map(String);
+  const lines = [
+    `## isobench run ${escapeMd(record.runId)}`,
+    '',
+    `Baseline: ${escapeMd(baselineName(a))}. Ratio = environment ÷ baseline (median of per-trial medians); 95 % bootstrap intervals over trials; equivalence margin ±${(a.margin * 100).toFixed(1)} %.`,
+    '',
+    ...answers(a).map((s) => `- ${escapeMd(s)}`),
+    '',
+    ...table(headlineEntries(a)),
+    '',
+  ];
+  if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(w)}`), '');
+  else lines.push('No warnings.', '');
+  lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
+  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce: \`${shellQuote(record.plan.argv ?? []).replace(/`/g, "'")}\``, '');
+  return lines.join('\n');
+}
