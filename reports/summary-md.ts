@@ -16,6 +16,13 @@ function table(entries: readonly Entry[]): string[] {
   return out;
 }
 
+/** A fenced code block whose fence is longer than any run of tildes inside (its content is literal text). */
+function fenced(text: string): string[] {
+  const longest = Math.max(2, ...[...text.matchAll(/~+/g)].map((m) => m[0].length));
+  const fence = '~'.repeat(longest + 1);
+  return [`${fence}sh`, text.replace(/\r?\n/g, ' '), fence];
+}
+
 /** Renders summary.md from the record, its analysis and its warnings. */
 export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly string[]): string {
   const host = [record.host?.cpuModel?.value, record.host?.kernel?.value].filter((v) => v !== null && v !== undefined).map(String);
@@ -32,6 +39,6 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
   if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(w)}`), '');
   else lines.push('No warnings.', '');
   lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
-  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce: \`${shellQuote(record.plan.argv ?? []).replace(/`/g, "'")}\``, '');
+  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellQuote(record.plan.argv ?? [])), '');
   return lines.join('\n');
 }

@@ -1,0 +1,102 @@
+// Reports from a fixed fake-env record: snapshot-tested chart configs, CSV, Markdown, table; escaping; determinism.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { RunRecord } from '../../bench/types.js';
+import { analyse } from '../../bench/verdict-analysis.js';
+import { runWarnings } from '../../bench/warnings.js';
+import { chartSpecs } from '../../reports/chart-configs.js';
+import { renderChart } from '../../reports/chart-render.js';
+import { checkClaims, judgeClaim } from '../../reports/claims.js';
+import { escapeMd } from '../../reports/format.js';
+import { renderReports } from '../../reports/index.js';
+import { summaryCsv } from '../../reports/summary-csv.js';
+import { summaryMarkdown } from '../../reports/summary-md.js';
+import { summaryTable } from '../../reports/table.js';
+import { syntheticRecord } from '../fixtures/records/synthetic.js';
+
+const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
+const analysis = analyse(fixture);
+
+describe('reports of the fake-env fixture', () => {
+  it('chart configurations', () => {
+    expect(chartSpecs(analysis)).toMatchSnapshot();
+  });
+  it('summary.csv', async () => {
+    await expect(summaryCsv(analysis)).toMatchFileSnapshot('__snapshots__/fake-run.summary.csv');
+  });
+  it('summary.md', async () => {
+    await expect(summaryMarkdown(fixture, analysis, runWarnings(fixture, analysis))).toMatchFileSnapshot('__snapshots__/fake-run.summary.md');
+  });
+  it('the verdict table printed after a run', async () => {
+    await expect(summaryTable(fixture, analysis)).toMatchFileSnapshot('__snapshots__/fake-run.summary.txt');
+  });
+  it('states the known 10 % slowdown of fake:slow and the fallback baseline', () => {
+    const slow = analysis.entries.find((e) => e.case.workload === 'cpu' && e.metric === 'events_per_s' && e.stats.envId === 'fake:slow');
+    expect(slow?.verdict.text).toMatch(/^slower by 10\.0 % \[/);
+    expect(analysis.baselineId).toBe('fake:fake');
+  });
+});
+
+describe('determinism', () => {
+  it('renders byte-identical PNGs for the same configuration', async () => {
+    const spec = chartSpecs(analysis)[0]!;
+    const [a, b] = [await renderChart(spec), await renderChart(spec)];
+    expect(a.subarray(1, 4).toString()).toBe('PNG');
+    expect(a.equals(b)).toBe(true);
+  });
+  it('renders identical files for the same record and generated-at line', async () => {
+    const one = await renderReports(fixture, { generatedAt: 'T' });
+    const two = await renderReports(fixture, { generatedAt: 'T' });
+    expect([...one.keys()]).toEqual([...two.keys()]);
+    for (const [name, content] of one) expect(Buffer.from(content).equals(Buffer.from(two.get(name)!)), name).toBe(true);
+  });
+});
+
+describe('escaping', () => {
+  const evil = '<script>alert(1)</script>';
+  const hostile = syntheticRecord([
+    { env: 'bare', engine: 'host', workload: 'cpu', params: { threads: evil }, trials: [[100, 101], [99, 100], [100, 100]], labels: { image_digest: evil } },
+    { env: 'synthetic', engine: evil, workload: 'cpu', params: { threads: evil }, trials: [[90, 91], [89, 90], [90, 90]], labels: { note: evil } },
+  ], { warnings: [`warning with ${evil}`] });
+  hostile.runId = evil;
+  hostile.plan.argv = ['isobench', 'run', `--set=cpu.x=${evil}`];
+  it('escapes every record string in report.html and summary.md', async () => {
+    const files = await renderReports(hostile, { generatedAt: 'T' });
+    const html = String(files.get('report.html'));
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    const md = String(files.get('summary.md'));
+    const outsideCode = md.replace(/^(~{3,})sh\n[^\n]*\n\1$/gm, '');
+    expect(outsideCode).not.toMatch(/<script/i);
+    expect(md).toContain('synthetic:&lt;script&gt;');
+    for (const name of files.keys()) expect(name).toMatch(/^[A-Za-z0-9_.-]+$/);
+  });
+  it('neutralises Markdown table and link syntax', () => {
+    expect(escapeMd('a|b [x](http://e) <i>')).toBe('a\\|b [x\\](http://e) &lt;i&gt;');
+  });
+});
+
+describe('claims', () => {
+  it('judges an interval against a claimed range', () => {
+    expect(judgeClaim({ lo: 0.99, hi: 1.0 }, { lo: 0.98, hi: Infinity })).toBe('agrees');
+    expect(judgeClaim({ lo: 0.9, hi: 0.95 }, { lo: 0.98, hi: Infinity })).toBe('disagrees');
+    expect(judgeClaim({ lo: 0.97, hi: 0.99 }, { lo: 0.98, hi: Infinity })).toBe('undecided');
+    expect(judgeClaim(null, { lo: 0, hi: 1 })).toBe('undecided');
+  });
+  it('places a measurement next to a matching claim and lists the others as not measured', () => {
+    const rec = syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', trials: [[1000], [1001], [999], [1000]] },
+      { env: 'synthetic', engine: 'x', workload: 'cpu', trials: [[995], [996], [994], [995]] },
+    ]);
+    const claims = [
+      { id: 'c1', source: 's', claim: 'synthetic gives 98 %+', checks: [{ env: 'synthetic', against: 'bare', metrics: ['events_per_s'], rule: 'relative-at-least' as const, value: 0.98, says: '≥ 98 %' }] },
+      { id: 'c2', source: 's', claim: 'other', checks: [{ env: 'elsewhere', metrics: ['startup_ms'], rule: 'absolute-at-most' as const, max: 125, says: '≤ 125 ms' }] },
+      { id: 'c3', source: 's', claim: 'unmeasurable', checks: [], why: 'no such workload' },
+    ];
+    const [c1, c2, c3] = checkClaims(analyse(rec), new Set(), claims);
+    expect(c1?.measurements[0]?.measured).toMatch(/^99\.5 % \[\d+\.\d, \d+\.\d\] of bare:host$/);
+    expect(c1?.measurements[0]?.status).toBe('agrees');
+    expect(c2?.notMeasured).toBe('not measured in this run (needs elsewhere with startup_ms)');
+    expect(c3?.notMeasured).toBe('not measured in this run (no such workload)');
+  });
+});
