@@ -73,7 +73,7 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
     }
     const info = await cli(['info', '--format', '{{.CgroupDriver}} {{.CgroupVersion}}'], 20_000);
     if (info.exitCode === 0) details['cgroup_driver'] = info.stdout.trim();
-    const name = `isobench-${ctx.runId}-probe-${binary}`;
+    const name = `isobench-${ctx.runId}-probe-${process.pid}-${binary}`;
     try {
       const image = await imageFor(ctx.cacheDir, ctx.log);
       await ensureImage(image);

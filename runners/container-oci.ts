@@ -67,7 +67,7 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
     let o: Owned | undefined;
     try {
       const image = await imageFor(ctx.cacheDir, ctx.log);
-      o = { name: `isobench-${ctx.runId}-probe-${binary}`, bundle: await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-${binary}-`)), scratch: null, cgroups: [] };
+      o = { name: `isobench-${ctx.runId}-probe-${process.pid}-${binary}`, bundle: await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-${binary}-`)), scratch: null, cgroups: [] };
       owned.set(o.name, o);
       await writeBundle(o, image, ctx, ['/bin/true']);
       const r = await run(['run', '--bundle', o.bundle, o.name], 30_000);
