@@ -61,7 +61,7 @@ async function runCommand(argv: string[]): Promise<number> {
     argv: ['isobench', 'run', ...argv], log,
   });
   if (!v['no-report']) await reportCommand([dir], log, record);
-  process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json\n`);
+  process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
   for (const w of record.warnings) log(`warning: ${w}`);
   if (record.interrupted) return 130;
   return record.results.some((r) => r.status === 'errored') ? 1 : 0;

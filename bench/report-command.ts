@@ -13,7 +13,8 @@ export async function reportCommand(args: string[], log: (l: string) => void, re
   if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; report takes one run directory`);
   const rec = record ?? (await readRecord(dir));
   await mkdir(dir, { recursive: true });
-  const files = await renderReports(rec);
+  // After a run the CLI prints the record's warnings itself; a standalone report prints them here.
+  const files = await renderReports(rec, record ? {} : { onWarnings: (ws) => ws.forEach((w) => log(`warning: ${w}`)) });
   for (const [name, content] of files) await writeFile(join(dir, name), content);
   log(`reports written to ${dir}: ${[...files.keys()].join(', ')}`);
   return 0;

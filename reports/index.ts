@@ -16,6 +16,8 @@ import { summaryTable } from './table.js';
 export interface RenderOptions {
   /** The generated-at line of report.html (default: now). The only non-deterministic text. */
   generatedAt?: string;
+  /** Receives the warnings the reports show (so a command can print them too). */
+  onWarnings?: (warnings: readonly string[]) => void;
 }
 
 /** The warnings a report shows: those stored in the record, plus any the current checks add. */
@@ -30,6 +32,7 @@ export function reportWarnings(record: RunRecord, derived: readonly string[]): s
 export async function renderReports(record: RunRecord, opts: RenderOptions = {}): Promise<Map<string, string | Buffer>> {
   const analysis = analyse(record);
   const warnings = reportWarnings(record, runWarnings(record, analysis));
+  opts.onWarnings?.(warnings);
   const charts = chartSpecs(analysis);
   const pngs = await renderCharts(charts);
   const files = new Map<string, string | Buffer>();
