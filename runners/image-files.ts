@@ -1,4 +1,5 @@
 // Small generated files placed in the workload image (readiness script, identity check).
+import { VM_INIT_PATH, VM_INIT_SCRIPT } from './vm-init-script.js';
 
 /** Marker the payload prints when the environment is ready to run workloads. */
 export const READY_MARKER = 'ISOBENCH-READY';
@@ -20,6 +21,7 @@ echo ${READY_MARKER}
 /** Generated files: path inside the image → [mode, contents]. */
 export const GENERATED_FILES: Record<string, [number, string]> = {
   'isobench/ready': [0o755, READY_SCRIPT],
+  [VM_INIT_PATH.slice(1)]: [0o755, VM_INIT_SCRIPT],
   'etc/passwd': [0o644, 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n'],
   'etc/group': [0o644, 'root:x:0:\nnogroup:x:65534:\n'],
   'etc/hostname': [0o644, 'isobench\n'],
