@@ -5,6 +5,7 @@ import { dockerRunner } from './docker.js';
 import { fakeRunner } from './fake.js';
 import { podmanRunner } from './podman.js';
 import { runcRunner } from './runc.js';
+import { vmRunner } from './vm.js';
 import type { Runner } from './types.js';
 
 /** An environment kind with the engines that can provide it. */
@@ -18,6 +19,7 @@ interface EnvEntry {
 const REGISTRY: Record<string, EnvEntry> = {
   bare: { engines: { host: bareRunner }, defaults: ['host'] },
   container: { engines: { runc: runcRunner, docker: dockerRunner, podman: podmanRunner, crun: crunRunner }, defaults: ['runc'] },
+  vm: { engines: { qemu: vmRunner }, defaults: ['qemu'] },
   fake: {
     engines: {
       fake: () => fakeRunner('fake', 1),
