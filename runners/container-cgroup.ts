@@ -100,18 +100,15 @@ function ancestors(d: CgroupDir): string[] {
 const UNLIMITED = 2 ** 60;
 
 async function cpuQuota(d: CgroupDir, v2: boolean): Promise<number> {
-  let best = Infinity;
-  for (const dir of ancestors(d)) {
+  const quotas = await Promise.all(ancestors(d).map(async (dir) => {
     if (v2) {
       const [quota, period] = (await read(join(dir, 'cpu.max')))?.split(' ') ?? [];
-      if (quota !== undefined && quota !== 'max' && period) best = Math.min(best, Number(quota) / Number(period));
-    } else {
-      const quota = Number(await read(join(dir, 'cpu.cfs_quota_us')));
-      const period = Number(await read(join(dir, 'cpu.cfs_period_us')));
-      if (quota > 0 && period > 0) best = Math.min(best, quota / period);
+      return quota !== undefined && quota !== 'max' && period ? Number(quota) / Number(period) : Infinity;
     }
-  }
-  return best;
+    const [quota, period] = (await Promise.all([read(join(dir, 'cpu.cfs_quota_us')), read(join(dir, 'cpu.cfs_period_us'))])).map(Number);
+    return quota !== undefined && period !== undefined && quota > 0 && period > 0 ? quota / period : Infinity;
+  }));
+  return Math.min(...quotas);
 }
 
 async function memoryLimit(d: CgroupDir, v2: boolean): Promise<number> {
@@ -121,41 +118,40 @@ async function memoryLimit(d: CgroupDir, v2: boolean): Promise<number> {
     const h = stat === null ? null : /^hierarchical_memory_limit (\d+)/m.exec(stat)?.[1];
     return Number(h ?? (await read(join(d.dir, 'memory.limit_in_bytes'))) ?? Infinity);
   }
-  let best = Infinity;
-  for (const dir of ancestors(d)) {
-    const max = await read(join(dir, 'memory.max'));
-    if (max !== null && max !== 'max') best = Math.min(best, Number(max));
-  }
-  return best;
+  const maxes = await Promise.all(ancestors(d).map((dir) => read(join(dir, 'memory.max'))));
+  return Math.min(...maxes.map((m) => (m === null || m === 'max' ? Infinity : Number(m))));
 }
 
-/** Reads the cgroups of `pid` and what they grant. */
+let mountsOnce: Promise<Mount[]> | undefined;
+
+/** Reads the cgroups of `pid` and what they grant (files read concurrently: this is on the startup path). */
 export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
-  const procCgroup = await readFile(`/proc/${pid}/cgroup`, 'utf8');
-  const dirs = cgroupDirs(procCgroup, parseCgroupMounts(await readFile('/proc/self/mountinfo', 'utf8')));
+  mountsOnce ??= readFile('/proc/self/mountinfo', 'utf8').then(parseCgroupMounts);
+  const dirs = cgroupDirs(await readFile(`/proc/${pid}/cgroup`, 'utf8'), await mountsOnce);
   const v1 = (c: string) => dirs.find((d) => d.controllers.includes(c));
   const unified = dirs.find((d) => d.controllers.length === 0);
-  const version: 'v1' | 'v2' = v1('memory') ? 'v1' : 'v2';
+  const isV2 = (d: CgroupDir | undefined) => d !== undefined && d.controllers.length === 0;
   const cpuDir = v1('cpu') ?? unified;
   const cpusetDir = v1('cpuset') ?? unified;
   const memDir = v1('memory') ?? unified;
-  const isV2 = (d: CgroupDir | undefined) => d !== undefined && d.controllers.length === 0;
-
-  let cpus = availableParallelism();
-  if (cpuDir) cpus = Math.min(cpus, await cpuQuota(cpuDir, isV2(cpuDir)));
-  if (cpusetDir) {
+  const cpuset = async () => {
+    if (!cpusetDir) return Infinity;
     const list = isV2(cpusetDir)
       ? await read(join(cpusetDir.dir, 'cpuset.cpus.effective'))
       : (await read(join(cpusetDir.dir, 'cpuset.effective_cpus'))) ?? (await read(join(cpusetDir.dir, 'cpuset.cpus')));
-    if (list) cpus = Math.min(cpus, cpuListCount(list));
-  }
-  const limit = memDir ? await memoryLimit(memDir, isV2(memDir)) : Infinity;
+    return list ? cpuListCount(list) : Infinity;
+  };
+  const [quota, cpus, limit, usageText] = await Promise.all([
+    cpuDir ? cpuQuota(cpuDir, isV2(cpuDir)) : Infinity,
+    cpuset(),
+    memDir ? memoryLimit(memDir, isV2(memDir)) : Infinity,
+    memDir ? read(join(memDir.dir, isV2(memDir) ? 'memory.current' : 'memory.usage_in_bytes')) : null,
+  ]);
   const host = totalmem();
-  const usageText = memDir ? await read(join(memDir.dir, isV2(memDir) ? 'memory.current' : 'memory.usage_in_bytes')) : null;
   return {
-    version,
+    version: v1('memory') ? 'v1' : 'v2',
     dirs,
-    effectiveCpus: cpus,
+    effectiveCpus: Math.min(availableParallelism(), quota, cpus),
     effectiveMemoryBytes: Math.min(limit >= UNLIMITED ? Infinity : limit, host),
     memoryLimited: limit < host,
     memoryUsageBytes: usageText === null ? null : Number(usageText),

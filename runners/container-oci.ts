@@ -33,6 +33,7 @@ export const containerName = (tag: string) => `isobench-${tag}`;
 /** Creates a runner for the OCI runtime `binary` (`runc` or `crun`). */
 export function ociRunner(binary: 'runc' | 'crun', description: string): Runner {
   const owned = new Map<string, Owned>();
+  let layout: Promise<string> | undefined;
 
   const run = (args: string[], timeoutMs = 30_000) => runProcess([binary, ...args], { timeoutMs });
 
@@ -53,7 +54,7 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
   async function writeBundle(o: Owned, image: WorkloadImage, ctx: RunContext, args: string[]): Promise<void> {
     await mkdir(o.bundle, { recursive: true });
     const spec = ociSpec({ rootfs: image.rootfs, scratch: o.scratch ?? o.bundle, args, cgroupsPath: `/${o.name}`, hostname: 'isobench', limits: ctx.limits, cpuset: ctx.cpuset });
-    await writeFile(join(o.bundle, 'config.json'), JSON.stringify(spec, null, 2));
+    await writeFile(join(o.bundle, 'config.json'), JSON.stringify(spec));
   }
 
   async function probe(ctx: RunContext): Promise<ProbeResult> {
@@ -107,7 +108,7 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
         sysbench_sha256: seen.sha256,
         container_name: name,
         ...cgroupLabels(facts),
-        cgroup_layout: (await cgroupLayout().catch(() => null)) ?? 'unknown',
+        cgroup_layout: await (layout ??= cgroupLayout().then((l) => l ?? 'unknown', () => 'unknown')),
         cpuset: ctx.cpuset ?? 'all',
         oci_runtime: binary,
         namespaces: NAMESPACES.join(','),
