@@ -50,8 +50,19 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
     return p;
   }
 
+  const destroying = new Map<string, Promise<void>>();
   /** Removes the container (by its exact name) and its scratch directory. */
-  async function destroy(name: string): Promise<void> {
+  function destroy(name: string): Promise<void> {
+    // stop() and a signal's cleanup() may both get here: they share one removal.
+    let p = destroying.get(name);
+    if (p === undefined) {
+      p = destroyNow(name).finally(() => destroying.delete(name));
+      destroying.set(name, p);
+    }
+    return p;
+  }
+
+  async function destroyNow(name: string): Promise<void> {
     const r = await cli(['rm', '-f', name]);
     if (r.exitCode !== 0 && (await cli(['container', 'inspect', name])).exitCode === 0) {
       throw new Error(`${binary} rm -f ${name} failed: ${firstLine(r.stderr)}`);

@@ -37,8 +37,19 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
 
   const run = (args: string[], timeoutMs = 30_000) => runProcess([binary, ...args], { timeoutMs });
 
+  const destroying = new Map<string, Promise<void>>();
   /** Kills and deletes the container, removes its cgroups and directories. Throws if it stays. */
-  async function destroy(o: Owned): Promise<void> {
+  function destroy(o: Owned): Promise<void> {
+    // stop() and a signal's cleanup() may both get here: they share one removal.
+    let p = destroying.get(o.name);
+    if (p === undefined) {
+      p = destroyNow(o).finally(() => destroying.delete(o.name));
+      destroying.set(o.name, p);
+    }
+    return p;
+  }
+
+  async function destroyNow(o: Owned): Promise<void> {
     await run(['kill', o.name, 'KILL']);
     const del = await run(['delete', '-f', o.name]);
     if (del.exitCode !== 0 && (await run(['state', o.name])).exitCode === 0) {
