@@ -79,6 +79,8 @@ export interface GroupSummary extends Describe {
   trials: number;
   /** Median of each trial's measured values, in trial execution order. */
   trialMedians: number[];
+  /** Median of `trialMedians`: the centre every ratio, bar and interval uses. */
+  trialMedian: number;
   /** Coefficient of variation between trials (of `trialMedians`; fraction). */
   trialCv: number;
 }
@@ -96,5 +98,5 @@ export function summarise(trials: readonly TrialValues[]): GroupSummary {
   const ordered = [...trials].filter((t) => t.values.length > 0).sort((a, b) => a.trialId - b.trialId);
   const all = ordered.flatMap((t) => t.values);
   const trialMedians = ordered.map((t) => median(t.values));
-  return { ...describe(all), trials: ordered.length, trialMedians, trialCv: cv(trialMedians) };
+  return { ...describe(all), trials: ordered.length, trialMedians, trialMedian: median(trialMedians), trialCv: cv(trialMedians) };
 }

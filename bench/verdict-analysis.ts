@@ -2,7 +2,7 @@
 import { BASELINE_ENV } from '../runners/index.js';
 import { medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { comparisonKey } from './schedule.js';
-import { median, summarise, type GroupSummary, type TrialValues } from './stats.js';
+import { summarise, type GroupSummary, type TrialValues } from './stats.js';
 import type { Params, RunRecord } from './types.js';
 import { changeInterval, changeOf, directionWords, verdict, type Verdict } from './verdict.js';
 
@@ -218,9 +218,9 @@ function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId
   if (base === null || baselineId === null || base.summary.trials === 0) {
     return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'no baseline data to compare with' } };
   }
-  const den = median(base.summary.trialMedians);
+  const den = base.summary.trialMedian;
   if (den === 0) return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'baseline median is 0: no ratio' } };
-  const ratio = median(stats.summary.trialMedians) / den;
+  const ratio = stats.summary.trialMedian / den;
   const ratioCi = ratioInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed });
   const change = changeOf(ratio, info.better);
   const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);

@@ -64,7 +64,7 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   return {
     file: `chart-${first.case.slug}-${fileSafe(first.metric)}.png`,
     title: t,
-    alt: `Bar chart: median ${first.metric} per environment for ${first.case.label}, with 95 % interval whiskers. ${withData.map((e) => `${e.stats.envId}: ${e.stats.summary.median.toPrecision(4)} ${e.info.unit}`).join('; ')}.`,
+    alt: `Bar chart: median ${first.metric} per environment for ${first.case.label}, with 95 % interval whiskers. ${withData.map((e) => `${e.stats.envId}: ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit}`).join('; ')}.`,
     section: 'case',
     config: {
       type: 'bar',
@@ -72,13 +72,13 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
         labels: withData.map((e) => e.stats.envId),
         datasets: [{
           label: `${first.metric} (${first.info.unit})`,
-          data: withData.map((e) => e.stats.summary.median),
+          data: withData.map((e) => e.stats.summary.trialMedian),
           backgroundColor: withData.map((e) => colours.get(e.stats.envId) ?? BASELINE_COLOUR),
         }],
       },
       options: {
         ...common,
-        scales: { y: { beginAtZero: true, title: { display: true, text: first.info.unit } } },
+        scales: { y: { beginAtZero: true, suggestedMax: Math.max(...withData.map((e) => e.stats.medianCi?.hi ?? e.stats.summary.trialMedian)), title: { display: true, text: first.info.unit } } },
         plugins: {
           ...title(t, `median of per-trial medians; whiskers: 95 % bootstrap interval over trials (n = ${withData.map((e) => e.stats.summary.trials).join(', ')} trials)`),
           legend: { display: false },
@@ -149,7 +149,7 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   return {
     file: `startup-${fileSafe(first.metric)}.png`,
     title: t,
-    alt: `Distribution of ${first.metric} per environment: min–max bar, one dot per trial, median line with 95 % interval. ${withData.map((e) => `${e.stats.envId}: median ${e.stats.summary.median.toPrecision(4)} ${e.info.unit} over ${e.stats.summary.trials} trials`).join('; ')}.`,
+    alt: `Distribution of ${first.metric} per environment: min–max bar, one dot per trial, median line with 95 % interval. ${withData.map((e) => `${e.stats.envId}: median ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit} over ${e.stats.summary.trials} trials`).join('; ')}.`,
     section: 'startup',
     config: {
       type: 'bar',
@@ -158,7 +158,7 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
         datasets: [
           { type: 'bar', label: 'min–max', data: withData.map((e): [number, number] => [e.stats.summary.min, e.stats.summary.max]), backgroundColor: withData.map((e) => `${colours.get(e.stats.envId) ?? BASELINE_COLOUR}55`), order: 3 },
           { type: 'scatter', label: 'trials', data: withData.flatMap((e) => e.stats.summary.trialMedians.map((v) => ({ x: category(e.stats.envId), y: v }))), backgroundColor: '#333333aa', pointRadius: 2.5, order: 2 },
-          { type: 'scatter', label: 'median', data: withData.map((e) => ({ x: category(e.stats.envId), y: e.stats.summary.median })), pointStyle: 'line', pointRadius: 22, borderWidth: 3, borderColor: '#000000', backgroundColor: '#000000', order: 1 },
+          { type: 'scatter', label: 'median', data: withData.map((e) => ({ x: category(e.stats.envId), y: e.stats.summary.trialMedian })), pointStyle: 'line', pointRadius: 22, borderWidth: 3, borderColor: '#000000', backgroundColor: '#000000', order: 1 },
         ],
       },
       options: {

@@ -28,8 +28,11 @@ export const whiskerPlugin: Plugin = {
   },
   afterDatasetsDraw(chart: Chart, _args, opts: Partial<WhiskerOptions>) {
     const horizontal = chart.options.indexAxis === 'y';
-    const { ctx } = chart;
+    const { ctx, chartArea: area } = chart;
     ctx.save();
+    ctx.beginPath();
+    ctx.rect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+    ctx.clip();
     ctx.strokeStyle = opts.color ?? '#000000';
     ctx.lineWidth = 1.5;
     (opts.intervals ?? []).forEach((intervals, d) => {

@@ -1,7 +1,6 @@
 // Places each published claim next to what this run measured, or says it was not measured.
 import { CLAIMS } from '../datasets/claims.js';
 import type { Interval } from '../bench/bootstrap.js';
-import { median } from '../bench/stats.js';
 import type { Analysis, Entry } from '../bench/verdict-analysis.js';
 import type { Claim, ClaimCheck } from './claims-types.js';
 import { fmtNum } from './format.js';
@@ -74,7 +73,7 @@ function measure(c: ClaimCheck, e: Entry, emulated: Set<string>): ClaimMeasureme
     return { ...base, measured: `${relPct(rel)} %${range} of ${cmp.baselineId}`, status: judgeClaim(ci, claimedRange(c)) };
   }
   const m = e.stats.medianCi;
-  const point = median(e.stats.summary.trialMedians);
+  const point = e.stats.summary.trialMedian;
   const shown = `${fmtNum(point)} ${e.info.unit}${m === null ? '' : ` [${fmtNum(m.lo)}, ${fmtNum(m.hi)}]`}`;
   return { ...base, measured: `median ${shown}`, status: judgeClaim(m, claimedRange(c)) };
 }

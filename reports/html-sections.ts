@@ -20,10 +20,10 @@ function ratioCells(e: Entry): string {
 /** The verdict table: one row per case × metric × environment. */
 export function verdictTable(a: Analysis): string {
   const rows = a.entries.map((e) => {
-    const median = e.stats.summary.trials === 0 ? '<td class="num">–</td>' : `<td class="num">${h(`${fmtNum(e.stats.summary.median)} ${e.info.unit}`)}</td>`;
+    const median = e.stats.summary.trials === 0 ? '<td class="num">–</td>' : `<td class="num">${h(`${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`)}</td>`;
     return `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-${e.verdict.kind}">${h(e.verdict.text)}</td></tr>`;
   });
-  return `<table class="verdicts" id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<table class="verdicts" id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median of trials</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
 /** Every descriptive statistic per case × metric × environment. */
@@ -31,9 +31,9 @@ export function statisticsTable(a: Analysis): string {
   const rows = a.entries.map((e) => {
     const s = e.stats.summary;
     const m = e.stats.medianCi;
-    return `<tr><td>${h(e.case.label)}</td><td>${h(e.metric)}</td><td>${h(e.info.unit)}</td><td>${h(e.stats.envId)}</td><td class="num">${s.n}</td><td class="num">${s.trials}</td>${num(s.median)}${num(s.mean)}${num(s.mad)}${pctCell(s.cv)}${num(s.min)}${num(s.max)}${num(s.p95)}${pctCell(s.trialCv)}<td class="num">${m ? h(ci(m.lo, m.hi, fmtNum)) : '–'}</td></tr>`;
+    return `<tr><td>${h(e.case.label)}</td><td>${h(e.metric)}</td><td>${h(e.info.unit)}</td><td>${h(e.stats.envId)}</td><td class="num">${s.n}</td><td class="num">${s.trials}</td>${num(s.trialMedian)}${num(s.median)}${num(s.mean)}${num(s.mad)}${pctCell(s.cv)}${num(s.min)}${num(s.max)}${num(s.p95)}${pctCell(s.trialCv)}<td class="num">${m ? h(ci(m.lo, m.hi, fmtNum)) : '–'}</td></tr>`;
   });
-  return `<table class="statistics"><thead><tr><th>workload</th><th>metric</th><th>unit</th><th>environment</th><th>samples</th><th>trials</th><th>median</th><th>mean</th><th>MAD</th><th>CV %</th><th>min</th><th>max</th><th>p95</th><th>CV between trials %</th><th>median 95 % CI (trials)</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return `<table class="statistics"><thead><tr><th>workload</th><th>metric</th><th>unit</th><th>environment</th><th>samples</th><th>trials</th><th>median of trials</th><th>median of samples</th><th>mean</th><th>MAD</th><th>CV %</th><th>min</th><th>max</th><th>p95</th><th>CV between trials %</th><th>median 95 % CI (trials)</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
 /** Published claims next to this run's measurements. */

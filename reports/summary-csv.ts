@@ -5,7 +5,7 @@ import type { Analysis } from '../bench/verdict-analysis.js';
 /** Columns of summary.csv, in order. */
 export const SUMMARY_COLUMNS = [
   'workload', 'case', 'params', 'metric', 'unit', 'better', 'environment', 'baseline', 'samples', 'trials',
-  'median', 'mean', 'mad', 'cv_pct', 'min', 'max', 'p95', 'trial_cv_pct', 'median_ci_lo', 'median_ci_hi',
+  'trial_median', 'median', 'mean', 'mad', 'cv_pct', 'min', 'max', 'p95', 'trial_cv_pct', 'median_ci_lo', 'median_ci_hi',
   'ratio', 'ratio_ci_lo', 'ratio_ci_hi', 'change_pct', 'change_ci_lo_pct', 'change_ci_hi_pct', 'verdict_kind', 'verdict',
 ] as const;
 
@@ -20,7 +20,7 @@ export function summaryCsv(a: Analysis): string {
     const params = Object.entries(e.case.params).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k}=${String(v)}`).join(';');
     return [
       e.case.workload, e.case.label, params, e.metric, e.info.unit, e.info.better, e.stats.envId, a.baselineId ?? '', s.n, s.trials,
-      num(s.median), num(s.mean), num(s.mad), num(s.cv * 100), num(s.min), num(s.max), num(s.p95), num(s.trialCv * 100),
+      num(s.trialMedian), num(s.median), num(s.mean), num(s.mad), num(s.cv * 100), num(s.min), num(s.max), num(s.p95), num(s.trialCv * 100),
       num(e.stats.medianCi?.lo), num(e.stats.medianCi?.hi),
       num(c?.ratio), num(c?.ratioCi?.lo), num(c?.ratioCi?.hi), num(c === null ? undefined : c.change * 100),
       num(c?.changeCi === null || c === null ? undefined : c.changeCi.lo * 100), num(c?.changeCi === null || c === null ? undefined : c.changeCi.hi * 100),

@@ -5,11 +5,11 @@ import { answers, baselineName, headlineEntries } from './answer.js';
 import { escapeMd, fmtNum, shellQuote } from './format.js';
 
 function table(entries: readonly Entry[]): string[] {
-  const out = ['| workload | metric | environment | trials | median | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
+  const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
   for (const e of entries) {
     const c = e.comparison;
     const ratio = c === null ? '' : `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
-    const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.median)} ${e.info.unit}`;
+    const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`;
     const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${escapeMd(e.verdict.text)}**` : escapeMd(e.verdict.text);
     out.push(`| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`);
   }

@@ -9,7 +9,7 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
   const rows: string[][] = [['workload', 'metric', 'environment', 'trials', 'median', 'verdict']];
   const shown = headlineEntries(a);
   for (const e of shown) {
-    const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.median)} ${e.info.unit}`;
+    const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`;
     rows.push([e.case.label, e.metric, e.stats.envId, String(e.stats.summary.trials), median, e.verdict.text]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
