@@ -43,7 +43,8 @@ export async function kvmModuleName(): Promise<string | null> {
   return kvm.find((n) => n !== 'kvm') ?? kvm[0] ?? null;
 }
 
-async function kvmDeviceProblem(): Promise<string | null> {
+/** Why /dev/kvm cannot be used by this user, or null when it can be opened. */
+export async function kvmDeviceProblem(): Promise<string | null> {
   try {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
     return null;
@@ -57,13 +58,18 @@ async function kvmDeviceProblem(): Promise<string | null> {
  * whether it reached ready in time. `cpus` are the models to try, in order (the first is the
  * one a benchmark wants: `host`).
  */
-export async function decideAccel(mode: AccelMode, cpus: readonly string[], bootWithKvm: (cpu: string) => Promise<KvmBoot>): Promise<AccelDecision> {
-  const kvmModule = await kvmModuleName();
+export async function decideAccel(
+  mode: AccelMode,
+  cpus: readonly string[],
+  bootWithKvm: (cpu: string) => Promise<KvmBoot>,
+  host: { kvmModule: () => Promise<string | null>; deviceProblem: () => Promise<string | null> } = { kvmModule: kvmModuleName, deviceProblem: kvmDeviceProblem },
+): Promise<AccelDecision> {
+  const kvmModule = await host.kvmModule();
   if (mode === 'tcg') {
     return { ok: true, accel: 'tcg', cpu: TCG_CPU, note: 'TCG forced by --vm-accel tcg: software emulation, not representative of KVM', fallbackReason: 'forced by --vm-accel tcg', kvmModule };
   }
   const module = kvmModule === null ? 'no KVM module loaded' : `host KVM module ${kvmModule}`;
-  const device = await kvmDeviceProblem();
+  const device = await host.deviceProblem();
   let why: string;
   if (device !== null) {
     why = `${device} (${module})`;

@@ -56,6 +56,7 @@ export class Guest {
   private partial = '';
   private readonly socket: Socket;
   private stderrPartial = '';
+  private stderrLines: string[] = [];
   private exit: { code: number | null; signal: string | null; atMs: number } | null = null;
   private exitWaiters: (() => void)[] = [];
   private queue: Promise<unknown> = Promise.resolve();
@@ -74,7 +75,7 @@ export class Guest {
     this.socket.setEncoding('utf8').on('data', (d: string) => this.onChannel(d));
     this.socket.on('error', () => undefined);
     this.child.on('error', (err) => {
-      this.onConsole(`[qemu] spawn failed: ${err.message}\n`);
+      this.onStderr(`spawn failed: ${err.message}\n`);
       if (this.child.pid === undefined) this.onClose(null, null);
     });
     this.child.on('close', (code, signal) => this.onClose(code, signal));
@@ -86,7 +87,7 @@ export class Guest {
     if (g.child.pid !== undefined) req.onSpawn?.(g.child.pid);
     const deadline = g.t0 + req.readyTimeoutMs;
     while (!g.lines.includes(READY_MARKER)) {
-      if (g.exit !== null) throw g.error(`qemu exited ${g.exitText()} after ${seconds(g.exit.atMs)} before the guest announced ready`);
+      if (g.exit !== null) throw g.error(`qemu exited ${g.exitText()} after ${seconds(g.exit.atMs)} before the guest announced ready${g.qemuSaid()}`);
       if (performance.now() >= deadline) {
         await g.kill();
         throw g.error(g.hangDiagnosis(req.readyTimeoutMs));
@@ -147,7 +148,7 @@ export class Guest {
   private async runNow(script: string, dir: string, timeoutMs: number): Promise<RunOutcome> {
     if (this.exit !== null) throw this.error(`the guest is not running (qemu exited ${this.exitText()})`);
     const nonce = newNonce();
-    const parser = new FrameParser(nonce, (l) => this.onConsole(`[channel] ${l}\n`));
+    const parser = new FrameParser(nonce, (l) => this.consoleAppend(`[channel] ${l}\n`));
     const t0 = performance.now();
     this.socket.write(encodeRun(nonce, dir, script));
     const deadline = t0 + timeoutMs;
@@ -156,7 +157,7 @@ export class Guest {
         const frame = parser.push(line);
         if (frame !== null) return { frame, durationMs: performance.now() - t0, timedOut: false };
       }
-      if (this.exit !== null) throw this.error(`qemu exited ${this.exitText()} while the guest ran a command`);
+      if (this.exit !== null) throw this.error(`qemu exited ${this.exitText()} while the guest ran a command${this.qemuSaid()}`);
       if (performance.now() >= deadline) {
         await this.kill();
         return { frame: null, durationMs: performance.now() - t0, timedOut: true };
@@ -177,12 +178,20 @@ export class Guest {
   private onStderr(text: string): void {
     const parts = (this.stderrPartial + text).split('\n');
     this.stderrPartial = parts.pop() ?? '';
-    for (const l of parts) this.onConsole(`[qemu] ${l}\n`);
+    for (const l of parts) {
+      this.stderrLines.push(l);
+      this.consoleAppend(`[qemu] ${l}\n`);
+    }
   }
 
-  private onConsole(text: string): void {
+  private consoleAppend(text: string): void {
     this.console += text;
     if (this.console.length > 2 * CONSOLE_KEEP) this.console = this.console.slice(-CONSOLE_KEEP);
+  }
+
+  /** Guest serial output (firmware, kernel, init). */
+  private onConsole(text: string): void {
+    this.consoleAppend(text);
     this.consoleSeen += text.length;
     if (this.kernelUpMs === null && /Linux version \d/.test(this.console)) this.kernelUpMs = performance.now() - this.t0;
   }
@@ -220,11 +229,17 @@ export class Guest {
     return this.exit.signal !== null ? `on signal ${this.exit.signal}` : `with status ${String(this.exit.code)}`;
   }
 
+  /** What qemu said on stderr (warnings left out), as a suffix for messages. */
+  private qemuSaid(): string {
+    const said = this.stderrLines.filter((l) => !/warning:/.test(l)).join(' | ').replace(/qemu-system-x86_64: /g, '');
+    return said === '' ? '' : `: ${said.slice(0, 300)}`;
+  }
+
   private hangDiagnosis(timeoutMs: number): string {
     const lastLine = cleanConsole(this.console).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('[qemu]')).pop();
     const last = lastLine === undefined ? '' : `; last console line: '${lastLine.slice(0, 160)}'`;
     const killed = `qemu (pid ${String(this.child.pid)}) killed`;
-    if (this.consoleSeen === 0) return `no console output at all within ${seconds(timeoutMs)}; ${killed}`;
+    if (this.consoleSeen === 0) return `no console output at all (neither firmware nor kernel) within ${seconds(timeoutMs)}; ${killed}`;
     if (this.kernelUpMs === null) return `the firmware ran but the kernel printed nothing within ${seconds(timeoutMs)}${last}; ${killed}`;
     return `the kernel started (first output after ${seconds(this.kernelUpMs)}) but the guest did not announce ready within ${seconds(timeoutMs)}${last}; ${killed}`;
   }

@@ -47,6 +47,7 @@ exec 3<>"$port"
   echo "isobench-nproc $(nproc)"
   echo "isobench-memtotal-kb $(sed -n 's/^MemTotal: *\\([0-9]*\\) kB$/\\1/p' /proc/meminfo)"
   echo "isobench-cmdline $(cat /proc/cmdline)"
+  echo "isobench-clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
   /isobench/ready
 } >&3 2>/dev/console
 t=/tmp/.isobench

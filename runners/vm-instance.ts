@@ -143,6 +143,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       vm_cpu_model: setup.cpu,
       qemu_version: setup.qemuVersion,
       guest_kernel: facts.kernel ?? setup.kernelVersion,
+      guest_clocksource: facts.clocksource ?? 'unknown',
       guest_boot: `${setup.bootMode} ${setup.kernelImage}`,
       qemu_cmdline: renderCmdline(setup.qemu, guest.args),
       disk_cache: cache,

@@ -81,6 +81,8 @@ export interface ReadyFacts {
   nproc: number | null;
   memTotalKiB: number | null;
   cmdline: string | null;
+  /** The guest kernel's clocksource (sysbench's time limits and rates run on it). */
+  clocksource: string | null;
   sha256: string | null;
   uptimeS: number | null;
 }
@@ -97,6 +99,7 @@ export function parseReadyFacts(text: string): ReadyFacts {
     nproc: num('isobench-nproc'),
     memTotalKiB: num('isobench-memtotal-kb'),
     cmdline: get('isobench-cmdline'),
+    clocksource: get('isobench-clocksource'),
     sha256: get('isobench-sha256'),
     uptimeS: num('isobench-uptime'),
   };
