@@ -54,12 +54,21 @@ function emulation(record: RunRecord): string[] {
     `${id} ran emulated (TCG): not representative of KVM — it measures the emulator, not hardware virtualization. Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested virtualization) and re-run with --vm-accel kvm.`);
 }
 
+/**
+ * Parity labels and how far apart their values may be (fraction). A guest's memory is what its
+ * kernel reports (MemTotal, a few % under the RAM it was given), a container's is its cgroup limit:
+ * within 10 % they are the same budget. CPUs must match exactly.
+ */
+export const PARITY_TOLERANCE: Record<string, number> = { effective_cpus: 0, effective_memory_MiB: 0.1 };
+
 function parity(record: RunRecord, a: Analysis): string[] {
   const out: string[] = [];
-  for (const label of ['effective_cpus', 'effective_memory_MiB']) {
+  for (const [label, tolerance] of Object.entries(PARITY_TOLERANCE)) {
     const byEnv = [...labelValues(record, label)].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
-    const distinct = new Set(byEnv.flatMap(([, v]) => [...v]));
-    if (byEnv.length > 0 && distinct.size > 1) {
+    const distinct = [...new Set(byEnv.flatMap(([, v]) => [...v]))].filter((v) => v !== 'unknown');
+    const numbers = distinct.map(Number).filter((n) => Number.isFinite(n) && n > 0);
+    const apart = numbers.length === distinct.length ? Math.max(...numbers) / Math.min(...numbers) - 1 > tolerance : distinct.length > 1;
+    if (byEnv.length > 0 && distinct.length > 1 && apart) {
       const list = byEnv.map(([id, v]) => `${id}=${[...v].sort().join('/')}`).join(', ');
       out.push(`Parity mismatch between isolated environments: ${label} differs (${list}). Give every isolated environment the same budget (--cpus N, --memory SIZE) or the comparison mixes isolation cost with resource differences.`);
     }

@@ -37,6 +37,10 @@ describe('runWarnings', () => {
     const ws = runWarnings(syntheticRecord([bare(), other({ labels: { effective_cpus: '2', effective_memory_MiB: '2048' } }), other({ engine: 'y', labels: { effective_cpus: '4', effective_memory_MiB: '2048' } })]));
     expect(find(ws, /Parity mismatch .*effective_cpus differs \(synthetic:x=2, synthetic:y=4\).*--cpus/)).toHaveLength(1);
     expect(find(ws, /effective_memory_MiB/)).toEqual([]);
+    const close = runWarnings(syntheticRecord([bare(), other({ labels: { effective_memory_MiB: '2048' } }), other({ engine: 'y', labels: { effective_memory_MiB: '1985' } })]));
+    expect(find(close, /Parity/)).toEqual([]);
+    const far = runWarnings(syntheticRecord([bare(), other({ labels: { effective_memory_MiB: '2048' } }), other({ engine: 'y', labels: { effective_memory_MiB: '1024' } })]));
+    expect(find(far, /effective_memory_MiB differs \(synthetic:x=2048, synthetic:y=1024\)/)).toHaveLength(1);
   });
   it('flags a memory block within the LLC', () => {
     const mem = { workload: 'memory', metric: 'transfer_MiBps', params: { 'block-size': '1K' } };
