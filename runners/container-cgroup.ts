@@ -25,8 +25,8 @@ export interface CgroupFacts {
   effectiveMemoryBytes: number;
   /** Whether a memory limit below the host's RAM applies. */
   memoryLimited: boolean;
-  /** Memory charged to the cgroup now, in bytes, or null when unreadable. */
-  memoryUsageBytes: number | null;
+  /** File holding the memory charged to the cgroup (`memory.current` or `memory.usage_in_bytes`). */
+  memoryUsageFile: string | null;
 }
 
 interface Mount {
@@ -141,11 +141,10 @@ export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
       : (await read(join(cpusetDir.dir, 'cpuset.effective_cpus'))) ?? (await read(join(cpusetDir.dir, 'cpuset.cpus')));
     return list ? cpuListCount(list) : Infinity;
   };
-  const [quota, cpus, limit, usageText] = await Promise.all([
+  const [quota, cpus, limit] = await Promise.all([
     cpuDir ? cpuQuota(cpuDir, isV2(cpuDir)) : Infinity,
     cpuset(),
     memDir ? memoryLimit(memDir, isV2(memDir)) : Infinity,
-    memDir ? read(join(memDir.dir, isV2(memDir) ? 'memory.current' : 'memory.usage_in_bytes')) : null,
   ]);
   const host = totalmem();
   return {
@@ -154,8 +153,14 @@ export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
     effectiveCpus: Math.min(availableParallelism(), quota, cpus),
     effectiveMemoryBytes: Math.min(limit >= UNLIMITED ? Infinity : limit, host),
     memoryLimited: limit < host,
-    memoryUsageBytes: usageText === null ? null : Number(usageText),
+    memoryUsageFile: memDir ? join(memDir.dir, isV2(memDir) ? 'memory.current' : 'memory.usage_in_bytes') : null,
   };
+}
+
+/** Memory charged to the cgroup now, in bytes, or null when unreadable. */
+export async function memoryUsageBytes(f: CgroupFacts): Promise<number | null> {
+  const text = f.memoryUsageFile === null ? null : await read(f.memoryUsageFile);
+  return text === null || text === '' ? null : Number(text);
 }
 
 /** The labels every container instance carries about its cgroup. */

@@ -1,7 +1,7 @@
 // A container runner over a docker-compatible CLI (docker, podman): the image tar imported by digest.
 import { mkdir, rm } from 'node:fs/promises';
 import { cgroupLayout } from './fingerprint.js';
-import { cgroupFacts, cgroupLabels } from './container-cgroup.js';
+import { cgroupFacts, cgroupLabels, memoryUsageBytes } from './container-cgroup.js';
 import { IDLE_PAYLOAD, containerName } from './container-oci.js';
 import { StartError, spawnUntilReady } from './container-ready.js';
 import { which } from './identity.js';
@@ -117,7 +117,8 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
       const [pidText, imageId] = inspect.stdout.trim().split(' ');
       const facts = await cgroupFacts(Number(pidText));
       const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.readyMs }];
-      if (facts.memoryUsageBytes !== null) startup.push({ metric: 'instance_memory_MiB', ms: facts.memoryUsageBytes / 2 ** 20 });
+      const usage = await memoryUsageBytes(facts);
+      if (usage !== null) startup.push({ metric: 'instance_memory_MiB', ms: usage / 2 ** 20 });
       const labels: Record<string, string> = {
         image_digest: image.digest,
         sysbench_sha256: seen.sha256,

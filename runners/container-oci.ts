@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from './fingerprint.js';
-import { cgroupFacts, cgroupLabels, removeCgroupDirs } from './container-cgroup.js';
+import { cgroupFacts, cgroupLabels, memoryUsageBytes, removeCgroupDirs, type CgroupFacts } from './container-cgroup.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './container-oci-spec.js';
 import { StartError, spawnUntilReady } from './container-ready.js';
 import { which } from './identity.js';
@@ -101,19 +101,21 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
     const o: Owned = { name, bundle: join(ctx.scratchRoot, `${spec.tag}.${binary}`), scratch: join(ctx.scratchRoot, spec.tag), cgroups: [] };
     owned.set(name, o);
     try {
-      await mkdir(o.scratch as string, { recursive: true });
-      await writeBundle(o, image, ctx, IDLE_PAYLOAD);
+      await Promise.all([mkdir(o.scratch as string, { recursive: true }), writeBundle(o, image, ctx, IDLE_PAYLOAD)]);
       const pidFile = join(o.bundle, 'pid');
-      const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', o.bundle, name], { timeoutMs: 60_000, afterReady: 'wait-exit' });
-      const pid = Number((await readFile(pidFile, 'utf8')).trim());
-      const facts = await cgroupFacts(pid);
+      // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
+      let factsP: Promise<CgroupFacts> | undefined;
+      const readFacts = () => (factsP ??= readFile(pidFile, 'utf8').then((t) => cgroupFacts(Number(t.trim()))));
+      const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', o.bundle, name], { timeoutMs: 60_000, afterReady: 'wait-exit', onEngineExit: () => void readFacts().catch(() => undefined) });
+      const facts = await readFacts();
       o.cgroups = facts.dirs.map((d) => d.dir).filter((d) => basename(d) === name);
+      const usage = await memoryUsageBytes(facts);
       const seen = parseReady(ready.stdout);
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(`sysbench inside container ${name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`, ready.stdout);
       }
       const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.readyMs }];
-      if (facts.memoryUsageBytes !== null) startup.push({ metric: 'instance_memory_MiB', ms: facts.memoryUsageBytes / 2 ** 20 });
+      if (usage !== null) startup.push({ metric: 'instance_memory_MiB', ms: usage / 2 ** 20 });
       const labels: Record<string, string> = {
         image_digest: image.digest,
         sysbench_sha256: seen.sha256,

@@ -27,6 +27,18 @@ export class StartError extends Error {
   }
 }
 
+/** Options of `spawnUntilReady`. */
+export interface ReadyOptions {
+  /** Give up (and kill the engine process) after this long. */
+  timeoutMs: number;
+  /** What to do with the engine process once the payload is ready. */
+  afterReady: AfterReady;
+  /** Extra environment variables for the engine. */
+  env?: Record<string, string>;
+  /** Called once when the engine exits 0, often before the payload is ready: work can overlap it. */
+  onEngineExit?: () => void;
+}
+
 const tail = (s: string, n = 2000) => (s.length > n ? s.slice(-n) : s);
 
 /**
@@ -34,7 +46,7 @@ const tail = (s: string, n = 2000) => (s.length > n ? s.slice(-n) : s);
  * (and, for `wait-exit`, the engine exited 0). Rejects with a StartError on a non-zero exit,
  * an exit without the marker, or after `timeoutMs`.
  */
-export function spawnUntilReady(argv: readonly string[], opts: { timeoutMs: number; afterReady: AfterReady; env?: Record<string, string> }): Promise<ReadyOutcome> {
+export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Promise<ReadyOutcome> {
   const [file, ...args] = argv;
   if (file === undefined) return Promise.reject(new Error('spawnUntilReady: empty argv'));
   return new Promise((resolve, reject) => {
@@ -79,7 +91,10 @@ export function spawnUntilReady(argv: readonly string[], opts: { timeoutMs: numb
     child.on('error', (err) => finish(new StartError(`cannot spawn ${file}: ${err.message}`, '', { cause: err })));
     child.on('exit', (code, signal) => {
       exitCode = code;
-      if (code === 0) return check();
+      if (code === 0) {
+        opts.onEngineExit?.();
+        return check();
+      }
       if (settled) return;
       // Give the pipes a moment to deliver the last words of a failed start.
       setTimeout(() => finish(new StartError(`${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`, tail(stdout + stderr))), 20);

@@ -46,7 +46,7 @@ describe('cgroup mapping', () => {
   });
 
   it('labels effective limits with the names the reports compare', () => {
-    const labels = cgroupLabels({ version: 'v2', dirs: [], effectiveCpus: 1.5, effectiveMemoryBytes: 512 * 2 ** 20, memoryLimited: true, memoryUsageBytes: null });
+    const labels = cgroupLabels({ version: 'v2', dirs: [], effectiveCpus: 1.5, effectiveMemoryBytes: 512 * 2 ** 20, memoryLimited: true, memoryUsageFile: null });
     expect(labels).toMatchObject({ cgroup_version: 'v2', effective_cpus: '1.5', effective_memory_MiB: '512', memory_limited: 'yes' });
   });
 });
