@@ -1,5 +1,6 @@
 // What a container's cgroup really grants (CPUs, memory) and uses, read host-side on cgroup v1 or v2.
-import { readFile, rmdir } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { rmdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -68,9 +69,11 @@ export function cgroupDirs(procCgroup: string, mounts: Mount[]): CgroupDir[] {
   return out;
 }
 
+// cgroup and /proc files are kernel-generated and never wait on a disk: reading them synchronously
+// costs microseconds, where each asynchronous read pays a thread-pool round trip on the startup path.
 async function read(path: string): Promise<string | null> {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return readFileSync(path, 'utf8').trim();
   } catch {
     return null;
   }
@@ -122,12 +125,12 @@ async function memoryLimit(d: CgroupDir, v2: boolean): Promise<number> {
   return Math.min(...maxes.map((m) => (m === null || m === 'max' ? Infinity : Number(m))));
 }
 
-let mountsOnce: Promise<Mount[]> | undefined;
+let mountsOnce: Mount[] | undefined;
 
 /** Reads the cgroups of `pid` and what they grant (files read concurrently: this is on the startup path). */
 export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
-  mountsOnce ??= readFile('/proc/self/mountinfo', 'utf8').then(parseCgroupMounts);
-  const dirs = cgroupDirs(await readFile(`/proc/${pid}/cgroup`, 'utf8'), await mountsOnce);
+  mountsOnce ??= parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
+  const dirs = cgroupDirs(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), mountsOnce);
   const v1 = (c: string) => dirs.find((d) => d.controllers.includes(c));
   const unified = dirs.find((d) => d.controllers.length === 0);
   const isV2 = (d: CgroupDir | undefined) => d !== undefined && d.controllers.length === 0;

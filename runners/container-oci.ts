@@ -1,5 +1,6 @@
 // An OCI-runtime container runner (runc, crun): a bundle per instance over the shared read-only image.
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from './fingerprint.js';
@@ -62,10 +63,11 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
     if (left.length > 0) throw new Error(`cgroups of ${o.name} could not be removed: ${left.join('; ')}`);
   }
 
-  async function writeBundle(o: Owned, image: WorkloadImage, ctx: RunContext, args: string[]): Promise<void> {
-    await mkdir(o.bundle, { recursive: true });
+  /** Writes config.json (synchronously: two small local writes on the startup path, see bench/perf/containers.ts). */
+  function writeBundle(o: Owned, image: WorkloadImage, ctx: RunContext, args: string[]): void {
+    mkdirSync(o.bundle, { recursive: true });
     const spec = ociSpec({ rootfs: image.rootfs, scratch: o.scratch ?? o.bundle, args, cgroupsPath: `/${o.name}`, hostname: 'isobench', limits: ctx.limits, cpuset: ctx.cpuset });
-    await writeFile(join(o.bundle, 'config.json'), JSON.stringify(spec));
+    writeFileSync(join(o.bundle, 'config.json'), JSON.stringify(spec));
   }
 
   async function probe(ctx: RunContext): Promise<ProbeResult> {
@@ -81,7 +83,7 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
       const image = await imageFor(ctx.cacheDir, ctx.log);
       o = { name: `isobench-${ctx.runId}-probe-${process.pid}-${binary}`, bundle: await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-${binary}-`)), scratch: null, cgroups: [] };
       owned.set(o.name, o);
-      await writeBundle(o, image, ctx, ['/bin/true']);
+      writeBundle(o, image, ctx, ['/bin/true']);
       const r = await run(['run', '--bundle', o.bundle, o.name], 30_000);
       if (r.exitCode !== 0) {
         const why = r.timedOut ? 'timed out after 30 s' : (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`);
@@ -101,11 +103,12 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
     const o: Owned = { name, bundle: join(ctx.scratchRoot, `${spec.tag}.${binary}`), scratch: join(ctx.scratchRoot, spec.tag), cgroups: [] };
     owned.set(name, o);
     try {
-      await Promise.all([mkdir(o.scratch as string, { recursive: true }), writeBundle(o, image, ctx, IDLE_PAYLOAD)]);
+      mkdirSync(o.scratch as string, { recursive: true });
+      writeBundle(o, image, ctx, IDLE_PAYLOAD);
       const pidFile = join(o.bundle, 'pid');
       // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
       let factsP: Promise<CgroupFacts> | undefined;
-      const readFacts = () => (factsP ??= readFile(pidFile, 'utf8').then((t) => cgroupFacts(Number(t.trim()))));
+      const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(Number(readFileSync(pidFile, 'utf8').trim()))));
       const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', o.bundle, name], { timeoutMs: 60_000, afterReady: 'wait-exit', onEngineExit: () => void readFacts().catch(() => undefined) });
       const facts = await readFacts();
       o.cgroups = facts.dirs.map((d) => d.dir).filter((d) => basename(d) === name);
