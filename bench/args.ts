@@ -9,7 +9,7 @@ export const COMMANDS = ['run', 'list', 'report', 'help'] as const;
 
 /** Options of `isobench run`, as declared to parseArgs. */
 export const RUN_OPTIONS = {
-  env: { type: 'string' as const, default: 'bare' },
+  env: { type: 'string' as const },
   engine: { type: 'string' as const, default: '' },
   workload: { type: 'string' as const, default: 'cpu,memory,fileio' },
   trials: { type: 'string' as const, default: '3' },

@@ -7,7 +7,7 @@ import { COMMANDS, choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, number
 import { parseOverrides } from './params.js';
 import { run } from './run.js';
 import { WORKLOADS } from './workloads/index.js';
-import { engineNames, envNames, resolveRunners } from '../runners/index.js';
+import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../runners/index.js';
 import { summaryTable } from '../reports/table.js';
 import { listCommand } from './list.js';
 import { reportCommand } from './report-command.js';
@@ -16,7 +16,7 @@ const USAGE = `usage: isobench <command> [options]
 
 commands:
   run      measure workloads in environments side by side
-             --env bare,container,vm   --engine runc,docker,podman,crun
+             --env bare,container,vm (default)   --engine runc,docker,podman,crun
              --workload cpu,memory,fileio   --quick
              --trials N (instances per cell, default 3)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
@@ -36,7 +36,7 @@ async function runCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'; run takes only flags (see isobench help)`);
-  const envs = listFlag('env', v.env, envNames());
+  const envs = listFlag('env', v.env ?? DEFAULT_ENVS.join(','), envNames());
   const engines = v.engine === '' ? [] : listFlag('engine', v.engine, engineNames());
   const workloads = listFlag('workload', v.workload, WORKLOADS.map((w) => w.name));
   const overrides = parseOverrides(v.set, WORKLOADS.filter((w) => workloads.includes(w.name)));

@@ -40,6 +40,9 @@ export function engineNames(): string[] {
   return [...new Set(Object.values(REGISTRY).flatMap((e) => Object.keys(e.engines)))];
 }
 
+/** Environments a run uses when `--env` is not given: bare metal and one of each isolation layer. */
+export const DEFAULT_ENVS = ['bare', 'container', 'vm'] as const;
+
 /** The environment that serves as the baseline of overhead ratios when present. */
 export const BASELINE_ENV = 'bare';
 
@@ -59,9 +62,4 @@ export function resolveRunners(envs: readonly string[], engines: readonly string
     }
   }
   return out;
-}
-
-/** Registers an environment (used by runners/ modules for container and VM engines). */
-export function registerEnv(env: string, entry: EnvEntry): void {
-  REGISTRY[env] = entry;
 }
