@@ -1,6 +1,6 @@
 // Benchmark (not a test): N consecutive guest boots to ready through the vm runner; median and p95
 // boot time (qemu spawned → guest ready) and the accelerator used (target: median ≤ 12 s under TCG).
-// Usage: node dist/bench/perf/vm-boot.js [boots=20] [--machine pc] [--accel auto|kvm|tcg] [--cpus 2] [--memory-mib 2048]
+// Usage: node dist/bench/perf/vm-boot.js [boots=20] [--machine pc] [--accel auto|kvm|tcg] [--boot pvh|bzImage] [--cpus 2] [--memory-mib 2048]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ const { values, positionals } = parseArgs({
   options: {
     machine: { type: 'string' },
     accel: { type: 'string', default: 'auto' },
+    boot: { type: 'string', default: 'pvh' },
     cpus: { type: 'string', default: '2' },
     'memory-mib': { type: 'string' },
     'cache-dir': { type: 'string', default: process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-cache') },
@@ -30,7 +31,7 @@ const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-vm-boot-'));
 const ctx: RunContext = {
   runId: newRunId(), scratchRoot, cacheDir: values['cache-dir'], cpuset: null,
   limits: { cpus: Number(values.cpus), memoryMiB: values['memory-mib'] === undefined ? null : Number(values['memory-mib']) },
-  options: { vmAccel: values.accel, diskCache: 'none', ...(values.machine !== undefined ? { vmMachine: values.machine } : {}) },
+  options: { vmAccel: values.accel, vmBoot: values.boot, diskCache: 'none', ...(values.machine !== undefined ? { vmMachine: values.machine } : {}) },
   log: (l) => console.error(l),
 };
 const runner = vmRunner();
