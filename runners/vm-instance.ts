@@ -125,6 +125,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     const fail = (msg: string) => new GuestError(msg, (guest as Guest).consoleTail());
     if (facts.sha256 !== setup.sysbenchSha256) throw fail(`sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`);
     if (!(facts.cmdline ?? '').split(' ').includes(`isobench.run=${ctx.runId}`)) throw fail(`the guest's /proc/cmdline lacks isobench.run=${ctx.runId}: ${String(facts.cmdline)}`);
+    if (/jiffies/.test(facts.clocksource ?? '')) ctx.log(`vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`);
     const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: guest.readyMs }];
     if (guest.kernelUpMs !== null) startup.push({ metric: 'kernel_up_ms', ms: guest.kernelUpMs });
     if (facts.uptimeS !== null) startup.push({ metric: 'guest_uptime_at_ready_ms', ms: facts.uptimeS * 1000 });
