@@ -63,7 +63,7 @@ function kernelImage(ctx: RunContext, base: Base): { kernelImage: string; bootMo
 
 /** Boots a throw-away guest under KVM to prove it works (a /dev/kvm that exists is not enough). */
 async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tracker): Promise<{ ok: true; readyMs: number } | { ok: false; reason: string }> {
-  const tag = `${ctx.runId}-kvm-check-${cpu}`;
+  const tag = `${ctx.runId}-kvm-check-${cpu}-${process.pid}`; // pid: `isobench list` uses a fixed run id
   const dir = join(ctx.scratchRoot, tag);
   await mkdir(dir, { recursive: true });
   tracker.dir(tag, dir);
