@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm-kernel.js';
+import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm-kernel.js';
 import { FrameParser, argvScript, encodeRun, parseReadyFacts, shellQuote } from '../../runners/vm-protocol.js';
 import { isMmioMachine, kernelCmdline, qemuArgs, renderCmdline, type QemuConfig } from '../../runners/vm-qemu.js';
 import { decideAccel } from '../../runners/vm-accel.js';
@@ -40,6 +40,16 @@ describe('kernel modules', () => {
     }
     expect(order).toContain('kernel/lib/crc16.ko.xz');
     expect(order.at(-1)).toBe('kernel/fs/ext4/ext4.ko.xz');
+  });
+
+  it('decompresses .ko.xz and .ko.gz on the host (busybox insmod loads plain .ko)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'isobench-ko-'));
+    const body = Buffer.from('\x7fELF pretend module '.repeat(50));
+    writeFileSync(join(dir, 'm.ko'), body);
+    await execa('sh', ['-c', 'xz -k m.ko && gzip -k m.ko'], { cwd: dir });
+    expect((await moduleBytes(join(dir, 'm.ko.xz'))).equals(body)).toBe(true);
+    expect((await moduleBytes(join(dir, 'm.ko.gz'))).equals(body)).toBe(true);
+    expect((await moduleBytes(join(dir, 'm.ko'))).equals(body)).toBe(true);
   });
 
   it('skips built-in and already loaded modules, rejects unknown ones', () => {
