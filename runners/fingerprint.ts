@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { execa } from 'execa';
 import si from 'systeminformation';
 import type { HostFingerprint, Known } from '../bench/types.js';
+import { kvmModuleName } from './vm-accel.js';
 
 const known = <T>(value: T): Known<T> => ({ value });
 const unknown = <T>(reason: string): Known<T> => ({ value: null, reason });
@@ -48,13 +49,6 @@ export async function cgroupLayout(mounts?: string): Promise<'v1' | 'v2' | 'hybr
   return null;
 }
 
-/** Name of the loaded KVM module, from /proc/modules. */
-export async function kvmModule(): Promise<string | null> {
-  const mods = await readFile('/proc/modules', 'utf8');
-  const names = mods.split('\n').map((l) => l.split(' ')[0] ?? '').filter((n) => /^kvm/.test(n));
-  return names.find((n) => n !== 'kvm') ?? names[0] ?? null;
-}
-
 /** First line of `tool args…`, or null with the reason. */
 export async function toolVersion(tool: string, args: string[]): Promise<Known<string>> {
   try {
@@ -90,7 +84,7 @@ export async function fingerprint(): Promise<HostFingerprint> {
       : unknown(rejected(virt)),
     cgroup: await attempt('cgroup mounts', () => cgroupLayout()),
     kvmDevice: await attempt('/dev/kvm', async () => access('/dev/kvm').then(() => true, () => false)),
-    kvmModule: await attempt('/proc/modules', kvmModule),
+    kvmModule: await attempt('/proc/modules and /sys/module', kvmModuleName),
     tools,
   };
 }
