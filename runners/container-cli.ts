@@ -4,6 +4,7 @@ import { cgroupLayout } from './fingerprint.js';
 import { cgroupFacts, cgroupLabels, memoryUsageBytes } from './container-cgroup.js';
 import { IDLE_PAYLOAD, containerName } from './container-oci.js';
 import { StartError, spawnUntilReady } from './container-ready.js';
+import { containerInstance, removeAll, sharedRemoval } from './container-instance.js';
 import { which } from './identity.js';
 import { imageFor, imageTar, type WorkloadImage } from './image.js';
 import { SYSBENCH_IN_IMAGE, parseReady } from './image-files.js';
@@ -50,17 +51,8 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
     return p;
   }
 
-  const destroying = new Map<string, Promise<void>>();
   /** Removes the container (by its exact name) and its scratch directory. */
-  function destroy(name: string): Promise<void> {
-    // stop() and a signal's cleanup() may both get here: they share one removal.
-    let p = destroying.get(name);
-    if (p === undefined) {
-      p = destroyNow(name).finally(() => destroying.delete(name));
-      destroying.set(name, p);
-    }
-    return p;
-  }
+  const destroy = sharedRemoval((name: string) => name, destroyNow);
 
   async function destroyNow(name: string): Promise<void> {
     const r = await cli(['rm', '-f', name]);
@@ -133,22 +125,10 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
         network: 'none',
         container_hostname: seen.hostname ?? 'unknown',
       };
-      let stopped = false;
-      return {
-        labels,
-        startup,
-        exec: (req) => {
-          const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
-          return cli(['exec', ...(req.inScratch ? ['-w', '/scratch'] : []), name, ...argv], req.timeoutMs);
-        },
-        async stop() {
-          if (stopped) return [];
-          stopped = true;
-          const t0 = performance.now();
-          await destroy(name); // also when cleanup() got there first: a start racing it may have left one
-          return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
-        },
-      };
+      return containerInstance(labels, startup, (req) => {
+        const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
+        return cli(['exec', ...(req.inScratch ? ['-w', '/scratch'] : []), name, ...argv], req.timeoutMs);
+      }, () => destroy(name));
     } catch (err) {
       await destroy(name).catch(() => undefined);
       throw err;
@@ -161,10 +141,6 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
     description,
     probe,
     start,
-    async cleanup() {
-      const errors: string[] = [];
-      for (const name of [...owned.keys()]) await destroy(name).catch((err: unknown) => errors.push(String(err)));
-      if (errors.length > 0) throw new Error(`cleanup of ${binary} containers failed: ${errors.join('; ')}`);
-    },
+    cleanup: () => removeAll(binary, owned.keys(), destroy),
   };
 }

@@ -7,6 +7,7 @@ import { cgroupLayout } from './fingerprint.js';
 import { cgroupFacts, cgroupLabels, memoryUsageBytes, removeCgroupDirs, type CgroupFacts } from './container-cgroup.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './container-oci-spec.js';
 import { StartError, spawnUntilReady } from './container-ready.js';
+import { containerInstance, removeAll, sharedRemoval } from './container-instance.js';
 import { which } from './identity.js';
 import { imageFor, type WorkloadImage } from './image.js';
 import { SYSBENCH_IN_IMAGE, parseReady } from './image-files.js';
@@ -38,17 +39,8 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
 
   const run = (args: string[], timeoutMs = 30_000) => runProcess([binary, ...args], { timeoutMs });
 
-  const destroying = new Map<string, Promise<void>>();
   /** Kills and deletes the container, removes its cgroups and directories. Throws if it stays. */
-  function destroy(o: Owned): Promise<void> {
-    // stop() and a signal's cleanup() may both get here: they share one removal.
-    let p = destroying.get(o.name);
-    if (p === undefined) {
-      p = destroyNow(o).finally(() => destroying.delete(o.name));
-      destroying.set(o.name, p);
-    }
-    return p;
-  }
+  const destroy = sharedRemoval((o: Owned) => o.name, destroyNow);
 
   async function destroyNow(o: Owned): Promise<void> {
     await run(['kill', o.name, 'KILL']);
@@ -133,22 +125,10 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
         network: 'loopback only',
         container_hostname: seen.hostname ?? 'unknown',
       };
-      let stopped = false;
-      return {
-        labels,
-        startup,
-        exec: (req) => {
-          const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
-          return runProcess([binary, 'exec', ...(req.inScratch ? ['--cwd', '/scratch'] : []), name, ...argv], { timeoutMs: req.timeoutMs });
-        },
-        async stop() {
-          if (stopped) return [];
-          stopped = true;
-          const t0 = performance.now();
-          await destroy(o); // also when cleanup() got there first: a start racing it may have left one
-          return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
-        },
-      };
+      return containerInstance(labels, startup, (req) => {
+        const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
+        return runProcess([binary, 'exec', ...(req.inScratch ? ['--cwd', '/scratch'] : []), name, ...argv], { timeoutMs: req.timeoutMs });
+      }, () => destroy(o));
     } catch (err) {
       await destroy(o).catch(() => undefined);
       throw err;
@@ -161,10 +141,6 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
     description,
     probe,
     start,
-    async cleanup() {
-      const errors: string[] = [];
-      for (const o of [...owned.values()]) await destroy(o).catch((err: unknown) => errors.push(String(err)));
-      if (errors.length > 0) throw new Error(`cleanup of ${binary} containers failed: ${errors.join('; ')}`);
-    },
+    cleanup: () => removeAll(binary, owned.values(), destroy),
   };
 }
