@@ -46,6 +46,8 @@ export interface EnvStats {
   medianCi: Interval | null;
   /** trialIds with measured values, in execution order. */
   trialIds: number[];
+  /** Why this environment's numbers are not representative (sample label `emulated`), or null. */
+  emulation: string | null;
 }
 
 /** An environment against the baseline for one case × metric. */
@@ -138,8 +140,10 @@ export function analyse(record: RunRecord): Analysis {
   const metricsOf = new Map<string, Set<string>>();
   const units = new Map<string, string>();
   const sampleEnvs = new Set<string>();
+  const emulation = new Map<string, string>();
   for (const r of record.results) {
     for (const s of r.samples) {
+      if (s.labels['emulated'] === 'true') emulation.set(`${s.env}:${s.engine}`, s.labels['emulation_note'] ?? 'emulated: not representative');
       if (s.phase !== 'measure') continue;
       const ck = caseKeyOf(s.workload, s.params);
       const envId = `${s.env}:${s.engine}`;
@@ -196,6 +200,7 @@ export function analyse(record: RunRecord): Analysis {
           envId, env, engine, summary,
           medianCi: medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
           trialIds: trials.map((t) => t.trialId).sort((a, b) => a - b),
+          emulation: emulation.get(envId) ?? null,
         };
       };
       const present = envIds.filter((e) => groups.has(`${c.key}\u0000${metric}\u0000${e}`) || plannedEnvs.includes(e));
@@ -225,5 +230,8 @@ function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId
   const change = changeOf(ratio, info.better);
   const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);
   const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info) });
-  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: v };
+  // Emulated numbers travel with their caveat into every table, sentence and CSV row.
+  const caveat = stats.emulation ?? base.emulation;
+  const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat}` };
+  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: shown };
 }

@@ -27,14 +27,15 @@ export function answerSentence(e: Entry, a: Analysis): string {
     case 'better': {
       if (c === null || c.changeCi === null) return `${who}: ${e.verdict.text}.`;
       const word = e.verdict.text.split(' ')[0];
+      const caveat = e.stats.emulation === null ? '' : ` — ${e.stats.emulation}`;
       const sign = e.verdict.kind === 'worse' ? 1 : -1;
       const lo = sign === 1 ? c.changeCi.lo : -c.changeCi.hi;
       const hi = sign === 1 ? c.changeCi.hi : -c.changeCi.lo;
       const verb = e.verdict.kind === 'worse' ? 'costs' : 'gains';
-      return `${who} ${verb} ${pct(sign * c.change)} % against ${base} (${word}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %.`;
+      return `${who} ${verb} ${pct(sign * c.change)} % against ${base} (${word}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${caveat}.`;
     }
     case 'equivalent':
-      return `${who} is equivalent to ${base} within ±${pct(a.margin)} %.`;
+      return `${who} is equivalent to ${base} within ±${pct(a.margin)} %${e.stats.emulation === null ? '' : ` — ${e.stats.emulation}`}.`;
     case 'inconclusive':
       return `${who} against ${base} is ${e.verdict.text}.`;
     default:

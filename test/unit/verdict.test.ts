@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { changeInterval, changeOf, directionWords, verdict } from '../../bench/verdict.js';
 import { analyse } from '../../bench/verdict-analysis.js';
 import { syntheticRecord } from '../fixtures/records/synthetic.js';
+import { answers } from '../../reports/answer.js';
 
 const words = { worse: 'slower', better: 'faster' };
 const trials = { base: 10, env: 10 };
@@ -70,5 +71,23 @@ describe('analyse', () => {
     ], { margin: '5' }));
     expect(a.margin).toBeCloseTo(0.05);
     expect(a.entries[1]?.verdict.text).toMatch(/^faster by 50\.0 %/);
+  });
+});
+
+describe('emulated environments', () => {
+  it('carry their caveat into the verdict text and the answer sentence', () => {
+    const rows = (v: number) => Array.from({ length: 5 }, () => [v, v, v]);
+    const params = { threads: 1, 'max-prime': 10000 };
+    const record = syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', params, trials: rows(1000) },
+      { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), labels: { emulated: 'true', emulation_note: 'software emulation: not representative' } },
+      { env: 'box', engine: 'x', workload: 'cpu', params, trials: rows(500) },
+    ]);
+    const a = analyse(record);
+    const emu = a.entries.find((e) => e.stats.envId === 'guest:emu' && e.metric === 'events_per_s');
+    const plain = a.entries.find((e) => e.stats.envId === 'box:x' && e.metric === 'events_per_s');
+    expect(emu?.verdict.text).toMatch(/^slower by 88\.0 % .* — software emulation: not representative$/);
+    expect(plain?.verdict.text).not.toMatch(/emulation/);
+    expect(answers(a).find((s) => s.includes('guest:emu'))).toMatch(/costs 88\.0 % .* — software emulation: not representative\.$/);
   });
 });
