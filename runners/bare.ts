@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runProcess } from './process.js';
 import { sha256File, which } from './identity.js';
 import { imageFor } from './image.js';
+import { resolveSysbench } from './image-files.js';
 import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
 
 const READY = 'isobench-ready';
@@ -49,8 +50,7 @@ export function bareRunner(): Runner {
         labels,
         startup,
         exec: (req) => {
-          const argv = req.argv[0] === 'sysbench' ? [sysbench, ...req.argv.slice(1)] : req.argv;
-          return runProcess([...pin, ...argv], { timeoutMs: req.timeoutMs, ...(req.inScratch ? { cwd: scratch } : {}) });
+          return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], { timeoutMs: req.timeoutMs, ...(req.inScratch ? { cwd: scratch } : {}) });
         },
         async stop() {
           if (stopped) return [];

@@ -7,7 +7,7 @@ import { StartError, spawnUntilReady } from './container-ready.js';
 import { containerInstance, removeAll, sharedRemoval } from './container-instance.js';
 import { which } from './identity.js';
 import { imageFor, imageTar, type WorkloadImage } from './image.js';
-import { SYSBENCH_IN_IMAGE, parseReady } from './image-files.js';
+import { parseReady, resolveSysbench } from './image-files.js';
 import { runProcess } from './process.js';
 import { join } from 'node:path';
 import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
@@ -126,8 +126,7 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
         container_hostname: seen.hostname ?? 'unknown',
       };
       return containerInstance(labels, startup, (req) => {
-        const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
-        return cli(['exec', ...(req.inScratch ? ['-w', '/scratch'] : []), name, ...argv], req.timeoutMs);
+        return cli(['exec', ...(req.inScratch ? ['-w', '/scratch'] : []), name, ...resolveSysbench(req.argv)], req.timeoutMs);
       }, () => destroy(name));
     } catch (err) {
       await destroy(name).catch(() => undefined);

@@ -10,7 +10,7 @@ import { StartError, spawnUntilReady } from './container-ready.js';
 import { containerInstance, removeAll, sharedRemoval } from './container-instance.js';
 import { which } from './identity.js';
 import { imageFor, type WorkloadImage } from './image.js';
-import { SYSBENCH_IN_IMAGE, parseReady } from './image-files.js';
+import { parseReady, resolveSysbench } from './image-files.js';
 import { runProcess } from './process.js';
 import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
 
@@ -126,8 +126,7 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
         container_hostname: seen.hostname ?? 'unknown',
       };
       return containerInstance(labels, startup, (req) => {
-        const argv = req.argv[0] === 'sysbench' ? [SYSBENCH_IN_IMAGE, ...req.argv.slice(1)] : req.argv;
-        return runProcess([binary, 'exec', ...(req.inScratch ? ['--cwd', '/scratch'] : []), name, ...argv], { timeoutMs: req.timeoutMs });
+        return runProcess([binary, 'exec', ...(req.inScratch ? ['--cwd', '/scratch'] : []), name, ...resolveSysbench(req.argv)], { timeoutMs: req.timeoutMs });
       }, () => destroy(o));
     } catch (err) {
       await destroy(o).catch(() => undefined);

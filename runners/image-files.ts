@@ -7,6 +7,11 @@ export const READY_MARKER = 'ISOBENCH-READY';
 /** Path of the workload binary inside the image. */
 export const SYSBENCH_IN_IMAGE = '/usr/bin/sysbench';
 
+/** Resolves a workload command's `sysbench` to the given binary path (the image's by default). */
+export function resolveSysbench(argv: readonly string[], path = SYSBENCH_IN_IMAGE): string[] {
+  return argv[0] === 'sysbench' ? [path, ...argv.slice(1)] : [...argv];
+}
+
 /**
  * `/isobench/ready`: prints the sysbench hash (so the host can check the binary is identical),
  * the hostname and pid-1 facts, then the ready marker.
