@@ -8,6 +8,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     fileParallelism: false,
     globalSetup: ['test/global-setup.ts'],
+    setupFiles: ['test/setup.ts'],
     reporters: ['default'],
   },
 });

@@ -1,5 +1,5 @@
 // Runs the built isobench CLI as a child process and reads back what a run wrote.
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -15,9 +15,18 @@ export async function isobench(args: string[], opts: { timeoutMs?: number; env?:
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 
-/** A fresh temporary directory. */
+const made: string[] = [];
+
+/** A fresh temporary directory, removed after the test file (see test/setup.ts). */
 export function tempDir(prefix = 'isobench-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
+/** Removes every directory `tempDir` made in this test file. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
 
 /** The single run directory inside an --out directory. */

@@ -28,11 +28,12 @@ describe('report.html in headless chromium', () => {
   let context: BrowserContext | null = null;
   const requests: string[] = [];
   const consoleErrors: string[] = [];
+  let profile: string | undefined;
 
   beforeAll(async () => {
     if (reason !== null) return;
     dir = await mkdtemp(join(tmpdir(), 'isobench-html-'));
-    const profile = await mkdtemp(join(tmpdir(), 'isobench-chromium-profile-'));
+    profile = await mkdtemp(join(tmpdir(), 'isobench-chromium-profile-'));
     const executablePath = (await execa('sh', ['-c', 'command -v chromium'])).stdout.trim();
     context = await chromium.launchPersistentContext(profile, {
       executablePath, headless: true, viewport: { width: 1280, height: 900 },
@@ -44,6 +45,7 @@ describe('report.html in headless chromium', () => {
   afterAll(async () => {
     await context?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+    if (profile) await rm(profile, { recursive: true, force: true });
   });
 
   it.skipIf(reason !== null)(titled('shows the verdict table and every chart and requests nothing over the network', reason), async () => {

@@ -1,5 +1,5 @@
 // The VM runner's pure parts: module closure, kernel choice, PVH note, framing, qemu args, accelerator choice.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -50,6 +50,7 @@ describe('kernel modules', () => {
     expect((await moduleBytes(join(dir, 'm.ko.xz'))).equals(body)).toBe(true);
     expect((await moduleBytes(join(dir, 'm.ko.gz'))).equals(body)).toBe(true);
     expect((await moduleBytes(join(dir, 'm.ko'))).equals(body)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('skips built-in and already loaded modules, rejects unknown ones', () => {
@@ -76,6 +77,7 @@ describe('guest kernel choice', () => {
     const k = await findGuestKernel(root, join(root, 'modules'));
     expect(k.version).toBe('6.1.0-56-amd64');
     await expect(findGuestKernel(join(root, 'modules'), root)).rejects.toThrow(/no kernel/);
+    rmSync(root, { recursive: true, force: true });
   });
 });
 
