@@ -12,7 +12,7 @@ export const RUN_OPTIONS = {
   env: { type: 'string' as const },
   engine: { type: 'string' as const, default: '' },
   workload: { type: 'string' as const, default: 'cpu,memory,fileio' },
-  trials: { type: 'string' as const, default: '3' },
+  trials: { type: 'string' as const, default: '5' },
   runs: { type: 'string' as const, default: '3' },
   warmup: { type: 'string' as const, default: '1' },
   seed: { type: 'string' as const },

@@ -18,7 +18,7 @@ commands:
   run      measure workloads in environments side by side
              --env bare,container,vm (default)   --engine runc,docker,podman,crun
              --workload cpu,memory,fileio   --quick
-             --trials N (instances per cell, default 3)  --runs N (measured iterations per trial, default 3)
+             --trials N (instances per cell, default 5)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
              --cpus N (default: all)  --memory SIZE (default 2G)  --pin 0-1  --set workload.param=v1,v2
              --vm-accel auto|kvm|tcg  --vm-machine TYPE  --disk-cache none|writeback|writethrough|unsafe|directsync
