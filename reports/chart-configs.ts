@@ -89,9 +89,13 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   };
 }
 
-/** Change against the baseline (% , positive = worse) of each case's headline metric, with intervals. */
+/**
+ * Change against the baseline (%, positive = worse) of each workload case's headline metric, with
+ * intervals. Lifecycle (startup) costs are left to their own log-scale charts: a guest's startup
+ * is hundreds of times the baseline's and would flatten every workload bar to nothing.
+ */
 export function overheadChart(a: Analysis): ChartSpec | null {
-  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null);
+  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && e.case.workload !== 'startup');
   if (rows.length === 0) return null;
   const t = `Cost against ${baselineName(a)} (%, positive = slower/worse)`;
   const bounds = rows.flatMap((e) => [(e.comparison?.change ?? 0) * 100, ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : [])]);
@@ -105,7 +109,7 @@ export function overheadChart(a: Analysis): ChartSpec | null {
     config: {
       type: 'bar',
       data: {
-        labels: rows.map((e) => `${e.case.label} · ${e.metric} · ${e.stats.envId}`),
+        labels: rows.map((e) => `${e.case.label} · ${e.metric} · ${e.stats.envId}${e.stats.emulation === null ? '' : ' (emulated)'}`),
         datasets: [{
           label: 'change %',
           data: rows.map((e) => (e.comparison?.change ?? 0) * 100),
