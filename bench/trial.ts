@@ -4,6 +4,7 @@ import { sysbenchVersion } from './workloads/sysbench-output.js';
 import type { Workload } from './workloads/types.js';
 import type { ErrorInfo, PlanCell, Sample, TrialResult } from './types.js';
 import type { ExecResult, Instance, PhaseTiming, RunContext, Runner } from '../runners/types.js';
+import { LogTailError } from '../runners/log-error.js';
 
 /** Everything one trial needs. */
 export interface TrialInput {
@@ -45,7 +46,7 @@ function errorInfo(err: unknown, stage: string): ErrorInfo {
   } else if (err instanceof ParseError) {
     info.stage = 'parse';
     info.logTail = tail(err.text);
-  } else if (err instanceof Error && 'logTail' in err && typeof err.logTail === 'string') {
+  } else if (err instanceof LogTailError) {
     info.logTail = err.logTail;
   }
   return info;

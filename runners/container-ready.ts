@@ -1,4 +1,5 @@
 // Starts a container engine and times it host-side from spawn until the payload's ready marker.
+import { LogTailError } from './log-error.js';
 import { spawn } from 'node:child_process';
 import { READY_MARKER } from './image-files.js';
 
@@ -20,11 +21,8 @@ export type AfterReady =
   | 'kill-client';
 
 /** Error of a failed start, with the engine's output kept for the record. */
-export class StartError extends Error {
+export class StartError extends LogTailError {
   override name = 'StartError';
-  constructor(message: string, readonly logTail: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** Options of `spawnUntilReady`. */

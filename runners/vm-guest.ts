@@ -1,4 +1,5 @@
 // One running qemu guest: spawn, console capture, wait for ready, framed commands, poweroff, kill.
+import { LogTailError } from './log-error.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { READY_MARKER } from './image-files.js';
@@ -6,11 +7,8 @@ import { FrameParser, encodeRun, newNonce, type Frame } from './vm-protocol.js';
 import { COMMAND_FD, qemuArgs, type QemuConfig } from './vm-qemu.js';
 
 /** A failure of a guest, with the tail of its console (copied into the trial record). */
-export class GuestError extends Error {
+export class GuestError extends LogTailError {
   override name = 'GuestError';
-  constructor(message: string, readonly logTail: string, options?: { cause?: unknown }) {
-    super(message, options);
-  }
 }
 
 /** What `bootGuest` needs. */
