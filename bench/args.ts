@@ -2,7 +2,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
-import { ConfigError, badChoice } from './errors.js';
+import { ConfigError, badChoice } from '../model/errors.js';
 
 /** The sub-commands. */
 export const COMMANDS = ['run', 'list', 'report', 'help'] as const;

@@ -2,15 +2,15 @@
 // isobench's entry point: turns arguments into a run, a listing or a report; errors into exit codes.
 import { resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
-import { ConfigError, causeChain } from './errors.js';
+import { ConfigError, causeChain } from '../model/errors.js';
 import { COMMANDS, choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from './args.js';
 import { parseOverrides } from './params.js';
-import { run } from './run.js';
-import { WORKLOADS } from './workloads/index.js';
+import { run } from './run/executor.js';
+import { WORKLOADS } from '../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../runners/index.js';
 import { summaryTable } from '../reports/table.js';
-import { listCommand } from './list.js';
-import { reportCommand } from './report-command.js';
+import { listCommand } from './commands/list.js';
+import { reportCommand } from './commands/report.js';
 
 const USAGE = `usage: isobench <command> [options]
 

@@ -1,5 +1,5 @@
 // Published claims about isolation overhead, as data: what each says, its source, and how a run can check it.
-import type { Claim } from '../reports/claims-types.js';
+import type { Claim } from '../model/claims.js';
 
 /** Published claims about isolation overhead that an isobench report can check (from docs DESIGN.md). Each check names the environment kind (`env`, optionally `engine`), the metrics and a rule; relative rules compare against the baseline environment named in `against` and use relative performance (environment ÷ baseline for higher-is-better metrics, baseline ÷ environment for lower-is-better ones); absolute rules use the environment's median of per-trial medians. A claim without checks cannot be measured by isobench. */
 export const CLAIMS: readonly Claim[] = [

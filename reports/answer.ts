@@ -1,12 +1,12 @@
 // The one-sentence answers a report leads with, and the rows it shows first (each case's main metric).
-import { BASELINE_ENV } from '../runners/index.js';
-import type { Analysis, Entry } from '../bench/verdict-analysis.js';
-import { pct } from '../bench/verdict.js';
+import { isBaselineKind } from '../model/ids.js';
+import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
+import { pct } from '../analysis/verdict.js';
 
 /** The baseline as readers should see it: "bare metal (bare:host)" or just its id. */
 export function baselineName(a: Analysis): string {
   if (a.baselineId === null) return 'no baseline';
-  return a.baselineId.split(':')[0] === BASELINE_ENV ? `bare metal (${a.baselineId})` : a.baselineId;
+  return isBaselineKind(a.baselineId) ? `bare metal (${a.baselineId})` : a.baselineId;
 }
 
 /** Rows of each case's headline metric, baseline rows included. */

@@ -1,7 +1,7 @@
 // Chart configurations as pure data (snapshot-tested): environment bars, overhead, startup distributions.
 import type { ChartConfiguration, ChartType } from 'chart.js';
-import type { Analysis, Entry } from '../bench/verdict-analysis.js';
-import type { VerdictKind } from '../bench/verdict.js';
+import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
+import type { VerdictKind } from '../analysis/verdict.js';
 import { baselineName } from './answer.js';
 
 /** Options of the inline whisker plugin (see chart-render.ts). */

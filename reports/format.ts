@@ -1,16 +1,6 @@
 // Text helpers shared by every report: number formatting, escaping, environment configuration, argv quoting.
-import type { RunRecord } from '../bench/types.js';
-
-/** A measured value with sensible precision (3–4 significant digits, no exponent for usual sizes). */
-export function fmtNum(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  if (a >= 1000) return v.toFixed(0);
-  if (a >= 100) return v.toFixed(1);
-  if (a >= 10) return v.toFixed(2);
-  if (a >= 0.01 || a === 0) return v.toFixed(3);
-  return v.toPrecision(3);
-}
+import { envId } from '../model/ids.js';
+import type { RunRecord } from '../model/record.js';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -57,7 +47,7 @@ export function envConfigs(record: RunRecord): EnvConfig[] {
   const labels = new Map<string, Map<string, Set<string>>>();
   for (const r of record.results) {
     for (const s of r.samples) {
-      const id = `${s.env}:${s.engine}`;
+      const id = envId(s);
       const m = labels.get(id) ?? new Map<string, Set<string>>();
       for (const [k, v] of Object.entries(s.labels)) if (!PER_INSTANCE.has(k)) m.set(k, (m.get(k) ?? new Set()).add(v));
       labels.set(id, m);
@@ -79,6 +69,6 @@ export function envConfigs(record: RunRecord): EnvConfig[] {
 /** `env:engine` of every environment with an `emulated=true` sample. */
 export function emulatedEnvs(record: RunRecord): Set<string> {
   const out = new Set<string>();
-  for (const r of record.results) for (const s of r.samples) if (s.labels['emulated'] === 'true') out.add(`${s.env}:${s.engine}`);
+  for (const r of record.results) for (const s of r.samples) if (s.labels['emulated'] === 'true') out.add(envId(s));
   return out;
 }

@@ -1,9 +1,11 @@
 // The HTML report's sections as escaped HTML strings (every string from the record goes through escapeHtml).
-import type { Known, RunRecord } from '../bench/types.js';
-import type { Analysis, Entry } from '../bench/verdict-analysis.js';
-import { pct } from '../bench/verdict.js';
-import type { ClaimResult } from './claims.js';
-import { escapeHtml as h, fmtNum, shellQuote, type EnvConfig } from './format.js';
+import { envId } from '../model/ids.js';
+import type { Known, RunRecord } from '../model/record.js';
+import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
+import { pct } from '../analysis/verdict.js';
+import type { ClaimResult } from '../analysis/claims.js';
+import { escapeHtml as h, shellQuote, type EnvConfig } from './format.js';
+import { fmtNum } from '../analysis/numbers.js';
 
 const num = (v: number) => `<td class="num">${h(fmtNum(v))}</td>`;
 const pctCell = (v: number) => `<td class="num">${Number.isFinite(v) ? h(pct(v)) : '–'}</td>`;
@@ -83,7 +85,7 @@ export function failuresSection(record: RunRecord): string {
   if (bad.length === 0) return '<p>Every trial completed.</p>';
   const rows = bad.map((r) => {
     const why = r.status === 'skipped' ? r.reason : `${r.error.stage}: ${r.error.message}`;
-    return `<tr><td class="num">${r.trialId}</td><td>${h(`${r.env}:${r.engine}`)}</td><td>${h(r.workload)}</td><td>${h(r.status)}</td><td>${h(why)}</td></tr>`;
+    return `<tr><td class="num">${r.trialId}</td><td>${h(envId(r))}</td><td>${h(r.workload)}</td><td>${h(r.status)}</td><td>${h(why)}</td></tr>`;
   });
   return `<details><summary>${bad.length} trial(s) did not complete</summary><table><thead><tr><th>trial</th><th>environment</th><th>workload</th><th>status</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }

@@ -1,10 +1,10 @@
 // report.html: one self-contained page (inline styles, charts as data: URIs, a CSP that forbids fetching).
-import type { RunRecord } from '../bench/types.js';
-import type { Analysis } from '../bench/verdict-analysis.js';
+import type { RunRecord } from '../model/record.js';
+import type { Analysis } from '../analysis/verdict-analysis.js';
 import { answers, baselineName } from './answer.js';
 import type { ChartSpec } from './chart-configs.js';
 import { CHART_SIZE } from './chart-render.js';
-import type { ClaimResult } from './claims.js';
+import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
 import { claimsTable, environmentsSection, failuresSection, hostSection, marginText, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
 import { STYLE } from './html-style.js';

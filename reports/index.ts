@@ -1,10 +1,10 @@
 // Every report file of a run, rendered purely from its record (file name → contents).
-import type { RunRecord } from '../bench/types.js';
-import { analyse } from '../bench/verdict-analysis.js';
-import { runWarnings } from '../bench/warnings.js';
+import type { RunRecord } from '../model/record.js';
+import { analyse } from '../analysis/verdict-analysis.js';
+import { runWarnings } from '../analysis/warnings.js';
 import { chartSpecs } from './chart-configs.js';
 import { renderCharts } from './chart-render.js';
-import { checkClaims } from './claims.js';
+import { checkClaims } from '../analysis/claims.js';
 import { emulatedEnvs, envConfigs } from './format.js';
 import { reportHtml } from './html.js';
 import { allSamples, samplesCsv } from './samples-csv.js';

@@ -1,6 +1,6 @@
 // samples.csv: one row per raw sample — fixed columns, then sorted param and label columns.
 import { stringify } from 'csv-stringify/sync';
-import type { RunRecord, Sample } from '../bench/types.js';
+import type { RunRecord, Sample } from '../model/record.js';
 
 /** The fixed leading columns, in order. */
 export const FIXED_COLUMNS = ['metric', 'value', 'unit', 'env', 'engine', 'workload', 'trial', 'trial_id', 'iteration', 'phase', 'timestamp'] as const;

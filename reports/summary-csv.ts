@@ -1,6 +1,6 @@
 // summary.csv: one row per workload case × metric × environment with statistics, ratio, interval and verdict.
 import { stringify } from 'csv-stringify/sync';
-import type { Analysis } from '../bench/verdict-analysis.js';
+import type { Analysis } from '../analysis/verdict-analysis.js';
 
 /** Columns of summary.csv, in order. */
 export const SUMMARY_COLUMNS = [

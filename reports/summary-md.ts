@@ -1,8 +1,9 @@
 // summary.md: the answers, the verdict table and the warnings in Markdown, for a CI job summary.
-import type { RunRecord } from '../bench/types.js';
-import type { Analysis, Entry } from '../bench/verdict-analysis.js';
+import type { RunRecord } from '../model/record.js';
+import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import { answers, baselineName, headlineEntries } from './answer.js';
-import { escapeMd, fmtNum, shellQuote } from './format.js';
+import { escapeMd, shellQuote } from './format.js';
+import { fmtNum } from '../analysis/numbers.js';
 
 function table(entries: readonly Entry[]): string[] {
   const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];

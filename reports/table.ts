@@ -1,8 +1,8 @@
 // The plain-text verdict table printed at the end of a run: each case's main metric per environment.
-import type { RunRecord } from '../bench/types.js';
-import { analyse, type Analysis } from '../bench/verdict-analysis.js';
+import type { RunRecord } from '../model/record.js';
+import { analyse, type Analysis } from '../analysis/verdict-analysis.js';
 import { baselineName, headlineEntries } from './answer.js';
-import { fmtNum } from './format.js';
+import { fmtNum } from '../analysis/numbers.js';
 
 /** Renders an aligned text table: case, metric, environment, trials, median, verdict against the baseline. */
 export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): string {

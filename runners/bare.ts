@@ -1,10 +1,10 @@
 // Bare metal: the workload runs as a host process, optionally pinned with taskset.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProcess } from './process.js';
-import { sha256File, which } from './identity.js';
-import { imageFor } from './image.js';
-import { resolveSysbench } from './image-files.js';
+import { runProcess } from './host/process.js';
+import { sha256File, which } from './image/identity.js';
+import { imageFor } from './image/build.js';
+import { resolveSysbench } from './image/files.js';
 import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
 
 const READY = 'isobench-ready';

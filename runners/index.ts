@@ -1,11 +1,11 @@
 // The environment registry: env names and their engines, the only place they are enumerated.
 import { bareRunner } from './bare.js';
-import { crunRunner } from './crun.js';
-import { dockerRunner } from './docker.js';
+import { crunRunner } from './container/crun.js';
+import { dockerRunner } from './container/docker.js';
 import { fakeRunner } from './fake.js';
-import { podmanRunner } from './podman.js';
-import { runcRunner } from './runc.js';
-import { vmRunner } from './vm.js';
+import { podmanRunner } from './container/podman.js';
+import { runcRunner } from './container/runc.js';
+import { vmRunner } from './vm/runner.js';
 import type { Runner } from './types.js';
 
 /** An environment kind with the engines that can provide it. */
@@ -42,9 +42,6 @@ export function engineNames(): string[] {
 
 /** Environments a run uses when `--env` is not given: bare metal and one of each isolation layer. */
 export const DEFAULT_ENVS = ['bare', 'container', 'vm'] as const;
-
-/** The environment that serves as the baseline of overhead ratios when present. */
-export const BASELINE_ENV = 'bare';
 
 /**
  * Runners for the chosen environments: each env gets the requested engines it knows, or its

@@ -1,5 +1,5 @@
 // The interface every environment implements: probe → start → exec×N → stop.
-import type { Limits } from '../bench/types.js';
+import type { Limits } from '../model/record.js';
 
 /** What a runner needs to know about the run when it starts an instance. */
 export interface RunContext {

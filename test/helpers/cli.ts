@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
-import type { RunRecord } from '../../bench/types.js';
+import type { RunRecord } from '../../model/record.js';
 
 /** Path of the compiled CLI. */
 export const CLI = new URL('../../dist/bench/cli.js', import.meta.url).pathname;

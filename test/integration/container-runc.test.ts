@@ -6,11 +6,11 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runcRunner } from '../../runners/runc.js';
-import { imageFor } from '../../runners/image.js';
-import { sha256File, which } from '../../runners/identity.js';
+import { runcRunner } from '../../runners/container/runc.js';
+import { imageFor } from '../../runners/image/build.js';
+import { sha256File, which } from '../../runners/image/identity.js';
 import type { RunContext } from '../../runners/types.js';
-import type { RunRecord } from '../../bench/types.js';
+import type { RunRecord } from '../../model/record.js';
 import { CLI, isobench, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
 

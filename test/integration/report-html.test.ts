@@ -7,11 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { execa } from 'execa';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../bench/types.js';
-import { analyse } from '../../bench/verdict-analysis.js';
+import type { RunRecord } from '../../model/record.js';
+import { analyse } from '../../analysis/verdict-analysis.js';
 import { chartSpecs } from '../../reports/chart-configs.js';
 import { renderReports } from '../../reports/index.js';
-import { syntheticRecord } from '../fixtures/records/synthetic.js';
+import { syntheticRecord } from '../../perf/synthetic.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const reason = await unmet(['chromium']);

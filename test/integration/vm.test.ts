@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cpu } from '../../bench/workloads/cpu.js';
-import { fileio } from '../../bench/workloads/fileio.js';
-import { sha256File, which } from '../../runners/identity.js';
-import { vmRunner } from '../../runners/vm.js';
+import { cpu } from '../../workloads/cpu.js';
+import { fileio } from '../../workloads/fileio.js';
+import { sha256File, which } from '../../runners/image/identity.js';
+import { vmRunner } from '../../runners/vm/runner.js';
 import type { Instance, ProbeResult, RunContext } from '../../runners/types.js';
 import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';

@@ -1,8 +1,8 @@
 // The seeded trial bootstrap: determinism, edge cases, and coverage of a known ratio in simulation.
 import { describe, expect, it } from 'vitest';
-import { medianInterval, ratioInterval, seedFor } from '../../bench/bootstrap.js';
-import { median } from '../../bench/stats.js';
-import { rng } from '../../bench/rng.js';
+import { medianInterval, ratioInterval, seedFor } from '../../analysis/bootstrap.js';
+import { median } from '../../analysis/stats.js';
+import { rng } from '../../analysis/rng.js';
 
 /** Lognormal trial values around `mu` (median mu, log-sd sigma). */
 function lognormal(mu: number, sigma: number, n: number, rand: () => number): number[] {

@@ -1,8 +1,8 @@
 // Container configuration without a runtime: cgroup mount/path mapping, CPU lists, the OCI config.
 import { describe, expect, it } from 'vitest';
-import { cgroupDirs, cgroupLabels, cpuListCount, parseCgroupMounts } from '../../runners/container-cgroup.js';
-import { ociSpec } from '../../runners/container-oci-spec.js';
-import { confinementFlags } from '../../runners/container-cli.js';
+import { cgroupDirs, cgroupLabels, cpuListCount, parseCgroupMounts } from '../../runners/container/cgroup.js';
+import { ociSpec } from '../../runners/container/oci-spec.js';
+import { confinementFlags } from '../../runners/container/cli-engine.js';
 import type { RunContext } from '../../runners/types.js';
 
 // Captured from a hybrid host (cgroup v1 controllers plus an empty v2 hierarchy).

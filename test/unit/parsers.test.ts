@@ -1,12 +1,12 @@
 // Parsers read real captured sysbench 1.0.20 output, and refuse truncated output with a ParseError.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError } from '../../bench/errors.js';
-import { cpu } from '../../bench/workloads/cpu.js';
-import { fileio } from '../../bench/workloads/fileio.js';
-import { memory } from '../../bench/workloads/memory.js';
-import { sysbenchVersion } from '../../bench/workloads/sysbench-output.js';
-import type { Workload } from '../../bench/workloads/types.js';
+import { ParseError } from '../../model/errors.js';
+import { cpu } from '../../workloads/cpu.js';
+import { fileio } from '../../workloads/fileio.js';
+import { memory } from '../../workloads/memory.js';
+import { sysbenchVersion } from '../../workloads/sysbench-output.js';
+import type { Workload } from '../../workloads/types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const host = { llcBytes: 32 * 1024 * 1024, freeMemoryBytes: 8 * 1024 ** 3 };

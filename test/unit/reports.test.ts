@@ -1,18 +1,18 @@
 // Reports from a fixed fake-env record: snapshot-tested chart configs, CSV, Markdown, table; escaping; determinism.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../bench/types.js';
-import { analyse } from '../../bench/verdict-analysis.js';
-import { runWarnings } from '../../bench/warnings.js';
+import type { RunRecord } from '../../model/record.js';
+import { analyse } from '../../analysis/verdict-analysis.js';
+import { runWarnings } from '../../analysis/warnings.js';
 import { chartSpecs } from '../../reports/chart-configs.js';
 import { renderChart } from '../../reports/chart-render.js';
-import { checkClaims, judgeClaim } from '../../reports/claims.js';
+import { checkClaims, judgeClaim } from '../../analysis/claims.js';
 import { escapeMd } from '../../reports/format.js';
 import { renderReports } from '../../reports/index.js';
 import { summaryCsv } from '../../reports/summary-csv.js';
 import { summaryMarkdown } from '../../reports/summary-md.js';
 import { summaryTable } from '../../reports/table.js';
-import { syntheticRecord } from '../fixtures/records/synthetic.js';
+import { syntheticRecord } from '../../perf/synthetic.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
 const analysis = analyse(fixture);

@@ -1,6 +1,6 @@
 // Descriptive statistics and the per-trial summary on hand-computed data.
 import { describe, expect, it } from 'vitest';
-import { cv, describe as describeValues, mad, mean, median, quantile, stdev, summarise } from '../../bench/stats.js';
+import { cv, describe as describeValues, mad, mean, median, quantile, stdev, summarise } from '../../analysis/stats.js';
 
 describe('descriptive statistics', () => {
   it('match hand-computed values', () => {

@@ -1,8 +1,8 @@
 // Verdict rules, direction of change per metric, and the analysis of synthetic records.
 import { describe, expect, it } from 'vitest';
-import { changeInterval, changeOf, directionWords, verdict } from '../../bench/verdict.js';
-import { analyse } from '../../bench/verdict-analysis.js';
-import { syntheticRecord } from '../fixtures/records/synthetic.js';
+import { changeInterval, changeOf, directionWords, verdict } from '../../analysis/verdict.js';
+import { analyse } from '../../analysis/verdict-analysis.js';
+import { syntheticRecord } from '../../perf/synthetic.js';
 import { answers } from '../../reports/answer.js';
 
 const words = { worse: 'slower', better: 'faster' };

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm-kernel.js';
-import { FrameParser, argvScript, encodeRun, parseReadyFacts, shellQuote } from '../../runners/vm-protocol.js';
-import { isMmioMachine, kernelCmdline, qemuArgs, renderCmdline, type QemuConfig } from '../../runners/vm-qemu.js';
-import { decideAccel } from '../../runners/vm-accel.js';
-import { cleanConsole } from '../../runners/vm-guest.js';
-import { diskSizeMiB, guestSize } from '../../runners/vm-instance.js';
+import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm/kernel.js';
+import { FrameParser, argvScript, encodeRun, parseReadyFacts, shellQuote } from '../../runners/vm/protocol.js';
+import { isMmioMachine, kernelCmdline, qemuArgs, renderCmdline, type QemuConfig } from '../../runners/vm/qemu.js';
+import { decideAccel } from '../../runners/vm/accel.js';
+import { cleanConsole } from '../../runners/vm/guest.js';
+import { diskSizeMiB, guestSize } from '../../runners/vm/instance.js';
 
 const DEP = `kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko.xz kernel/fs/mbcache.ko.xz kernel/fs/jbd2/jbd2.ko.xz
 kernel/fs/jbd2/jbd2.ko.xz:

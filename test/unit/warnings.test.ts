@@ -1,8 +1,8 @@
 // Run warnings: each condition on a synthetic record produces one warning that says what to do.
 import { describe, expect, it } from 'vitest';
-import { primeLoopIterations, runWarnings } from '../../bench/warnings.js';
-import { rng } from '../../bench/rng.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../fixtures/records/synthetic.js';
+import { primeLoopIterations, runWarnings } from '../../analysis/warnings.js';
+import { rng } from '../../analysis/rng.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
 
 const steady = (v: number, n = 5) => Array.from({ length: n }, (_, i) => [v * (1 + 0.001 * (i % 3)), v, v * (1 - 0.001 * (i % 2))]);
 const bare = (over: Partial<SynthCell> = {}): SynthCell => ({ env: 'bare', engine: 'host', workload: 'cpu', params: { threads: 1, 'max-prime': 10000 }, trials: steady(1000), ...over });

@@ -1,11 +1,11 @@
 // Workload commands and defaults: memory blocks exceed the LLC; fileio prepares and cleans up.
 import { describe, expect, it } from 'vitest';
-import { blockAboveCache, memory } from '../../bench/workloads/memory.js';
-import { fileio, sizeBytes } from '../../bench/workloads/fileio.js';
-import { cpu } from '../../bench/workloads/cpu.js';
+import { blockAboveCache, memory } from '../../workloads/memory.js';
+import { fileio, sizeBytes } from '../../workloads/fileio.js';
+import { cpu } from '../../workloads/cpu.js';
 import { paramMatrix, parseOverrides } from '../../bench/params.js';
-import { WORKLOADS } from '../../bench/workloads/index.js';
-import { ConfigError } from '../../bench/errors.js';
+import { WORKLOADS } from '../../workloads/index.js';
+import { ConfigError } from '../../model/errors.js';
 
 const host = { llcBytes: 32 * 1024 * 1024, freeMemoryBytes: 8 * 1024 ** 3 };
 

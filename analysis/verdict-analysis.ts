@@ -1,0 +1,235 @@
+// The analysis of a run: per case × metric × environment statistics, ratios against the baseline, verdicts.
+import { medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
+import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
+import { summarise, type GroupSummary, type TrialValues } from './stats.js';
+import type { Params, RunRecord } from '../model/record.js';
+import { changeInterval, changeOf, directionWords, verdict, type Verdict } from './verdict.js';
+
+/** Unit, direction and meaning of a metric. */
+export interface MetricInfo {
+  /** Unit text. */
+  unit: string;
+  /** Which direction is better. */
+  better: 'higher' | 'lower';
+  /** One sentence for readers (empty when the record does not describe the metric). */
+  description: string;
+}
+
+/** A workload with one parameter set: the things compared side by side. */
+export interface CaseInfo {
+  /** Stable key (workload and sorted params). */
+  key: string;
+  /** Workload name (`startup` for lifecycle timings). */
+  workload: string;
+  /** Parameters of the case. */
+  params: Params;
+  /** Display name: the workload plus the parameters that vary between its cases. */
+  label: string;
+  /** File-name-safe name (`[a-z0-9-]`), unique within the run. */
+  slug: string;
+  /** The case's main metric (first in the record's metric catalogue order). */
+  headline: string;
+}
+
+/** One environment's statistics for one case × metric. */
+export interface EnvStats {
+  /** `env:engine`. */
+  envId: string;
+  /** Environment kind. */
+  env: string;
+  /** Engine. */
+  engine: string;
+  /** Descriptive statistics over measured samples plus per-trial medians. */
+  summary: GroupSummary;
+  /** 95 % bootstrap interval of the median of per-trial medians; null below 2 trials. */
+  medianCi: Interval | null;
+  /** trialIds with measured values, in execution order. */
+  trialIds: number[];
+  /** Why this environment's numbers are not representative (sample label `emulated`), or null. */
+  emulation: string | null;
+}
+
+/** An environment against the baseline for one case × metric. */
+export interface Comparison {
+  /** The baseline's `env:engine`. */
+  baselineId: string;
+  /** median(environment per-trial medians) / median(baseline per-trial medians). */
+  ratio: number;
+  /** 95 % bootstrap interval of the ratio (trials resampled); null when not computable. */
+  ratioCi: Interval | null;
+  /** Signed change, positive = worse (see `changeOf`). */
+  change: number;
+  /** Interval of the change. */
+  changeCi: Interval | null;
+}
+
+/** One row of the verdict table: case × metric × environment. */
+export interface Entry {
+  /** The case. */
+  case: CaseInfo;
+  /** Metric name. */
+  metric: string;
+  /** Metric facts. */
+  info: MetricInfo;
+  /** This environment's statistics. */
+  stats: EnvStats;
+  /** Whether this row is the baseline itself. */
+  isBaseline: boolean;
+  /** Comparison against the baseline (null for the baseline and when either side lacks data). */
+  comparison: Comparison | null;
+  /** The verdict. */
+  verdict: Verdict;
+}
+
+/** Everything the reports show, derived from the record alone. */
+export interface Analysis {
+  /** The baseline `env:engine`, null when the run has no environments. */
+  baselineId: string | null;
+  /** Set when the baseline is not bare metal, saying which environment was used instead. */
+  baselineNote: string | null;
+  /** Equivalence margin as a fraction (plan.options.margin / 100, default 0.02). */
+  margin: number;
+  /** Cases in plan order, lifecycle (`startup`) last. */
+  cases: CaseInfo[];
+  /** Rows by case, then metric, then environment (baseline first, then plan order). */
+  entries: Entry[];
+}
+
+/** Default equivalence margin, in percent. */
+export const DEFAULT_MARGIN_PCT = 2;
+
+/** The baseline `env:engine` and, when it is not bare metal, a note saying so. */
+export function chooseBaseline(record: RunRecord, envIds: readonly string[]): { id: string | null; note: string | null } {
+  const bare = envIds.find(isBaselineKind);
+  if (bare !== undefined) return { id: bare, note: null };
+  const first = envIds[0];
+  if (first === undefined) return { id: null, note: 'no environment produced results, so nothing is compared' };
+  return { id: first, note: `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the first environment of the plan` };
+}
+
+function marginOf(record: RunRecord): number {
+  const m = Number(record.plan.options?.['margin']);
+  return (Number.isFinite(m) && m > 0 ? m : DEFAULT_MARGIN_PCT) / 100;
+}
+
+
+function slugify(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'case';
+}
+
+/** Case display names and slugs: the workload plus the params that differ between its cases. */
+function describeCases(cases: { key: string; workload: string; params: Params; headline: string }[]): CaseInfo[] {
+  const used = new Set<string>();
+  return cases.map((c) => {
+    const siblings = cases.filter((o) => o.workload === c.workload);
+    const varying = Object.keys(c.params).sort().filter((p) => new Set(siblings.map((s) => String(s.params[p]))).size > 1);
+    const label = [c.workload, ...varying.map((p) => `${p}=${String(c.params[p])}`)].join(' ');
+    let slug = slugify(label);
+    for (let i = 2; used.has(slug); i++) slug = `${slugify(label)}-${i}`;
+    used.add(slug);
+    return { ...c, label, slug };
+  });
+}
+
+/** Analyses a run record. Pure and deterministic: the bootstrap is seeded from plan.seed. */
+export function analyse(record: RunRecord): Analysis {
+  const groups = new Map<string, Map<number, number[]>>();
+  const caseSeen = new Map<string, { workload: string; params: Params }>();
+  const metricsOf = new Map<string, Set<string>>();
+  const units = new Map<string, string>();
+  const sampleEnvs = new Set<string>();
+  const emulation = new Map<string, string>();
+  for (const r of record.results) {
+    for (const s of r.samples) {
+      if (s.labels['emulated'] === 'true') emulation.set(idOf(s), s.labels['emulation_note'] ?? 'emulated: not representative');
+      if (s.phase !== 'measure') continue;
+      const ck = caseKey(s.workload, s.params);
+      const envId = idOf(s);
+      sampleEnvs.add(envId);
+      if (!caseSeen.has(ck)) caseSeen.set(ck, { workload: s.workload, params: s.params });
+      metricsOf.set(ck, (metricsOf.get(ck) ?? new Set()).add(s.metric));
+      if (!units.has(s.metric)) units.set(s.metric, s.unit);
+      const gk = `${ck}\u0000${s.metric}\u0000${envId}`;
+      const trials = groups.get(gk) ?? new Map<number, number[]>();
+      trials.set(s.trialId, [...(trials.get(s.trialId) ?? []), s.value]);
+      groups.set(gk, trials);
+    }
+  }
+  const planEnvs = record.plan.envs ?? [];
+  const declared = [...planEnvs, ...[...sampleEnvs].filter((e) => !planEnvs.includes(e)).sort()];
+  const baseline = chooseBaseline(record, declared);
+  const envIds = [...declared.filter((e) => e === baseline.id), ...declared.filter((e) => e !== baseline.id)];
+  const margin = marginOf(record);
+  const seed = Number(record.plan.seed) || 0;
+  const catalogue = Object.keys(record.metrics ?? {});
+  const metricInfo = (m: string): MetricInfo => {
+    const known = record.metrics?.[m];
+    if (known) return { unit: known.unit, better: known.better, description: known.description };
+    const unit = units.get(m) ?? '';
+    return { unit, better: /\/s$|ps$/i.test(unit) ? 'higher' : 'lower', description: '' };
+  };
+  const metricOrder = (a: string, b: string) => {
+    const ia = catalogue.indexOf(a);
+    const ib = catalogue.indexOf(b);
+    return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || a.localeCompare(b);
+  };
+
+  const planCaseOrder = [...new Set((record.plan.cells ?? []).map((c) => caseKey(c.workload, c.params)))];
+  const rank = (k: string) => {
+    const i = planCaseOrder.indexOf(k);
+    return i >= 0 ? i : caseSeen.get(k)?.workload === 'startup' ? 1e6 : 2e6;
+  };
+  const caseKeys = [...caseSeen.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  const cases = describeCases(caseKeys.map((key) => {
+    const c = caseSeen.get(key) as { workload: string; params: Params };
+    return { key, ...c, headline: [...(metricsOf.get(key) ?? [])].sort(metricOrder)[0] ?? '' };
+  }));
+
+  const entries: Entry[] = [];
+  for (const c of cases) {
+    const plannedEnvs = (record.plan.cells ?? []).filter((p) => caseKey(p.workload, p.params) === c.key).map(idOf);
+    for (const metric of [...(metricsOf.get(c.key) ?? [])].sort(metricOrder)) {
+      const info = metricInfo(metric);
+      const statsOf = (envId: string): EnvStats => {
+        const trials: TrialValues[] = [...(groups.get(`${c.key}\u0000${metric}\u0000${envId}`) ?? new Map<number, number[]>())].map(([trialId, values]) => ({ trialId, values }));
+        const summary = summarise(trials);
+        const { env, engine } = splitEnvId(envId);
+        return {
+          envId, env, engine, summary,
+          medianCi: medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
+          trialIds: trials.map((t) => t.trialId).sort((a, b) => a - b),
+          emulation: emulation.get(envId) ?? null,
+        };
+      };
+      const present = envIds.filter((e) => groups.has(`${c.key}\u0000${metric}\u0000${e}`) || plannedEnvs.includes(e));
+      const base = baseline.id !== null && present.includes(baseline.id) ? statsOf(baseline.id) : null;
+      for (const envId of present) {
+        const stats = envId === baseline.id && base ? base : statsOf(envId);
+        entries.push({ case: c, metric, info, stats, ...judge(envId, stats, base, baseline.id, info, margin, seedFor(seed, `ratio|${c.key}|${metric}|${envId}`)) });
+      }
+    }
+  }
+  return { baselineId: baseline.id, baselineNote: baseline.note, margin, cases, entries };
+}
+
+function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): { isBaseline: boolean; comparison: Comparison | null; verdict: Verdict } {
+  if (envId === baselineId) {
+    const n = stats.summary.trials;
+    return { isBaseline: true, comparison: null, verdict: n === 0 ? { kind: 'no-data', text: 'baseline: no measured trials' } : { kind: 'baseline', text: 'baseline' } };
+  }
+  if (stats.summary.trials === 0) return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'no measured trials' } };
+  if (base === null || baselineId === null || base.summary.trials === 0) {
+    return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'no baseline data to compare with' } };
+  }
+  const den = base.summary.trialMedian;
+  if (den === 0) return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'baseline median is 0: no ratio' } };
+  const ratio = stats.summary.trialMedian / den;
+  const ratioCi = ratioInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed });
+  const change = changeOf(ratio, info.better);
+  const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);
+  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info) });
+  // Emulated numbers travel with their caveat into every table, sentence and CSV row.
+  const caveat = stats.emulation ?? base.emulation;
+  const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat}` };
+  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: shown };
+}

@@ -1,0 +1,29 @@
+// `isobench list`: workloads with their parameters, environments with their probe results.
+import { tmpdir } from 'node:os';
+import { envId } from '../../model/ids.js';
+import { ConfigError } from '../../model/errors.js';
+import { WORKLOADS } from '../../workloads/index.js';
+import { envNames, engineNames, resolveRunners } from '../../runners/index.js';
+import type { RunContext } from '../../runners/types.js';
+
+/** Prints the listing to stdout. */
+export async function listCommand(args: string[]): Promise<number> {
+  if (args.length > 0) throw new ConfigError(`unexpected argument '${args[0]}'; list takes no arguments`);
+  const out: string[] = ['workloads:'];
+  for (const w of WORKLOADS) {
+    out.push(`  ${w.name.padEnd(8)} ${w.description}`);
+    for (const p of w.params) out.push(`      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`);
+  }
+  out.push('', 'environments:');
+  const ctx: RunContext = {
+    runId: 'list', scratchRoot: tmpdir(), cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
+    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: { vmAccel: 'auto' }, log: () => undefined,
+  };
+  for (const r of resolveRunners(envNames(), engineNames())) {
+    const p = await r.probe(ctx);
+    const state = p.ok ? `available (${p.version})${p.note ? ` — ${p.note}` : ''}` : `unavailable: ${p.reason}`;
+    out.push(`  ${envId(r).padEnd(18)} ${r.description}`, `  ${''.padEnd(18)} ${state}`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

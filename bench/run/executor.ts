@@ -1,0 +1,136 @@
+// Drives a run: probe environments, schedule trials, run each, save the record after every trial.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { freemem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { envId } from '../../model/ids.js';
+import { fingerprint } from '../../runners/host/fingerprint.js';
+import type { RunContext, Runner } from '../../runners/types.js';
+import { gitDescribe, toolVersion } from './version.js';
+import { writeRecord } from './record.js';
+import { schedule } from './schedule.js';
+import { runTrial } from './trial.js';
+import { findWorkload, metricCatalogue } from '../../workloads/index.js';
+import { paramMatrix } from '../params.js';
+import type { HostFacts } from '../../workloads/types.js';
+import type { EnvProbe, Limits, ParamValue, Plan, PlanCell, RunRecord, TrialResult } from '../../model/record.js';
+import { runWarnings } from '../../analysis/warnings.js';
+
+/** What `isobench run` was asked for, validated. */
+export interface RunOptions {
+  runners: Runner[];
+  workloads: string[];
+  overrides: Map<string, Map<string, ParamValue[]>>;
+  trials: number;
+  runs: number;
+  warmup: number;
+  seed: number;
+  order: 'interleaved' | 'grouped';
+  quick: boolean;
+  limits: Limits;
+  cpuset: string | null;
+  options: Record<string, string>;
+  outRoot: string;
+  cacheDir: string;
+  argv: string[];
+  log: (line: string) => void;
+}
+
+/** A new run id: UTC time plus random suffix, safe as a directory and container-name prefix. */
+export function newRunId(now = new Date()): string {
+  const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${t}-${randomBytes(2).toString('hex')}`;
+}
+
+
+/** Runs everything; returns the record (also on disk) and the directory it is in. */
+export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: string }> {
+  const runId = newRunId();
+  const dir = resolve(opts.outRoot, runId);
+  const scratchRoot = join(dir, 'scratch');
+  await mkdir(scratchRoot, { recursive: true });
+  const host = await fingerprint();
+  const facts: HostFacts = { llcBytes: host.llcBytes.value, freeMemoryBytes: freemem() };
+  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.options, log: opts.log };
+
+  const cells: PlanCell[] = [];
+  for (const name of opts.workloads) {
+    const w = findWorkload(name);
+    if (!w) continue;
+    for (const params of paramMatrix(w.defaults(opts.quick, facts), opts.overrides.get(name))) {
+      for (const r of opts.runners) cells.push({ env: r.env, engine: r.engine, workload: name, params });
+    }
+  }
+  const plan: Plan = {
+    envs: opts.runners.map(envId), workloads: opts.workloads, trials: opts.trials, runs: opts.runs,
+    warmup: opts.warmup, seed: opts.seed, order: opts.order, quick: opts.quick, limits: opts.limits,
+    options: opts.options, cells, argv: opts.argv,
+  };
+
+  const probes: EnvProbe[] = [];
+  for (const r of opts.runners) {
+    opts.log(`probing ${envId(r)} …`);
+    const p = await r.probe(ctx);
+    const probe: EnvProbe = p.ok
+      ? { id: envId(r), ok: true, version: p.version, details: p.details, ...(p.note ? { reason: p.note } : {}) }
+      : { id: envId(r), ok: false, reason: p.reason, details: p.details };
+    probes.push(probe);
+    opts.log(`  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`);
+  }
+
+  const record: RunRecord = {
+    schema: 1, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
+    metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
+  };
+  await writeRecord(dir, record);
+
+  let aborted = false;
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
+    aborted = true;
+    record.interrupted = true;
+    opts.log(`received ${sig}: stopping the current instance and saving what was measured`);
+    for (const r of opts.runners) void r.cleanup(ctx).catch(() => undefined);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  const order = schedule(cells, opts.trials, opts.order, opts.seed);
+  try {
+    for (const [i, s] of order.entries()) {
+      if (aborted) break;
+      const cell = cells[s.cell] as PlanCell;
+      const runner = opts.runners.find((r) => r.env === cell.env && r.engine === cell.engine) as Runner;
+      const probe = probes.find((p) => p.id === envId(runner)) as EnvProbe;
+      const workload = findWorkload(cell.workload);
+      const trialId = i + 1;
+      const prefix = `[${trialId}/${order.length}] ${envId(runner)} ${cell.workload} trial ${s.trial}`;
+      let result: TrialResult;
+      if (!probe.ok || !workload) {
+        result = { trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: s.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] };
+      } else {
+        const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
+        result = await runTrial({ runner, ctx, cell, workload, trialId, trial: s.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => aborted });
+      }
+      record.results.push(result);
+      await writeRecord(dir, record);
+      opts.log(`${prefix}: ${describeOutcome(result)}`);
+    }
+  } finally {
+    for (const r of opts.runners) await r.cleanup(ctx).catch((err: unknown) => opts.log(`cleanup of ${envId(r)} failed: ${String(err)}`));
+    await rm(scratchRoot, { recursive: true, force: true });
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    record.warnings = runWarnings(record);
+    record.finishedAt = aborted ? null : new Date().toISOString();
+    await writeRecord(dir, record);
+  }
+  return { record, dir };
+}
+
+function describeOutcome(r: TrialResult): string {
+  if (r.status === 'skipped') return `skipped (${r.reason})`;
+  if (r.status === 'errored') return `errored at ${r.error.stage}: ${r.error.message}`;
+  const main = r.samples.find((s) => s.phase === 'measure' && s.workload !== 'startup');
+  return `completed in ${(r.durationMs / 1000).toFixed(1)} s${main ? ` (${main.metric} ${main.value} …)` : ''}`;
+}

@@ -1,0 +1,106 @@
+// Starts a container engine and times it host-side from spawn until the payload's ready marker.
+import { LogTailError } from '../../model/log-error.js';
+import { spawn } from 'node:child_process';
+import { READY_MARKER } from '../image/files.js';
+
+/** What the engine and its payload printed up to readiness. */
+export interface ReadyOutcome {
+  /** Standard output up to and including the ready marker. */
+  stdout: string;
+  /** Standard error of the engine process. */
+  stderr: string;
+  /** Milliseconds from spawning the engine until the marker arrived. */
+  readyMs: number;
+}
+
+/** How to treat the engine process once the payload is ready. */
+export type AfterReady =
+  /** The engine detaches by itself (`runc run -d`): wait for it to exit 0. */
+  | 'wait-exit'
+  /** The engine stays attached (`docker run`): kill the client, the container keeps running. */
+  | 'kill-client';
+
+/** Error of a failed start, with the engine's output kept for the record. */
+export class StartError extends LogTailError {
+  override name = 'StartError';
+}
+
+/** Options of `spawnUntilReady`. */
+export interface ReadyOptions {
+  /** Give up (and kill the engine process) after this long. */
+  timeoutMs: number;
+  /** What to do with the engine process once the payload is ready. */
+  afterReady: AfterReady;
+  /** Extra environment variables for the engine. */
+  env?: Record<string, string>;
+  /** Called once when the engine exits 0, often before the payload is ready: work can overlap it. */
+  onEngineExit?: () => void;
+}
+
+const tail = (s: string, n = 2000) => (s.length > n ? s.slice(-n) : s);
+
+/**
+ * Spawns `argv` with piped output and resolves when its output contains the ready marker
+ * (and, for `wait-exit`, the engine exited 0). Rejects with a StartError on a non-zero exit,
+ * an exit without the marker, or after `timeoutMs`.
+ */
+export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Promise<ReadyOutcome> {
+  const [file, ...args] = argv;
+  if (file === undefined) return Promise.reject(new Error('spawnUntilReady: empty argv'));
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    let readyMs: number | null = null;
+    let exitCode: number | null | undefined;
+    let settled = false;
+    const t0 = performance.now();
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
+    const finish = (err: Error | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      // The payload keeps the pipes' write ends; stop reading so nothing holds this process.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      if (err) reject(err);
+      else resolve({ stdout, stderr, readyMs: readyMs as number });
+    };
+    const check = () => {
+      if (readyMs === null) return;
+      if (opts.afterReady === 'kill-client') {
+        child.kill('SIGKILL');
+        finish(null);
+      } else if (exitCode === 0) {
+        finish(null);
+      }
+    };
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      finish(new StartError(`${file} did not report ready within ${opts.timeoutMs} ms`, tail(stdout + stderr)));
+    }, opts.timeoutMs);
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+      if (readyMs === null && stdout.includes(READY_MARKER)) {
+        readyMs = performance.now() - t0;
+        check();
+      }
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.on('error', (err) => finish(new StartError(`cannot spawn ${file}: ${err.message}`, '', { cause: err })));
+    child.on('exit', (code, signal) => {
+      exitCode = code;
+      if (code === 0) {
+        opts.onEngineExit?.();
+        return check();
+      }
+      if (settled) return;
+      // Give the pipes a moment to deliver the last words of a failed start.
+      setTimeout(() => finish(new StartError(`${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`, tail(stdout + stderr))), 20);
+    });
+    child.on('close', () => {
+      if (!settled && exitCode === 0 && readyMs === null) {
+        finish(new StartError(`${file} exited before the payload printed ${READY_MARKER}`, tail(stdout + stderr)));
+      }
+    });
+  });
+}

@@ -1,0 +1,181 @@
+// The workload image: sysbench with its library closure, busybox, mke2fs — built from host files,
+// content-hashed and cached; the same files run on bare metal, in containers and in guests.
+import { createHash } from 'node:crypto';
+import { chmod, copyFile, lstat, mkdir, readdir, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { runProcess } from '../host/process.js';
+import { sha256File, which } from './identity.js';
+import { GENERATED_FILES, SYSBENCH_IN_IMAGE } from './files.js';
+
+/** A built image in the cache. */
+export interface WorkloadImage {
+  /** sha256 over the image's manifest (every path, mode and content hash). */
+  digest: string;
+  /** Directory holding the image's forms (`rootfs/`, `rootfs.tar`, …). */
+  dir: string;
+  /** The root filesystem directory (OCI bundles use it read-only). */
+  rootfs: string;
+  /** sha256 of the sysbench binary inside the image (equal to the host's). */
+  sysbenchSha256: string;
+  /** Host path of the sysbench binary the image was built from. */
+  hostSysbench: string;
+}
+
+/** Host programs copied into the image with their shared-library closure. */
+const PROGRAMS = ['sysbench', 'mke2fs'];
+
+/** Shared libraries of a dynamically linked program, as ldd lists them (absolute paths). */
+export async function libraryClosure(program: string): Promise<string[]> {
+  const r = await runProcess(['ldd', program], { timeoutMs: 10_000 });
+  if (r.exitCode !== 0) {
+    if (/not a dynamic executable/.test(r.stdout + r.stderr)) return [];
+    throw new Error(`ldd ${program} failed: ${r.stderr.trim()}`);
+  }
+  const libs = new Set<string>();
+  for (const line of r.stdout.split('\n')) {
+    const m = /=>\s*(\/\S+)/.exec(line) ?? /^\s*(\/\S+)\s+\(/.exec(line);
+    if (m?.[1]) libs.add(m[1]);
+    if (/not found/.test(line)) throw new Error(`ldd ${program}: ${line.trim()}`);
+  }
+  return [...libs];
+}
+
+/** Maps a host path to its place in a merged-/usr image (`/lib/x` → `usr/lib/x`). */
+export function imagePath(hostPath: string): string {
+  const p = hostPath.replace(/^\/+/, '');
+  return /^(lib|lib64|bin|sbin)\//.test(p) ? `usr/${p}` : p;
+}
+
+/** Everything to copy: image path → host source file. */
+async function inputs(): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const name of PROGRAMS) {
+    const path = await which(name);
+    if (path === null) throw new Error(`${name} not found on PATH (apt-get install ${name === 'mke2fs' ? 'e2fsprogs' : name})`);
+    files.set(name === 'sysbench' ? SYSBENCH_IN_IMAGE.slice(1) : `usr/sbin/${name}`, path);
+    for (const lib of await libraryClosure(path)) files.set(imagePath(lib), await realpath(lib));
+  }
+  const busybox = await which('busybox');
+  if (busybox === null) throw new Error('busybox not found on PATH (apt-get install busybox-static)');
+  const bb = await runProcess(['ldd', busybox], { timeoutMs: 10_000 });
+  if (!/not a dynamic executable|statically linked/.test(bb.stdout + bb.stderr)) {
+    throw new Error(`${busybox} is dynamically linked; install busybox-static so the image needs no extra libraries`);
+  }
+  files.set('usr/bin/busybox', busybox);
+  return files;
+}
+
+/** Hashes the image manifest: sorted (path, mode, content sha256) lines plus generated files. */
+async function manifestDigest(files: Map<string, string>, applets: string[]): Promise<string> {
+  const lines: string[] = [];
+  for (const [dst, src] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const st = await stat(src);
+    lines.push(`${dst} ${(st.mode & 0o777).toString(8)} ${await sha256File(src)}`);
+  }
+  for (const [dst, [mode, text]] of Object.entries(GENERATED_FILES).sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`${dst} ${mode.toString(8)} ${createHash('sha256').update(text).digest('hex')}`);
+  }
+  lines.push(`applets ${applets.sort().join(',')}`);
+  return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+
+async function populate(root: string, files: Map<string, string>, applets: string[]): Promise<void> {
+  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'proc', 'sys', 'dev', 'tmp', 'scratch', 'etc', 'isobench', 'root', 'run', 'mnt']) {
+    await mkdir(join(root, d), { recursive: true });
+  }
+  for (const l of ['bin', 'sbin', 'lib', 'lib64']) await symlink(`usr/${l}`, join(root, l));
+  for (const [dst, src] of files) {
+    await mkdir(dirname(join(root, dst)), { recursive: true });
+    await copyFile(src, join(root, dst));
+    await chmod(join(root, dst), (await stat(src)).mode & 0o777);
+  }
+  for (const a of applets) {
+    const dst = join(root, 'usr/bin', a);
+    try {
+      await lstat(dst);
+    } catch {
+      await symlink('busybox', dst);
+    }
+  }
+  for (const [dst, [mode, text]] of Object.entries(GENERATED_FILES)) {
+    await mkdir(dirname(join(root, dst)), { recursive: true });
+    await writeFile(join(root, dst), text, { mode });
+    await chmod(join(root, dst), mode);
+  }
+  await symlink('mke2fs', join(root, 'usr/sbin/mkfs.ext4'));
+}
+
+/** Builds (or finds in the cache) the workload image. */
+export async function buildImage(cacheDir: string, log: (l: string) => void = () => undefined): Promise<WorkloadImage> {
+  const files = await inputs();
+  const busybox = files.get('usr/bin/busybox') as string;
+  const list = await runProcess([busybox, '--list'], { timeoutMs: 10_000 });
+  const applets = list.stdout.split('\n').map((s) => s.trim()).filter((s) => /^[a-z0-9_.[-]+$/.test(s) && s !== 'busybox');
+  const digest = await manifestDigest(files, applets);
+  const dir = join(cacheDir, 'images', digest.slice(0, 16));
+  const rootfs = join(dir, 'rootfs');
+  const hostSysbench = files.get(SYSBENCH_IN_IMAGE.slice(1)) as string;
+  const image = { digest, dir, rootfs, sysbenchSha256: await sha256File(hostSysbench), hostSysbench };
+  try {
+    await stat(join(dir, 'complete'));
+    return image;
+  } catch {
+    // not built yet
+  }
+  log(`building workload image ${digest.slice(0, 16)} in ${dir}`);
+  const tmp = `${dir}.tmp-${process.pid}`;
+  await rm(tmp, { recursive: true, force: true });
+  await populate(join(tmp, 'rootfs'), files, applets);
+  await writeFile(join(tmp, 'complete'), `${digest}\n`);
+  await mkdir(dirname(dir), { recursive: true });
+  try {
+    await rename(tmp, dir);
+  } catch {
+    await rm(tmp, { recursive: true, force: true }); // another process built it first
+  }
+  return image;
+}
+
+/** A reproducible tar of the rootfs (for `docker import` / `podman import`), built once. */
+export async function imageTar(image: WorkloadImage): Promise<string> {
+  const tar = join(image.dir, 'rootfs.tar');
+  try {
+    await stat(tar);
+    return tar;
+  } catch {
+    // build it
+  }
+  const tmp = `${tar}.tmp-${process.pid}`;
+  const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000 });
+  if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
+  await rename(tmp, tar);
+  return tar;
+}
+
+/** Lists every path of the rootfs relative to it (for tests and the initramfs). */
+export async function listTree(root: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      out.push(relative(root, p));
+      if (e.isDirectory()) await walk(p);
+      else if (e.isSymbolicLink()) await readlink(p);
+    }
+  };
+  await walk(root);
+  return out.sort();
+}
+
+const building = new Map<string, Promise<WorkloadImage>>();
+
+/** The run's image, built once per cache directory per process (shared by every runner). */
+export function imageFor(cacheDir: string, log?: (l: string) => void): Promise<WorkloadImage> {
+  let p = building.get(cacheDir);
+  if (p === undefined) {
+    p = buildImage(cacheDir, log);
+    building.set(cacheDir, p);
+    p.catch(() => building.delete(cacheDir));
+  }
+  return p;
+}

@@ -1,0 +1,88 @@
+// The guest's initramfs: the workload image plus the kernel modules it needs, as one cached cpio.
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { runProcess } from '../host/process.js';
+import type { WorkloadImage } from '../image/build.js';
+import { builtinModules, moduleBytes, moduleLoadOrder, parseModulesDep, type GuestKernel } from './kernel.js';
+import { VM_MODULE_LISTS } from './init-script.js';
+
+/** Modules init loads at boot: virtio transports (PCI and MMIO) and the command port. */
+export const BOOT_MODULES = ['virtio_pci', 'virtio_mmio', 'virtio_console'];
+
+/** Modules loaded when a scratch disk is set up (crc32c_generic serves ext4's crc32c softdep). */
+export const DISK_MODULES = ['crc32c_generic', 'virtio_blk', 'ext4'];
+
+/** Bumped whenever the initramfs layout changes, so stale cache entries are never reused. */
+const LAYOUT = 'l1';
+
+/** A built initramfs. */
+export interface Initramfs {
+  /** The cpio (uncompressed newc: under TCG it boots faster than gzip, which the guest must inflate). */
+  path: string;
+  /** Module paths (relative to the module tree) loaded at boot, in order. */
+  bootModules: string[];
+  /** Module paths loaded for the scratch disk, in order. */
+  diskModules: string[];
+}
+
+/** Where a module lands inside the initramfs (always uncompressed). */
+function guestModulePath(kernel: GuestKernel, rel: string): string {
+  return `/usr/lib/modules/${kernel.version}/${rel.replace(/\.(xz|zst|gz)$/, '')}`;
+}
+
+async function cpioOf(dir: string, out: string, append: boolean): Promise<void> {
+  const r = await runProcess(['sh', '-c', `cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet ${append ? '>>' : '>'} "$2"`, 'sh', dir, out], { timeoutMs: 300_000 });
+  if (r.exitCode !== 0) throw new Error(`cpio of ${dir} failed (apt-get install cpio): ${r.stderr.trim()}`);
+}
+
+async function build(image: WorkloadImage, kernel: GuestKernel, path: string, log: (l: string) => void): Promise<Initramfs> {
+  const dep = parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'));
+  const builtin = await builtinModules(kernel.modulesDir);
+  const bootModules = moduleLoadOrder(dep, builtin, BOOT_MODULES);
+  const diskModules = moduleLoadOrder(dep, builtin, DISK_MODULES, new Set(bootModules));
+  const lists = JSON.stringify({ bootModules, diskModules });
+  try {
+    if ((await readFile(`${path}.modules.json`, 'utf8')) === lists && (await stat(path)).size > 0) return { path, bootModules, diskModules };
+  } catch {
+    // not built yet
+  }
+  log(`building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ${bootModules.length + diskModules.length} modules of ${kernel.version})`);
+  const tmp = `${path}.tmp-${process.pid}`;
+  const overlay = `${tmp}.d`;
+  await rm(overlay, { recursive: true, force: true });
+  try {
+    for (const rel of [...bootModules, ...diskModules]) {
+      const dst = join(overlay, guestModulePath(kernel, rel));
+      await mkdir(dirname(dst), { recursive: true });
+      await writeFile(dst, await moduleBytes(join(kernel.modulesDir, rel)));
+    }
+    await mkdir(join(overlay, VM_MODULE_LISTS), { recursive: true });
+    const list = (rels: string[]) => rels.map((r) => `${guestModulePath(kernel, r)}\n`).join('');
+    await writeFile(join(overlay, VM_MODULE_LISTS, 'modules-boot'), list(bootModules));
+    await writeFile(join(overlay, VM_MODULE_LISTS, 'modules-disk'), list(diskModules));
+    await mkdir(dirname(path), { recursive: true });
+    // Two concatenated newc archives: the image untouched, then the overlay (the kernel unpacks both).
+    await cpioOf(image.rootfs, tmp, false);
+    await cpioOf(overlay, tmp, true);
+    await rename(tmp, path);
+    await writeFile(`${path}.modules.json`, lists);
+  } finally {
+    await rm(overlay, { recursive: true, force: true });
+    await rm(tmp, { force: true });
+  }
+  return { path, bootModules, diskModules };
+}
+
+const building = new Map<string, Promise<Initramfs>>();
+
+/** The initramfs for this image and kernel, cached under `cacheDir/vm` by image digest and kernel version. */
+export function initramfsFor(image: WorkloadImage, kernel: GuestKernel, cacheDir: string, log: (l: string) => void): Promise<Initramfs> {
+  const path = join(cacheDir, 'vm', `initramfs-${image.digest.slice(0, 16)}-${kernel.version}-${LAYOUT}.cpio`);
+  let p = building.get(path);
+  if (p === undefined) {
+    p = build(image, kernel, path, log);
+    building.set(path, p);
+    p.catch(() => building.delete(path));
+  }
+  return p;
+}

@@ -1,0 +1,53 @@
+// sysbench memory: block copy bandwidth; the default block exceeds the last-level cache.
+import { numberAfter, requireComplete } from './sysbench-output.js';
+import { num, str, type HostFacts, type Workload } from './types.js';
+import { ParseError } from '../model/errors.js';
+
+/** Smallest power-of-two MiB block at least twice the LLC, so RAM (not cache) is measured. */
+export function blockAboveCache(host: HostFacts): string {
+  const llcMiB = host.llcBytes === null ? 32 : host.llcBytes / (1024 * 1024);
+  let mib = 1;
+  while (mib < 2 * llcMiB) mib *= 2;
+  return `${mib}M`;
+}
+
+export const memory: Workload = {
+  name: 'memory',
+  description: 'sysbench memory — block reads/writes, time-bounded; MiB/s (higher is better); block > LLC by default',
+  usesScratch: false,
+  params: [
+    { name: 'threads', kind: 'int', description: 'worker threads' },
+    { name: 'block-size', kind: 'size', description: 'bytes per operation (e.g. 64M); within the LLC this measures cache, not RAM' },
+    { name: 'total-size', kind: 'size', description: 'bytes to transfer at most (the time limit usually ends first)' },
+    { name: 'oper', kind: 'enum', choices: ['read', 'write'], description: 'memory operation' },
+    { name: 'access-mode', kind: 'enum', choices: ['seq', 'rnd'], description: 'sequential or random access' },
+    { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
+  ],
+  metrics: {
+    transfer_MiBps: { unit: 'MiB/s', better: 'higher', description: 'Memory transferred per second across all threads (sysbench "MiB/sec").' },
+  },
+  defaults: (quick, host) => ({
+    threads: 1,
+    'block-size': blockAboveCache(host),
+    'total-size': '1000G',
+    oper: 'read',
+    'access-mode': 'seq',
+    time: quick ? 2 : 10,
+  }),
+  scratchMiB: () => 0,
+  steps: (p) => ({
+    run: [
+      'sysbench', 'memory', `--threads=${num(p, 'threads')}`, `--time=${num(p, 'time')}`,
+      `--memory-block-size=${str(p, 'block-size')}`, `--memory-total-size=${str(p, 'total-size')}`,
+      `--memory-oper=${str(p, 'oper')}`, `--memory-access-mode=${str(p, 'access-mode')}`, 'run',
+    ],
+  }),
+  parse(stdout) {
+    requireComplete(stdout);
+    const m = /MiB transferred \(\s*([0-9.]+) MiB\/sec\)/.exec(stdout);
+    if (!m?.[1]) throw new ParseError('sysbench memory output has no "MiB transferred (… MiB/sec)"', stdout);
+    numberAfter(stdout, 'total time:', 'total time');
+    return [{ metric: 'transfer_MiBps', value: Number(m[1]), unit: 'MiB/s' }];
+  },
+  timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 60_000,
+};
