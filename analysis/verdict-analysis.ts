@@ -1,19 +1,10 @@
 // The analysis of a run: per case × metric × environment statistics, ratios against the baseline, verdicts.
+import { LIFECYCLE_WORKLOAD, type MetricInfo } from '../model/metrics.js';
 import { medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
 import { summarise, type GroupSummary, type TrialValues } from './stats.js';
 import type { Params, RunRecord } from '../model/record.js';
 import { changeInterval, changeOf, directionWords, verdict, type Verdict } from './verdict.js';
-
-/** Unit, direction and meaning of a metric. */
-export interface MetricInfo {
-  /** Unit text. */
-  unit: string;
-  /** Which direction is better. */
-  better: 'higher' | 'lower';
-  /** One sentence for readers (empty when the record does not describe the metric). */
-  description: string;
-}
 
 /** A workload with one parameter set: the things compared side by side. */
 export interface CaseInfo {
@@ -87,16 +78,13 @@ export interface Analysis {
   baselineId: string | null;
   /** Set when the baseline is not bare metal, saying which environment was used instead. */
   baselineNote: string | null;
-  /** Equivalence margin as a fraction (plan.options.margin / 100, default 0.02). */
+  /** Equivalence margin as a fraction (plan.margin / 100). */
   margin: number;
   /** Cases in plan order, lifecycle (`startup`) last. */
   cases: CaseInfo[];
   /** Rows by case, then metric, then environment (baseline first, then plan order). */
   entries: Entry[];
 }
-
-/** Default equivalence margin, in percent. */
-export const DEFAULT_MARGIN_PCT = 2;
 
 /** The baseline `env:engine` and, when it is not bare metal, a note saying so. */
 export function chooseBaseline(record: RunRecord, envIds: readonly string[]): { id: string | null; note: string | null } {
@@ -107,10 +95,6 @@ export function chooseBaseline(record: RunRecord, envIds: readonly string[]): { 
   return { id: first, note: `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the first environment of the plan` };
 }
 
-function marginOf(record: RunRecord): number {
-  const m = Number(record.plan.options?.['margin']);
-  return (Number.isFinite(m) && m > 0 ? m : DEFAULT_MARGIN_PCT) / 100;
-}
 
 
 function slugify(text: string): string {
@@ -159,7 +143,7 @@ export function analyse(record: RunRecord): Analysis {
   const declared = [...planEnvs, ...[...sampleEnvs].filter((e) => !planEnvs.includes(e)).sort()];
   const baseline = chooseBaseline(record, declared);
   const envIds = [...declared.filter((e) => e === baseline.id), ...declared.filter((e) => e !== baseline.id)];
-  const margin = marginOf(record);
+  const margin = record.plan.margin / 100;
   const seed = Number(record.plan.seed) || 0;
   const catalogue = Object.keys(record.metrics ?? {});
   const metricInfo = (m: string): MetricInfo => {
@@ -177,7 +161,7 @@ export function analyse(record: RunRecord): Analysis {
   const planCaseOrder = [...new Set((record.plan.cells ?? []).map((c) => caseKey(c.workload, c.params)))];
   const rank = (k: string) => {
     const i = planCaseOrder.indexOf(k);
-    return i >= 0 ? i : caseSeen.get(k)?.workload === 'startup' ? 1e6 : 2e6;
+    return i >= 0 ? i : caseSeen.get(k)?.workload === LIFECYCLE_WORKLOAD ? 1e6 : 2e6;
   };
   const caseKeys = [...caseSeen.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   const cases = describeCases(caseKeys.map((key) => {

@@ -2,10 +2,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
+import { DEFAULT_MARGIN_PCT } from '../model/options.js';
 import { ConfigError, badChoice } from '../model/errors.js';
 
 /** The sub-commands. */
-export const COMMANDS = ['run', 'list', 'report', 'help'] as const;
+export const COMMANDS = ['run', 'list', 'report', 'schema', 'help'] as const;
 
 /** Options of `isobench run`, as declared to parseArgs. */
 export const RUN_OPTIONS = {
@@ -27,7 +28,7 @@ export const RUN_OPTIONS = {
   'disk-cache': { type: 'string' as const, default: 'none' },
   out: { type: 'string' as const, default: 'results' },
   'cache-dir': { type: 'string' as const },
-  margin: { type: 'string' as const, default: '2' },
+  margin: { type: 'string' as const, default: String(DEFAULT_MARGIN_PCT) },
   'no-report': { type: 'boolean' as const, default: false },
   help: { type: 'boolean' as const, short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;

@@ -1,16 +1,11 @@
 #!/usr/bin/env node
 // isobench's entry point: turns arguments into a run, a listing or a report; errors into exit codes.
-import { resolve } from 'node:path';
-import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError, causeChain } from '../model/errors.js';
-import { COMMANDS, choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from './args.js';
-import { parseOverrides } from './params.js';
-import { run } from './run/executor.js';
-import { WORKLOADS } from '../workloads/index.js';
-import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../runners/index.js';
-import { summaryTable } from '../reports/table.js';
+import { COMMANDS } from './args.js';
+import { runCommand } from './commands/run.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
+import { schemaCommand } from './commands/schema.js';
 
 const USAGE = `usage: isobench <command> [options]
 
@@ -25,47 +20,10 @@ commands:
              --out DIR (default results)  --cache-dir DIR  --margin PCT  --no-report
   list     workloads, their parameters, and environments with their probe result
   report   regenerate reports from a run directory: isobench report results/<run-id>
+  schema   print the JSON Schema of run.json (also in schema/run-record.schema.json)
 `;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-
-async function runCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseRunFlags(argv);
-  if (v.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'; run takes only flags (see isobench help)`);
-  const envs = listFlag('env', v.env ?? DEFAULT_ENVS.join(','), envNames());
-  const engines = v.engine === '' ? [] : listFlag('engine', v.engine, engineNames());
-  const workloads = listFlag('workload', v.workload, WORKLOADS.map((w) => w.name));
-  const overrides = parseOverrides(v.set, WORKLOADS.filter((w) => workloads.includes(w.name)));
-  const runners = resolveRunners(envs, engines);
-  // Isolated environments always get the same explicit budget (parity): all host CPUs and 2 GiB
-  // unless told otherwise. Bare metal is limited only by --pin.
-  const cpus = v.cpus === undefined ? availableParallelism() : numberFlag('cpus', v.cpus);
-  const memoryMiB = memoryFlag(v.memory ?? '2G');
-  const options: Record<string, string> = {
-    vmAccel: choiceFlag('vm-accel', v['vm-accel'], ['auto', 'kvm', 'tcg']),
-    diskCache: choiceFlag('disk-cache', v['disk-cache'], ['none', 'writeback', 'writethrough', 'unsafe', 'directsync']),
-    margin: String(numberFlag('margin', v.margin)),
-    ...(v['vm-machine'] !== undefined ? { vmMachine: v['vm-machine'] } : {}),
-  };
-  const { record, dir } = await run({
-    runners, workloads, overrides,
-    trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
-    seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
-    order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
-    quick: v.quick, limits: { cpus, memoryMiB }, cpuset: v.pin === undefined ? null : cpusetFlag(v.pin), options,
-    outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
-    argv: ['isobench', 'run', ...argv], log,
-  });
-  if (!v['no-report']) await reportCommand([dir], log, record);
-  process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
-  for (const w of record.warnings) log(`warning: ${w}`);
-  if (record.interrupted) return 130;
-  return record.results.some((r) => r.status === 'errored') ? 1 : 0;
-}
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -73,11 +31,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     switch (command) {
       case 'run':
-        return await runCommand(rest);
+        return await runCommand(rest, USAGE, log);
       case 'list':
         return await listCommand(rest);
       case 'report':
         return await reportCommand(rest, log);
+      case 'schema':
+        return schemaCommand(rest);
       case 'help':
       case '--help':
       case '-h':

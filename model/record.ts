@@ -1,4 +1,9 @@
 // The core data model: samples, trial outcomes and the run record written to run.json.
+import type { LIFECYCLE_WORKLOAD, MetricInfo } from './metrics.js';
+import type { RunnerOptions } from './options.js';
+
+/** Version of the run.json format this isobench writes and reads (2: typed runner options and margin). */
+export const RECORD_SCHEMA_VERSION = 2;
 
 /** A parameter value of a workload (sysbench option). */
 export type ParamValue = string | number | boolean;
@@ -9,8 +14,8 @@ export type Params = Record<string, ParamValue>;
 /** Whether a sample comes from a warm-up iteration (never summarised) or a measured one. */
 export type Phase = 'warmup' | 'measure';
 
-/** One measured value: the flat record that becomes one CSV row. */
-export interface Sample {
+/** Fields every sample has: the flat record that becomes one CSV row. */
+interface SampleBase {
   /** Metric name with its unit in the name, e.g. `events_per_s`, `read_MiBps`, `startup_ms`. */
   metric: string;
   /** The measured value, in `unit`. */
@@ -21,16 +26,12 @@ export interface Sample {
   env: string;
   /** Engine within the environment: `host`, `runc`, `docker`, `qemu-tcg`, … */
   engine: string;
-  /** Workload name (`cpu`, `memory`, `fileio`, or `startup` for lifecycle timings). */
-  workload: string;
-  /** Workload parameters of the cell this sample belongs to. */
+  /** Workload parameters of the cell this sample belongs to (empty for lifecycle samples). */
   params: Params;
   /** Trial index within its cell (env × workload × params), from 1. */
   trial: number;
   /** Run-wide unique trial number: the unit of replication for statistics. */
   trialId: number;
-  /** Iteration within the trial, from 1; warm-ups count too. 0 for lifecycle samples. */
-  iteration: number;
   /** Warm-up or measured. */
   phase: Phase;
   /** ISO-8601 time the value was taken. */
@@ -38,6 +39,31 @@ export interface Sample {
   /** Per-instance facts (image digest, binary hash, accelerator, limits, …). */
   labels: Record<string, string>;
 }
+
+/** A value a workload printed in one iteration. */
+export interface WorkloadSample extends SampleBase {
+  /** Discriminant. */
+  kind: 'workload';
+  /** Workload name (`cpu`, `memory`, `fileio`). */
+  workload: string;
+  /** Iteration within the trial, from 1; warm-ups count too. */
+  iteration: number;
+}
+
+/** A lifecycle value of the instance a trial ran in: startup and teardown times, its memory. */
+export interface LifecycleSample extends SampleBase {
+  /** Discriminant. */
+  kind: 'lifecycle';
+  /** Always the lifecycle case name, so that startup is analysed as a case of its own. */
+  workload: typeof LIFECYCLE_WORKLOAD;
+  /** Always 0: lifecycle values are not iterations. */
+  iteration: 0;
+  /** The workload the instance was started for. */
+  during: string;
+}
+
+/** One measured value. */
+export type Sample = WorkloadSample | LifecycleSample;
 
 /** Identifies a trial: one instance lifetime of one env running one workload cell. */
 export interface TrialKey {
@@ -181,8 +207,12 @@ export interface Plan {
   quick: boolean;
   /** Resource limits for isolated environments. */
   limits: Limits;
-  /** Options passed through to runners (e.g. `vmAccel`, `vmMachine`, `diskCache`). */
-  options: Record<string, string>;
+  /** Options that reached the runners, per concern. */
+  runner: RunnerOptions;
+  /** Equivalence margin of verdicts, in percent (`--margin`). */
+  margin: number;
+  /** The `--out` directory as given (the run directory is `<out>/<runId>`). */
+  out: string;
   /** The cells, in declaration order. */
   cells: PlanCell[];
   /** The exact command line that produced this run. */
@@ -205,8 +235,8 @@ export interface EnvProbe {
 
 /** Everything a run produced: the single source of every report. */
 export interface RunRecord {
-  /** Record format version. */
-  schema: 1;
+  /** Record format version (see RECORD_SCHEMA_VERSION). */
+  schema: typeof RECORD_SCHEMA_VERSION;
   /** Run identifier (also the results directory name). */
   runId: string;
   /** isobench version from package.json. */
@@ -222,7 +252,7 @@ export interface RunRecord {
   /** Trial outcomes, in execution order. */
   results: TrialResult[];
   /** Unit, direction and meaning of every metric that may appear in the samples. */
-  metrics: Record<string, { unit: string; better: 'higher' | 'lower'; description: string }>;
+  metrics: Record<string, MetricInfo>;
   /** Run-level warnings (parity, configuration) as text with advice. */
   warnings: string[];
   /** ISO start time. */

@@ -2,6 +2,7 @@
 // startup through isobench's runc runner vs `runc run -d` of the same bundle timed directly.
 // Rounds are interleaved (order alternates each round). Needs root and runc.
 // Usage: node dist/perf/containers.js [rounds=7] [cpu-seconds=5] [startups-per-round=10]
+import { DEFAULT_RUNNER_OPTIONS } from '../model/options.js';
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -25,7 +26,7 @@ const runId = `perf-${process.pid}`;
 const root = await mkdtemp(join(tmpdir(), `isobench-${runId}-`));
 const ctx: RunContext = {
   runId, scratchRoot: join(root, 'scratch'), cacheDir: process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-cache'),
-  limits: { cpus: availableParallelism(), memoryMiB: 2048 }, cpuset: null, options: {}, log: (l) => console.error(l),
+  limits: { cpus: availableParallelism(), memoryMiB: 2048 }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: (l) => console.error(l),
 };
 await mkdir(ctx.scratchRoot, { recursive: true });
 const image = await imageFor(ctx.cacheDir, ctx.log);
@@ -54,7 +55,7 @@ async function viaRunner(): Promise<{ wall: number; recorded: number }> {
   const inst = await runc.start(ctx, { tag: `${runId}-s${++seq}`, scratchMiB: 0 });
   const wall = performance.now() - t0;
   await inst.stop();
-  return { wall, recorded: inst.startup.find((t) => t.metric === 'startup_ms')?.ms ?? Number.NaN };
+  return { wall, recorded: inst.startup.find((t) => t.metric === 'startup_ms')?.value ?? Number.NaN };
 }
 
 /** The same container started with `runc run -d` on a prepared bundle, spawn → ready marker. */

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { writeRecord } from '../bench/run/record.js';
-import type { RunRecord, Sample, TrialResult } from '../model/record.js';
+import { RECORD_SCHEMA_VERSION, type RunRecord, type Sample, type TrialResult } from '../model/record.js';
 
 function syntheticRecord(samples: number): RunRecord {
   const perTrial = 10;
   const results: TrialResult[] = [];
   for (let t = 0; t < samples / perTrial; t++) {
     const s: Sample[] = Array.from({ length: perTrial }, (_, i) => ({
-      metric: 'events_per_s', value: 3000 + i, unit: 'events/s', env: 'bare', engine: 'host', workload: 'cpu',
+      kind: 'workload', metric: 'events_per_s', value: 3000 + i, unit: 'events/s', env: 'bare', engine: 'host', workload: 'cpu',
       params: { threads: 1, 'max-prime': 10000, time: 10 }, trial: t + 1, trialId: t + 1, iteration: i + 1,
       phase: i === 0 ? 'warmup' : 'measure', timestamp: '2026-01-01T00:00:00.000Z',
       labels: { image_digest: 'a'.repeat(64), sysbench_sha256: 'b'.repeat(64), engine_version: 'sysbench 1.0.20' },
@@ -20,7 +20,7 @@ function syntheticRecord(samples: number): RunRecord {
     results.push({ trialId: t + 1, env: 'bare', engine: 'host', workload: 'cpu', params: {}, trial: t + 1, status: 'completed', startedAt: '', finishedAt: '', durationMs: 1, samples: s, notes: [] });
   }
   return {
-    schema: 1, runId: 'bench', toolVersion: '0', gitDescribe: { value: 'x' }, host: {} as RunRecord['host'], plan: {} as RunRecord['plan'],
+    schema: RECORD_SCHEMA_VERSION, runId: 'bench', toolVersion: '0', gitDescribe: { value: 'x' }, host: {} as RunRecord['host'], plan: {} as RunRecord['plan'],
     probes: [], metrics: {}, results, warnings: [], startedAt: '', finishedAt: null, interrupted: false,
   };
 }

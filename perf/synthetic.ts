@@ -1,7 +1,9 @@
 // Synthetic run records built in code (named `synthetic:*` engines, never dressed up as real hosts).
 import { rng } from '../analysis/rng.js';
 import { envId } from '../model/ids.js';
-import type { HostFingerprint, Params, RunRecord, Sample, TrialResult } from '../model/record.js';
+import { LIFECYCLE_WORKLOAD } from '../model/metrics.js';
+import { DEFAULT_MARGIN_PCT, DEFAULT_RUNNER_OPTIONS } from '../model/options.js';
+import { RECORD_SCHEMA_VERSION, type HostFingerprint, type Params, type RunRecord, type Sample, type TrialResult } from '../model/record.js';
 import { metricCatalogue } from '../workloads/index.js';
 
 /** One cell of a synthetic run: an environment running one workload case, values given per trial. */
@@ -38,7 +40,7 @@ export function syntheticHost(over: Partial<HostFingerprint> = {}): HostFingerpr
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 /** Builds a record from cells; trials are interleaved round by round like a real run. */
-export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: number; margin?: string; host?: Partial<HostFingerprint>; warnings?: string[] } = {}): RunRecord {
+export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: number; margin?: number; host?: Partial<HostFingerprint>; warnings?: string[] } = {}): RunRecord {
   const envs = [...new Set(cells.map(envId))];
   const results: TrialResult[] = [];
   const rounds = Math.max(...cells.map((c) => c.trials.length));
@@ -53,21 +55,21 @@ export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: numb
       const stamp = new Date(T0 + trialId * 1000).toISOString();
       const params = c.params ?? {};
       const all = [...(c.warmup ?? []).map((v) => ({ v, phase: 'warmup' as const })), ...values.map((v) => ({ v, phase: 'measure' as const }))];
-      const samples: Sample[] = all.map(({ v, phase }, i) => ({
-        metric, value: v, unit, env: c.env, engine: c.engine, workload: c.workload, params, trial: t + 1, trialId,
-        iteration: c.workload === 'startup' ? 0 : i + 1, phase, timestamp: stamp, labels: { ...(c.labels ?? {}) },
-      }));
+      const common = { metric, unit, env: c.env, engine: c.engine, params, trial: t + 1, trialId, timestamp: stamp, labels: { ...(c.labels ?? {}) } };
+      const samples: Sample[] = all.map(({ v, phase }, i) => (c.workload === LIFECYCLE_WORKLOAD
+        ? { ...common, kind: 'lifecycle', value: v, phase, workload: LIFECYCLE_WORKLOAD, iteration: 0, during: 'cpu' }
+        : { ...common, kind: 'workload', value: v, phase, workload: c.workload, iteration: i + 1 }));
       results.push({ trialId, env: c.env, engine: c.engine, workload: c.workload, params, trial: t + 1, status: 'completed', startedAt: stamp, finishedAt: stamp, durationMs: 1000, samples, notes: [] });
     }
   }
-  const cellsOfPlan = cells.filter((c) => c.workload !== 'startup').map((c) => ({ env: c.env, engine: c.engine, workload: c.workload, params: c.params ?? {} }));
+  const cellsOfPlan = cells.filter((c) => c.workload !== LIFECYCLE_WORKLOAD).map((c) => ({ env: c.env, engine: c.engine, workload: c.workload, params: c.params ?? {} }));
   const uniqueCells = cellsOfPlan.filter((c, i) => cellsOfPlan.findIndex((o) => o.env === c.env && o.engine === c.engine && o.workload === c.workload && JSON.stringify(o.params) === JSON.stringify(c.params)) === i);
   return {
-    schema: 1, runId: 'synthetic', toolVersion: '0.1.0', gitDescribe: { value: 'synthetic' }, host: syntheticHost(opts.host),
+    schema: RECORD_SCHEMA_VERSION, runId: 'synthetic', toolVersion: '0.1.0', gitDescribe: { value: 'synthetic' }, host: syntheticHost(opts.host),
     plan: {
       envs, workloads: [...new Set(uniqueCells.map((c) => c.workload))], trials: rounds, runs: Math.max(...cells.map((c) => c.trials[0]?.length ?? 0)),
       warmup: Math.max(...cells.map((c) => c.warmup?.length ?? 0)), seed: opts.seed ?? 42, order: 'interleaved', quick: true,
-      limits: { cpus: null, memoryMiB: null }, options: { margin: opts.margin ?? '2' }, cells: uniqueCells,
+      limits: { cpus: null, memoryMiB: null }, runner: DEFAULT_RUNNER_OPTIONS, margin: opts.margin ?? DEFAULT_MARGIN_PCT, out: 'results', cells: uniqueCells,
       argv: ['isobench', 'run', '--env', 'synthetic', '--seed', String(opts.seed ?? 42)],
     },
     probes: envs.map((id) => ({ id, ok: true, version: 'synthetic 1.0', details: {} })),
@@ -91,10 +93,10 @@ export function syntheticLargeRun(samples: number, engines = 4, seed = 7): RunRe
     { workload: 'memory', params: { threads: 1, 'block-size': '64M', oper: 'read' }, metric: 'transfer_MiBps', mean: 9000 },
     { workload: 'fileio', params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' }, metric: 'read_MiBps', mean: 90 },
     { workload: 'fileio', params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' }, metric: 'written_MiBps', mean: 60 },
-    { workload: 'startup', params: {}, metric: 'startup_ms', mean: 300 },
+    { workload: LIFECYCLE_WORKLOAD, params: {}, metric: 'startup_ms', mean: 300 },
   ];
   const runs = 10;
-  const runsOf = (workload: string) => (workload === 'startup' ? 1 : runs);
+  const runsOf = (workload: string) => (workload === LIFECYCLE_WORKLOAD ? 1 : runs);
   const trials = Math.max(3, Math.round(samples / (engines * cases.reduce((n, c) => n + runsOf(c.workload), 0))));
   const cells: SynthCell[] = [];
   for (let e = 0; e < engines; e++) {

@@ -8,6 +8,14 @@ import { parseArgs } from 'node:util';
 import { newRunId } from '../bench/run/executor.js';
 import { vmRunner } from '../runners/vm/runner.js';
 import type { RunContext } from '../runners/types.js';
+import { DEFAULT_RUNNER_OPTIONS, VM_ACCELS, VM_BOOT_MODES } from '../model/options.js';
+
+/** A value from `choices`, or exit 2 naming the valid ones. */
+function choice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
+  if ((choices as readonly string[]).includes(text)) return text as T;
+  console.error(`vm-boot: bad --${flag} '${text}'; valid choices: ${choices.join(', ')}`);
+  process.exit(2);
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,7 +39,7 @@ const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-vm-boot-'));
 const ctx: RunContext = {
   runId: newRunId(), scratchRoot, cacheDir: values['cache-dir'], cpuset: null,
   limits: { cpus: Number(values.cpus), memoryMiB: values['memory-mib'] === undefined ? null : Number(values['memory-mib']) },
-  options: { vmAccel: values.accel, vmBoot: values.boot, diskCache: 'none', ...(values.machine !== undefined ? { vmMachine: values.machine } : {}) },
+  options: { vm: { ...DEFAULT_RUNNER_OPTIONS.vm, accel: choice('accel', values.accel, VM_ACCELS), boot: choice('boot', values.boot, VM_BOOT_MODES), machine: values.machine ?? null } },
   log: (l) => console.error(l),
 };
 const runner = vmRunner();
@@ -49,11 +57,11 @@ try {
     const inst = await runner.start(ctx, { tag: `${ctx.runId}-b${i}`, scratchMiB: 0 });
     const startMs = performance.now() - t0;
     const teardown = await inst.stop();
-    const at = (m: string) => inst.startup.find((t) => t.metric === m)?.ms;
+    const at = (m: string) => inst.startup.find((t) => t.metric === m)?.value;
     const startup = at('startup_ms') as number;
     ready.push(startup);
     labels = inst.labels;
-    console.log(`boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.ms ?? Number.NaN).toFixed(0)} ms)`);
+    console.log(`boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`);
   }
   const sorted = [...ready].sort((a, b) => a - b);
   const median = percentile(sorted, 50);

@@ -1,4 +1,5 @@
 // Chart configurations as pure data (snapshot-tested): environment bars, overhead, startup distributions.
+import { LIFECYCLE_WORKLOAD } from '../model/metrics.js';
 import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { VerdictKind } from '../analysis/verdict.js';
@@ -95,7 +96,7 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
  * is hundreds of times the baseline's and would flatten every workload bar to nothing.
  */
 export function overheadChart(a: Analysis): ChartSpec | null {
-  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && e.case.workload !== 'startup');
+  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && e.case.workload !== LIFECYCLE_WORKLOAD);
   if (rows.length === 0) return null;
   const t = `Cost against ${baselineName(a)} (%, positive = slower/worse)`;
   const bounds = rows.flatMap((e) => [(e.comparison?.change ?? 0) * 100, ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : [])]);
@@ -187,7 +188,7 @@ export function chartSpecs(a: Analysis): ChartSpec[] {
     const metrics = [...new Set(a.entries.filter((e) => e.case === c).map((e) => e.metric))];
     for (const m of metrics) {
       const rows = a.entries.filter((e) => e.case === c && e.metric === m);
-      const spec = c.workload === 'startup' ? startupChart(a, rows) : envBarsChart(a, rows);
+      const spec = c.workload === LIFECYCLE_WORKLOAD ? startupChart(a, rows) : envBarsChart(a, rows);
       if (spec) out.push(spec);
     }
   }

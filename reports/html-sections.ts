@@ -90,18 +90,10 @@ export function failuresSection(record: RunRecord): string {
   return `<details><summary>${bad.length} trial(s) did not complete</summary><table><thead><tr><th>trial</th><th>environment</th><th>workload</th><th>status</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
 }
 
-/** The `--out` directory of a run's command line (default `results`). */
-function outDir(argv: readonly string[]): string {
-  const eq = argv.find((x) => x.startsWith('--out='));
-  if (eq !== undefined) return eq.slice('--out='.length);
-  const i = argv.indexOf('--out');
-  return i >= 0 ? (argv[i + 1] ?? 'results') : 'results';
-}
-
 /** How to reproduce the run and regenerate this report. */
 export function reproduceSection(record: RunRecord): string {
   const p = record.plan;
-  const dir = `${outDir(p.argv ?? [])}/${record.runId}`;
+  const dir = `${p.out}/${record.runId}`;
   return `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>${h(shellQuote(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>${h(shellQuote(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`;
 }
 

@@ -1,11 +1,12 @@
 // Bare metal: the workload runs as a host process, optionally pinned with taskset.
+import { lifecycle, type Measurement } from '../model/metrics.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from './host/process.js';
 import { sha256File, which } from './image/identity.js';
 import { imageFor } from './image/build.js';
 import { resolveSysbench } from './image/files.js';
-import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from './types.js';
+import type { Instance, ProbeResult, RunContext, Runner } from './types.js';
 
 const READY = 'isobench-ready';
 
@@ -33,7 +34,7 @@ export function bareRunner(): Runner {
       const pin = ctx.cpuset === null ? [] : ['taskset', '-c', ctx.cpuset];
       const ready = await runProcess([...pin, 'sh', '-c', `echo ${READY}`], { timeoutMs: 10_000 });
       if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
-      const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.durationMs }];
+      const startup: Measurement[] = [lifecycle('startup_ms', ready.durationMs)];
       const image = await imageFor(ctx.cacheDir, ctx.log);
       const sha = await sha256File(sysbench);
       if (sha !== image.sysbenchSha256) {
@@ -58,7 +59,7 @@ export function bareRunner(): Runner {
           const t0 = performance.now();
           await rm(scratch, { recursive: true, force: true });
           created.delete(scratch);
-          return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
+          return [lifecycle('teardown_ms', performance.now() - t0)];
         },
       };
       return instance;

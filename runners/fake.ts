@@ -1,4 +1,5 @@
 // A deterministic stand-in environment: prints sysbench-shaped output so the whole CLI is testable.
+import { lifecycle, type Measurement } from '../model/metrics.js';
 import type { Instance, ProbeResult, Runner } from './types.js';
 
 /** Deterministic pseudo-noise in [-1, 1] from an integer. */
@@ -45,7 +46,7 @@ export function fakeRunner(engine = 'fake', factor = 1, failOn: string | null = 
       let stopped = false;
       const instance: Instance = {
         labels: { sysbench_sha256: 'fake', factor: String(factor) },
-        startup: [{ metric: 'startup_ms', ms: 40 / factor + wobble(counter++) }],
+        startup: [lifecycle('startup_ms', 40 / factor + wobble(counter++))],
         async exec(req) {
           const n = counter++;
           const fail = failOn !== null && req.argv.includes(failOn);
@@ -60,7 +61,7 @@ export function fakeRunner(engine = 'fake', factor = 1, failOn: string | null = 
         async stop() {
           if (stopped) return [];
           stopped = true;
-          return [{ metric: 'teardown_ms', ms: 5 }];
+          return [lifecycle('teardown_ms', 5)];
         },
       };
       return instance;

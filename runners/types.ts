@@ -1,4 +1,6 @@
 // The interface every environment implements: probe → start → exec×N → stop.
+import type { Measurement } from '../model/metrics.js';
+import type { RunnerOptions, RunnerTestHooks } from '../model/options.js';
 import type { Limits } from '../model/record.js';
 
 /** What a runner needs to know about the run when it starts an instance. */
@@ -13,8 +15,10 @@ export interface RunContext {
   limits: Limits;
   /** CPU list to pin to (e.g. `0` or `0-1`), when pinning was asked for. */
   cpuset: string | null;
-  /** Runner options from the CLI (`vmAccel`, `vmMachine`, `diskCache`, …). */
-  options: Record<string, string>;
+  /** Runner options from the CLI, per concern. */
+  options: RunnerOptions;
+  /** Test-only hooks (never set by the CLI). */
+  hooks?: RunnerTestHooks;
   /** Progress/diagnostic lines go here (stderr). */
   log: (line: string) => void;
 }
@@ -48,13 +52,6 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
-/** A lifecycle timing of an instance, in milliseconds (becomes a `startup` sample). */
-export interface PhaseTiming {
-  /** Metric name, e.g. `startup_ms`, `kernel_up_ms`, `guest_uptime_at_ready_ms`, `teardown_ms`. */
-  metric: string;
-  /** Value in milliseconds. */
-  ms: number;
-}
 
 /** What one instance is for. */
 export interface InstanceSpec {
@@ -69,14 +66,14 @@ export interface Instance {
   /** Facts copied onto every sample of this instance (image digest, binary sha256, limits…). */
   readonly labels: Record<string, string>;
   /** Startup phase timings measured host-side (spawn → ready), plus guest-clock readings. */
-  readonly startup: PhaseTiming[];
+  readonly startup: Measurement[];
   /** Runs one command inside the instance. Never throws for a non-zero exit. */
   exec(req: ExecRequest): Promise<ExecResult>;
   /**
    * Stops the instance and removes what it created. Idempotent; returns teardown timings
    * (empty on repeated calls).
    */
-  stop(): Promise<PhaseTiming[]>;
+  stop(): Promise<Measurement[]>;
 }
 
 /** One environment (with one engine) isobench can run workloads in. */

@@ -1,6 +1,7 @@
 // sysbench fileio: prepare files in the instance's scratch directory, run one IO mode, clean up.
 import { numberAfter, requireComplete } from './sysbench-output.js';
-import { num, str, type Measurement, type Workload } from './types.js';
+import type { Measurement } from '../model/metrics.js';
+import { num, str, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
 
 /** sysbench fileio test modes. */

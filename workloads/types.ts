@@ -1,25 +1,6 @@
 // What a workload is: a declarative object with parameters, commands and a pure output parser.
+import type { Measurement, MetricInfo } from '../model/metrics.js';
 import type { Params, ParamValue } from '../model/record.js';
-
-/** One value read from a workload's output. */
-export interface Measurement {
-  /** Metric name with its unit in it (`events_per_s`). */
-  metric: string;
-  /** The value. */
-  value: number;
-  /** Unit text (`events/s`). */
-  unit: string;
-}
-
-/** Which direction of a metric is better, and what it means. */
-export interface MetricInfo {
-  /** Unit text. */
-  unit: string;
-  /** `higher` when bigger values are better (throughput), `lower` for times. */
-  better: 'higher' | 'lower';
-  /** One sentence explaining the metric to a reader. */
-  description: string;
-}
 
 /** Facts about the host that choose defaults (e.g. memory block size above the LLC). */
 export interface HostFacts {

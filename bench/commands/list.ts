@@ -1,6 +1,7 @@
 // `isobench list`: workloads with their parameters, environments with their probe results.
 import { tmpdir } from 'node:os';
 import { envId } from '../../model/ids.js';
+import { DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
 import { ConfigError } from '../../model/errors.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { envNames, engineNames, resolveRunners } from '../../runners/index.js';
@@ -17,7 +18,7 @@ export async function listCommand(args: string[]): Promise<number> {
   out.push('', 'environments:');
   const ctx: RunContext = {
     runId: 'list', scratchRoot: tmpdir(), cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
-    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: { vmAccel: 'auto' }, log: () => undefined,
+    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined,
   };
   for (const r of resolveRunners(envNames(), engineNames())) {
     const p = await r.probe(ctx);

@@ -1,17 +1,18 @@
 // `isobench report <run-dir>`: regenerates every report from run.json without measuring again.
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { renderReports } from '../../reports/index.js';
 import { ConfigError } from '../../model/errors.js';
-import { readRecord } from '../run/record.js';
+import { readRecord, recordPath } from '../run/record.js';
 import type { RunRecord } from '../../model/record.js';
 
 /** Writes the reports of the run in `args[0]`; `record` skips re-reading when already in hand. */
 export async function reportCommand(args: string[], log: (l: string) => void, record?: RunRecord): Promise<number> {
-  const [dir, extra] = args;
-  if (dir === undefined || dir.startsWith('-')) throw new ConfigError(`report needs a run directory, e.g. isobench report results/<run-id>${dir ? ` (got '${dir}')` : ''}`);
+  const [arg, extra] = args;
+  if (arg === undefined || arg.startsWith('-')) throw new ConfigError(`report needs a run directory, e.g. isobench report results/<run-id>${arg ? ` (got '${arg}')` : ''}`);
   if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; report takes one run directory`);
-  const rec = record ?? (await readRecord(dir));
+  const dir = dirname(recordPath(arg));
+  const rec = record ?? (await readRecord(arg));
   await mkdir(dir, { recursive: true });
   // After a run the CLI prints the record's warnings itself; a standalone report prints them here.
   const files = await renderReports(rec, record ? {} : { onWarnings: (ws) => ws.forEach((w) => log(`warning: ${w}`)) });

@@ -13,7 +13,8 @@ import { runTrial } from './trial.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts } from '../../workloads/types.js';
-import type { EnvProbe, Limits, ParamValue, Plan, PlanCell, RunRecord, TrialResult } from '../../model/record.js';
+import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
+import { RECORD_SCHEMA_VERSION, type EnvProbe, type Limits, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
 
 /** What `isobench run` was asked for, validated. */
@@ -29,7 +30,10 @@ export interface RunOptions {
   quick: boolean;
   limits: Limits;
   cpuset: string | null;
-  options: Record<string, string>;
+  runnerOptions: RunnerOptions;
+  margin: number;
+  out: string;
+  hooks?: RunnerTestHooks;
   outRoot: string;
   cacheDir: string;
   argv: string[];
@@ -51,7 +55,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   await mkdir(scratchRoot, { recursive: true });
   const host = await fingerprint();
   const facts: HostFacts = { llcBytes: host.llcBytes.value, freeMemoryBytes: freemem() };
-  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.options, log: opts.log };
+  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.runnerOptions, ...(opts.hooks ? { hooks: opts.hooks } : {}), log: opts.log };
 
   const cells: PlanCell[] = [];
   for (const name of opts.workloads) {
@@ -64,7 +68,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   const plan: Plan = {
     envs: opts.runners.map(envId), workloads: opts.workloads, trials: opts.trials, runs: opts.runs,
     warmup: opts.warmup, seed: opts.seed, order: opts.order, quick: opts.quick, limits: opts.limits,
-    options: opts.options, cells, argv: opts.argv,
+    runner: opts.runnerOptions, margin: opts.margin, out: opts.out, cells, argv: opts.argv,
   };
 
   const probes: EnvProbe[] = [];
@@ -79,7 +83,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   }
 
   const record: RunRecord = {
-    schema: 1, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
+    schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
     metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
   };
   await writeRecord(dir, record);
@@ -131,6 +135,6 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
 function describeOutcome(r: TrialResult): string {
   if (r.status === 'skipped') return `skipped (${r.reason})`;
   if (r.status === 'errored') return `errored at ${r.error.stage}: ${r.error.message}`;
-  const main = r.samples.find((s) => s.phase === 'measure' && s.workload !== 'startup');
+  const main = r.samples.find((s) => s.phase === 'measure' && s.kind === 'workload');
   return `completed in ${(r.durationMs / 1000).toFixed(1)} s${main ? ` (${main.metric} ${main.value} …)` : ''}`;
 }

@@ -3,6 +3,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allSamples, samplesCsv } from '../../reports/samples-csv.js';
 import { ConfigError } from '../../model/errors.js';
+import { parseRunRecord } from '../../model/schema.js';
 import type { RunRecord } from '../../model/record.js';
 
 let writes = 0;
@@ -20,15 +21,20 @@ export async function writeRecord(dir: string, record: RunRecord): Promise<void>
   await atomicWrite(join(dir, 'samples.csv'), samplesCsv(allSamples(record)));
 }
 
-/** Reads a run directory's run.json; a missing or foreign file is a configuration error. */
-export async function readRecord(dir: string): Promise<RunRecord> {
+/** The run.json a command-line argument names: a run directory or the file itself. */
+export function recordPath(arg: string): string {
+  return arg.endsWith('.json') ? arg : join(arg, 'run.json');
+}
+
+/** Reads and validates a run record (a run directory or its run.json); bad input is a ConfigError. */
+export async function readRecord(arg: string): Promise<RunRecord> {
+  const path = recordPath(arg);
   let text: string;
   try {
-    text = await readFile(join(dir, 'run.json'), 'utf8');
+    text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new ConfigError(`no run.json in '${dir}': pass a directory written by 'isobench run' (results/<run-id>)`, { cause: err });
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
+    throw new ConfigError(`cannot read '${path}' (${why}): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`, { cause: err });
   }
-  const rec = JSON.parse(text) as Partial<RunRecord>;
-  if (rec.schema !== 1 || !Array.isArray(rec.results)) throw new ConfigError(`'${dir}/run.json' is not an isobench run record (schema 1)`);
-  return rec as RunRecord;
+  return parseRunRecord(text, path);
 }

@@ -3,7 +3,8 @@ import { ParseError, causeChain } from '../../model/errors.js';
 import { sysbenchVersion } from '../../workloads/sysbench-output.js';
 import type { Workload } from '../../workloads/types.js';
 import type { ErrorInfo, PlanCell, Sample, TrialResult } from '../../model/record.js';
-import type { ExecResult, Instance, PhaseTiming, RunContext, Runner } from '../../runners/types.js';
+import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
+import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
 import { LogTailError } from '../../model/log-error.js';
 
 /** Everything one trial needs. */
@@ -61,9 +62,9 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
   const notes: string[] = [];
   const labels: Record<string, string> = { ...input.labels };
   const key = { trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial };
-  const lifecycle = (timings: PhaseTiming[]) => {
-    for (const t of timings) {
-      samples.push({ metric: t.metric, value: t.ms, unit: t.metric.endsWith('_MiB') ? 'MiB' : 'ms', env: cell.env, engine: cell.engine, workload: 'startup', params: {}, trial: input.trial, trialId: input.trialId, iteration: 0, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels, during: cell.workload } });
+  const lifecycle = (values: Measurement[]) => {
+    for (const m of values) {
+      samples.push({ ...m, kind: 'lifecycle', env: cell.env, engine: cell.engine, workload: LIFECYCLE_WORKLOAD, during: cell.workload, params: {}, trial: input.trial, trialId: input.trialId, iteration: 0, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels } });
     }
   };
   const steps = workload.steps(cell.params);
@@ -94,7 +95,7 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
       const phase = i <= input.warmup ? 'warmup' : 'measure';
       const iteration = i;
       for (const m of measured) {
-        samples.push({ ...m, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
+        samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
       }
       input.onIteration?.(phase, iteration);
     }

@@ -1,4 +1,5 @@
 // A container runner over a docker-compatible CLI (docker, podman): the image tar imported by digest.
+import { lifecycle, type Measurement } from '../../model/metrics.js';
 import { mkdir, rm } from 'node:fs/promises';
 import { cgroupLayout } from '../host/fingerprint.js';
 import { cgroupFacts, cgroupLabels, memoryUsageBytes } from './cgroup.js';
@@ -10,7 +11,7 @@ import { imageFor, imageTar, type WorkloadImage } from '../image/build.js';
 import { parseReady, resolveSysbench } from '../image/files.js';
 import { runProcess } from '../host/process.js';
 import { join } from 'node:path';
-import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from '../types.js';
+import type { Instance, ProbeResult, RunContext, Runner } from '../types.js';
 
 /** Image tag of the workload image in the engine's store, derived from its digest. */
 export const imageTag = (image: WorkloadImage) => `isobench-workload:${image.digest.slice(0, 16)}`;
@@ -108,9 +109,9 @@ export function cliRunner(binary: 'docker' | 'podman', description: string): Run
       const inspect = await cli(['inspect', '--format', '{{.State.Pid}} {{.Image}}', name]);
       const [pidText, imageId] = inspect.stdout.trim().split(' ');
       const facts = await cgroupFacts(Number(pidText));
-      const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.readyMs }];
+      const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs)];
       const usage = await memoryUsageBytes(facts);
-      if (usage !== null) startup.push({ metric: 'instance_memory_MiB', ms: usage / 2 ** 20 });
+      if (usage !== null) startup.push(lifecycle('instance_memory_MiB', usage / 2 ** 20));
       const labels: Record<string, string> = {
         image_digest: image.digest,
         sysbench_sha256: seen.sha256,

@@ -1,6 +1,7 @@
 // What every container engine shares: one removal per container however many callers race for it,
 // an Instance whose stop() removes the container once, and a cleanup over everything still owned.
-import type { ExecRequest, ExecResult, Instance, PhaseTiming } from '../types.js';
+import { lifecycle, type Measurement } from '../../model/metrics.js';
+import type { ExecRequest, ExecResult, Instance } from '../types.js';
 
 /**
  * Wraps `removeNow` so that concurrent calls for the same name share one removal
@@ -22,7 +23,7 @@ export function sharedRemoval<T>(nameOf: (item: T) => string, removeNow: (item: 
 /** A started container: `stop()` runs `remove` once and reports its duration as `teardown_ms`. */
 export function containerInstance(
   labels: Record<string, string>,
-  startup: PhaseTiming[],
+  startup: Measurement[],
   exec: (req: ExecRequest) => Promise<ExecResult>,
   remove: () => Promise<void>,
 ): Instance {
@@ -36,7 +37,7 @@ export function containerInstance(
       stopped = true;
       const t0 = performance.now();
       await remove(); // also when cleanup() got there first: a start racing it may have left one
-      return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
+      return [lifecycle('teardown_ms', performance.now() - t0)];
     },
   };
 }

@@ -1,4 +1,5 @@
 // An OCI-runtime container runner (runc, crun): a bundle per instance over the shared read-only image.
+import { lifecycle, type Measurement } from '../../model/metrics.js';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { which } from '../image/identity.js';
 import { imageFor, type WorkloadImage } from '../image/build.js';
 import { parseReady, resolveSysbench } from '../image/files.js';
 import { runProcess } from '../host/process.js';
-import type { Instance, PhaseTiming, ProbeResult, RunContext, Runner } from '../types.js';
+import type { Instance, ProbeResult, RunContext, Runner } from '../types.js';
 
 /** The container's pid 1: report readiness (binary hash), then idle until killed. */
 export const IDLE_PAYLOAD = ['/bin/sh', '-c', '/isobench/ready && exec sleep 2147483647'];
@@ -109,8 +110,8 @@ export function ociRunner(binary: 'runc' | 'crun', description: string): Runner 
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(`sysbench inside container ${name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`, ready.stdout);
       }
-      const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: ready.readyMs }];
-      if (usage !== null) startup.push({ metric: 'instance_memory_MiB', ms: usage / 2 ** 20 });
+      const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs)];
+      if (usage !== null) startup.push(lifecycle('instance_memory_MiB', usage / 2 ** 20));
       const labels: Record<string, string> = {
         image_digest: image.digest,
         sysbench_sha256: seen.sha256,

@@ -1,9 +1,8 @@
 // Chooses the accelerator: KVM only when a guest has actually booted to ready under it, else TCG, saying why.
 import { access, constants, readdir, readFile } from 'node:fs/promises';
+import type { VmAccel } from '../../model/options.js';
 import type { Accel } from './qemu.js';
 
-/** `--vm-accel` values. */
-export type AccelMode = 'auto' | 'kvm' | 'tcg';
 
 /** The outcome of one trial boot under KVM with a CPU model. */
 export type KvmBoot = { ok: true; readyMs: number } | { ok: false; reason: string };
@@ -59,7 +58,7 @@ export async function kvmDeviceProblem(): Promise<string | null> {
  * one a benchmark wants: `host`).
  */
 export async function decideAccel(
-  mode: AccelMode,
+  mode: VmAccel,
   cpus: readonly string[],
   bootWithKvm: (cpu: string) => Promise<KvmBoot>,
   host: { kvmModule: () => Promise<string | null>; deviceProblem: () => Promise<string | null> } = { kvmModule: kvmModuleName, deviceProblem: kvmDeviceProblem },

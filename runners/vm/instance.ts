@@ -1,4 +1,5 @@
 // One VM instance: scratch disk, boot, identity and parity checks inside the guest, exec, stop.
+import { lifecycle, type Measurement } from '../../model/metrics.js';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { cpus as hostCpus } from 'node:os';
@@ -6,7 +7,7 @@ import { join } from 'node:path';
 import { Guest, GuestError } from './guest.js';
 import { argvScript, parseReadyFacts } from './protocol.js';
 import { isMmioMachine, renderCmdline, type Accel, type QemuConfig } from './qemu.js';
-import type { ExecResult, Instance, InstanceSpec, PhaseTiming, RunContext } from '../types.js';
+import type { ExecResult, Instance, InstanceSpec, RunContext } from '../types.js';
 
 /** Guest RAM when no memory limit is given. */
 export const DEFAULT_MEMORY_MIB = 2048;
@@ -98,7 +99,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
   track.dir(spec.tag, dir);
   let guest: Guest | undefined;
   try {
-    const cache = ctx.options['diskCache'] ?? 'none';
+    const cache = ctx.options.vm.diskCache;
     let disk: QemuConfig['disk'] = null;
     if (spec.scratchMiB > 0) {
       if (cache === 'none' || cache === 'directsync') await requireODirect(dir, cache);
@@ -113,24 +114,24 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       const khz = await hostTscKhz();
       if (khz !== null) extra.push(`tsc_early_khz=${khz}`);
     }
-    if (ctx.options['vmTestHang'] === 'ready') extra.push('isobench.hang=ready');
+    if (ctx.hooks?.vmHangBeforeReady === true) extra.push('isobench.hang=ready');
     const config: QemuConfig = {
       qemu: setup.qemu, name: spec.tag, accel: setup.accel, machine: setup.machine, cpu: setup.cpu, vcpus: size.vcpus,
       memoryMiB: size.memoryMiB, kernel: setup.kernelImage, initramfs: setup.initramfs, extraAppend: extra,
       disk, pidfile: join(dir, 'qemu.pid'),
     };
-    const readyTimeoutMs = Number(ctx.options['vmReadyTimeoutMs'] ?? (setup.accel === 'kvm' ? 30_000 : 120_000));
+    const readyTimeoutMs = ctx.hooks?.vmReadyTimeoutMs ?? (setup.accel === 'kvm' ? 30_000 : 120_000);
     guest = await Guest.boot({ config, readyTimeoutMs, onSpawn: (pid) => track.pid(spec.tag, pid) });
     const facts = parseReadyFacts(guest.readyText);
     const fail = (msg: string) => new GuestError(msg, (guest as Guest).consoleTail());
     if (facts.sha256 !== setup.sysbenchSha256) throw fail(`sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`);
     if (!(facts.cmdline ?? '').split(' ').includes(`isobench.run=${ctx.runId}`)) throw fail(`the guest's /proc/cmdline lacks isobench.run=${ctx.runId}: ${String(facts.cmdline)}`);
     if (/jiffies/.test(facts.clocksource ?? '')) ctx.log(`vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`);
-    const startup: PhaseTiming[] = [{ metric: 'startup_ms', ms: guest.readyMs }];
-    if (guest.kernelUpMs !== null) startup.push({ metric: 'kernel_up_ms', ms: guest.kernelUpMs });
-    if (facts.uptimeS !== null) startup.push({ metric: 'guest_uptime_at_ready_ms', ms: facts.uptimeS * 1000 });
+    const startup: Measurement[] = [lifecycle('startup_ms', guest.readyMs)];
+    if (guest.kernelUpMs !== null) startup.push(lifecycle('kernel_up_ms', guest.kernelUpMs));
+    if (facts.uptimeS !== null) startup.push(lifecycle('guest_uptime_at_ready_ms', facts.uptimeS * 1000));
     const pss = guest.pid === undefined ? null : await pssMiB(guest.pid);
-    if (pss !== null) startup.push({ metric: 'instance_memory_MiB', ms: pss });
+    if (pss !== null) startup.push(lifecycle('instance_memory_MiB', pss));
     let scratchSetupMs: number | null = null;
     if (disk !== null) {
       const r = await guest.run(SCRATCH_SETUP('/isobench/vm/modules-disk'), '/', 300_000);
@@ -170,7 +171,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
   }
 }
 
-function instance(guest: Guest, labels: Record<string, string>, startup: PhaseTiming[], dir: string, tag: string, track: Tracker): Instance {
+function instance(guest: Guest, labels: Record<string, string>, startup: Measurement[], dir: string, tag: string, track: Tracker): Instance {
   let stopped = false;
   return {
     labels,
@@ -192,7 +193,7 @@ function instance(guest: Guest, labels: Record<string, string>, startup: PhaseTi
         await rm(dir, { recursive: true, force: true });
         track.done(tag);
       }
-      return [{ metric: 'teardown_ms', ms: performance.now() - t0 }];
+      return [lifecycle('teardown_ms', performance.now() - t0)];
     },
   };
 }

@@ -12,9 +12,6 @@ export type Accel = 'kvm' | 'tcg';
  */
 export const DEFAULT_MACHINE = 'q35';
 
-/** Disk cache modes qemu accepts for `-drive cache=`. */
-export const DISK_CACHE_MODES = ['none', 'writeback', 'writethrough', 'unsafe', 'directsync'] as const;
-
 /** The qemu fd carrying the command port: the caller spawns qemu with a connected socket there. */
 export const COMMAND_FD = 3;
 

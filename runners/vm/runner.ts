@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import { which } from '../image/identity.js';
 import { imageFor } from '../image/build.js';
-import { decideAccel, type AccelDecision, type AccelMode } from './accel.js';
+import { decideAccel, type AccelDecision } from './accel.js';
 import { Guest } from './guest.js';
 import { initramfsFor } from './initramfs.js';
 import { startVm, type Tracker, type VmSetup } from './instance.js';
@@ -50,14 +50,14 @@ function baseFor(ctx: RunContext): Promise<Base> {
   return p;
 }
 
-const machineOf = (ctx: RunContext) => ctx.options['vmMachine'] ?? DEFAULT_MACHINE;
+const machineOf = (ctx: RunContext) => ctx.options.vm.machine ?? DEFAULT_MACHINE;
 
 /**
  * The kernel image qemu loads: the PVH vmlinux (no in-guest decompression: seconds faster under
  * TCG) unless the kernel has no PVH entry or option `vmBoot` is `bzImage`.
  */
 function kernelImage(ctx: RunContext, base: Base): { kernelImage: string; bootMode: string } {
-  if (base.pvh.path !== null && ctx.options['vmBoot'] !== 'bzImage') return { kernelImage: base.pvh.path, bootMode: 'pvh' };
+  if (base.pvh.path !== null && ctx.options.vm.boot !== 'bzImage') return { kernelImage: base.pvh.path, bootMode: 'pvh' };
   return { kernelImage: base.vmlinuz, bootMode: 'bzImage' };
 }
 
@@ -67,7 +67,7 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
   const dir = join(ctx.scratchRoot, tag);
   await mkdir(dir, { recursive: true });
   tracker.dir(tag, dir);
-  const timeoutMs = Number(ctx.options['vmKvmCheckTimeoutMs'] ?? 15_000);
+  const timeoutMs = ctx.hooks?.vmKvmCheckTimeoutMs ?? 15_000;
   try {
     const g = await Guest.boot({
       config: {
@@ -90,8 +90,8 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
 
 /** The run's accelerator, decided once per (mode, machine, cpu choice) per process. */
 function accelFor(ctx: RunContext, tracker: Tracker): Promise<AccelDecision> {
-  const mode = (ctx.options['vmAccel'] ?? 'auto') as AccelMode;
-  const cpus = ctx.options['vmCpu'] !== undefined ? [ctx.options['vmCpu']] : ['host', 'qemu64'];
+  const mode = ctx.options.vm.accel;
+  const cpus = ctx.options.vm.cpu !== null ? [ctx.options.vm.cpu] : ['host', 'qemu64'];
   const key = `${mode}|${machineOf(ctx)}|${cpus.join(',')}|${ctx.cacheDir}`;
   let p = decisions.get(key);
   if (p === undefined) {
@@ -109,7 +109,7 @@ async function setupFor(ctx: RunContext, tracker: Tracker): Promise<VmSetup> {
   const accelLabels: Record<string, string> = {};
   if (d.kvmModule !== null) accelLabels['kvm_module'] = d.kvmModule;
   if (d.fallbackReason !== null) accelLabels['accel_fallback_reason'] = d.fallbackReason;
-  return { ...base, ...kernelImage(ctx, base), accel: d.accel, cpu: ctx.options['vmCpu'] ?? d.cpu, machine: machineOf(ctx), accelLabels };
+  return { ...base, ...kernelImage(ctx, base), accel: d.accel, cpu: ctx.options.vm.cpu ?? d.cpu, machine: machineOf(ctx), accelLabels };
 }
 
 /**
@@ -163,7 +163,7 @@ export function vmRunner(): Runner {
     engine: 'qemu',
     description: "a qemu guest booting the host's kernel with the workload image as initramfs (KVM when proven to work, else TCG)",
     async probe(ctx): Promise<ProbeResult> {
-      const details: Record<string, string> = { machine: machineOf(ctx), disk_cache: ctx.options['diskCache'] ?? 'none' };
+      const details: Record<string, string> = { machine: machineOf(ctx), disk_cache: ctx.options.vm.diskCache };
       try {
         await mkdir(ctx.scratchRoot, { recursive: true });
         const base = await baseFor(ctx);
@@ -173,7 +173,7 @@ export function vmRunner(): Runner {
         if (d.kvmModule !== null) details['kvm_module'] = d.kvmModule;
         if (!d.ok) return { ok: false, reason: d.reason, details };
         details['accelerator'] = d.accel;
-        details['cpu_model'] = ctx.options['vmCpu'] ?? d.cpu;
+        details['cpu_model'] = ctx.options.vm.cpu ?? d.cpu;
         return { ok: true, version: `qemu ${base.qemuVersion}`, details, ...(d.note !== null ? { note: d.note } : {}) };
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err), details };

@@ -1,4 +1,6 @@
 // The CLI end to end: fake environments (deterministic), argument errors (exit 2), real bare metal.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXED_COLUMNS } from '../../reports/samples-csv.js';
 import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
@@ -59,11 +61,26 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
     [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
     [['run', '--set', 'cpu.colour=red'], /'colour'.*valid choices: threads, max-prime, time/],
     [['launch'], /unknown command 'launch'; valid choices: run, list, report/],
-    [['report', '/nonexistent/run'], /no run.json in '\/nonexistent\/run'/],
+    [['report', '/nonexistent/run'], /cannot read '\/nonexistent\/run\/run\.json' \(no such file\)/],
   ])('isobench %j', async (args, message) => {
     const r = await isobench(args);
     expect(r.stderr).toMatch(message);
     expect(r.code).toBe(2);
+  });
+});
+
+describe('report on a broken record exits 2 with one line naming the file', () => {
+  const fixture = readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8');
+  it.each([
+    ['a truncated run.json', fixture.slice(0, 5000), /^isobench: '.*run\.json' is not valid JSON \(.*\); it may be truncated/],
+    ['a JSON file that is not a run record', '{"name":"isobench"}', /^isobench: '.*run\.json' is not an isobench run record/],
+  ])('%s', async (_what, content, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'run.json'), content);
+    const r = await isobench(['report', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
   });
 });
 

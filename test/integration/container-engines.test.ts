@@ -1,5 +1,6 @@
 // crun and podman for real where they work; where they cannot run here, their probe's reason is
 // shown in the skipped test's title and the CLI records their trials as skipped with it.
+import { DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +19,7 @@ afterAll(() => rm(scratchRoot, { recursive: true, force: true }));
 async function probe(runner: Runner): Promise<ProbeResult> {
   const ctx = {
     runId: `test-${process.pid}-${Date.now().toString(36)}`, scratchRoot, cacheDir: process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-cache'),
-    limits: { cpus: 1, memoryMiB: 256 }, cpuset: null, options: {}, log: () => undefined,
+    limits: { cpus: 1, memoryMiB: 256 }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined,
   };
   try {
     return await runner.probe(ctx);

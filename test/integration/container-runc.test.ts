@@ -1,5 +1,6 @@
 // runc for real: the cpu workload through the CLI, isolation seen from inside, the binary check,
 // and nothing left behind after SIGINT/SIGTERM in the middle of a trial.
+import { DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
 import { appendFile, mkdtemp, readFile, readdir, readlink, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -57,7 +58,7 @@ async function alive(pid: number): Promise<boolean> {
 const runcNames = async () => (await execa('runc', ['list', '-q'])).stdout.split('\n').filter(Boolean);
 
 function context(scratchRoot: string, cacheDir = CACHE): RunContext {
-  return { runId: `test-${process.pid}-${Date.now().toString(36)}`, scratchRoot, cacheDir, limits: { cpus: 1, memoryMiB: 256 }, cpuset: null, options: {}, log: () => undefined };
+  return { runId: `test-${process.pid}-${Date.now().toString(36)}`, scratchRoot, cacheDir, limits: { cpus: 1, memoryMiB: 256 }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined };
 }
 
 describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {

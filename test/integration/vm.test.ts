@@ -1,5 +1,6 @@
 // Real qemu guests: a guest runs the workloads and proves it is a guest; hangs and cleanup leave nothing behind.
 // Each TCG boot takes ~5–10 s here; the `auto` probe adds one KVM proof boot (15 s timeout where KVM hangs).
+import { DEFAULT_RUNNER_OPTIONS, type RunnerTestHooks, type VmAccel } from '../../model/options.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,12 +30,12 @@ afterAll(() => {
   for (const d of scratchRoots) rmSync(d, { recursive: true, force: true });
 });
 
-function context(options: Record<string, string> = {}): RunContext {
+function context(hooks: RunnerTestHooks = {}, accel: VmAccel = 'tcg'): RunContext {
   const scratchRoot = tempDir('isobench-vm-scratch-');
   scratchRoots.push(scratchRoot);
   return {
     runId: `vmtest${Math.random().toString(16).slice(2, 8)}`, scratchRoot, cacheDir, cpuset: null,
-    limits: { cpus: CPUS, memoryMiB: MEMORY_MIB }, options: { vmAccel: 'tcg', diskCache: 'none', ...options }, log: () => undefined,
+    limits: { cpus: CPUS, memoryMiB: MEMORY_MIB }, options: { vm: { ...DEFAULT_RUNNER_OPTIONS.vm, accel } }, hooks, log: () => undefined,
   };
 }
 
@@ -54,7 +55,7 @@ function processesWith(text: string): number[] {
 // The auto probe proves KVM by booting (or says why it cannot); KVM-only tests skip with its reason.
 let autoProbe: ProbeResult | null = null;
 if (needs === null) {
-  const ctx = context({ vmAccel: 'auto' });
+  const ctx = context({}, 'auto');
   autoProbe = await vmRunner().probe(ctx);
 }
 const kvmSkip = needs ?? (autoProbe?.ok && autoProbe.details['accelerator'] === 'kvm' ? null : `KVM not usable here: ${autoProbe?.ok ? autoProbe.note : autoProbe?.reason}`);
@@ -95,7 +96,7 @@ describe('vm runner (qemu)', () => {
       const mem = Number(l['effective_memory_MiB']);
       expect(mem).toBeLessThan(MEMORY_MIB);
       expect(MEMORY_MIB - mem).toBeLessThanOrEqual(memToleranceMiB(MEMORY_MIB));
-      const t = Object.fromEntries(inst.startup.map((s) => [s.metric, s.ms]));
+      const t = Object.fromEntries(inst.startup.map((s) => [s.metric, s.value]));
       expect(t['kernel_up_ms']).toBeGreaterThan(0);
       expect(t['kernel_up_ms']).toBeLessThan(t['startup_ms'] as number);
       expect(t['guest_uptime_at_ready_ms']).toBeGreaterThan(0);
@@ -145,7 +146,7 @@ describe('vm runner (qemu)', () => {
   });
 
   it.skipIf(needs !== null)(titled('a guest that never announces ready is killed at the timeout and leaves no process, disk or dir', needs), async () => {
-    const ctx = context({ vmTestHang: 'ready', vmReadyTimeoutMs: '12000' });
+    const ctx = context({ vmHangBeforeReady: true, vmReadyTimeoutMs: 12_000 });
     const runner = vmRunner();
     const spec = { tag: `${ctx.runId}-t1`, scratchMiB: 16 };
     const err = await runner.start(ctx, spec).then(() => null, (e: unknown) => e as Error & { logTail?: string });
@@ -170,7 +171,7 @@ describe('vm runner (qemu)', () => {
   });
 
   it.skipIf(kvmSkip !== null)(titled('boots under KVM with -cpu host when KVM works', kvmSkip), async () => {
-    const ctx = context({ vmAccel: 'kvm' });
+    const ctx = context({}, 'kvm');
     const runner = vmRunner();
     const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
     try {

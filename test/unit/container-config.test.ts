@@ -1,4 +1,5 @@
 // Container configuration without a runtime: cgroup mount/path mapping, CPU lists, the OCI config.
+import { DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
 import { describe, expect, it } from 'vitest';
 import { cgroupDirs, cgroupLabels, cpuListCount, parseCgroupMounts } from '../../runners/container/cgroup.js';
 import { ociSpec } from '../../runners/container/oci-spec.js';
@@ -78,7 +79,7 @@ describe('OCI config', () => {
   });
 
   it('gives docker/podman the same confinement as flags', () => {
-    const ctx: RunContext = { runId: 'r1', scratchRoot: '/s', cacheDir: '/c', limits: { cpus: 2, memoryMiB: 2048 }, cpuset: '0', options: {}, log: () => undefined };
+    const ctx: RunContext = { runId: 'r1', scratchRoot: '/s', cacheDir: '/c', limits: { cpus: 2, memoryMiB: 2048 }, cpuset: '0', options: DEFAULT_RUNNER_OPTIONS, log: () => undefined };
     const f = confinementFlags(ctx, 'isobench-r1-t1', '/s/r1-t1').join(' ');
     for (const part of ['--network none', '--read-only', '--cap-drop ALL', '--security-opt no-new-privileges', '--cpus 2', '--cpuset-cpus 0', '--memory 2048m', '-v /s/r1-t1:/scratch:rw', '--name isobench-r1-t1']) {
       expect(f).toContain(part);

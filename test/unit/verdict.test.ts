@@ -68,7 +68,7 @@ describe('analyse', () => {
     const a = analyse(syntheticRecord([
       { env: 'bare', engine: 'host', workload: 'startup', metric: 'startup_ms', trials: ms },
       { env: 'synthetic', engine: 'fast', workload: 'startup', metric: 'startup_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
-    ], { margin: '5' }));
+    ], { margin: 5 }));
     expect(a.margin).toBeCloseTo(0.05);
     expect(a.entries[1]?.verdict.text).toMatch(/^faster by 50\.0 %/);
   });

@@ -1,0 +1,55 @@
+// `isobench run`: validates the flags into typed options, measures, then writes the reports.
+import { resolve } from 'node:path';
+import { availableParallelism, tmpdir } from 'node:os';
+import { ConfigError } from '../../model/errors.js';
+import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
+import { choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
+import { parseOverrides } from '../params.js';
+import { run } from '../run/executor.js';
+import { WORKLOADS } from '../../workloads/index.js';
+import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
+import { summaryTable } from '../../reports/table.js';
+import { reportCommand } from './report.js';
+
+/** Runs `isobench run` with `argv` (after the command name); returns the exit code. */
+export async function runCommand(argv: string[], usage: string, log: (line: string) => void): Promise<number> {
+  const { values: v, positionals } = parseRunFlags(argv);
+  if (v.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'; run takes only flags (see isobench help)`);
+  const envs = listFlag('env', v.env ?? DEFAULT_ENVS.join(','), envNames());
+  const engines = v.engine === '' ? [] : listFlag('engine', v.engine, engineNames());
+  const workloads = listFlag('workload', v.workload, WORKLOADS.map((w) => w.name));
+  const overrides = parseOverrides(v.set, WORKLOADS.filter((w) => workloads.includes(w.name)));
+  const runners = resolveRunners(envs, engines);
+  // Isolated environments always get the same explicit budget (parity): all host CPUs and 2 GiB
+  // unless told otherwise. Bare metal is limited only by --pin.
+  const cpus = v.cpus === undefined ? availableParallelism() : numberFlag('cpus', v.cpus);
+  const memoryMiB = memoryFlag(v.memory ?? '2G');
+  const runnerOptions: RunnerOptions = {
+    vm: {
+      accel: choiceFlag('vm-accel', v['vm-accel'], VM_ACCELS),
+      machine: v['vm-machine'] ?? null,
+      diskCache: choiceFlag('disk-cache', v['disk-cache'], DISK_CACHE_MODES),
+      boot: 'pvh',
+      cpu: null,
+    },
+  };
+  const { record, dir } = await run({
+    runners, workloads, overrides,
+    trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
+    seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
+    order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
+    quick: v.quick, limits: { cpus, memoryMiB }, cpuset: v.pin === undefined ? null : cpusetFlag(v.pin),
+    runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
+    outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
+    argv: ['isobench', 'run', ...argv], log,
+  });
+  if (!v['no-report']) await reportCommand([dir], log, record);
+  process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
+  for (const w of record.warnings) log(`warning: ${w}`);
+  if (record.interrupted) return 130;
+  return record.results.some((r) => r.status === 'errored') ? 1 : 0;
+}

@@ -1,0 +1,41 @@
+// Metrics as typed quantities: every measured number carries a unit from a catalogue, never a guessed one.
+
+/** Which direction of a metric is better, its unit and what it means. */
+export interface MetricInfo {
+  /** Unit text (`events/s`, `MiB/s`, `ms`, `MiB`). */
+  unit: string;
+  /** `higher` when bigger values are better (throughput), `lower` for times and sizes. */
+  better: 'higher' | 'lower';
+  /** One sentence explaining the metric to a reader. */
+  description: string;
+}
+
+/** One measured value with its unit (a typed quantity). */
+export interface Measurement {
+  /** Metric name with its unit in it (`events_per_s`, `startup_ms`). */
+  metric: string;
+  /** The value, in `unit`. */
+  value: number;
+  /** Unit text (`events/s`, `ms`). */
+  unit: string;
+}
+
+/** The pseudo-workload (case) that lifecycle samples are grouped under. */
+export const LIFECYCLE_WORKLOAD = 'startup';
+
+/** Lifecycle metrics an instance may report (host-side timings and memory), with their units. */
+export const LIFECYCLE_METRICS = {
+  startup_ms: { unit: 'ms', better: 'lower', description: 'Host-side time from spawning the engine to the payload announcing it is ready.' },
+  kernel_up_ms: { unit: 'ms', better: 'lower', description: 'Host-side time from spawning qemu to the first guest kernel output.' },
+  guest_uptime_at_ready_ms: { unit: 'ms', better: 'lower', description: "The guest's own clock (uptime) when it announced ready." },
+  teardown_ms: { unit: 'ms', better: 'lower', description: 'Host-side time to stop the instance and remove what it created.' },
+  instance_memory_MiB: { unit: 'MiB', better: 'lower', description: 'Host memory held by one idle instance (cgroup usage for containers, PSS of qemu for guests).' },
+} as const satisfies Record<string, MetricInfo>;
+
+/** Name of a lifecycle metric. */
+export type LifecycleMetric = keyof typeof LIFECYCLE_METRICS;
+
+/** A lifecycle measurement; its unit comes from LIFECYCLE_METRICS. */
+export function lifecycle(metric: LifecycleMetric, value: number): Measurement {
+  return { metric, value, unit: LIFECYCLE_METRICS[metric].unit };
+}

@@ -1,0 +1,121 @@
+// The run record's schema (zod): run.json is validated once, where it is read; its JSON Schema is published from it.
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+import { LIFECYCLE_WORKLOAD, type MetricInfo } from './metrics.js';
+import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
+import { RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
+
+const paramValue = z.union([z.string(), z.number(), z.boolean()]);
+const params = z.record(z.string(), paramValue);
+const labels = z.record(z.string(), z.string());
+const known = <T extends z.ZodType>(value: T) => z.union([z.object({ value }), z.object({ value: z.null(), reason: z.string() })]);
+
+const sampleBase = {
+  metric: z.string().min(1),
+  value: z.number(),
+  unit: z.string(),
+  env: z.string().min(1),
+  engine: z.string(),
+  params,
+  trial: z.number().int().min(1),
+  trialId: z.number().int().min(1),
+  phase: z.enum(['warmup', 'measure']),
+  timestamp: z.string(),
+  labels,
+};
+const sample = z.discriminatedUnion('kind', [
+  z.object({ ...sampleBase, kind: z.literal('workload'), workload: z.string().min(1), iteration: z.number().int().min(1) }),
+  z.object({ ...sampleBase, kind: z.literal('lifecycle'), workload: z.literal(LIFECYCLE_WORKLOAD), iteration: z.literal(0), during: z.string() }),
+]);
+
+const trialKey = { trialId: z.number().int().min(1), env: z.string().min(1), engine: z.string(), workload: z.string().min(1), params, trial: z.number().int().min(1) };
+const trialBase = { ...trialKey, startedAt: z.string(), finishedAt: z.string(), durationMs: z.number(), samples: z.array(sample), notes: z.array(z.string()) };
+const errorInfo = z.object({ message: z.string(), stage: z.string(), causes: z.array(z.string()), logTail: z.string().exactOptional() });
+const trial = z.discriminatedUnion('status', [
+  z.object({ ...trialBase, status: z.literal('completed') }),
+  z.object({ ...trialBase, status: z.literal('errored'), error: errorInfo }),
+  z.object({ ...trialKey, status: z.literal('skipped'), reason: z.string(), startedAt: z.string(), samples: z.array(sample) }),
+]);
+
+const host = z.object({
+  hostname: known(z.string()), cpuModel: known(z.string()), cpuCount: known(z.number()), llcBytes: known(z.number()),
+  memoryBytes: known(z.number()), os: known(z.string()), kernel: known(z.string()), virtualization: known(z.string()),
+  cgroup: known(z.enum(['v1', 'v2', 'hybrid'])), kvmDevice: known(z.boolean()), kvmModule: known(z.string()),
+  tools: z.record(z.string(), known(z.string())),
+});
+
+const runnerOptions = z.object({
+  vm: z.object({ accel: z.enum(VM_ACCELS), machine: z.string().nullable(), diskCache: z.enum(DISK_CACHE_MODES), boot: z.enum(VM_BOOT_MODES), cpu: z.string().nullable() }),
+}) satisfies z.ZodType<RunnerOptions>;
+
+const plan = z.object({
+  envs: z.array(z.string()), workloads: z.array(z.string()), trials: z.number().int().min(1), runs: z.number().int().min(1),
+  warmup: z.number().int().min(0), seed: z.number().int(), order: z.enum(['interleaved', 'grouped']), quick: z.boolean(),
+  limits: z.object({ cpus: z.number().nullable(), memoryMiB: z.number().nullable() }),
+  runner: runnerOptions, margin: z.number().positive(), out: z.string(),
+  cells: z.array(z.object({ env: z.string(), engine: z.string(), workload: z.string(), params })),
+  argv: z.array(z.string()),
+});
+
+const metricInfo = z.object({ unit: z.string(), better: z.enum(['higher', 'lower']), description: z.string() }) satisfies z.ZodType<MetricInfo>;
+
+/** The zod schema of run.json. */
+export const runRecordSchema = z.object({
+  schema: z.literal(RECORD_SCHEMA_VERSION),
+  runId: z.string().min(1),
+  toolVersion: z.string(),
+  gitDescribe: known(z.string()),
+  host,
+  plan,
+  probes: z.array(z.object({ id: z.string(), ok: z.boolean(), version: z.string().exactOptional(), reason: z.string().exactOptional(), details: labels })),
+  results: z.array(trial),
+  metrics: z.record(z.string(), metricInfo),
+  warnings: z.array(z.string()),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+  interrupted: z.boolean(),
+});
+
+// The schema and the TypeScript model must describe the same thing: each is assignable to the other.
+type Parsed = z.infer<typeof runRecordSchema>;
+const sameShape: [Parsed] extends [RunRecord] ? ([RunRecord] extends [Parsed] ? true : false) : false = true;
+void sameShape;
+
+/** The JSON Schema of run.json (draft 2020-12), as published in schema/run-record.schema.json. */
+export function runRecordJsonSchema(): Record<string, unknown> {
+  return { ...z.toJSONSchema(runRecordSchema, { target: 'draft-2020-12' }), $id: 'https://isobench.invalid/schema/run-record.schema.json', title: `isobench run record (format ${RECORD_SCHEMA_VERSION})` };
+}
+
+/** Where a zod issue is, as `results[3].samples[0].value`. */
+function issuePath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc === '' ? String(k) : `${acc}.${String(k)}`), '') || '(top level)';
+}
+
+/**
+ * Parses run.json text into a RunRecord. Anything else — not JSON, truncated, a foreign JSON
+ * file, a record of another format version, a bad field — is a ConfigError with a one-line
+ * message naming `where` and the first bad field.
+ */
+export function parseRunRecord(text: string, where: string): RunRecord {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new ConfigError(`'${where}' is not valid JSON (${why}); it may be truncated — re-run, or restore it from a copy`, { cause: err });
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || !('schema' in data) || !('runId' in data)) {
+    throw new ConfigError(`'${where}' is not an isobench run record (no 'schema' and 'runId' fields): pass the run.json that 'isobench run' wrote`);
+  }
+  const version = (data as { schema: unknown }).schema;
+  if (version !== RECORD_SCHEMA_VERSION) {
+    throw new ConfigError(`'${where}' is an isobench run record of format ${JSON.stringify(version)}; this isobench reads format ${RECORD_SCHEMA_VERSION}: re-run the benchmark, or use the isobench version that wrote it`);
+  }
+  const r = runRecordSchema.safeParse(data);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
+    throw new ConfigError(`'${where}' is not a valid isobench run record: ${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`);
+  }
+  return r.data;
+}
