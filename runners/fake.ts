@@ -1,5 +1,5 @@
 // A deterministic stand-in environment: prints sysbench-shaped output so the whole CLI is testable.
-import { lifecycle, type Measurement } from '../model/metrics.js';
+import { lifecycle } from '../model/metrics.js';
 import type { Instance, ProbeResult, Runner } from './types.js';
 
 /** Deterministic pseudo-noise in [-1, 1] from an integer. */
