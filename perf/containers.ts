@@ -8,9 +8,9 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bareRunner } from '../runners/bare.js';
-import { runcRunner } from '../runners/container/runc.js';
+import { containerEngines } from '../runners/container/engines.js';
 import { ociSpec } from '../runners/container/oci-spec.js';
-import { IDLE_PAYLOAD } from '../runners/container/oci-engine.js';
+import { IDLE_PAYLOAD } from '../runners/container/family.js';
 import { imageFor } from '../runners/image/build.js';
 import { READY_MARKER } from '../runners/image/files.js';
 import { runProcess } from '../runners/host/process.js';
@@ -31,7 +31,7 @@ const ctx: RunContext = {
 await mkdir(ctx.scratchRoot, { recursive: true });
 const image = await imageFor(ctx.cacheDir, ctx.log);
 const bare = bareRunner();
-const runc = runcRunner();
+const runc = containerEngines.runc();
 let seq = 0;
 
 /** events/s of one sysbench cpu run in a fresh instance of `runner`. */

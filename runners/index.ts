@@ -1,10 +1,8 @@
-// The environment registry: env names and their engines, the only place they are enumerated.
+// The environment registry: env names and their engines, the only place they are enumerated
+// (container engines come from the engine table in container/engines.ts).
 import { bareRunner } from './bare.js';
-import { crunRunner } from './container/crun.js';
-import { dockerRunner } from './container/docker.js';
+import { containerEngines } from './container/engines.js';
 import { fakeRunner } from './fake.js';
-import { podmanRunner } from './container/podman.js';
-import { runcRunner } from './container/runc.js';
 import { vmRunner } from './vm/runner.js';
 import type { Runner } from './types.js';
 
@@ -18,7 +16,7 @@ interface EnvEntry {
 
 const REGISTRY: Record<string, EnvEntry> = {
   bare: { engines: { host: bareRunner }, defaults: ['host'] },
-  container: { engines: { runc: runcRunner, docker: dockerRunner, podman: podmanRunner, crun: crunRunner }, defaults: ['runc'] },
+  container: { engines: containerEngines, defaults: ['runc'] },
   vm: { engines: { qemu: vmRunner }, defaults: ['qemu'] },
   fake: {
     engines: {

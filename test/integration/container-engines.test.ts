@@ -6,8 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
-import { crunRunner } from '../../runners/container/crun.js';
-import { podmanRunner } from '../../runners/container/podman.js';
+import { containerEngines } from '../../runners/container/engines.js';
 import type { ProbeResult, Runner } from '../../runners/types.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
@@ -31,9 +30,9 @@ async function probe(runner: Runner): Promise<ProbeResult> {
 const cliArgs = (engine: string, out: string) => ['run', '--env', 'container', '--engine', engine, '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '256M', '--no-report', '--out', out];
 const readRecord = async (out: string) => JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
 
-for (const [engine, make] of [['crun', crunRunner], ['podman', podmanRunner]] as const) {
+for (const engine of ['crun', 'podman'] as const) {
   const needs = await unmet(['root', engine, 'sysbench']);
-  const probed = needs === null ? await probe(make()) : null;
+  const probed = needs === null ? await probe(containerEngines[engine]()) : null;
   const cannot = needs ?? (probed?.ok === false ? `${engine} probe: ${probed.reason}` : null);
   if (cannot !== null) process.stderr.write(`[skip] ${cannot}\n`);
 

@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runcRunner } from '../../runners/container/runc.js';
+import { containerEngines } from '../../runners/container/engines.js';
 import { imageFor } from '../../runners/image/build.js';
 import { sha256File, which } from '../../runners/image/identity.js';
 import type { RunContext } from '../../runners/types.js';
@@ -100,7 +100,7 @@ describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {
   it('isolates: its own pid, network and uts namespaces, a read-only root, a writable /scratch; stop removes it all', async () => {
     const ctx = context(await mkdtemp(join(tmpdir(), 'isobench-runc-')));
     cleanupDirs.push(ctx.scratchRoot);
-    const runner = runcRunner();
+    const runner = containerEngines.runc();
     const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
     try {
       const sh = (script: string, inScratch = false) => inst.exec({ argv: ['sh', '-c', script], inScratch, timeoutMs: 20_000 });
@@ -139,7 +139,7 @@ describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {
     await appendFile(join(image.rootfs, 'usr/bin/sysbench'), Buffer.from([0]));
     const ctx = context(await mkdtemp(join(tmpdir(), 'isobench-runc-')), cacheDir);
     cleanupDirs.push(ctx.scratchRoot);
-    const runner = runcRunner();
+    const runner = containerEngines.runc();
     await expect(runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 })).rejects.toThrow(/sysbench inside container .* has sha256 [0-9a-f]{64}, but the image's is/);
     expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
     expect(await cgroupsNamed(ctx.runId)).toEqual([]);

@@ -1,0 +1,73 @@
+// What a container engine is, as data, and what an engine family (OCI bundle, docker-style CLI) must do.
+import type { CgroupFacts } from './cgroup.js';
+import type { ReadyOutcome } from './ready.js';
+import type { WorkloadImage } from '../image/build.js';
+import type { RunContext } from '../types.js';
+
+/** The container's pid 1: report readiness (binary hash), then idle until killed. */
+export const IDLE_PAYLOAD = ['/bin/sh', '-c', '/isobench/ready && exec sleep 2147483647'];
+
+/** One container engine: a row of the engine table (`engines.ts`); the shared path does the rest. */
+export interface EngineDescriptor {
+  /** The binary looked up on PATH and run (it also names the engine in messages). */
+  binary: string;
+  /** One-line description for `isobench list`. */
+  description: string;
+  /** Debian package that provides the binary, named when it is missing. */
+  aptPackage: string;
+  /** How containers of this engine are created, started and removed. */
+  family: (engine: EngineDescriptor) => ContainerFamily;
+  /** docker-style CLIs: Go template for `version --format` printing the version the probe records. */
+  versionFormat?: string;
+  /** docker-style CLIs: what to do when the engine does not answer, appended to the probe's reason. */
+  unusableHint?: string;
+  /** Probe detail name → environment variable recorded under it when set (e.g. the daemon address). */
+  envDetails?: Record<string, string>;
+}
+
+/** Everything one container owns on the host, removed by `stop` or `cleanup`. */
+export interface Container {
+  /** Container name (also its cgroup's name); every engine command addresses it by this exact name. */
+  name: string;
+  /** Scratch directory bind-mounted at /scratch, or null (probe). */
+  scratch: string | null;
+  /** Other directories the engine family created for it (an OCI bundle), removed after it. */
+  dirs: string[];
+  /** cgroup directories isobench itself must remove, once known. */
+  cgroups: string[];
+}
+
+/** The outcome of the engine-specific probe steps before a trial container. */
+export type Preflight =
+  | { ok: true; version: string; details: Record<string, string> }
+  | { ok: false; reason: string; details: Record<string, string> };
+
+/** A container launched until its payload printed the ready marker. */
+export interface Launched {
+  /** What the engine and payload printed, and the host-side time to ready. */
+  ready: ReadyOutcome;
+  /** The container's cgroup facts and the family's own labels (read after the binary is verified). */
+  inspect(): Promise<{ facts: CgroupFacts; labels: Record<string, string> }>;
+}
+
+/** What differs between engine families; one instance per runner (it may cache, e.g. imports). */
+export interface ContainerFamily {
+  /** `exec` flag that sets the working directory. */
+  cwdFlag: string;
+  /** The `capabilities` label: capabilities the container keeps. */
+  capabilities: string;
+  /** The `network` label: what network the container sees. */
+  network: string;
+  /** Probe details added when a trial container ran. */
+  probeFacts: Record<string, string>;
+  /** Checks the engine itself (root, daemon, version); never throws for an unusable engine. */
+  preflight(path: string, ctx: RunContext): Promise<Preflight>;
+  /** Makes the workload image available to the engine (once per runner), if it needs that. */
+  ensureImage(image: WorkloadImage): Promise<void>;
+  /** Runs `/bin/true` in a throw-away container `c`; null when it worked, else why not. */
+  trial(c: Container, image: WorkloadImage, ctx: RunContext): Promise<string | null>;
+  /** Starts `c` running IDLE_PAYLOAD and waits for the ready marker. */
+  launch(c: Container & { scratch: string }, image: WorkloadImage, ctx: RunContext): Promise<Launched>;
+  /** Kills and deletes the container by its exact name; throws if it is still there. */
+  remove(name: string): Promise<void>;
+}
