@@ -1,6 +1,6 @@
 // Run-level warnings derived from the record, each saying what to do about it.
 import { blockAboveCache } from '../workloads/memory.js';
-import { sizeBytes } from '../workloads/fileio.js';
+import { sizeOrNull } from '../model/units.js';
 import { envId } from '../model/ids.js';
 import { mad, median } from './stats.js';
 import type { RunRecord } from '../model/record.js';
@@ -96,28 +96,20 @@ function bytesText(b: number): string {
   return b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GiB` : `${(b / 1024 ** 2).toFixed(b >= 1024 ** 2 ? 0 : 2)} MiB`;
 }
 
-function size(v: unknown): number | null {
-  try {
-    return sizeBytes(String(v));
-  } catch {
-    return null;
-  }
-}
-
 function traps(record: RunRecord, a: Analysis): string[] {
   const out: string[] = [];
   const llc = record.host?.llcBytes?.value ?? null;
   const mem = record.host?.memoryBytes?.value ?? null;
   for (const c of a.cases) {
     if (c.workload === 'memory') {
-      const block = size(c.params['block-size']);
+      const block = sizeOrNull(String(c.params['block-size']));
       if (llc !== null && block !== null && block <= llc) {
         out.push(`${c.label}: block-size ${String(c.params['block-size'])} is within the host's last-level cache (${bytesText(llc)}), so it measures cache, not RAM. Use a block above the LLC, e.g. --set memory.block-size=${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`);
       }
     }
     if (c.workload === 'fileio') {
       const direct = c.params['direct'] === true || c.params['direct'] === 'true';
-      const files = size(c.params['file-total-size']);
+      const files = sizeOrNull(String(c.params['file-total-size']));
       if (!direct && files !== null && (mem === null || files < mem)) {
         out.push(`${c.label}: without direct I/O on ${bytesText(files)} of files${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page cache, not storage. Use --set fileio.direct=true, or files larger than RAM (--set fileio.file-total-size=…).`);
       }

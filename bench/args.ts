@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { DEFAULT_MARGIN_PCT } from '../model/options.js';
 import { ConfigError, badChoice } from '../model/errors.js';
+import { sizeOrNull } from '../model/units.js';
 
 /** The sub-commands. */
 export const COMMANDS = ['run', 'list', 'report', 'schema', 'help'] as const;
@@ -62,9 +63,9 @@ export function numberFlag(name: string, text: string): number {
 
 /** A memory size like `2048`, `512M` or `2G`, in MiB. */
 export function memoryFlag(text: string): number {
-  const m = /^([0-9]+)([MG]?)$/i.exec(text);
-  if (!m?.[1] || Number(m[1]) < 1) throw new ConfigError(`bad value '${text}' for --memory: expected MiB or a size such as 512M or 2G`);
-  return Number(m[1]) * ((m[2] ?? '').toUpperCase() === 'G' ? 1024 : 1);
+  const bytes = sizeOrNull(text, { plain: 'M', suffixes: ['M', 'G'] });
+  if (bytes === null || bytes < 2 ** 20) throw new ConfigError(`bad value '${text}' for --memory: expected MiB or a size such as 512M or 2G`);
+  return bytes / 2 ** 20;
 }
 
 /** A comma list where every item must be one of `choices`. */

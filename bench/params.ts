@@ -1,6 +1,7 @@
 // Turns `--set workload.param=v1,v2` overrides into validated parameter sets (a cartesian matrix).
 import { ConfigError, badChoice } from '../model/errors.js';
 import type { Params, ParamValue } from '../model/record.js';
+import { sizeOrNull } from '../model/units.js';
 import type { ParamSpec, Workload } from '../workloads/types.js';
 
 /** Validates one textual value against its spec and converts it. */
@@ -12,7 +13,7 @@ export function parseParam(workload: string, spec: ParamSpec, text: string): Par
       return Number(text);
     }
     case 'size':
-      if (!/^[0-9]+[KMGT]?$/i.test(text)) throw new ConfigError(`bad value '${text}' for ${where}: expected a size such as 16K, 64M or 2G`);
+      if (sizeOrNull(text) === null) throw new ConfigError(`bad value '${text}' for ${where}: expected a size such as 16K, 64M or 2G`);
       return text.toUpperCase();
     case 'bool':
       if (text !== 'true' && text !== 'false') throw new ConfigError(`bad value '${text}' for ${where}: valid choices: true, false`);

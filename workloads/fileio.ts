@@ -3,17 +3,10 @@ import { numberAfter, requireComplete } from './sysbench-output.js';
 import type { Measurement } from '../model/metrics.js';
 import { num, str, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
+import { parseSize } from '../model/units.js';
 
 /** sysbench fileio test modes. */
 export const FILEIO_MODES = ['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const;
-
-/** Parses sizes like `256M`, `2G`, `16K` or plain bytes into bytes. */
-export function sizeBytes(text: string): number {
-  const m = /^([0-9]+)([KMGT]?)$/i.exec(text.trim());
-  if (!m?.[1]) throw new Error(`not a size: '${text}' (use e.g. 16K, 256M, 2G)`);
-  const mult: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4 };
-  return Number(m[1]) * (mult[(m[2] ?? '').toUpperCase()] ?? 1);
-}
 
 function common(p: Record<string, unknown>): string[] {
   return [`--file-total-size=${String(p['file-total-size'])}`, `--file-num=${String(p['file-num'])}`];
@@ -47,14 +40,14 @@ export const fileio: Workload = {
     threads: 1,
     time: quick ? 2 : 10,
   }),
-  scratchMiB: (p) => Math.ceil(sizeBytes(str(p, 'file-total-size')) / 1024 ** 2),
+  scratchMiB: (p) => Math.ceil(parseSize(str(p, 'file-total-size')) / 1024 ** 2),
   steps(p) {
     const direct = p['direct'] === true || p['direct'] === 'true';
     return {
       prepare: ['sysbench', 'fileio', ...common(p), 'prepare'],
       run: [
         'sysbench', 'fileio', ...common(p), `--file-test-mode=${str(p, 'mode')}`,
-        `--file-block-size=${sizeBytes(str(p, 'block-size'))}`, `--threads=${num(p, 'threads')}`,
+        `--file-block-size=${parseSize(str(p, 'block-size'))}`, `--threads=${num(p, 'threads')}`,
         `--time=${num(p, 'time')}`, ...(direct ? ['--file-extra-flags=direct'] : []), 'run',
       ],
       cleanup: ['sysbench', 'fileio', ...common(p), 'cleanup'],

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { execa } from 'execa';
 import si from 'systeminformation';
 import type { HostFingerprint, Known } from '../../model/record.js';
+import { sizeOrNull } from '../../model/units.js';
 import { kvmModuleName } from '../vm/accel.js';
 
 const known = <T>(value: T): Known<T> => ({ value });
@@ -25,10 +26,8 @@ export async function readLlcBytes(): Promise<number | null> {
     const dir = `/sys/devices/system/cpu/cpu0/cache/index${i}`;
     try {
       const level = Number((await readFile(`${dir}/level`, 'utf8')).trim());
-      const size = (await readFile(`${dir}/size`, 'utf8')).trim();
-      const m = /^([0-9]+)([KMG]?)/.exec(size);
-      if (!m?.[1]) continue;
-      const bytes = Number(m[1]) * ({ K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] ?? ''] ?? 1);
+      const bytes = sizeOrNull((await readFile(`${dir}/size`, 'utf8')).trim());
+      if (bytes === null) continue;
       if (best === null || level > best.level) best = { level, bytes };
     } catch {
       break;

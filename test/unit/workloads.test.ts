@@ -1,7 +1,8 @@
 // Workload commands and defaults: memory blocks exceed the LLC; fileio prepares and cleans up.
 import { describe, expect, it } from 'vitest';
 import { blockAboveCache, memory } from '../../workloads/memory.js';
-import { fileio, sizeBytes } from '../../workloads/fileio.js';
+import { fileio } from '../../workloads/fileio.js';
+import { parseSize } from '../../model/units.js';
 import { cpu } from '../../workloads/cpu.js';
 import { paramMatrix, parseOverrides } from '../../bench/params.js';
 import { WORKLOADS } from '../../workloads/index.js';
@@ -13,7 +14,7 @@ describe('memory defaults', () => {
   it('picks a block at least twice the last-level cache', () => {
     expect(blockAboveCache({ llcBytes: 32 * 1024 ** 2, freeMemoryBytes: null })).toBe('64M');
     expect(blockAboveCache({ llcBytes: 6 * 1024 ** 2, freeMemoryBytes: null })).toBe('16M');
-    expect(sizeBytes(String(memory.defaults(false, host)['block-size']))).toBeGreaterThan(host.llcBytes);
+    expect(parseSize(String(memory.defaults(false, host)['block-size']))).toBeGreaterThan(host.llcBytes);
   });
 });
 
