@@ -1,4 +1,4 @@
-// Text helpers shared by every report: number formatting, escaping, environment configuration, argv quoting.
+// Text helpers shared by every report: number formatting, escaping, environment configuration.
 import { envId } from '../model/ids.js';
 import type { RunRecord } from '../model/record.js';
 
@@ -14,11 +14,6 @@ export function escapeMd(text: string): string {
     .replace(/\](\(|\[)/g, '\\]$1')
     .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
     .replace(/\r?\n/g, ' ');
-}
-
-/** Quotes argv for a POSIX shell so it can be pasted back. */
-export function shellQuote(argv: readonly string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 /** Labels that change with every instance and so describe no configuration. */

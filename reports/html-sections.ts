@@ -4,7 +4,8 @@ import type { Known, RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import { pct } from '../analysis/verdict.js';
 import type { ClaimResult } from '../analysis/claims.js';
-import { escapeHtml as h, shellQuote, type EnvConfig } from './format.js';
+import { escapeHtml as h, type EnvConfig } from './format.js';
+import { shellCommand } from '../model/text.js';
 import { fmtNum } from '../analysis/numbers.js';
 
 const num = (v: number) => `<td class="num">${h(fmtNum(v))}</td>`;
@@ -94,7 +95,7 @@ export function failuresSection(record: RunRecord): string {
 export function reproduceSection(record: RunRecord): string {
   const p = record.plan;
   const dir = `${p.out}/${record.runId}`;
-  return `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>${h(shellQuote(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>${h(shellQuote(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`;
+  return `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>${h(shellCommand(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>${h(shellCommand(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`;
 }
 
 /** Percent text for the margin. */

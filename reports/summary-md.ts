@@ -2,7 +2,8 @@
 import type { RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import { answers, baselineName, headlineEntries } from './answer.js';
-import { escapeMd, shellQuote } from './format.js';
+import { escapeMd } from './format.js';
+import { shellCommand } from '../model/text.js';
 import { fmtNum } from '../analysis/numbers.js';
 
 function table(entries: readonly Entry[]): string[] {
@@ -40,6 +41,6 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
   if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(w)}`), '');
   else lines.push('No warnings.', '');
   lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
-  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellQuote(record.plan.argv ?? [])), '');
+  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellCommand(record.plan.argv ?? [])), '');
   return lines.join('\n');
 }

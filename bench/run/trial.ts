@@ -6,6 +6,7 @@ import type { ErrorInfo, PlanCell, Sample, TrialResult } from '../../model/recor
 import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
 import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
 import { LogTailError } from '../../model/log-error.js';
+import { tail } from '../../model/text.js';
 
 /** Everything one trial needs. */
 export interface TrialInput {
@@ -31,8 +32,6 @@ class StageError extends Error {
     super(message, options);
   }
 }
-
-const tail = (s: string, n = 2000) => (s.length > n ? s.slice(-n) : s);
 
 function checkExit(stage: string, r: ExecResult): void {
   if (r.timedOut) throw new StageError(stage, `${stage} timed out after ${Math.round(r.durationMs)} ms`, tail(r.stdout + r.stderr));

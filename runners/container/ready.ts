@@ -1,5 +1,6 @@
 // Starts a container engine and times it host-side from spawn until the payload's ready marker.
 import { LogTailError } from '../../model/log-error.js';
+import { tail } from '../../model/text.js';
 import { spawn } from 'node:child_process';
 import { READY_MARKER } from '../image/files.js';
 
@@ -36,8 +37,6 @@ export interface ReadyOptions {
   /** Called once when the engine exits 0, often before the payload is ready: work can overlap it. */
   onEngineExit?: () => void;
 }
-
-const tail = (s: string, n = 2000) => (s.length > n ? s.slice(-n) : s);
 
 /**
  * Spawns `argv` with piped output and resolves when its output contains the ready marker

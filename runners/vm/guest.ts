@@ -1,5 +1,6 @@
 // One running qemu guest: spawn, console capture, wait for ready, framed commands, poweroff, kill.
 import { LogTailError } from '../../model/log-error.js';
+import { tail } from '../../model/text.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { READY_MARKER } from '../image/files.js';
@@ -111,8 +112,7 @@ export class Guest {
 
   /** The last `n` characters of the console (kernel messages, init diagnostics, qemu's stderr). */
   consoleTail(n = 4000): string {
-    const c = cleanConsole(this.console);
-    return c.length > n ? c.slice(-n) : c;
+    return tail(cleanConsole(this.console), n);
   }
 
   /** Runs a shell script in `dir` inside the guest; one command at a time. */

@@ -1,12 +1,13 @@
 // One VM instance: scratch disk, boot, identity and parity checks inside the guest, exec, stop.
 import { lifecycle, type Measurement } from '../../model/metrics.js';
+import { shellCommand } from '../../model/text.js';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { cpus as hostCpus } from 'node:os';
 import { join } from 'node:path';
 import { Guest, GuestError } from './guest.js';
 import { argvScript, parseReadyFacts } from './protocol.js';
-import { isMmioMachine, renderCmdline, type Accel, type QemuConfig } from './qemu.js';
+import { isMmioMachine, type Accel, type QemuConfig } from './qemu.js';
 import type { ExecResult, Instance, InstanceSpec, RunContext } from '../types.js';
 
 /** Guest RAM when no memory limit is given. */
@@ -147,7 +148,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       guest_kernel: facts.kernel ?? setup.kernelVersion,
       guest_clocksource: facts.clocksource ?? 'unknown',
       guest_boot: `${setup.bootMode} ${setup.kernelImage}`,
-      qemu_cmdline: renderCmdline(setup.qemu, guest.args),
+      qemu_cmdline: shellCommand([setup.qemu, ...guest.args]),
       disk_cache: cache,
       scratch_disk: disk === null ? 'none' : `virtio-blk raw sparse ${diskSizeMiB(spec.scratchMiB)} MiB, ext4, cache=${cache}`,
       ...(scratchSetupMs !== null ? { scratch_setup_ms: scratchSetupMs.toFixed(0) } : {}),

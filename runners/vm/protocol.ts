@@ -1,10 +1,6 @@
 // The host side of the guest command channel: request lines, nonce-framed base64 answers, ready facts.
 import { randomBytes } from 'node:crypto';
-
-/** Quotes one argument for a POSIX shell. */
-export function shellQuote(arg: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
-}
+import { shellCommand } from '../../model/text.js';
 
 /** A fresh nonce for one command (hex; never appears in base64 output lines, which have no `-`). */
 export function newNonce(): string {
@@ -20,7 +16,7 @@ export function encodeRun(nonce: string, dir: string, script: string): string {
 /** The script that runs an argv with nothing else: `exec 'prog' 'arg'…`. */
 export function argvScript(argv: readonly string[]): string {
   if (argv.length === 0) throw new Error('empty argv');
-  return `exec ${argv.map(shellQuote).join(' ')}\n`;
+  return `exec ${shellCommand(argv)}\n`;
 }
 
 /** A finished command as the guest reported it. */

@@ -80,11 +80,6 @@ export function qemuArgs(c: QemuConfig): string[] {
   return args;
 }
 
-/** The command line as one shell-readable string (for the `qemu_cmdline` label). */
-export function renderCmdline(program: string, args: readonly string[]): string {
-  return [program, ...args].map((a) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
-}
-
 /** The major.minor.patch of `qemu-system-x86_64 --version` output. */
 export function parseQemuVersion(text: string): string | null {
   return /QEMU emulator version (\S+)/.exec(text)?.[1] ?? null;

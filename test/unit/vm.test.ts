@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm/kernel.js';
-import { FrameParser, argvScript, encodeRun, parseReadyFacts, shellQuote } from '../../runners/vm/protocol.js';
-import { isMmioMachine, kernelCmdline, qemuArgs, renderCmdline, type QemuConfig } from '../../runners/vm/qemu.js';
+import { FrameParser, argvScript, encodeRun, parseReadyFacts } from '../../runners/vm/protocol.js';
+import { isMmioMachine, kernelCmdline, qemuArgs, type QemuConfig } from '../../runners/vm/qemu.js';
+import { shellCommand, shellQuote } from '../../model/text.js';
 import { decideAccel } from '../../runners/vm/accel.js';
 import { cleanConsole } from '../../runners/vm/guest.js';
 import { diskSizeMiB, guestSize } from '../../runners/vm/instance.js';
@@ -182,7 +183,7 @@ describe('qemu command line', () => {
   });
 
   it('renders a copy-pasteable command line', () => {
-    expect(renderCmdline('/q', ['-append', "a b 'c'", '-m', '1M'])).toBe(`/q -append 'a b '\\''c'\\''' -m 1M`);
+    expect(shellCommand(['/q', '-append', "a b 'c'", '-m', '1M'])).toBe(`/q -append 'a b '\\''c'\\''' -m 1M`);
   });
 });
 
