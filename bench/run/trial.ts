@@ -22,8 +22,6 @@ export interface TrialInput {
   labels: Record<string, string>;
   /** Set when the run is being interrupted: no new iteration starts. */
   aborted: () => boolean;
-  /** Called with each finished iteration so progress can be shown. */
-  onIteration?: (phase: 'warmup' | 'measure', iteration: number) => void;
 }
 
 /** A failure at a named stage, with the tool's output tail. */
@@ -92,11 +90,9 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
       const version = sysbenchVersion(r.stdout);
       if (version !== null) labels['sysbench_version'] = version;
       const phase = i <= input.warmup ? 'warmup' : 'measure';
-      const iteration = i;
       for (const m of measured) {
-        samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
+        samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration: i, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
       }
-      input.onIteration?.(phase, iteration);
     }
   } catch (err) {
     error = errorInfo(err, stage);

@@ -1,8 +1,8 @@
 // The workload image: sysbench with its library closure, busybox, mke2fs — built from host files,
 // content-hashed and cached; the same files run on bare metal, in containers and in guests.
 import { createHash } from 'node:crypto';
-import { chmod, copyFile, lstat, mkdir, readdir, readlink, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { chmod, copyFile, lstat, mkdir, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import { sha256File, which } from './identity.js';
 import { GENERATED_FILES, SYSBENCH_IN_IMAGE } from './files.js';
@@ -17,8 +17,6 @@ export interface WorkloadImage {
   rootfs: string;
   /** sha256 of the sysbench binary inside the image (equal to the host's). */
   sysbenchSha256: string;
-  /** Host path of the sysbench binary the image was built from. */
-  hostSysbench: string;
 }
 
 /** Host programs copied into the image with their shared-library closure. */
@@ -115,7 +113,7 @@ export async function buildImage(cacheDir: string, log: (l: string) => void = ()
   const dir = join(cacheDir, 'images', digest.slice(0, 16));
   const rootfs = join(dir, 'rootfs');
   const hostSysbench = files.get(SYSBENCH_IN_IMAGE.slice(1)) as string;
-  const image = { digest, dir, rootfs, sysbenchSha256: await sha256File(hostSysbench), hostSysbench };
+  const image = { digest, dir, rootfs, sysbenchSha256: await sha256File(hostSysbench) };
   try {
     await stat(join(dir, 'complete'));
     return image;
@@ -150,21 +148,6 @@ export async function imageTar(image: WorkloadImage): Promise<string> {
   if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
   await rename(tmp, tar);
   return tar;
-}
-
-/** Lists every path of the rootfs relative to it (for tests and the initramfs). */
-export async function listTree(root: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    for (const e of await readdir(d, { withFileTypes: true })) {
-      const p = join(d, e.name);
-      out.push(relative(root, p));
-      if (e.isDirectory()) await walk(p);
-      else if (e.isSymbolicLink()) await readlink(p);
-    }
-  };
-  await walk(root);
-  return out.sort();
 }
 
 const building = new Map<string, Promise<WorkloadImage>>();

@@ -25,8 +25,8 @@ export interface BootRequest {
 export interface RunOutcome {
   /** The guest's answer, or null when it timed out (the guest is then killed). */
   frame: Frame | null;
+  /** Host-side wall time of the command in milliseconds. */
   durationMs: number;
-  timedOut: boolean;
 }
 
 const CONSOLE_KEEP = 64 * 1024;
@@ -105,11 +105,6 @@ export class Guest {
     return this.child.pid;
   }
 
-  /** Whether qemu has exited. */
-  get exited(): boolean {
-    return this.exit !== null;
-  }
-
   /** The last `n` characters of the console (kernel messages, init diagnostics, qemu's stderr). */
   consoleTail(n = 4000): string {
     return tail(cleanConsole(this.console), n);
@@ -153,12 +148,12 @@ export class Guest {
     for (;;) {
       for (let line = this.lines.shift(); line !== undefined; line = this.lines.shift()) {
         const frame = parser.push(line);
-        if (frame !== null) return { frame, durationMs: performance.now() - t0, timedOut: false };
+        if (frame !== null) return { frame, durationMs: performance.now() - t0 };
       }
       if (this.exit !== null) throw this.error(`qemu exited ${this.exitText()} while the guest ran a command${this.qemuSaid()}`);
       if (performance.now() >= deadline) {
         await this.kill();
-        return { frame: null, durationMs: performance.now() - t0, timedOut: true };
+        return { frame: null, durationMs: performance.now() - t0 };
       }
       await this.waitLine(deadline - performance.now());
     }
