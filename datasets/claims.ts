@@ -1,7 +1,7 @@
 // Published claims about isolation overhead, as data: what each says, its source, and how a run can check it.
 import type { Claim } from '../model/claims.js';
 
-/** Published claims about isolation overhead that an isobench report can check (from docs DESIGN.md). Each check names the environment kind (`env`, optionally `engine`), the metrics and a rule; relative rules compare against the baseline environment named in `against` and use relative performance (environment ÷ baseline for higher-is-better metrics, baseline ÷ environment for lower-is-better ones); absolute rules use the environment's median of per-trial medians. A claim without checks cannot be measured by isobench. */
+/** Published claims about isolation overhead that an isobench report can check, each with its source (where they are checked: docs/architecture.md). Each check names the environment kind (`env`, optionally `engine`), the metrics and a rule; relative rules compare against the baseline environment named in `against` and use relative performance (environment ÷ baseline for higher-is-better metrics, baseline ÷ environment for lower-is-better ones); absolute rules use the environment's median of per-trial medians. A claim without checks cannot be measured by isobench. */
 export const CLAIMS: readonly Claim[] = [
   {
     id: 'containers-98pct',
