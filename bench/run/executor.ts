@@ -14,29 +14,26 @@ import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
-import { RECORD_SCHEMA_VERSION, type EnvProbe, type Limits, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
+import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
 
-/** What `isobench run` was asked for, validated. */
-export interface RunOptions {
+/** What `isobench run` was asked for, validated; the fields it shares with the plan mean the same there. */
+export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' | 'warmup' | 'seed' | 'order' | 'quick' | 'limits' | 'margin' | 'out' | 'argv'> {
+  /** One runner per environment and engine, in plan order. */
   runners: Runner[];
-  workloads: string[];
+  /** `--set` overrides: workload → parameter → values (a matrix). */
   overrides: Map<string, Map<string, ParamValue[]>>;
-  trials: number;
-  runs: number;
-  warmup: number;
-  seed: number;
-  order: 'interleaved' | 'grouped';
-  quick: boolean;
-  limits: Limits;
+  /** CPU list to pin to (`--pin`), or null. */
   cpuset: string | null;
+  /** Options for the runners, per concern. */
   runnerOptions: RunnerOptions;
-  margin: number;
-  out: string;
+  /** Test-only runner hooks (never set by the CLI). */
   hooks?: RunnerTestHooks;
+  /** Absolute directory the run directory is created in. */
   outRoot: string;
+  /** Cache directory of the workload image and guest initramfs. */
   cacheDir: string;
-  argv: string[];
+  /** Progress and diagnostic lines go here (stderr). */
   log: (line: string) => void;
 }
 
