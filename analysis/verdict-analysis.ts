@@ -120,7 +120,6 @@ export function analyse(record: RunRecord): Analysis {
   const groups = new Map<string, Map<number, number[]>>();
   const caseSeen = new Map<string, { workload: string; params: Params }>();
   const metricsOf = new Map<string, Set<string>>();
-  const units = new Map<string, string>();
   const sampleEnvs = new Set<string>();
   const emulation = new Map<string, string>();
   for (const r of record.results) {
@@ -132,7 +131,6 @@ export function analyse(record: RunRecord): Analysis {
       sampleEnvs.add(envId);
       if (!caseSeen.has(ck)) caseSeen.set(ck, { workload: s.workload, params: s.params });
       metricsOf.set(ck, (metricsOf.get(ck) ?? new Set()).add(s.metric));
-      if (!units.has(s.metric)) units.set(s.metric, s.unit);
       const gk = `${ck}\u0000${s.metric}\u0000${envId}`;
       const trials = groups.get(gk) ?? new Map<number, number[]>();
       trials.set(s.trialId, [...(trials.get(s.trialId) ?? []), s.value]);
@@ -145,12 +143,12 @@ export function analyse(record: RunRecord): Analysis {
   const envIds = [...declared.filter((e) => e === baseline.id), ...declared.filter((e) => e !== baseline.id)];
   const margin = record.plan.margin / 100;
   const seed = Number(record.plan.seed) || 0;
-  const catalogue = Object.keys(record.metrics ?? {});
+  const catalogue = Object.keys(record.metrics);
   const metricInfo = (m: string): MetricInfo => {
-    const known = record.metrics?.[m];
-    if (known) return { unit: known.unit, better: known.better, description: known.description };
-    const unit = units.get(m) ?? '';
-    return { unit, better: /\/s$|ps$/i.test(unit) ? 'higher' : 'lower', description: '' };
+    const known = record.metrics[m];
+    // parseRunRecord rejects a sample of an undeclared metric; a record built in code must declare it too.
+    if (known === undefined) throw new Error(`metric '${m}' is not in the record's metric catalogue`);
+    return known;
   };
   const metricOrder = (a: string, b: string) => {
     const ia = catalogue.indexOf(a);
@@ -211,7 +209,7 @@ function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId
   const ratioCi = ratioInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed });
   const change = changeOf(ratio, info.better);
   const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);
-  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info) });
+  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info.quantity) });
   // Emulated numbers travel with their caveat into every table, sentence and CSV row.
   const caveat = stats.emulation ?? base.emulation;
   const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat}` };

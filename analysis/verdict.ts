@@ -1,13 +1,6 @@
 // Turns a ratio against the baseline and its interval into a signed change and a verdict.
+import type { Quantity } from '../model/metrics.js';
 import type { Interval } from './bootstrap.js';
-
-/** Direction and unit of a metric, as in `RunRecord.metrics`. */
-export interface MetricDirection {
-  /** `higher` when bigger values are better (throughput), `lower` for times and sizes. */
-  better: 'higher' | 'lower';
-  /** Unit text (`events/s`, `ms`, `MiB`). */
-  unit: string;
-}
 
 /** The verdict's category (`worse`/`better` read as slower/faster for rates and times). */
 export type VerdictKind = 'equivalent' | 'worse' | 'better' | 'inconclusive' | 'baseline' | 'no-data';
@@ -23,10 +16,9 @@ export interface Verdict {
 /** Fewest trials per environment for which an interval is judged at all. */
 export const MIN_TRIALS = 3;
 
-/** Words for "worse" and "better" in this metric's sense: slower/faster for rates and times. */
-export function directionWords(m: MetricDirection): { worse: string; better: string } {
-  const timeOrRate = m.better === 'higher' || /^(ns|µs|us|ms|s|min)$/.test(m.unit);
-  return timeOrRate ? { worse: 'slower', better: 'faster' } : { worse: 'larger', better: 'smaller' };
+/** Words for "worse" and "better" in this metric's sense: slower/faster for rates and times, larger/smaller for sizes. */
+export function directionWords(quantity: Quantity): { worse: string; better: string } {
+  return quantity === 'size' ? { worse: 'larger', better: 'smaller' } : { worse: 'slower', better: 'faster' };
 }
 
 /**

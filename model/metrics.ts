@@ -1,11 +1,22 @@
 // Metrics as typed quantities: every measured number carries a unit from a catalogue, never a guessed one.
 
-/** Which direction of a metric is better, its unit and what it means. */
+/** Kinds of quantity a metric can measure. */
+export const QUANTITIES = ['rate', 'time', 'size'] as const;
+
+/**
+ * What a metric measures: a `rate` (events/s, MiB/s, ops/s), a `time` (ms) or a `size` (MiB).
+ * It chooses the words of a change: slower/faster for rates and times, larger/smaller for sizes.
+ */
+export type Quantity = (typeof QUANTITIES)[number];
+
+/** Which direction of a metric is better, its unit, its kind of quantity and what it means. */
 export interface MetricInfo {
   /** Unit text (`events/s`, `MiB/s`, `ms`, `MiB`). */
   unit: string;
   /** `higher` when bigger values are better (throughput), `lower` for times and sizes. */
   better: 'higher' | 'lower';
+  /** The kind of quantity (declared, never guessed from the unit). */
+  quantity: Quantity;
   /** One sentence explaining the metric to a reader. */
   description: string;
 }
@@ -25,11 +36,11 @@ export const LIFECYCLE_WORKLOAD = 'startup';
 
 /** Lifecycle metrics an instance may report (host-side timings and memory), with their units. */
 export const LIFECYCLE_METRICS = {
-  startup_ms: { unit: 'ms', better: 'lower', description: 'Host-side time from spawning the engine to the payload announcing it is ready.' },
-  kernel_up_ms: { unit: 'ms', better: 'lower', description: 'Host-side time from spawning qemu to the first guest kernel output.' },
-  guest_uptime_at_ready_ms: { unit: 'ms', better: 'lower', description: "The guest's own clock (uptime) when it announced ready." },
-  teardown_ms: { unit: 'ms', better: 'lower', description: 'Host-side time to stop the instance and remove what it created.' },
-  instance_memory_MiB: { unit: 'MiB', better: 'lower', description: 'Host memory held by one idle instance (cgroup usage for containers, PSS of qemu for guests).' },
+  startup_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time from spawning the engine to the payload announcing it is ready.' },
+  kernel_up_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time from spawning qemu to the first guest kernel output.' },
+  guest_uptime_at_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: "The guest's own clock (uptime) when it announced ready." },
+  teardown_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time to stop the instance and remove what it created.' },
+  instance_memory_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: 'Host memory held by one idle instance (cgroup usage for containers, PSS of qemu for guests).' },
 } as const satisfies Record<string, MetricInfo>;
 
 /** Name of a lifecycle metric. */

@@ -2,8 +2,11 @@
 import type { LIFECYCLE_WORKLOAD, MetricInfo } from './metrics.js';
 import type { RunnerOptions } from './options.js';
 
-/** Version of the run.json format this isobench writes and reads (2: typed runner options and margin). */
-export const RECORD_SCHEMA_VERSION = 2;
+/**
+ * Version of the run.json format this isobench writes and reads (2: typed runner options and
+ * margin; 3: each metric declares its quantity, each probe whether its environment is emulated).
+ */
+export const RECORD_SCHEMA_VERSION = 3;
 
 /** A parameter value of a workload (sysbench option). */
 export type ParamValue = string | number | boolean;

@@ -1,7 +1,7 @@
 // The run record's schema (zod): run.json is validated once, where it is read; its JSON Schema is published from it.
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
-import { LIFECYCLE_WORKLOAD, type MetricInfo } from './metrics.js';
+import { LIFECYCLE_WORKLOAD, QUANTITIES, type MetricInfo } from './metrics.js';
 import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
 import { RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
 
@@ -57,7 +57,7 @@ const plan = z.object({
   argv: z.array(z.string()),
 });
 
-const metricInfo = z.object({ unit: z.string(), better: z.enum(['higher', 'lower']), description: z.string() }) satisfies z.ZodType<MetricInfo>;
+const metricInfo = z.object({ unit: z.string(), better: z.enum(['higher', 'lower']), quantity: z.enum(QUANTITIES), description: z.string() }) satisfies z.ZodType<MetricInfo>;
 
 /** The zod schema of run.json. */
 export const runRecordSchema = z.object({
@@ -92,9 +92,24 @@ function issuePath(path: readonly PropertyKey[]): string {
 }
 
 /**
+ * The first sample whose metric the record's catalogue does not declare, as a one-line problem,
+ * or null. The catalogue is authoritative: a metric's unit, direction and kind are never guessed.
+ */
+function undeclaredMetric(record: RunRecord): string | null {
+  for (const [i, r] of record.results.entries()) {
+    const j = r.samples.findIndex((s) => !Object.hasOwn(record.metrics, s.metric));
+    const s = r.samples[j];
+    if (s !== undefined) {
+      return `results[${i}].samples[${j}].metric: '${s.metric}' is not in the record's metric catalogue (metrics: ${Object.keys(record.metrics).join(', ') || 'none'})`;
+    }
+  }
+  return null;
+}
+
+/**
  * Parses run.json text into a RunRecord. Anything else — not JSON, truncated, a foreign JSON
- * file, a record of another format version, a bad field — is a ConfigError with a one-line
- * message naming `where` and the first bad field.
+ * file, a record of another format version, a bad field, a sample of a metric the record does
+ * not declare — is a ConfigError with a one-line message naming `where` and the first bad field.
  */
 export function parseRunRecord(text: string, where: string): RunRecord {
   let data: unknown;
@@ -117,5 +132,7 @@ export function parseRunRecord(text: string, where: string): RunRecord {
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
     throw new ConfigError(`'${where}' is not a valid isobench run record: ${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`);
   }
+  const undeclared = undeclaredMetric(r.data);
+  if (undeclared !== null) throw new ConfigError(`'${where}' is not a valid isobench run record: ${undeclared}`);
   return r.data;
 }

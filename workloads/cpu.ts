@@ -12,9 +12,9 @@ export const cpu: Workload = {
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    events_per_s: { unit: 'events/s', better: 'higher', description: 'Prime-search loops completed per second across all threads (sysbench "events per second").' },
-    latency_avg_ms: { unit: 'ms', better: 'lower', description: 'Mean time of one prime-search loop.' },
-    latency_p95_ms: { unit: 'ms', better: 'lower', description: '95th percentile time of one prime-search loop.' },
+    events_per_s: { unit: 'events/s', better: 'higher', quantity: 'rate', description: 'Prime-search loops completed per second across all threads (sysbench "events per second").' },
+    latency_avg_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Mean time of one prime-search loop.' },
+    latency_p95_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: '95th percentile time of one prime-search loop.' },
   },
   defaults: (quick) => ({ threads: 1, 'max-prime': 10000, time: quick ? 2 : 10 }),
   scratchMiB: () => 0,

@@ -26,10 +26,10 @@ export const fileio: Workload = {
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    read_MiBps: { unit: 'MiB/s', better: 'higher', description: 'Bytes read from the test files per second.' },
-    written_MiBps: { unit: 'MiB/s', better: 'higher', description: 'Bytes written to the test files per second.' },
-    read_iops: { unit: 'ops/s', better: 'higher', description: 'Read requests completed per second.' },
-    write_iops: { unit: 'ops/s', better: 'higher', description: 'Write requests completed per second.' },
+    read_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Bytes read from the test files per second.' },
+    written_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Bytes written to the test files per second.' },
+    read_iops: { unit: 'ops/s', better: 'higher', quantity: 'rate', description: 'Read requests completed per second.' },
+    write_iops: { unit: 'ops/s', better: 'higher', quantity: 'rate', description: 'Write requests completed per second.' },
   },
   defaults: (quick) => ({
     mode: 'rndrw',

@@ -24,7 +24,7 @@ export const memory: Workload = {
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    transfer_MiBps: { unit: 'MiB/s', better: 'higher', description: 'Memory transferred per second across all threads (sysbench "MiB/sec").' },
+    transfer_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Memory transferred per second across all threads (sysbench "MiB/sec").' },
   },
   defaults: (quick, host) => ({
     threads: 1,

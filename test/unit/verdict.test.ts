@@ -29,8 +29,9 @@ describe('direction of change', () => {
     expect(changeOf(0.9, 'higher')).toBeCloseTo(0.1);
     expect(changeOf(1.1, 'lower')).toBeCloseTo(0.1);
     expect(changeInterval({ lo: 0.8, hi: 0.9 }, 'higher')).toEqual({ lo: expect.closeTo(0.1) as number, hi: expect.closeTo(0.2) as number });
-    expect(directionWords({ better: 'lower', unit: 'ms' })).toEqual({ worse: 'slower', better: 'faster' });
-    expect(directionWords({ better: 'lower', unit: 'MiB' })).toEqual({ worse: 'larger', better: 'smaller' });
+    expect(directionWords('rate')).toEqual({ worse: 'slower', better: 'faster' });
+    expect(directionWords('time')).toEqual({ worse: 'slower', better: 'faster' });
+    expect(directionWords('size')).toEqual({ worse: 'larger', better: 'smaller' });
   });
 });
 
