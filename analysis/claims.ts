@@ -61,9 +61,9 @@ function matches(c: ClaimCheck, e: Entry): boolean {
   return Object.entries(c.params ?? {}).every(([k, v]) => String(e.case.params[k]) === v);
 }
 
-function measure(c: ClaimCheck, e: Entry, emulated: Set<string>): ClaimMeasurement | null {
+function measure(c: ClaimCheck, e: Entry): ClaimMeasurement | null {
   const where = `${e.stats.envId}, ${e.case.label} ${e.metric}`;
-  const base = { where, says: c.says, emulated: emulated.has(e.stats.envId) };
+  const base = { where, says: c.says, emulated: e.stats.emulation !== null };
   if (c.rule.startsWith('relative')) {
     const cmp = e.comparison;
     if (cmp === null || splitEnvId(cmp.baselineId).env !== c.against) return null;
@@ -80,10 +80,10 @@ function measure(c: ClaimCheck, e: Entry, emulated: Set<string>): ClaimMeasureme
 }
 
 /** Every published claim with what this run measured for it. */
-export function checkClaims(a: Analysis, emulated: Set<string>, claims: readonly Claim[] = CLAIMS): ClaimResult[] {
+export function checkClaims(a: Analysis, claims: readonly Claim[] = CLAIMS): ClaimResult[] {
   return claims.map((claim) => {
     if (claim.checks.length === 0) return { claim, measurements: [], notMeasured: `not measured in this run (${claim.why ?? 'isobench cannot measure it'})` };
-    const measurements = claim.checks.flatMap((c) => a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(c, e, emulated) ?? []));
+    const measurements = claim.checks.flatMap((c) => a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(c, e) ?? []));
     if (measurements.length > 0) return { claim, measurements, notMeasured: null };
     const envs = [...new Set(claim.checks.map((c) => (c.engine ? envId({ env: c.env, engine: c.engine }) : c.env)))].join(', ');
     const against = [...new Set(claim.checks.flatMap((c) => (c.against ? [c.against] : [])))];

@@ -3,7 +3,8 @@ import { LIFECYCLE_WORKLOAD, type MetricInfo } from '../model/metrics.js';
 import { medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
 import { summarise, type GroupSummary, type TrialValues } from './stats.js';
-import type { Params, RunRecord } from '../model/record.js';
+import type { Emulation, Params, RunRecord } from '../model/record.js';
+import { emulationOf } from './emulation.js';
 import { changeInterval, changeOf, directionWords, verdict, type Verdict } from './verdict.js';
 
 /** A workload with one parameter set: the things compared side by side. */
@@ -36,8 +37,8 @@ export interface EnvStats {
   medianCi: Interval | null;
   /** trialIds with measured values, in execution order. */
   trialIds: number[];
-  /** Why this environment's numbers are not representative (sample label `emulated`), or null. */
-  emulation: string | null;
+  /** Why this environment's numbers are not representative (it ran emulated), or null. */
+  emulation: Emulation | null;
 }
 
 /** An environment against the baseline for one case × metric. */
@@ -121,10 +122,8 @@ export function analyse(record: RunRecord): Analysis {
   const caseSeen = new Map<string, { workload: string; params: Params }>();
   const metricsOf = new Map<string, Set<string>>();
   const sampleEnvs = new Set<string>();
-  const emulation = new Map<string, string>();
   for (const r of record.results) {
     for (const s of r.samples) {
-      if (s.labels['emulated'] === 'true') emulation.set(idOf(s), s.labels['emulation_note'] ?? 'emulated: not representative');
       if (s.phase !== 'measure') continue;
       const ck = caseKey(s.workload, s.params);
       const envId = idOf(s);
@@ -180,7 +179,7 @@ export function analyse(record: RunRecord): Analysis {
           envId, env, engine, summary,
           medianCi: medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
           trialIds: trials.map((t) => t.trialId).sort((a, b) => a - b),
-          emulation: emulation.get(envId) ?? null,
+          emulation: emulationOf(record, envId),
         };
       };
       const present = envIds.filter((e) => groups.has(`${c.key}\u0000${metric}\u0000${e}`) || plannedEnvs.includes(e));
@@ -212,6 +211,6 @@ function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId
   const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info.quantity) });
   // Emulated numbers travel with their caveat into every table, sentence and CSV row.
   const caveat = stats.emulation ?? base.emulation;
-  const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat}` };
+  const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat.note}` };
   return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: shown };
 }

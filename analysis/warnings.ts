@@ -5,6 +5,7 @@ import { envId } from '../model/ids.js';
 import { mad, median } from './stats.js';
 import type { RunRecord } from '../model/record.js';
 import { analyse, type Analysis, type Entry } from './verdict-analysis.js';
+import { emulationOf } from './emulation.js';
 import { MIN_TRIALS, pct, signedPct } from './verdict.js';
 
 /** CV (across samples or between trials) above which results are called noisy. */
@@ -51,7 +52,7 @@ function labelValues(record: RunRecord, label: string): Map<string, Set<string>>
 }
 
 function emulation(record: RunRecord): string[] {
-  return [...labelValues(record, 'emulated')].filter(([, v]) => v.has('true')).map(([id]) =>
+  return record.probes.filter((p) => emulationOf(record, p.id) !== null).map(({ id }) =>
     `${id} ran emulated (TCG): not representative of KVM — it measures the emulator, not hardware virtualization. Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested virtualization) and re-run with --vm-accel kvm.`);
 }
 

@@ -222,6 +222,12 @@ export interface Plan {
   argv: string[];
 }
 
+/** Why an environment's numbers do not represent what it stands for (a guest under TCG instead of KVM). */
+export interface Emulation {
+  /** One line for readers, e.g. `TCG software emulation: not representative of KVM`. */
+  note: string;
+}
+
 /** Result of probing one environment before the run. */
 export interface EnvProbe {
   /** `env:engine`. */
@@ -234,6 +240,8 @@ export interface EnvProbe {
   reason?: string;
   /** Facts about the environment configuration, shown in reports. */
   details: Record<string, string>;
+  /** Set when the environment runs emulated, with why; null when it runs on the real thing or is unavailable. */
+  emulation: Emulation | null;
 }
 
 /** Everything a run produced: the single source of every report. */

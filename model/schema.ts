@@ -67,7 +67,10 @@ export const runRecordSchema = z.object({
   gitDescribe: known(z.string()),
   host,
   plan,
-  probes: z.array(z.object({ id: z.string(), ok: z.boolean(), version: z.string().exactOptional(), reason: z.string().exactOptional(), details: labels })),
+  probes: z.array(z.object({
+    id: z.string(), ok: z.boolean(), version: z.string().exactOptional(), reason: z.string().exactOptional(), details: labels,
+    emulation: z.object({ note: z.string() }).nullable(),
+  })),
   results: z.array(trial),
   metrics: z.record(z.string(), metricInfo),
   warnings: z.array(z.string()),

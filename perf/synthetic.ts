@@ -3,7 +3,7 @@ import { rng } from '../analysis/rng.js';
 import { envId } from '../model/ids.js';
 import { LIFECYCLE_WORKLOAD } from '../model/metrics.js';
 import { DEFAULT_MARGIN_PCT, DEFAULT_RUNNER_OPTIONS } from '../model/options.js';
-import { RECORD_SCHEMA_VERSION, type HostFingerprint, type Params, type RunRecord, type Sample, type TrialResult } from '../model/record.js';
+import { RECORD_SCHEMA_VERSION, type Emulation, type HostFingerprint, type Params, type RunRecord, type Sample, type TrialResult } from '../model/record.js';
 import { metricCatalogue } from '../workloads/index.js';
 
 /** One cell of a synthetic run: an environment running one workload case, values given per trial. */
@@ -24,6 +24,8 @@ export interface SynthCell {
   warmup?: number[];
   /** Labels on every sample. */
   labels?: Record<string, string>;
+  /** Set when this environment ran emulated: its probe says so (labels alone never make it so). */
+  emulation?: Emulation;
 }
 
 /** A host fingerprint with plain, invented values. */
@@ -72,7 +74,7 @@ export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: numb
       limits: { cpus: null, memoryMiB: null }, runner: DEFAULT_RUNNER_OPTIONS, margin: opts.margin ?? DEFAULT_MARGIN_PCT, out: 'results', cells: uniqueCells,
       argv: ['isobench', 'run', '--env', 'synthetic', '--seed', String(opts.seed ?? 42)],
     },
-    probes: envs.map((id) => ({ id, ok: true, version: 'synthetic 1.0', details: {} })),
+    probes: envs.map((id) => ({ id, ok: true, version: 'synthetic 1.0', details: {}, emulation: cells.find((c) => envId(c) === id && c.emulation)?.emulation ?? null })),
     results, metrics: metricCatalogue(), warnings: opts.warnings ?? [],
     startedAt: new Date(T0).toISOString(), finishedAt: new Date(T0 + (trialId + 1) * 1000).toISOString(), interrupted: false,
   };

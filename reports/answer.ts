@@ -27,7 +27,7 @@ export function answerSentence(e: Entry, a: Analysis): string {
     case 'better': {
       if (c === null || c.changeCi === null) return `${who}: ${e.verdict.text}.`;
       const word = e.verdict.text.split(' ')[0];
-      const caveat = e.stats.emulation === null ? '' : ` — ${e.stats.emulation}`;
+      const caveat = e.stats.emulation === null ? '' : ` — ${e.stats.emulation.note}`;
       const sign = e.verdict.kind === 'worse' ? 1 : -1;
       const lo = sign === 1 ? c.changeCi.lo : -c.changeCi.hi;
       const hi = sign === 1 ? c.changeCi.hi : -c.changeCi.lo;
@@ -35,7 +35,7 @@ export function answerSentence(e: Entry, a: Analysis): string {
       return `${who} ${verb} ${pct(sign * c.change)} % against ${base} (${word}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${caveat}.`;
     }
     case 'equivalent':
-      return `${who} is equivalent to ${base} within ±${pct(a.margin)} %${e.stats.emulation === null ? '' : ` — ${e.stats.emulation}`}.`;
+      return `${who} is equivalent to ${base} within ±${pct(a.margin)} %${e.stats.emulation === null ? '' : ` — ${e.stats.emulation.note}`}.`;
     case 'inconclusive':
       return `${who} against ${base} is ${e.verdict.text}.`;
     default:

@@ -60,10 +60,3 @@ export function envConfigs(record: RunRecord): EnvConfig[] {
     };
   });
 }
-
-/** `env:engine` of every environment with an `emulated=true` sample. */
-export function emulatedEnvs(record: RunRecord): Set<string> {
-  const out = new Set<string>();
-  for (const r of record.results) for (const s of r.samples) if (s.labels['emulated'] === 'true') out.add(envId(s));
-  return out;
-}

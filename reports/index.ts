@@ -5,7 +5,7 @@ import { runWarnings } from '../analysis/warnings.js';
 import { chartSpecs } from './chart-configs.js';
 import { renderCharts } from './chart-render.js';
 import { checkClaims } from '../analysis/claims.js';
-import { emulatedEnvs, envConfigs } from './format.js';
+import { envConfigs } from './format.js';
 import { reportHtml } from './html.js';
 import { allSamples, samplesCsv } from './samples-csv.js';
 import { summaryCsv } from './summary-csv.js';
@@ -42,7 +42,7 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);
   files.set('report.html', reportHtml({
-    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, emulatedEnvs(record)), envs: envConfigs(record),
+    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis), envs: envConfigs(record),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
   }));
   return files;

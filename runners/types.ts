@@ -1,7 +1,7 @@
 // The interface every environment implements: probe → start → exec×N → stop.
 import type { Measurement } from '../model/metrics.js';
 import type { RunnerOptions, RunnerTestHooks } from '../model/options.js';
-import type { Limits } from '../model/record.js';
+import type { Emulation, Limits } from '../model/record.js';
 
 /** What a runner needs to know about the run when it starts an instance. */
 export interface RunContext {
@@ -23,9 +23,12 @@ export interface RunContext {
   log: (line: string) => void;
 }
 
-/** The outcome of a probe: never thrown, always a value. */
+/**
+ * The outcome of a probe: never thrown, always a value. `emulation` is set when the environment
+ * will run emulated (its numbers do not represent the real thing), with why; absent otherwise.
+ */
 export type ProbeResult =
-  | { ok: true; version: string; details: Record<string, string>; note?: string }
+  | { ok: true; version: string; details: Record<string, string>; note?: string; emulation?: Emulation | null }
   | { ok: false; reason: string; details: Record<string, string> };
 
 /** A command to run inside an instance. */

@@ -73,8 +73,8 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     opts.log(`probing ${envId(r)} …`);
     const p = await r.probe(ctx);
     const probe: EnvProbe = p.ok
-      ? { id: envId(r), ok: true, version: p.version, details: p.details, ...(p.note ? { reason: p.note } : {}) }
-      : { id: envId(r), ok: false, reason: p.reason, details: p.details };
+      ? { id: envId(r), ok: true, version: p.version, details: p.details, emulation: p.emulation ?? null, ...(p.note ? { reason: p.note } : {}) }
+      : { id: envId(r), ok: false, reason: p.reason, details: p.details, emulation: null };
     probes.push(probe);
     opts.log(`  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`);
   }

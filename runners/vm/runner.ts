@@ -174,7 +174,9 @@ export function vmRunner(): Runner {
         if (!d.ok) return { ok: false, reason: d.reason, details };
         details['accelerator'] = d.accel;
         details['cpu_model'] = ctx.options.vm.cpu ?? d.cpu;
-        return { ok: true, version: `qemu ${base.qemuVersion}`, details, ...(d.note !== null ? { note: d.note } : {}) };
+        // The same words as the samples' emulation_note label (instance.ts).
+        const emulation = d.accel === 'tcg' ? { note: 'TCG software emulation: not representative of KVM' } : null;
+        return { ok: true, version: `qemu ${base.qemuVersion}`, details, emulation, ...(d.note !== null ? { note: d.note } : {}) };
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err), details };
       }

@@ -197,6 +197,7 @@ describe('vm runner (qemu)', () => {
     expect(trial?.status).toBe('completed');
     const s = trial?.samples.find((x) => x.metric === 'events_per_s');
     expect(s?.labels).toMatchObject({ accelerator: accel, effective_cpus: String(CPUS), vm_vcpus: String(CPUS), vm_memory_MiB: String(MEMORY_MIB), emulated: String(accel === 'tcg') });
+    expect(probe?.emulation).toEqual(accel === 'tcg' ? { note: s?.labels['emulation_note'] } : null);
     expect(trial?.samples.filter((x) => x.workload === 'startup').map((x) => x.metric).sort()).toEqual(['guest_uptime_at_ready_ms', 'instance_memory_MiB', 'kernel_up_ms', 'startup_ms', 'teardown_ms']);
     expect(processesWith(record.runId)).toEqual([]);
   });

@@ -93,7 +93,7 @@ describe('claims', () => {
       { id: 'c2', source: 's', claim: 'other', checks: [{ env: 'elsewhere', metrics: ['startup_ms'], rule: 'absolute-at-most' as const, max: 125, says: '≤ 125 ms' }] },
       { id: 'c3', source: 's', claim: 'unmeasurable', checks: [], why: 'no such workload' },
     ];
-    const [c1, c2, c3] = checkClaims(analyse(rec), new Set(), claims);
+    const [c1, c2, c3] = checkClaims(analyse(rec), claims);
     expect(c1?.measurements[0]?.measured).toMatch(/^99\.5 % \[\d+\.\d, \d+\.\d\] of bare:host$/);
     expect(c1?.measurements[0]?.status).toBe('agrees');
     expect(c2?.notMeasured).toBe('not measured in this run (needs elsewhere with startup_ms)');

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { changeInterval, changeOf, directionWords, verdict } from '../../analysis/verdict.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
+import { emulationOf } from '../../analysis/emulation.js';
+import { parseRunRecord } from '../../model/schema.js';
 import { syntheticRecord } from '../../perf/synthetic.js';
 import { answers } from '../../reports/answer.js';
 
@@ -76,12 +78,35 @@ describe('analyse', () => {
 });
 
 describe('emulated environments', () => {
-  it('carry their caveat into the verdict text and the answer sentence', () => {
-    const rows = (v: number) => Array.from({ length: 5 }, () => [v, v, v]);
-    const params = { threads: 1, 'max-prime': 10000 };
+  const rows = (v: number) => Array.from({ length: 5 }, () => [v, v, v]);
+  const params = { threads: 1, 'max-prime': 10000 };
+  const note = 'software emulation: not representative';
+  it('are known from their probe, never from sample labels', () => {
     const record = syntheticRecord([
       { env: 'bare', engine: 'host', workload: 'cpu', params, trials: rows(1000) },
-      { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), labels: { emulated: 'true', emulation_note: 'software emulation: not representative' } },
+      { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), emulation: { note } },
+      { env: 'box', engine: 'x', workload: 'cpu', params, trials: rows(500), labels: { emulated: 'true', emulation_note: 'a label only' } },
+    ]);
+    expect(emulationOf(record, 'guest:emu')).toEqual({ note });
+    expect(emulationOf(record, 'box:x')).toBeNull();
+    expect(emulationOf(record, 'bare:host')).toBeNull();
+    expect(emulationOf(record, 'never:probed')).toBeNull();
+    const a = analyse(record);
+    expect(a.entries.find((e) => e.stats.envId === 'guest:emu')?.stats.emulation).toEqual({ note });
+    expect(a.entries.find((e) => e.stats.envId === 'box:x')?.stats.emulation).toBeNull();
+  });
+  it('survive the record round trip through run.json', () => {
+    const record = syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', params, trials: rows(1000) },
+      { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), emulation: { note } },
+    ]);
+    const read = parseRunRecord(JSON.stringify(record), 'synthetic/run.json');
+    expect(read.probes.map((p) => [p.id, p.emulation])).toEqual([['bare:host', null], ['guest:emu', { note }]]);
+  });
+  it('carry their caveat into the verdict text and the answer sentence', () => {
+    const record = syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', params, trials: rows(1000) },
+      { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), emulation: { note } },
       { env: 'box', engine: 'x', workload: 'cpu', params, trials: rows(500) },
     ]);
     const a = analyse(record);

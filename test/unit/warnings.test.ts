@@ -27,9 +27,10 @@ describe('runWarnings', () => {
     const ws = runWarnings(syntheticRecord([bare(), other({ trials })]));
     expect(find(ws, /cpu on synthetic:x: the first trial is far from the others \(events_per_s -28\.\d %.*--warmup/)).toHaveLength(1);
   });
-  it('flags emulation from sample labels, whatever the environment is called', () => {
-    const ws = runWarnings(syntheticRecord([bare(), other({ labels: { emulated: 'true' } })]));
+  it('flags emulation from the probe, whatever the environment is called, and not from sample labels', () => {
+    const ws = runWarnings(syntheticRecord([bare(), other({ emulation: { note: 'emulated' } })]));
     expect(find(ws, /synthetic:x ran emulated \(TCG\): not representative of KVM/)).toHaveLength(1);
+    expect(runWarnings(syntheticRecord([bare(), other({ labels: { emulated: 'true' } })]))).toEqual([]);
   });
   it('flags parity mismatches between isolated environments, not against the baseline', () => {
     const ok = runWarnings(syntheticRecord([bare({ labels: { effective_cpus: '8' } }), other({ labels: { effective_cpus: '2' } }), other({ engine: 'y', labels: { effective_cpus: '2' } })]));
