@@ -4,7 +4,7 @@ import { envId, splitEnvId } from '../model/ids.js';
 import type { Interval } from './bootstrap.js';
 import type { Analysis, Entry } from './verdict-analysis.js';
 import type { Claim, ClaimCheck } from '../model/claims.js';
-import { fmtNum } from './numbers.js';
+import { fmtNum } from '../model/numbers.js';
 
 /** How a measurement relates to a claim. */
 export type ClaimStatus = 'agrees' | 'disagrees' | 'undecided';

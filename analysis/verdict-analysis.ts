@@ -5,7 +5,7 @@ import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from
 import { summarise, type GroupSummary, type TrialValues } from './stats.js';
 import type { Emulation, Params, RunRecord } from '../model/record.js';
 import { emulationOf } from './emulation.js';
-import { changeInterval, changeOf, directionWords, verdict, type Verdict } from './verdict.js';
+import { changeInterval, changeOf, verdict, type Caveat, type Verdict } from './verdict.js';
 
 /** A workload with one parameter set: the things compared side by side. */
 export interface CaseInfo {
@@ -69,8 +69,10 @@ export interface Entry {
   isBaseline: boolean;
   /** Comparison against the baseline (null for the baseline and when either side lacks data). */
   comparison: Comparison | null;
-  /** The verdict. */
+  /** The verdict, as data (reports/verdict-text.ts words it). */
   verdict: Verdict;
+  /** What a reader must know before trusting the comparison (an emulated side); empty when nothing was compared. */
+  caveats: Caveat[];
 }
 
 /** Everything the reports show, derived from the record alone. */
@@ -193,24 +195,25 @@ export function analyse(record: RunRecord): Analysis {
   return { baselineId: baseline.id, baselineNote: baseline.note, margin, cases, entries };
 }
 
-function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): { isBaseline: boolean; comparison: Comparison | null; verdict: Verdict } {
-  if (envId === baselineId) {
-    const n = stats.summary.trials;
-    return { isBaseline: true, comparison: null, verdict: n === 0 ? { kind: 'no-data', text: 'baseline: no measured trials' } : { kind: 'baseline', text: 'baseline' } };
-  }
-  if (stats.summary.trials === 0) return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'no measured trials' } };
-  if (base === null || baselineId === null || base.summary.trials === 0) {
-    return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'no baseline data to compare with' } };
-  }
+/** Emulation caveats of a comparison: the environment's own, then its baseline's. */
+function caveatsOf(sides: readonly EnvStats[]): Caveat[] {
+  return sides.flatMap((s) => (s.emulation === null ? [] : [{ kind: 'emulation' as const, env: s.envId, note: s.emulation.note }]));
+}
+
+type Judged = Pick<Entry, 'isBaseline' | 'comparison' | 'verdict' | 'caveats'>;
+
+function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): Judged {
+  const none = (isBaseline: boolean, v: Verdict): Judged => ({ isBaseline, comparison: null, verdict: v, caveats: [] });
+  if (envId === baselineId) return none(true, stats.summary.trials === 0 ? { kind: 'no-data', reason: 'baseline-no-trials' } : { kind: 'baseline' });
+  if (stats.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-trials' });
+  if (base === null || baselineId === null || base.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-baseline-data' });
   const den = base.summary.trialMedian;
-  if (den === 0) return { isBaseline: false, comparison: null, verdict: { kind: 'no-data', text: 'baseline median is 0: no ratio' } };
+  if (den === 0) return none(false, { kind: 'no-data', reason: 'baseline-zero' });
   const ratio = stats.summary.trialMedian / den;
   const ratioCi = ratioInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed });
   const change = changeOf(ratio, info.better);
   const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);
-  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, words: directionWords(info.quantity) });
+  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, quantity: info.quantity });
   // Emulated numbers travel with their caveat into every table, sentence and CSV row.
-  const caveat = stats.emulation ?? base.emulation;
-  const shown = caveat === null ? v : { ...v, text: `${v.text} — ${caveat.note}` };
-  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: shown };
+  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: v, caveats: caveatsOf([stats, base]) };
 }

@@ -1,25 +1,98 @@
-// Turns a ratio against the baseline and its interval into a signed change and a verdict.
+// Turns a ratio against the baseline and its interval into a signed change and a verdict, as data (reports/verdict-text.ts words it).
 import type { Quantity } from '../model/metrics.js';
 import type { Interval } from './bootstrap.js';
 
-/** The verdict's category (`worse`/`better` read as slower/faster for rates and times). */
-export type VerdictKind = 'equivalent' | 'worse' | 'better' | 'inconclusive' | 'baseline' | 'no-data';
+/** The baseline row itself: nothing to compare. */
+export interface BaselineVerdict {
+  /** Discriminant. */
+  kind: 'baseline';
+}
 
-/** A verdict with its one-line wording. */
-export interface Verdict {
-  /** Category. */
-  kind: VerdictKind;
-  /** Text shown in tables, e.g. `slower by 10.0 % [9.6, 10.4]`. */
-  text: string;
+/**
+ * Why a row has no verdict: it has no measured trials (`no-trials`), it is the baseline and has
+ * none (`baseline-no-trials`), the baseline has none (`no-baseline-data`), or the baseline's
+ * median is 0 so no ratio exists (`baseline-zero`).
+ */
+export type NoDataReason = 'no-trials' | 'baseline-no-trials' | 'no-baseline-data' | 'baseline-zero';
+
+/** No verdict, for a reason. */
+export interface NoDataVerdict {
+  /** Discriminant. */
+  kind: 'no-data';
+  /** Why. */
+  reason: NoDataReason;
+}
+
+/** Too few trials on either side (or no interval) to judge. */
+export interface TooFewTrialsVerdict {
+  /** Discriminant. */
+  kind: 'inconclusive';
+  /** Sub-discriminant. */
+  reason: 'too-few-trials';
+  /** Measured trials of the baseline and of the environment. */
+  trials: { base: number; env: number };
+  /** The fewest trials per side that are judged (MIN_TRIALS). */
+  minTrials: number;
+}
+
+/** The interval has an infinite or NaN bound. */
+export interface NoFiniteIntervalVerdict {
+  /** Discriminant. */
+  kind: 'inconclusive';
+  /** Sub-discriminant. */
+  reason: 'no-finite-interval';
+}
+
+/** The interval contains 0 but reaches past the margin: neither equal nor different. */
+export interface TooNoisyVerdict {
+  /** Discriminant. */
+  kind: 'inconclusive';
+  /** Sub-discriminant. */
+  reason: 'too-noisy';
+  /** 95 % interval of the change (positive = worse). */
+  interval: Interval;
+  /** Equivalence margin as a fraction (0.02 = ±2 %). */
+  margin: number;
+}
+
+/** The whole interval lies inside the margin. */
+export interface EquivalentVerdict {
+  /** Discriminant. */
+  kind: 'equivalent';
+  /** Equivalence margin as a fraction (0.02 = ±2 %). */
+  margin: number;
+}
+
+/** The interval excludes 0: worse (all above) or better (all below). */
+export interface ChangeVerdict {
+  /** Discriminant: `worse` reads as slower/larger, `better` as faster/smaller. */
+  kind: 'worse' | 'better';
+  /** Point estimate of the change (positive = worse), see `changeOf`. */
+  change: number;
+  /** 95 % interval of the change. */
+  interval: Interval;
+  /** The metric's kind of quantity, which chooses the words (slower/faster, larger/smaller). */
+  quantity: Quantity;
+}
+
+/** A verdict as data. */
+export type Verdict = BaselineVerdict | NoDataVerdict | TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
+
+/** The verdict's category (`worse`/`better` read as slower/faster for rates and times). */
+export type VerdictKind = Verdict['kind'];
+
+/** Something a reader must know before trusting a verdict: an environment of the comparison ran emulated. */
+export interface Caveat {
+  /** Discriminant. */
+  kind: 'emulation';
+  /** The emulated environment (`env:engine`): the row's own or its baseline. */
+  env: string;
+  /** Why its numbers are not representative. */
+  note: string;
 }
 
 /** Fewest trials per environment for which an interval is judged at all. */
 export const MIN_TRIALS = 3;
-
-/** Words for "worse" and "better" in this metric's sense: slower/faster for rates and times, larger/smaller for sizes. */
-export function directionWords(quantity: Quantity): { worse: string; better: string } {
-  return quantity === 'size' ? { worse: 'larger', better: 'smaller' } : { worse: 'slower', better: 'faster' };
-}
 
 /**
  * The change against the baseline as a signed fraction, positive = worse: for higher-is-better
@@ -37,18 +110,6 @@ export function changeInterval(ratio: Interval, better: 'higher' | 'lower'): Int
   return { lo: Math.min(a, b), hi: Math.max(a, b) };
 }
 
-/** Formats a fraction as a percentage with one decimal (`0.1234` → `12.3`). */
-export function pct(x: number): string {
-  const v = Math.round(x * 1000) / 10;
-  return (Object.is(v, -0) ? 0 : v).toFixed(1);
-}
-
-/** Formats a fraction as a signed percentage (`0.021` → `+2.1`, `-0.005` → `-0.5`). */
-export function signedPct(x: number): string {
-  const t = pct(x);
-  return t.startsWith('-') || t === '0.0' ? t : `+${t}`;
-}
-
 /** Inputs of a verdict. */
 export interface VerdictInput {
   /** Point estimate of the change (positive = worse), see `changeOf`. */
@@ -59,27 +120,25 @@ export interface VerdictInput {
   margin: number;
   /** Trials of the baseline and of the environment. */
   trials: { base: number; env: number };
-  /** The metric's direction words. */
-  words: { worse: string; better: string };
+  /** The metric's kind of quantity. */
+  quantity: Quantity;
 }
 
 /**
  * The verdict rule:
  * - fewer than MIN_TRIALS trials on either side, or no interval → inconclusive (too few trials);
- * - the whole interval inside [−margin, +margin] → `equivalent within ±margin`;
- * - the whole interval above 0 → `slower by X % [lo, hi]` (worse); below 0 → `faster by …`;
+ * - the whole interval inside [−margin, +margin] → equivalent;
+ * - the whole interval above 0 → worse; below 0 → better;
  * - otherwise the interval contains 0 and reaches past the margin: inconclusive (too noisy to
  *   call it either equal or different).
  */
 export function verdict(v: VerdictInput): Verdict {
-  const m = `±${pct(v.margin)} %`;
   if (v.trials.base < MIN_TRIALS || v.trials.env < MIN_TRIALS || v.interval === null) {
-    return { kind: 'inconclusive', text: `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${MIN_TRIALS})` };
+    return { kind: 'inconclusive', reason: 'too-few-trials', trials: v.trials, minTrials: MIN_TRIALS };
   }
   const { lo, hi } = v.interval;
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { kind: 'inconclusive', text: 'inconclusive: no finite interval' };
-  if (lo >= -v.margin && hi <= v.margin) return { kind: 'equivalent', text: `equivalent within ${m}` };
-  if (lo > 0) return { kind: 'worse', text: `${v.words.worse} by ${pct(v.change)} % [${pct(lo)}, ${pct(hi)}]` };
-  if (hi < 0) return { kind: 'better', text: `${v.words.better} by ${pct(-v.change)} % [${pct(-hi)}, ${pct(-lo)}]` };
-  return { kind: 'inconclusive', text: `inconclusive: too noisy (${signedPct(lo)} … ${signedPct(hi)} % straddles ${m})` };
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { kind: 'inconclusive', reason: 'no-finite-interval' };
+  if (lo >= -v.margin && hi <= v.margin) return { kind: 'equivalent', margin: v.margin };
+  if (lo > 0 || hi < 0) return { kind: lo > 0 ? 'worse' : 'better', change: v.change, interval: v.interval, quantity: v.quantity };
+  return { kind: 'inconclusive', reason: 'too-noisy', interval: v.interval, margin: v.margin };
 }

@@ -6,7 +6,8 @@ import { mad, median } from './stats.js';
 import type { RunRecord } from '../model/record.js';
 import { analyse, type Analysis, type Entry } from './verdict-analysis.js';
 import { emulationOf } from './emulation.js';
-import { MIN_TRIALS, pct, signedPct } from './verdict.js';
+import { MIN_TRIALS } from './verdict.js';
+import { pct, signedPct } from '../model/numbers.js';
 
 /** CV (across samples or between trials) above which results are called noisy. */
 export const CV_LIMIT = 0.05;

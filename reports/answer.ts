@@ -1,7 +1,8 @@
 // The one-sentence answers a report leads with, and the rows it shows first (each case's main metric).
 import { isBaselineKind } from '../model/ids.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
-import { pct } from '../analysis/verdict.js';
+import { pct } from '../model/numbers.js';
+import { caveatsText, directionWords, marginText, verdictText } from './verdict-text.js';
 
 /** The baseline as readers should see it: "bare metal (bare:host)" or just its id. */
 export function baselineName(a: Analysis): string {
@@ -17,29 +18,28 @@ export function headlineEntries(a: Analysis): Entry[] {
 /**
  * "For workload W, environment E costs X % against bare metal, with a 95 % interval [a, b]" —
  * or "is equivalent … within ±2 %", or "inconclusive: too noisy" — for one non-baseline row.
+ * A definite answer carries the row's own emulation caveat; an inconclusive one reads the verdict.
  */
 export function answerSentence(e: Entry, a: Analysis): string {
   const who = `For ${e.case.label} (${e.metric}), ${e.stats.envId}`;
   const base = baselineName(a);
-  const c = e.comparison;
-  switch (e.verdict.kind) {
+  const own = caveatsText(e.caveats.filter((c) => c.env === e.stats.envId));
+  const v = e.verdict;
+  switch (v.kind) {
     case 'worse':
     case 'better': {
-      if (c === null || c.changeCi === null) return `${who}: ${e.verdict.text}.`;
-      const word = e.verdict.text.split(' ')[0];
-      const caveat = e.stats.emulation === null ? '' : ` — ${e.stats.emulation.note}`;
-      const sign = e.verdict.kind === 'worse' ? 1 : -1;
-      const lo = sign === 1 ? c.changeCi.lo : -c.changeCi.hi;
-      const hi = sign === 1 ? c.changeCi.hi : -c.changeCi.lo;
-      const verb = e.verdict.kind === 'worse' ? 'costs' : 'gains';
-      return `${who} ${verb} ${pct(sign * c.change)} % against ${base} (${word}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${caveat}.`;
+      const sign = v.kind === 'worse' ? 1 : -1;
+      const lo = sign === 1 ? v.interval.lo : -v.interval.hi;
+      const hi = sign === 1 ? v.interval.hi : -v.interval.lo;
+      const verb = v.kind === 'worse' ? 'costs' : 'gains';
+      return `${who} ${verb} ${pct(sign * v.change)} % against ${base} (${directionWords(v.quantity)[v.kind]}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${own}.`;
     }
     case 'equivalent':
-      return `${who} is equivalent to ${base} within ±${pct(a.margin)} %${e.stats.emulation === null ? '' : ` — ${e.stats.emulation.note}`}.`;
+      return `${who} is equivalent to ${base} within ${marginText(v.margin)}${own}.`;
     case 'inconclusive':
-      return `${who} against ${base} is ${e.verdict.text}.`;
+      return `${who} against ${base} is ${verdictText(e)}.`;
     default:
-      return `${who} has no verdict: ${e.verdict.text} (see the warnings).`;
+      return `${who} has no verdict: ${verdictText(e)} (see the warnings).`;
   }
 }
 

@@ -4,6 +4,7 @@ import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { VerdictKind } from '../analysis/verdict.js';
 import { baselineName } from './answer.js';
+import { verdictText } from './verdict-text.js';
 
 /** Options of the inline whisker plugin (see chart-render.ts). */
 export interface WhiskerOptions {
@@ -105,7 +106,7 @@ export function overheadChart(a: Analysis): ChartSpec | null {
   return {
     file: 'overhead.png',
     title: t,
-    alt: `Horizontal bar chart of the change against the baseline per case and environment, with 95 % interval whiskers and the ±${(a.margin * 100).toFixed(1)} % equivalence band. ${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${e.verdict.text}`).join('; ')}.`,
+    alt: `Horizontal bar chart of the change against the baseline per case and environment, with 95 % interval whiskers and the ±${(a.margin * 100).toFixed(1)} % equivalence band. ${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${verdictText(e)}`).join('; ')}.`,
     section: 'overhead',
     config: {
       type: 'bar',

@@ -2,11 +2,11 @@
 import { envId } from '../model/ids.js';
 import type { Known, RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
-import { pct } from '../analysis/verdict.js';
 import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
 import { shellCommand } from '../model/text.js';
-import { fmtNum } from '../analysis/numbers.js';
+import { fmtNum, pct } from '../model/numbers.js';
+import { verdictText } from './verdict-text.js';
 
 const num = (v: number) => `<td class="num">${h(fmtNum(v))}</td>`;
 const pctCell = (v: number) => `<td class="num">${Number.isFinite(v) ? h(pct(v)) : '–'}</td>`;
@@ -24,7 +24,7 @@ function ratioCells(e: Entry): string {
 export function verdictTable(a: Analysis): string {
   const rows = a.entries.map((e) => {
     const median = e.stats.summary.trials === 0 ? '<td class="num">–</td>' : `<td class="num">${h(`${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`)}</td>`;
-    return `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-${e.verdict.kind}">${h(e.verdict.text)}</td></tr>`;
+    return `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-${e.verdict.kind}">${h(verdictText(e))}</td></tr>`;
   });
   return `<table class="verdicts" id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median of trials</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
@@ -97,6 +97,3 @@ export function reproduceSection(record: RunRecord): string {
   const dir = `${p.out}/${record.runId}`;
   return `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>${h(shellCommand(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>${h(shellCommand(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`;
 }
-
-/** Percent text for the margin. */
-export const marginText = (a: Analysis) => `±${pct(a.margin)} %`;

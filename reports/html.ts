@@ -6,8 +6,9 @@ import type { ChartSpec } from './chart-configs.js';
 import { CHART_SIZE } from './chart-render.js';
 import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
-import { claimsTable, environmentsSection, failuresSection, hostSection, marginText, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
+import { claimsTable, environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
 import { STYLE } from './html-style.js';
+import { marginText } from './verdict-text.js';
 
 /** Everything the page shows, already derived from the record. */
 export interface HtmlInput {
@@ -54,7 +55,7 @@ export function reportHtml(input: HtmlInput): string {
 </header>
 <section id="answer"><h2>The answer</h2>
 ${ans.length > 0 ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).join('\n')}</ul>` : '<p>Nothing to compare: the run has a single environment or no measured trials.</p>'}
-<p class="note">Baseline: ${h(baselineName(a))}${a.baselineNote ? ` — ${h(a.baselineNote)}` : ''}. Equivalence margin ${h(marginText(a))}. ${input.warnings.length > 0 ? `<a href="#warnings">${input.warnings.length} warning(s)</a> below.` : 'No warnings.'}</p>
+<p class="note">Baseline: ${h(baselineName(a))}${a.baselineNote ? ` — ${h(a.baselineNote)}` : ''}. Equivalence margin ${h(marginText(a.margin))}. ${input.warnings.length > 0 ? `<a href="#warnings">${input.warnings.length} warning(s)</a> below.` : 'No warnings.'}</p>
 </section>
 <section id="verdicts"><h2>Verdicts</h2>
 ${verdictTable(a)}

@@ -1,6 +1,7 @@
 // summary.csv: one row per workload case × metric × environment with statistics, ratio, interval and verdict.
 import { stringify } from 'csv-stringify/sync';
 import type { Analysis } from '../analysis/verdict-analysis.js';
+import { verdictText } from './verdict-text.js';
 
 /** Columns of summary.csv, in order. */
 export const SUMMARY_COLUMNS = [
@@ -24,7 +25,7 @@ export function summaryCsv(a: Analysis): string {
       num(e.stats.medianCi?.lo), num(e.stats.medianCi?.hi),
       num(c?.ratio), num(c?.ratioCi?.lo), num(c?.ratioCi?.hi), num(c === null ? undefined : c.change * 100),
       num(c?.changeCi === null || c === null ? undefined : c.changeCi.lo * 100), num(c?.changeCi === null || c === null ? undefined : c.changeCi.hi * 100),
-      e.verdict.kind, e.verdict.text,
+      e.verdict.kind, verdictText(e),
     ];
   });
   return stringify([[...SUMMARY_COLUMNS], ...rows]);

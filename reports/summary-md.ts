@@ -4,7 +4,8 @@ import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import { answers, baselineName, headlineEntries } from './answer.js';
 import { escapeMd } from './format.js';
 import { shellCommand } from '../model/text.js';
-import { fmtNum } from '../analysis/numbers.js';
+import { fmtNum } from '../model/numbers.js';
+import { verdictText } from './verdict-text.js';
 
 function table(entries: readonly Entry[]): string[] {
   const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
@@ -12,7 +13,8 @@ function table(entries: readonly Entry[]): string[] {
     const c = e.comparison;
     const ratio = c === null ? '' : `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
     const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`;
-    const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${escapeMd(e.verdict.text)}**` : escapeMd(e.verdict.text);
+    const text = escapeMd(verdictText(e));
+    const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${text}**` : text;
     out.push(`| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`);
   }
   return out;

@@ -2,7 +2,8 @@
 import type { RunRecord } from '../model/record.js';
 import { analyse, type Analysis } from '../analysis/verdict-analysis.js';
 import { baselineName, headlineEntries } from './answer.js';
-import { fmtNum } from '../analysis/numbers.js';
+import { fmtNum } from '../model/numbers.js';
+import { verdictText } from './verdict-text.js';
 
 /** Renders an aligned text table: case, metric, environment, trials, median, verdict against the baseline. */
 export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): string {
@@ -10,7 +11,7 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
   const shown = headlineEntries(a);
   for (const e of shown) {
     const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`;
-    rows.push([e.case.label, e.metric, e.stats.envId, String(e.stats.summary.trials), median, e.verdict.text]);
+    rows.push([e.case.label, e.metric, e.stats.envId, String(e.stats.summary.trials), median, verdictText(e)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const text = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());

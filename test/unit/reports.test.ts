@@ -12,6 +12,7 @@ import { renderReports } from '../../reports/index.js';
 import { summaryCsv } from '../../reports/summary-csv.js';
 import { summaryMarkdown } from '../../reports/summary-md.js';
 import { summaryTable } from '../../reports/table.js';
+import { verdictText } from '../../reports/verdict-text.js';
 import { syntheticRecord } from '../../perf/synthetic.js';
 
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
@@ -32,7 +33,7 @@ describe('reports of the fake-env fixture', () => {
   });
   it('states the known 10 % slowdown of fake:slow and the fallback baseline', () => {
     const slow = analysis.entries.find((e) => e.case.workload === 'cpu' && e.metric === 'events_per_s' && e.stats.envId === 'fake:slow');
-    expect(slow?.verdict.text).toMatch(/^slower by 10\.0 % \[/);
+    expect(slow && verdictText(slow)).toMatch(/^slower by 10\.0 % \[/);
     expect(analysis.baselineId).toBe('fake:fake');
   });
 });
