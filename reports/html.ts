@@ -9,12 +9,14 @@ import { escapeHtml as h, type EnvConfig } from './format.js';
 import { claimsTable, environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
 import { STYLE } from './html-style.js';
 import { marginText } from './verdict-text.js';
+import { warningText } from './warning-text.js';
+import type { Warning } from '../analysis/warnings.js';
 
 /** Everything the page shows, already derived from the record. */
 export interface HtmlInput {
   record: RunRecord;
   analysis: Analysis;
-  warnings: readonly string[];
+  warnings: readonly Warning[];
   charts: readonly ChartSpec[];
   pngs: ReadonlyMap<string, Buffer>;
   claims: readonly ClaimResult[];
@@ -37,7 +39,7 @@ export function reportHtml(input: HtmlInput): string {
   const { record, analysis: a } = input;
   const ans = answers(a);
   const byId = (section: ChartSpec['section']) => input.charts.filter((c) => c.section === section).map((c) => figure(c, input.pngs.get(c.file))).join('\n');
-  const warnings = input.warnings.length === 0 ? '<p>No warnings.</p>' : `<ul class="warnings">${input.warnings.map((w) => `<li>${h(w)}</li>`).join('\n')}</ul>`;
+  const warnings = input.warnings.length === 0 ? '<p>No warnings.</p>' : `<ul class="warnings">${input.warnings.map((w) => `<li>${h(warningText(w))}</li>`).join('\n')}</ul>`;
   return `<!doctype html>
 <html lang="en">
 <head>

@@ -1,7 +1,7 @@
 // Every report file of a run, rendered purely from its record (file name → contents).
 import type { RunRecord } from '../model/record.js';
 import { analyse } from '../analysis/verdict-analysis.js';
-import { runWarnings } from '../analysis/warnings.js';
+import { runWarnings, type Warning } from '../analysis/warnings.js';
 import { chartSpecs } from './chart-configs.js';
 import { renderCharts } from './chart-render.js';
 import { checkClaims } from '../analysis/claims.js';
@@ -11,18 +11,27 @@ import { allSamples, samplesCsv } from './samples-csv.js';
 import { summaryCsv } from './summary-csv.js';
 import { summaryMarkdown } from './summary-md.js';
 import { summaryTable } from './table.js';
+import { storedWarning, warningText } from './warning-text.js';
 
 /** Options of `renderReports`. */
 export interface RenderOptions {
   /** The generated-at line of report.html (default: now). The only non-deterministic text. */
   generatedAt?: string;
   /** Receives the warnings the reports show (so a command can print them too). */
-  onWarnings?: (warnings: readonly string[]) => void;
+  onWarnings?: (warnings: readonly Warning[]) => void;
 }
 
-/** The warnings a report shows: those stored in the record, plus any the current checks add. */
-export function reportWarnings(record: RunRecord, derived: readonly string[]): string[] {
-  return [...new Set([...(record.warnings ?? []), ...derived])];
+/**
+ * The warnings a report shows: those stored in the record (as text; as data again where the
+ * current checks derive the same sentence), then any the current checks add. Each sentence once.
+ */
+export function reportWarnings(record: RunRecord, derived: readonly Warning[]): Warning[] {
+  const byText = new Map<string, Warning>();
+  for (const w of derived) if (!byText.has(warningText(w))) byText.set(warningText(w), w);
+  const out = new Map<string, Warning>();
+  for (const text of record.warnings) if (!out.has(text)) out.set(text, byText.get(text) ?? storedWarning(text));
+  for (const [text, w] of byText) if (!out.has(text)) out.set(text, w);
+  return [...out.values()];
 }
 
 /**

@@ -1,11 +1,13 @@
 // summary.md: the answers, the verdict table and the warnings in Markdown, for a CI job summary.
 import type { RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
+import type { Warning } from '../analysis/warnings.js';
 import { answers, baselineName, headlineEntries } from './answer.js';
 import { escapeMd } from './format.js';
 import { shellCommand } from '../model/text.js';
 import { fmtNum } from '../model/numbers.js';
 import { verdictText } from './verdict-text.js';
+import { warningText } from './warning-text.js';
 
 function table(entries: readonly Entry[]): string[] {
   const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
@@ -28,7 +30,7 @@ function fenced(text: string): string[] {
 }
 
 /** Renders summary.md from the record, its analysis and its warnings. */
-export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly string[]): string {
+export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly Warning[]): string {
   const host = [record.host?.cpuModel?.value, record.host?.kernel?.value].filter((v) => v !== null && v !== undefined).map(String);
   const lines = [
     `## isobench run ${escapeMd(record.runId)}`,
@@ -40,7 +42,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     ...table(headlineEntries(a)),
     '',
   ];
-  if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(w)}`), '');
+  if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(warningText(w))}`), '');
   else lines.push('No warnings.', '');
   lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
   lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellCommand(record.plan.argv ?? [])), '');

@@ -1,6 +1,58 @@
-// sysbench cpu: prime-number computation, time-bounded; compared by events per second.
+// sysbench cpu: prime-number computation, time-bounded; compared by events per second; flags implausible rates.
+import { pct } from '../model/numbers.js';
 import { latency, numberAfter, requireComplete } from './sysbench-output.js';
-import { num, type Workload } from './types.js';
+import { num, type Trap, type TrapInput, type Workload } from './types.js';
+
+/** Clock ceiling of the sysbench cpu plausibility bound: no core retires its loop faster than 1 iteration per cycle at 6 GHz. */
+export const CPU_CEILING_HZ = 6e9;
+/** An environment's cpu events/s more than this factor above the baseline's is implausible. */
+export const CPU_ABOVE_BASELINE = 1.2;
+
+/** Inner-loop iterations (one 64-bit modulo each) of one sysbench cpu event for `maxPrime`. */
+export function primeLoopIterations(maxPrime: number): number {
+  const limit = Math.min(Math.floor(maxPrime), 200_000);
+  let ops = 0;
+  for (let c = 3; c < limit; c++) {
+    const t = Math.sqrt(c);
+    let l = 2;
+    for (; l <= t; l++) {
+      ops++;
+      if (c % l === 0) break;
+    }
+  }
+  return limit === maxPrime ? ops : ops * (maxPrime / limit) ** 1.5;
+}
+
+/**
+ * Events/s that no core can reach for these params, or far above the baseline's: the instance's
+ * clock (time-bounded runs) or its configuration is wrong, not its isolation.
+ */
+function implausibleRates({ params, envs }: TrapInput): Trap[] {
+  const threads = Number(params['threads']) || 1;
+  const maxPrime = Number(params['max-prime']) || 10000;
+  const steps = primeLoopIterations(maxPrime);
+  const ceiling = CPU_CEILING_HZ / steps;
+  return envs.flatMap(({ envId: env, metrics }): Trap[] => {
+    const m = metrics['events_per_s'];
+    if (m === undefined || m.trials === 0) return [];
+    const perThread = m.max / threads;
+    if (perThread > ceiling) {
+      return [{
+        env,
+        finding: `${Math.round(perThread)} events/s per thread is physically implausible for max-prime ${maxPrime} (ceiling ${Math.round(ceiling)}: ${Math.round(steps)} modulo steps per event at one per cycle at 6 GHz).`,
+        advice: "The instance's clock is probably wrong or sysbench did not run as configured; check its clocksource and sysbench version before trusting any cpu result.",
+      }];
+    }
+    if (m.vsBaseline !== null && m.vsBaseline.ratio > CPU_ABOVE_BASELINE) {
+      return [{
+        env,
+        finding: `events/s is ${pct(m.vsBaseline.ratio - 1)} % above ${m.vsBaseline.baselineId} — more than an isolation layer can give the same binary on the same host.`,
+        advice: "Suspect the instance's clock (a slow guest clock stretches the time-bounded run) or different CPU limits; check its clocksource and --cpus.",
+      }];
+    }
+    return [];
+  });
+}
 
 export const cpu: Workload = {
   name: 'cpu',
@@ -31,4 +83,5 @@ export const cpu: Workload = {
     ];
   },
   timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 60_000,
+  traps: implausibleRates,
 };

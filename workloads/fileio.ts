@@ -1,12 +1,29 @@
-// sysbench fileio: prepare files in the instance's scratch directory, run one IO mode, clean up.
+// sysbench fileio: prepare files in the instance's scratch directory, run one IO mode, clean up; flags page-cache runs.
 import { numberAfter, requireComplete } from './sysbench-output.js';
 import type { Measurement } from '../model/metrics.js';
-import { num, str, type Workload } from './types.js';
+import { bytesText } from '../model/numbers.js';
+import type { Params } from '../model/record.js';
+import { num, str, type Trap, type TrapInput, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
-import { parseSize } from '../model/units.js';
+import { parseSize, sizeOrNull } from '../model/units.js';
 
 /** sysbench fileio test modes. */
 export const FILEIO_MODES = ['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const;
+
+/** Whether the files are opened with O_DIRECT. */
+const isDirect = (p: Params): boolean => p['direct'] === true || p['direct'] === 'true';
+
+/** Without O_DIRECT, files smaller than RAM are read from and written to the page cache, not storage. */
+function pageCache({ params, host }: TrapInput): Trap[] {
+  const files = sizeOrNull(String(params['file-total-size']));
+  const mem = host.memoryBytes;
+  if (isDirect(params) || files === null || (mem !== null && files >= mem)) return [];
+  return [{
+    env: null,
+    finding: `without direct I/O on ${bytesText(files)} of files${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page cache, not storage.`,
+    advice: 'Use --set fileio.direct=true, or files larger than RAM (--set fileio.file-total-size=…).',
+  }];
+}
 
 function common(p: Record<string, unknown>): string[] {
   return [`--file-total-size=${String(p['file-total-size'])}`, `--file-num=${String(p['file-num'])}`];
@@ -42,7 +59,7 @@ export const fileio: Workload = {
   }),
   scratchMiB: (p) => Math.ceil(parseSize(str(p, 'file-total-size')) / 1024 ** 2),
   steps(p) {
-    const direct = p['direct'] === true || p['direct'] === 'true';
+    const direct = isDirect(p);
     return {
       prepare: ['sysbench', 'fileio', ...common(p), 'prepare'],
       run: [
@@ -71,4 +88,5 @@ export const fileio: Workload = {
     return out;
   },
   timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 120_000,
+  traps: pageCache,
 };

@@ -1,7 +1,9 @@
-// sysbench memory: block copy bandwidth; the default block exceeds the last-level cache.
+// sysbench memory: block copy bandwidth; the default block exceeds the last-level cache, and a block within it is flagged.
+import { bytesText } from '../model/numbers.js';
 import { numberAfter, requireComplete } from './sysbench-output.js';
-import { num, str, type HostFacts, type Workload } from './types.js';
+import { num, str, type HostFacts, type Trap, type TrapInput, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
+import { sizeOrNull } from '../model/units.js';
 
 /** Smallest power-of-two MiB block at least twice the LLC, so RAM (not cache) is measured. */
 export function blockAboveCache(host: HostFacts): string {
@@ -9,6 +11,18 @@ export function blockAboveCache(host: HostFacts): string {
   let mib = 1;
   while (mib < 2 * llcMiB) mib *= 2;
   return `${mib}M`;
+}
+
+/** A block within the last-level cache measures the cache, not RAM. */
+function blockInCache({ params, host }: TrapInput): Trap[] {
+  const llc = host.llcBytes;
+  const block = sizeOrNull(String(params['block-size']));
+  if (llc === null || block === null || block > llc) return [];
+  return [{
+    env: null,
+    finding: `block-size ${String(params['block-size'])} is within the host's last-level cache (${bytesText(llc)}), so it measures cache, not RAM.`,
+    advice: `Use a block above the LLC, e.g. --set memory.block-size=${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`,
+  }];
 }
 
 export const memory: Workload = {
@@ -50,4 +64,5 @@ export const memory: Workload = {
     return [{ metric: 'transfer_MiBps', value: Number(m[1]), unit: 'MiB/s' }];
   },
   timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 60_000,
+  traps: blockInCache,
 };

@@ -1,4 +1,4 @@
-// What a workload is: a declarative object with parameters, commands and a pure output parser.
+// What a workload is: a declarative object with parameters, commands, a pure output parser and its own traps.
 import type { Measurement, MetricInfo } from '../model/metrics.js';
 import type { Params, ParamValue } from '../model/record.js';
 
@@ -32,6 +32,44 @@ export interface WorkloadSteps {
   cleanup?: string[];
 }
 
+/** One metric of one environment in a case, summarised over its trials: what a trap may judge. */
+export interface TrapMetricStats {
+  /** Measured trials. */
+  trials: number;
+  /** Largest measured value over all measured samples (NaN without trials). */
+  max: number;
+  /** Environment ÷ baseline (medians of per-trial medians) and the baseline's `env:engine`; null for the baseline itself or when nothing was compared. */
+  vsBaseline: { ratio: number; baselineId: string } | null;
+}
+
+/** One environment that ran the case. */
+export interface TrapEnv {
+  /** `env:engine`. */
+  envId: string;
+  /** Statistics per metric name (only the metrics it measured). */
+  metrics: Record<string, TrapMetricStats>;
+}
+
+/** What a workload's traps look at: one case of a run. */
+export interface TrapInput {
+  /** The case's parameters. */
+  params: Params;
+  /** Host facts from the run's fingerprint (null when unknown). */
+  host: { llcBytes: number | null; memoryBytes: number | null };
+  /** The environments that ran the case, baseline first. */
+  envs: TrapEnv[];
+}
+
+/** A way a case's numbers may not mean what they seem, with what to do about it. */
+export interface Trap {
+  /** The environment it is about, or null when it is about the case's parameters everywhere. */
+  env: string | null;
+  /** What was found (reads after `<case>[ on <env>]: `). */
+  finding: string;
+  /** What to do about it. */
+  advice: string;
+}
+
 /** A workload isobench can run in any environment. */
 export interface Workload {
   /** Name used on the command line. */
@@ -54,6 +92,8 @@ export interface Workload {
   parse(stdout: string, params: Params): Measurement[];
   /** Upper bound for one run step, in ms. */
   timeoutMs(params: Params): number;
+  /** The traps this case fell into (cache instead of RAM, page cache instead of storage, a wrong clock…); empty when none. */
+  traps(input: TrapInput): Trap[];
 }
 
 /** Reads a parameter as a number (it was validated when the plan was built). */

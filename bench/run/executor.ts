@@ -16,6 +16,7 @@ import type { HostFacts } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
 import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
+import { warningText } from '../../reports/warning-text.js';
 
 /** What `isobench run` was asked for, validated; the fields it shares with the plan mean the same there. */
 export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' | 'warmup' | 'seed' | 'order' | 'quick' | 'limits' | 'margin' | 'out' | 'argv'> {
@@ -122,7 +123,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     await rm(scratchRoot, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    record.warnings = runWarnings(record);
+    record.warnings = runWarnings(record).map(warningText);
     record.finishedAt = aborted ? null : new Date().toISOString();
     await writeRecord(dir, record);
   }

@@ -52,3 +52,31 @@ describe('--set overrides', () => {
     expect(() => parseOverrides([set], WORKLOADS)).toThrow(msg);
   });
 });
+
+describe('traps each workload declares', () => {
+  const hostFacts = { llcBytes: 32 * 1024 ** 2, memoryBytes: 16 * 1024 ** 3 };
+  const stats = (max: number, vsBaseline: { ratio: number; baselineId: string } | null = null) => ({ trials: 5, max, vsBaseline });
+  it('memory: a block within the last-level cache, not one above it', () => {
+    expect(memory.traps({ params: { 'block-size': '1M' }, host: hostFacts, envs: [] })).toEqual([{ env: null, finding: expect.stringContaining('block-size 1M is within') as string, advice: expect.stringContaining('memory.block-size=64M') as string }]);
+    expect(memory.traps({ params: { 'block-size': '64M' }, host: hostFacts, envs: [] })).toEqual([]);
+    expect(memory.traps({ params: { 'block-size': '1M' }, host: { ...hostFacts, llcBytes: null }, envs: [] })).toEqual([]);
+  });
+  it('fileio: buffered files smaller than RAM, not direct IO or files larger than RAM', () => {
+    expect(fileio.traps({ params: { direct: false, 'file-total-size': '256M' }, host: hostFacts, envs: [] })).toHaveLength(1);
+    expect(fileio.traps({ params: { direct: true, 'file-total-size': '256M' }, host: hostFacts, envs: [] })).toEqual([]);
+    expect(fileio.traps({ params: { direct: 'false', 'file-total-size': '32G' }, host: hostFacts, envs: [] })).toEqual([]);
+  });
+  it('cpu: events/s beyond the physical ceiling or far above the baseline, per environment', () => {
+    const params = { threads: 1, 'max-prime': 10000 };
+    const envs = [
+      { envId: 'bare:host', metrics: { events_per_s: stats(1000) } },
+      { envId: 'vm:qemu', metrics: { events_per_s: stats(90000, { ratio: 90, baselineId: 'bare:host' }) } },
+      { envId: 'container:runc', metrics: { events_per_s: stats(1300, { ratio: 1.3, baselineId: 'bare:host' }) } },
+      { envId: 'container:docker', metrics: { events_per_s: stats(1100, { ratio: 1.1, baselineId: 'bare:host' }) } },
+    ];
+    const traps = cpu.traps({ params, host: hostFacts, envs });
+    expect(traps.map((t) => t.env)).toEqual(['vm:qemu', 'container:runc']);
+    expect(traps[0]?.finding).toMatch(/^90000 events\/s per thread is physically implausible/);
+    expect(traps[1]?.finding).toMatch(/^events\/s is 30\.0 % above bare:host/);
+  });
+});
