@@ -1,5 +1,6 @@
 // Seeded percentile bootstrap over trials: intervals for one median and for a ratio of medians.
 import { rng } from './rng.js';
+import { quantileSorted } from './stats.js';
 
 /** A closed interval [lo, hi]. */
 export interface Interval {
@@ -44,15 +45,8 @@ function resampleMedian(xs: readonly number[], buf: Float64Array, rand: () => nu
 
 function percentiles(stats: Float64Array, level: number): Interval {
   stats.sort();
-  const at = (q: number) => {
-    const pos = (stats.length - 1) * q;
-    const lo = Math.floor(pos);
-    const a = stats[lo] as number;
-    const b = stats[Math.ceil(pos)] as number;
-    return a + (b - a) * (pos - lo);
-  };
   const tail = (1 - level) / 2;
-  return { lo: at(tail), hi: at(1 - tail) };
+  return { lo: quantileSorted(stats, tail), hi: quantileSorted(stats, 1 - tail) };
 }
 
 /**

@@ -1,15 +1,18 @@
 // Descriptive statistics: pure functions over arrays of numbers.
 
+/** Linear-interpolated quantile (q in [0,1]) of values already sorted ascending (a typed array too); NaN when empty. */
+export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const a = sorted[lo] as number;
+  const b = sorted[Math.ceil(pos)] as number;
+  return a + (b - a) * (pos - lo);
+}
+
 /** Linear-interpolated quantile (q in [0,1]) of a non-empty array. */
 export function quantile(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return Number.NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = s[lo] as number;
-  const b = s[hi] as number;
-  return a + (b - a) * (pos - lo);
+  return quantileSorted([...xs].sort((a, b) => a - b), q);
 }
 
 /** Median. */

@@ -9,6 +9,7 @@ import { newRunId } from '../bench/run/executor.js';
 import { vmRunner } from '../runners/vm/runner.js';
 import type { RunContext } from '../runners/types.js';
 import { DEFAULT_RUNNER_OPTIONS, VM_ACCELS, VM_BOOT_MODES } from '../model/options.js';
+import { quantileSorted } from '../analysis/stats.js';
 
 /** A value from `choices`, or exit 2 naming the valid ones. */
 function choice<T extends string>(flag: string, text: string, choices: readonly T[]): T {
@@ -29,11 +30,6 @@ const { values, positionals } = parseArgs({
   },
 });
 const boots = Number(positionals[0] ?? 20);
-
-/** Nearest-rank percentile of sorted values. */
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? Number.NaN;
-}
 
 const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-vm-boot-'));
 const ctx: RunContext = {
@@ -64,9 +60,9 @@ try {
     console.log(`boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`);
   }
   const sorted = [...ready].sort((a, b) => a - b);
-  const median = percentile(sorted, 50);
+  const median = quantileSorted(sorted, 0.5);
   console.log(`\n${boots} boots to ready, accelerator ${labels['accelerator']}, machine ${labels['machine']}, ${labels['vm_vcpus']} vCPUs, ${labels['vm_memory_MiB']} MiB, ${labels['guest_boot']}`);
-  console.log(`boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ${(percentile(sorted, 95) / 1000).toFixed(2)} s, min ${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
+  console.log(`boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ${(quantileSorted(sorted, 0.95) / 1000).toFixed(2)} s, min ${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
   if (labels['accelerator'] === 'tcg') console.log(median <= 12_000 ? 'PASS: TCG median ≤ 12 s' : 'FAIL: TCG median above 12 s');
 } finally {
   await runner.cleanup(ctx);

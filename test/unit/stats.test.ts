@@ -1,6 +1,6 @@
 // Descriptive statistics and the per-trial summary on hand-computed data.
 import { describe, expect, it } from 'vitest';
-import { cv, describe as describeValues, mad, mean, median, quantile, stdev, summarise } from '../../analysis/stats.js';
+import { cv, describe as describeValues, mad, mean, median, quantile, quantileSorted, stdev, summarise } from '../../analysis/stats.js';
 
 describe('descriptive statistics', () => {
   it('match hand-computed values', () => {
@@ -10,6 +10,9 @@ describe('descriptive statistics', () => {
     expect(mad(xs)).toBe(1);
     expect(quantile([10, 20, 30, 40], 0.5)).toBe(25);
     expect(quantile([1, 2, 3, 4, 5], 0.95)).toBeCloseTo(4.8);
+    expect(quantile([40, 10, 30, 20], 0.25)).toBe(17.5);
+    expect(quantileSorted(Float64Array.from([10, 20, 30, 40]), 0.25)).toBe(17.5);
+    expect(quantileSorted([], 0.5)).toBeNaN();
     expect(stdev([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(2.138, 3);
     expect(cv([10, 10, 10])).toBe(0);
   });
