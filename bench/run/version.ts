@@ -19,8 +19,23 @@ export async function toolVersion(): Promise<string> {
   return pkg.version ?? 'unknown';
 }
 
-/** `git describe --always --dirty` of the checkout, or null with the reason. */
+/** The `git describe` that `npm pack` recorded (bin/pack-info) when this is an installed package, else null. */
+async function packedDescribe(): Promise<string | null> {
+  try {
+    const info = JSON.parse(await readFile(join(projectRoot(), 'dist', 'build-info.json'), 'utf8')) as { gitDescribe?: unknown };
+    return typeof info.gitDescribe === 'string' && info.gitDescribe !== '' ? info.gitDescribe : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `git describe --always --dirty` of the checkout, or, in a package installed from an `npm pack`
+ * tarball, the one recorded when it was packed; null with the reason when neither is known.
+ */
 export async function gitDescribe(): Promise<Known<string>> {
+  const packed = await packedDescribe();
+  if (packed !== null) return { value: packed };
   const r = await execa('git', ['describe', '--always', '--dirty', '--tags'], { cwd: projectRoot(), reject: false, timeout: 5000 });
   return r.exitCode === 0 ? { value: String(r.stdout).trim() } : { value: null, reason: `git describe failed: ${String(r.stderr || r.shortMessage).trim()}` };
 }
