@@ -7,7 +7,7 @@ import { ConfigError, badChoice } from '../model/errors.js';
 import { sizeOrNull } from '../model/units.js';
 
 /** The sub-commands. */
-export const COMMANDS = ['run', 'list', 'report', 'schema', 'help'] as const;
+export const COMMANDS = ['run', 'list', 'report', 'merge', 'schema', 'help'] as const;
 
 /** Options of `isobench run`, as declared to parseArgs. */
 export const RUN_OPTIONS = {
@@ -31,6 +31,7 @@ export const RUN_OPTIONS = {
   'cache-dir': { type: 'string' as const },
   margin: { type: 'string' as const, default: String(DEFAULT_MARGIN_PCT) },
   'no-report': { type: 'boolean' as const, default: false },
+  'host-label': { type: 'string' as const },
   help: { type: 'boolean' as const, short: 'h', default: false },
 } satisfies ParseArgsOptionsConfig;
 
@@ -85,5 +86,13 @@ export function choiceFlag<T extends string>(name: string, text: string, choices
 /** A CPU list for taskset/cpuset (`0`, `0-1`, `0,2`). */
 export function cpusetFlag(text: string): string {
   if (!/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(text)) throw new ConfigError(`bad value '${text}' for --pin: expected a CPU list such as 0 or 0-1 or 0,2`);
+  return text;
+}
+
+/** A host's name in a multi-host study: letters, digits and `._-`, at most 64 characters. */
+export function hostLabelFlag(text: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(text)) {
+    throw new ConfigError(`bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the inventory name web-01)`);
+  }
   return text;
 }

@@ -6,6 +6,7 @@ import { runCommand } from './commands/run.js';
 import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { schemaCommand } from './commands/schema.js';
+import { mergeCommand } from './commands/merge.js';
 
 const USAGE = `usage: isobench <command> [options]
 
@@ -18,8 +19,11 @@ commands:
              --cpus N (default: all)  --memory SIZE (default 2G)  --pin 0-1  --set workload.param=v1,v2
              --vm-accel auto|kvm|tcg  --vm-machine TYPE  --disk-cache none|writeback|writethrough|unsafe|directsync
              --out DIR (default results)  --cache-dir DIR  --margin PCT  --no-report
+             --host-label NAME (this host's name in a merged study; default: its host name)
   list     workloads, their parameters, and environments with their probe result
   report   regenerate reports from a run directory: isobench report results/<run-id>
+  merge    one study from many hosts' runs: isobench merge <run dir|run.json>... --out <study dir>
+             [--missing LABEL=REASON]...  (fleet/playbook.yml runs isobench on many hosts and merges)
   schema   print the JSON Schema of run.json (also in schema/run-record.schema.json)
 `;
 
@@ -36,6 +40,8 @@ export async function main(argv: string[]): Promise<number> {
         return await listCommand(rest);
       case 'report':
         return await reportCommand(rest, log);
+      case 'merge':
+        return await mergeCommand(rest, log);
       case 'schema':
         return schemaCommand(rest);
       case 'help':

@@ -256,6 +256,11 @@ export interface RunRecord {
   gitDescribe: Known<string>;
   /** The host, described once. */
   host: HostFingerprint;
+  /**
+   * The host's name in a multi-host study (`--host-label`, default its host name). Optional:
+   * records written before it existed are named by `host.hostname` when merged.
+   */
+  hostLabel?: string;
   /** The plan. */
   plan: Plan;
   /** Probe outcome of each environment. */

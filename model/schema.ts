@@ -66,6 +66,7 @@ export const runRecordSchema = z.object({
   toolVersion: z.string(),
   gitDescribe: known(z.string()),
   host,
+  hostLabel: z.string().min(1).exactOptional(),
   plan,
   probes: z.array(z.object({
     id: z.string(), ok: z.boolean(), version: z.string().exactOptional(), reason: z.string().exactOptional(), details: labels,

@@ -1,6 +1,6 @@
 // The HTML report's sections as escaped HTML strings (every string from the record goes through escapeHtml).
 import { envId } from '../model/ids.js';
-import type { Known, RunRecord } from '../model/record.js';
+import type { HostFingerprint, Known, RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
@@ -65,9 +65,13 @@ export function environmentsSection(envs: readonly EnvConfig[]): string {
 
 const known = (k: Known<unknown> | undefined): string => (k === undefined ? 'not recorded' : k.value === null ? `unknown (${k.reason})` : String(k.value));
 
-/** The host fingerprint. */
+/** The host fingerprint of a run. */
 export function hostSection(record: RunRecord): string {
-  const host = record.host;
+  return hostTable(record.host);
+}
+
+/** A host fingerprint as a table (also used per host in study reports). */
+export function hostTable(host: HostFingerprint | undefined): string {
   if (!host) return '<p>no host fingerprint in the record</p>';
   const rows: [string, string][] = [
     ['host name', known(host.hostname)], ['CPU', known(host.cpuModel)], ['logical CPUs', known(host.cpuCount)],

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError } from '../../model/errors.js';
 import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
-import { choiceFlag, cpusetFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
+import { choiceFlag, cpusetFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
 import { parseOverrides } from '../params.js';
 import { run } from '../run/executor.js';
 import { WORKLOADS } from '../../workloads/index.js';
@@ -46,6 +46,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
     runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
     outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
     argv: ['isobench', 'run', ...argv], log,
+    hostLabel: v['host-label'] === undefined ? null : hostLabelFlag(v['host-label']),
   });
   if (!v['no-report']) await reportCommand([dir], log, record);
   process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);

@@ -36,6 +36,8 @@ export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' |
   cacheDir: string;
   /** Progress and diagnostic lines go here (stderr). */
   log: (line: string) => void;
+  /** The host's name in a multi-host study (--host-label); null: its host name. */
+  hostLabel: string | null;
 }
 
 /** A new run id: UTC time plus random suffix, safe as a directory and container-name prefix. */
@@ -82,6 +84,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
 
   const record: RunRecord = {
     schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
+    hostLabel: opts.hostLabel ?? host.hostname.value ?? runId,
     metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
   };
   await writeRecord(dir, record);

@@ -28,6 +28,11 @@ export function recordPath(arg: string): string {
 
 /** Reads and validates a run record (a run directory or its run.json); bad input is a ConfigError. */
 export async function readRecord(arg: string): Promise<RunRecord> {
+  return (await readRecordText(arg)).record;
+}
+
+/** Like `readRecord`, also returning the file's text (so a copy can be kept byte for byte). */
+export async function readRecordText(arg: string): Promise<{ record: RunRecord; text: string }> {
   const path = recordPath(arg);
   let text: string;
   try {
@@ -36,5 +41,5 @@ export async function readRecord(arg: string): Promise<RunRecord> {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new ConfigError(`cannot read '${path}' (${why}): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`, { cause: err });
   }
-  return parseRunRecord(text, path);
+  return { record: parseRunRecord(text, path), text };
 }
