@@ -1,9 +1,9 @@
-// Declares what a test needs (root, runc, docker, qemu, kvm, chromium…); unmet needs skip it visibly.
+// Declares what a test needs (root, runc, docker, qemu, kvm, chromium, ansible, sshd…); unmet needs skip it visibly.
 import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
 
 /** Every requirement a test may declare; anything else is a bug in the test. */
-export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'qemu', 'kvm', 'chromium', 'guest-kernel'] as const;
+export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'qemu', 'kvm', 'chromium', 'guest-kernel', 'ansible', 'sshd', 'npm'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 async function onPath(bin: string): Promise<boolean> {
@@ -19,6 +19,12 @@ async function check(req: Requirement): Promise<string | null> {
       return (await onPath(req)) ? null : `${req} not on PATH`;
     case 'docker':
       return (await onPath('docker')) && (await onPath('dockerd')) ? null : 'docker/dockerd not on PATH (apt-get install docker.io)';
+    case 'ansible':
+      return (await onPath('ansible-playbook')) ? null : 'ansible-playbook not on PATH (apt-get install ansible-core)';
+    case 'sshd':
+      return (await onPath('/usr/sbin/sshd')) && (await onPath('ssh-keygen')) ? null : '/usr/sbin/sshd not found (apt-get install openssh-server)';
+    case 'npm':
+      return (await onPath('npm')) ? null : 'npm not on PATH';
     case 'qemu':
       return (await onPath('qemu-system-x86_64')) ? null : 'qemu-system-x86_64 not on PATH';
     case 'guest-kernel': {
