@@ -65,7 +65,7 @@ describe('isobench merge', () => {
 
   it.each([
     [['merge'], /merge needs at least one run directory/],
-    [['merge', '/nonexistent/run', '--out', 'OUT'], /no run.json in '\/nonexistent\/run'/],
+    [['merge', '/nonexistent/run', '--out', 'OUT'], /cannot read '\/nonexistent\/run\/run.json' \(no such file\)/],
     [['merge', 'RUN', 'RUN', '--out', 'OUT'], /given twice/],
     [['merge', 'RUN'], /merge needs --out/],
     [['merge', 'RUN', '--out', 'OUT', '--missing', 'no-equals-sign'], /bad value 'no-equals-sign' for --missing: expected LABEL=REASON/],
