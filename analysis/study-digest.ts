@@ -135,7 +135,7 @@ const count = (rs: readonly TrialResult[], s: TrialResult['status']) => rs.filte
 
 /** Analyses one record (one run, or a host's pooled runs) and keeps what the study needs. */
 export function digestRun(record: RunRecord): RunDigest {
-  const a = analyse(record);
+  const a = analyse(record, { medianIntervals: false });
   const digests = new Set<string>();
   const accels = new Set<string>();
   for (const r of record.results) {

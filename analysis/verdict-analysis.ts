@@ -118,8 +118,17 @@ function describeCases(cases: { key: string; workload: string; params: Params; h
   });
 }
 
+/** Options of `analyse`. */
+export interface AnalyseOptions {
+  /**
+   * Whether to bootstrap each environment's median interval (default true). A study merging
+   * many hosts uses only the ratios and skips them: they were 40 % of its time.
+   */
+  medianIntervals?: boolean;
+}
+
 /** Analyses a run record. Pure and deterministic: the bootstrap is seeded from plan.seed. */
-export function analyse(record: RunRecord): Analysis {
+export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis {
   const groups = new Map<string, Map<number, number[]>>();
   const caseSeen = new Map<string, { workload: string; params: Params }>();
   const metricsOf = new Map<string, Set<string>>();
@@ -179,7 +188,7 @@ export function analyse(record: RunRecord): Analysis {
         const { env, engine } = splitEnvId(envId);
         return {
           envId, env, engine, summary,
-          medianCi: medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
+          medianCi: opts.medianIntervals === false ? null : medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
           trialIds: trials.map((t) => t.trialId).sort((a, b) => a - b),
           emulation: emulationOf(record, envId),
         };

@@ -1,13 +1,13 @@
 // `isobench merge <run dir|run.json>... --out <study dir>`: one study from many hosts' runs.
-import { copyFile, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
-import type { HostFingerprint } from '../../model/record.js';
 import type { Study, StudyFlag } from '../../analysis/study-record.js';
 import { assembleStudy, type HostInput, type RunInput } from '../../analysis/study.js';
-import { digestRun, hostLabelOf, poolRuns, type DigestRow } from '../../analysis/study-digest.js';
+import { digestRun, poolRuns, type DigestRow } from '../../analysis/study-digest.js';
+import { readAll } from './merge-pool.js';
 import { renderStudyReports } from '../../reports/study-index.js';
 import { studyTable } from '../../reports/study-table.js';
 import { readRecordText, recordPath } from '../run/record.js';
@@ -72,40 +72,32 @@ async function prepareOut(out: string, inputs: readonly string[]): Promise<void>
   await mkdir(join(out, 'runs'), { recursive: true });
 }
 
-/** What identifies a machine across its runs (the kernel may change between runs of one host). */
-const identity = (h: HostFingerprint | undefined) => JSON.stringify([h?.hostname?.value, h?.cpuModel?.value, h?.cpuCount?.value, h?.memoryBytes?.value]);
-
 /** Reads every input once, keeps its record under runs/, and returns the hosts with their run digests. */
 async function readRuns(args: MergeArgs, log: (l: string) => void): Promise<{ hosts: HostInput[]; flags: StudyFlag[] }> {
   const hosts = new Map<string, HostInput & { identity: string }>();
   const flags: StudyFlag[] = [];
-  for (const input of args.inputs) {
-    const file = recordPath(input);
-    const { record, text } = await readRecordText(input);
-    const digest = digestRun(record);
-    const named = hostLabelOf(record);
-    const id = identity(record.host);
+  const staging = join(args.out, 'runs', '.staging');
+  for (const read of await readAll(args.inputs, staging)) {
+    const { digest, named, identity: id, input } = read;
     let label = named;
     if (hosts.has(label) && hosts.get(label)?.identity !== id) {
       let n = 2;
       while (hosts.has(`${named}~${n}`) && hosts.get(`${named}~${n}`)?.identity !== id) n++;
       label = `${named}~${n}`;
       if (!hosts.has(label)) {
-        flags.push({ kind: 'label-conflict', hosts: [named, label], message: `Two different machines are both named '${named}' (host name, CPU or memory differ); run ${record.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the playbook uses the inventory name).` });
+        flags.push({ kind: 'label-conflict', hosts: [named, label], message: `Two different machines are both named '${named}' (host name, CPU or memory differ); run ${digest.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the playbook uses the inventory name).` });
       }
     }
     const host = hosts.get(label) ?? { label, runs: [] as RunInput[], rowsByPlan: new Map<string, DigestRow[]>(), identity: id };
-    if (host.runs.some((r) => r.digest.runId === record.runId)) throw new ConfigError(`run ${record.runId} of host '${label}' is given twice (${input})`);
-    const dir = join('runs', label, record.runId);
-    await mkdir(join(args.out, dir), { recursive: true });
-    await writeFile(join(args.out, dir, 'run.json'), text);
-    const samples = join(dirname(file), 'samples.csv');
-    if (existsSync(samples)) await copyFile(samples, join(args.out, dir, 'samples.csv'));
-    const run: RunInput = { digest: { ...digest, label }, path: join(dir, 'run.json'), source: input };
-    host.runs.push(run);
+    if (host.runs.some((r) => r.digest.runId === digest.runId)) throw new ConfigError(`run ${digest.runId} of host '${label}' is given twice (${input})`);
+    const dir = join('runs', label, digest.runId);
+    await mkdir(join(args.out, 'runs', label), { recursive: true });
+    await rename(read.staged, join(args.out, dir));
+    host.runs.push({ digest: { ...digest, label }, path: join(dir, 'run.json'), source: input });
     hosts.set(label, host);
-    log(`merged ${input}: host ${label}, run ${record.runId}`);
+    log(`merged ${input}: host ${label}, run ${digest.runId}`);
   }
+  await rm(staging, { recursive: true, force: true });
   // A host's runs of one plan are pooled (their trials side by side); a single run is used as analysed.
   for (const h of hosts.values()) {
     const byPlan = new Map<string, RunInput[]>();
