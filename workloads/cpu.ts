@@ -1,6 +1,7 @@
 // sysbench cpu: prime-number computation, time-bounded; compared by events per second; flags implausible rates.
 import { pct } from '../model/numbers.js';
-import { latency, numberAfter, requireComplete } from './sysbench-output.js';
+import { latency, maybeNumberAfter, numberAfter, reportLayout, totalTimeS } from './sysbench-output.js';
+import { ParseError } from '../model/errors.js';
 import { num, type Trap, type TrapInput, type Workload } from './types.js';
 
 /** Clock ceiling of the sysbench cpu plausibility bound: no core retires its loop faster than 1 iteration per cycle at 6 GHz. */
@@ -70,14 +71,15 @@ export const cpu: Workload = {
   },
   defaults: (quick) => ({ threads: 1, 'max-prime': 10000, time: quick ? 2 : 10 }),
   scratchMiB: () => 0,
+  method: (p) => ({ tool: `sysbench cpu (max-prime ${num(p, 'max-prime')})`, threads: num(p, 'threads') }),
   steps: (p) => ({
     run: ['sysbench', 'cpu', `--threads=${num(p, 'threads')}`, `--cpu-max-prime=${num(p, 'max-prime')}`, `--time=${num(p, 'time')}`, 'run'],
   }),
   parse(stdout) {
-    requireComplete(stdout);
+    reportLayout(stdout);
     const lat = latency(stdout);
     return [
-      { metric: 'events_per_s', value: numberAfter(stdout, 'events per second:', 'cpu speed'), unit: 'events/s' },
+      { metric: 'events_per_s', value: eventsPerSecond(stdout), unit: 'events/s' },
       { metric: 'latency_avg_ms', value: lat.avg, unit: 'ms' },
       { metric: 'latency_p95_ms', value: lat.p95, unit: 'ms' },
     ];
@@ -85,3 +87,17 @@ export const cpu: Workload = {
   timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 60_000,
   traps: implausibleRates,
 };
+
+/**
+ * Events per second: "events per second:" (sysbench ≥ 1.0.8 and 1.1), else "events/s (eps):"
+ * (1.1), else — sysbench 1.0.0–1.0.7 print no rate for cpu — total events ÷ total time, which is
+ * what later versions compute and print (`events / time_interval`).
+ */
+export function eventsPerSecond(stdout: string): number {
+  const printed = maybeNumberAfter(stdout, 'events per second:') ?? maybeNumberAfter(stdout, 'events/s (eps):');
+  if (printed !== null) return printed;
+  const events = numberAfter(stdout, 'total number of events:', 'cpu events');
+  const seconds = totalTimeS(stdout);
+  if (seconds === null || seconds <= 0) throw new ParseError('sysbench cpu output has neither "events per second" nor a positive total time to derive it from', stdout);
+  return events / seconds;
+}

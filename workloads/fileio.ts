@@ -1,6 +1,7 @@
 // sysbench fileio: prepare files in the instance's scratch directory, run one IO mode, clean up; flags page-cache runs.
-import { numberAfter, requireComplete } from './sysbench-output.js';
+import { maybeNumberAfter, numberAfter, reportLayout } from './sysbench-output.js';
 import type { Measurement } from '../model/metrics.js';
+import type { MeasuredMethod } from '../model/method.js';
 import { bytesText } from '../model/numbers.js';
 import type { Params } from '../model/record.js';
 import { num, str, type Trap, type TrapInput, type Workload } from './types.js';
@@ -9,6 +10,10 @@ import { parseSize, sizeOrNull } from '../model/units.js';
 
 /** sysbench fileio test modes. */
 export const FILEIO_MODES = ['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const;
+/** sysbench fileio IO modes isobench offers (`--file-io-mode`; mmap is left out). */
+export const FILEIO_IO_MODES = ['sync', 'async'] as const;
+/** sysbench's own `--file-async-backlog` default: requests queued per thread in async mode. */
+export const SYSBENCH_ASYNC_BACKLOG = 128;
 
 /** Whether the files are opened with O_DIRECT. */
 const isDirect = (p: Params): boolean => p['direct'] === true || p['direct'] === 'true';
@@ -29,6 +34,16 @@ function common(p: Record<string, unknown>): string[] {
   return [`--file-total-size=${String(p['file-total-size'])}`, `--file-num=${String(p['file-num'])}`];
 }
 
+const isAsync = (p: Params) => p['io-mode'] === 'async';
+const backlog = (p: Params) => (p['async-backlog'] === undefined ? SYSBENCH_ASYNC_BACKLOG : num(p, 'async-backlog'));
+
+/** IOPS and MiB/s of one direction from a 1.1 report line `read:  IOPS=8211.45 128.30 MiB/s (134.54 MB/s)`. */
+function line11(stdout: string, dir: 'read' | 'write'): { iops: number; mibps: number } {
+  const m = new RegExp(`^\\s*${dir}:\\s+IOPS=([0-9.]+) ([0-9.]+) MiB/s`, 'm').exec(stdout);
+  if (!m?.[1] || !m[2]) throw new ParseError(`sysbench 1.1 fileio output has no '${dir}: IOPS=… MiB/s' line`, stdout);
+  return { iops: Number(m[1]), mibps: Number(m[2]) };
+}
+
 export const fileio: Workload = {
   name: 'fileio',
   description: 'sysbench fileio — prepare, run one IO mode, clean up in scratch; MiB/s and IOPS (higher is better)',
@@ -39,6 +54,8 @@ export const fileio: Workload = {
     { name: 'file-num', kind: 'int', description: 'number of test files' },
     { name: 'block-size', kind: 'size', description: 'bytes per IO request' },
     { name: 'direct', kind: 'bool', description: 'open files with O_DIRECT, bypassing the page cache' },
+    { name: 'io-mode', kind: 'enum', choices: FILEIO_IO_MODES, description: 'sync: one request in flight per thread; async: Linux AIO with async-backlog requests in flight per thread (sysbench --file-io-mode)' },
+    { name: 'async-backlog', kind: 'int', description: `requests queued per thread in async mode (sysbench --file-async-backlog, default ${SYSBENCH_ASYNC_BACKLOG}): the IO depth` },
     { name: 'threads', kind: 'int', description: 'worker threads' },
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
@@ -54,36 +71,54 @@ export const fileio: Workload = {
     'file-num': 4,
     'block-size': '16K',
     direct: true,
+    'io-mode': 'sync',
     threads: 1,
     time: quick ? 2 : 10,
   }),
+  profiles: {
+    'felter-fio': {
+      description: "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio) at 128 requests in flight",
+      params: { 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 128 },
+    },
+  },
   scratchMiB: (p) => Math.ceil(parseSize(str(p, 'file-total-size')) / 1024 ** 2),
   steps(p) {
-    const direct = isDirect(p);
+    const ioMode = p['io-mode'] === undefined ? [] : [`--file-io-mode=${str(p, 'io-mode')}`];
     return {
       prepare: ['sysbench', 'fileio', ...common(p), 'prepare'],
       run: [
         'sysbench', 'fileio', ...common(p), `--file-test-mode=${str(p, 'mode')}`,
         `--file-block-size=${parseSize(str(p, 'block-size'))}`, `--threads=${num(p, 'threads')}`,
-        `--time=${num(p, 'time')}`, ...(direct ? ['--file-extra-flags=direct'] : []), 'run',
+        `--time=${num(p, 'time')}`, ...(isDirect(p) ? ['--file-extra-flags=direct'] : []),
+        ...ioMode, ...(isAsync(p) ? [`--file-async-backlog=${backlog(p)}`] : []), 'run',
       ],
       cleanup: ['sysbench', 'fileio', ...common(p), 'cleanup'],
     };
   },
+  method: (p): MeasuredMethod => ({
+    tool: `sysbench fileio ${str(p, 'mode')}`,
+    threads: num(p, 'threads'),
+    ioDepth: isAsync(p) ? backlog(p) : 1,
+    blockBytes: parseSize(str(p, 'block-size')),
+    ioMode: isAsync(p) ? 'async' : 'sync',
+    direct: isDirect(p),
+  }),
   parse(stdout, p) {
-    requireComplete(stdout);
+    const layout = reportLayout(stdout);
     if (!/Throughput:/.test(stdout)) throw new ParseError('sysbench fileio output has no Throughput block', stdout);
     const mode = str(p, 'mode');
     const reads = mode === 'seqrd' || mode === 'rndrd' || mode === 'rndrw';
     const writes = mode === 'seqwr' || mode === 'rndwr' || mode === 'rndrw';
     const out: Measurement[] = [];
+    // 1.0: "read, MiB/s:" and "reads/s:"; 1.1: "read:  IOPS=… … MiB/s (… MB/s)".
+    const v11 = layout === '1.1' && maybeNumberAfter(stdout, 'read, MiB/s:') === null;
     if (reads) {
-      out.push({ metric: 'read_MiBps', value: numberAfter(stdout, 'read, MiB/s:', 'read throughput'), unit: 'MiB/s' });
-      out.push({ metric: 'read_iops', value: numberAfter(stdout, 'reads/s:', 'read rate'), unit: 'ops/s' });
+      const r = v11 ? line11(stdout, 'read') : { mibps: numberAfter(stdout, 'read, MiB/s:', 'read throughput'), iops: numberAfter(stdout, 'reads/s:', 'read rate') };
+      out.push({ metric: 'read_MiBps', value: r.mibps, unit: 'MiB/s' }, { metric: 'read_iops', value: r.iops, unit: 'ops/s' });
     }
     if (writes) {
-      out.push({ metric: 'written_MiBps', value: numberAfter(stdout, 'written, MiB/s:', 'write throughput'), unit: 'MiB/s' });
-      out.push({ metric: 'write_iops', value: numberAfter(stdout, 'writes/s:', 'write rate'), unit: 'ops/s' });
+      const w = v11 ? line11(stdout, 'write') : { mibps: numberAfter(stdout, 'written, MiB/s:', 'write throughput'), iops: numberAfter(stdout, 'writes/s:', 'write rate') };
+      out.push({ metric: 'written_MiBps', value: w.mibps, unit: 'MiB/s' }, { metric: 'write_iops', value: w.iops, unit: 'ops/s' });
     }
     return out;
   },

@@ -1,9 +1,9 @@
 // sysbench memory: block copy bandwidth; the default block exceeds the last-level cache, and a block within it is flagged.
 import { bytesText } from '../model/numbers.js';
-import { numberAfter, requireComplete } from './sysbench-output.js';
+import { reportLayout } from './sysbench-output.js';
 import { num, str, type HostFacts, type Trap, type TrapInput, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
-import { sizeOrNull } from '../model/units.js';
+import { parseSize, sizeOrNull } from '../model/units.js';
 
 /** Smallest power-of-two MiB block at least twice the LLC, so RAM (not cache) is measured. */
 export function blockAboveCache(host: HostFacts): string {
@@ -49,6 +49,7 @@ export const memory: Workload = {
     time: quick ? 2 : 10,
   }),
   scratchMiB: () => 0,
+  method: (p) => ({ tool: `sysbench memory ${str(p, 'oper')} ${str(p, 'access-mode')}`, threads: num(p, 'threads'), blockBytes: parseSize(str(p, 'block-size')) }),
   steps: (p) => ({
     run: [
       'sysbench', 'memory', `--threads=${num(p, 'threads')}`, `--time=${num(p, 'time')}`,
@@ -57,10 +58,9 @@ export const memory: Workload = {
     ],
   }),
   parse(stdout) {
-    requireComplete(stdout);
+    reportLayout(stdout);
     const m = /MiB transferred \(\s*([0-9.]+) MiB\/sec\)/.exec(stdout);
     if (!m?.[1]) throw new ParseError('sysbench memory output has no "MiB transferred (… MiB/sec)"', stdout);
-    numberAfter(stdout, 'total time:', 'total time');
     return [{ metric: 'transfer_MiBps', value: Number(m[1]), unit: 'MiB/s' }];
   },
   timeoutMs: (p) => num(p, 'time') * 1000 * 3 + 60_000,

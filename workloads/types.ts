@@ -1,5 +1,6 @@
 // What a workload is: a declarative object with parameters, commands, a pure output parser and its own traps.
 import type { Measurement, MetricInfo } from '../model/metrics.js';
+import type { MeasuredMethod } from '../model/method.js';
 import type { Params, ParamValue } from '../model/record.js';
 
 /** Facts about the host that choose defaults (e.g. memory block size above the LLC). */
@@ -70,6 +71,14 @@ export interface Trap {
   advice: string;
 }
 
+/** A named parameter set that follows a published method (`--profile NAME`), so a claim can be checked like for like. */
+export interface WorkloadProfile {
+  /** Whose method it follows and how closely. */
+  description: string;
+  /** Parameters it sets (over the defaults; `--set` still overrides them). */
+  params: Params;
+}
+
 /** A workload isobench can run in any environment. */
 export interface Workload {
   /** Name used on the command line. */
@@ -84,6 +93,10 @@ export interface Workload {
   metrics: Record<string, MetricInfo>;
   /** Default parameters (quick = short runs for CI and demos). */
   defaults(quick: boolean, host: HostFacts): Params;
+  /** Published methods this workload can follow, by profile name. */
+  profiles?: Record<string, WorkloadProfile>;
+  /** How a case with these parameters measures (threads, IO depth, block size…), for comparing methods. */
+  method(params: Params): MeasuredMethod;
   /** Scratch space a trial needs, in MiB (0 when none). */
   scratchMiB(params: Params): number;
   /** The commands for these parameters. */

@@ -29,6 +29,15 @@ describe('commands', () => {
     expect(s.run).toContain('--file-extra-flags=direct');
     expect(s.run).toContain('--file-block-size=16384');
     expect(fileio.scratchMiB(fileio.defaults(true, host))).toBe(256);
+    expect(s.run).toContain('--file-io-mode=sync');
+    expect(s.run.some((a) => a.startsWith('--file-async-backlog'))).toBe(false);
+  });
+  it('fileio runs asynchronous IO at the given backlog, and says so in its method', () => {
+    const p = { ...fileio.defaults(true, host), ...fileio.profiles?.['felter-fio']?.params };
+    expect(fileio.steps(p).run).toEqual(expect.arrayContaining(['--file-io-mode=async', '--file-async-backlog=128', '--file-block-size=4096', '--file-extra-flags=direct']));
+    expect(fileio.method(p)).toEqual({ tool: 'sysbench fileio rndrw', threads: 1, ioDepth: 128, blockBytes: 4096, ioMode: 'async', direct: true });
+    expect(fileio.method(fileio.defaults(true, host))).toMatchObject({ ioDepth: 1, blockBytes: 16384, ioMode: 'sync' });
+    expect(fileio.method({ ...fileio.defaults(true, host), 'io-mode': 'async' }).ioDepth).toBe(128);
   });
 });
 
