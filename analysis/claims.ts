@@ -1,13 +1,20 @@
-// Places each published claim next to what this run measured, or says it was not measured.
+// Places each published claim next to what this run measured: agrees, disagrees, undecided, not comparable (emulated) or method differs.
 import { CLAIMS } from '../datasets/claims.js';
 import { envId, splitEnvId } from '../model/ids.js';
-import type { Interval } from './bootstrap.js';
+import type { RunRecord } from '../model/record.js';
+import { ratioInterval, seedFor, type Interval } from './bootstrap.js';
+import { methodDifference, type MethodContext } from './claim-method.js';
 import type { Analysis, Entry } from './verdict-analysis.js';
 import type { Claim, ClaimCheck } from '../model/claims.js';
 import { fmtNum } from '../model/numbers.js';
 
-/** How a measurement relates to a claim. */
-export type ClaimStatus = 'agrees' | 'disagrees' | 'undecided';
+/**
+ * How a measurement relates to a claim. `agrees`/`disagrees`: its interval lies inside/outside the
+ * claimed range; `undecided`: across a bound or no interval; `not-comparable`: measured under
+ * emulation (TCG) while the claim is about hardware virtualization; `method-differs`: the case did
+ * not follow the claim's method (threads, IO depth, block size…), so the numbers are not judged.
+ */
+export type ClaimStatus = 'agrees' | 'disagrees' | 'undecided' | 'not-comparable' | 'method-differs';
 
 /** One measurement placed next to a claim. */
 export interface ClaimMeasurement {
@@ -17,9 +24,11 @@ export interface ClaimMeasurement {
   says: string;
   /** What was measured, e.g. `99.6 % [99.1, 100.2] of bare:host`. */
   measured: string;
-  /** Whether the measured interval lies inside, outside or across the claimed range. */
+  /** The judgement. */
   status: ClaimStatus;
-  /** Whether the environment ran emulated (its numbers are not representative). */
+  /** Why it was not judged (`not-comparable`, `method-differs`), else null. */
+  reason: string | null;
+  /** Whether the environment (or what it is compared with) ran emulated. */
   emulated: boolean;
 }
 
@@ -46,12 +55,20 @@ export function claimedRange(c: ClaimCheck): Interval {
 }
 
 /** Inside the range: agrees; disjoint: disagrees; across a bound (or no interval): undecided. */
-export function judgeClaim(measured: Interval | null, range: Interval): ClaimStatus {
+export function judgeClaim(measured: Interval | null, range: Interval): 'agrees' | 'disagrees' | 'undecided' {
   if (measured === null) return 'undecided';
   if (measured.lo >= range.lo && measured.hi <= range.hi) return 'agrees';
   if (measured.hi < range.lo || measured.lo > range.hi) return 'disagrees';
   return 'undecided';
 }
+
+/** What claim checks need from the record besides its analysis. */
+export function claimContext(record: RunRecord): MethodContext {
+  return { cpus: record.plan.limits.cpus ?? record.host.cpuCount.value ?? null };
+}
+
+/** Why an entry's environment ran emulated (the analysis' typed fact, from analysis/emulation.ts), or null. */
+const emulationOf = (e: Entry): string | null => e.stats.emulation?.note ?? null;
 
 const relPct = (x: number) => (x * 100).toFixed(1);
 
@@ -61,32 +78,60 @@ function matches(c: ClaimCheck, e: Entry): boolean {
   return Object.entries(c.params ?? {}).every(([k, v]) => String(e.case.params[k]) === v);
 }
 
-function measure(c: ClaimCheck, e: Entry): ClaimMeasurement | null {
-  const where = `${e.stats.envId}, ${e.case.label} ${e.metric}`;
-  const base = { where, says: c.says, emulated: e.stats.emulation !== null };
-  if (c.rule.startsWith('relative')) {
+/** The entry's ratio against what the check names: the run's baseline kind, or another `env:engine` of the same case. */
+function relative(c: ClaimCheck, e: Entry, a: Analysis): { ratio: number; ci: Interval | null; other: Entry | null; otherId: string } | null {
+  const against = c.against ?? '';
+  if (!against.includes(':')) {
     const cmp = e.comparison;
-    if (cmp === null || splitEnvId(cmp.baselineId).env !== c.against) return null;
-    const up = e.info.better === 'higher';
-    const rel = up ? cmp.ratio : 1 / cmp.ratio;
-    const ci = cmp.ratioCi === null ? null : up ? cmp.ratioCi : { lo: 1 / cmp.ratioCi.hi, hi: 1 / cmp.ratioCi.lo };
-    const range = ci === null ? '' : ` [${relPct(ci.lo)}, ${relPct(ci.hi)}]`;
-    return { ...base, measured: `${relPct(rel)} %${range} of ${cmp.baselineId}`, status: judgeClaim(ci, claimedRange(c)) };
+    if (cmp === null || splitEnvId(cmp.baselineId).env !== against) return null;
+    const base = a.entries.find((x) => x.case === e.case && x.metric === e.metric && x.stats.envId === cmp.baselineId) ?? null;
+    return { ratio: cmp.ratio, ci: cmp.ratioCi, other: base, otherId: cmp.baselineId };
   }
-  const m = e.stats.medianCi;
-  const point = e.stats.summary.trialMedian;
-  const shown = `${fmtNum(point)} ${e.info.unit}${m === null ? '' : ` [${fmtNum(m.lo)}, ${fmtNum(m.hi)}]`}`;
-  return { ...base, measured: `median ${shown}`, status: judgeClaim(m, claimedRange(c)) };
+  const other = a.entries.find((x) => x.case === e.case && x.metric === e.metric && x.stats.envId === against);
+  if (other === undefined || other.stats.summary.trials === 0 || other.stats.summary.trialMedian === 0) return null;
+  const ratio = e.stats.summary.trialMedian / other.stats.summary.trialMedian;
+  const ci = ratioInterval(other.stats.summary.trialMedians, e.stats.summary.trialMedians, { seed: seedFor(0, `claim|${e.case.key}|${e.metric}|${e.stats.envId}|${against}`) });
+  return { ratio, ci, other, otherId: against };
+}
+
+function measure(claim: Claim, c: ClaimCheck, e: Entry, a: Analysis, ctx: MethodContext): ClaimMeasurement | null {
+  const where = `${e.stats.envId}, ${e.case.label} ${e.metric}`;
+  let measured: string;
+  let interval: Interval | null;
+  let emulation = emulationOf(e);
+  if (c.rule.startsWith('relative')) {
+    const r = relative(c, e, a);
+    if (r === null) return null;
+    const up = e.info.better === 'higher';
+    const rel = up ? r.ratio : 1 / r.ratio;
+    interval = r.ci === null ? null : up ? r.ci : { lo: 1 / r.ci.hi, hi: 1 / r.ci.lo };
+    measured = `${relPct(rel)} %${interval === null ? '' : ` [${relPct(interval.lo)}, ${relPct(interval.hi)}]`} of ${r.otherId}`;
+    emulation ??= r.other === null ? null : emulationOf(r.other);
+  } else {
+    interval = e.stats.medianCi;
+    const m = interval;
+    measured = `median ${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}${m === null ? '' : ` [${fmtNum(m.lo)}, ${fmtNum(m.hi)}]`}`;
+  }
+  const base = { where, says: c.says, measured, emulated: emulation !== null };
+  if (emulation !== null && claim.method.virtualization === 'hardware') {
+    return { ...base, status: 'not-comparable', reason: `not comparable: measured under emulation (${emulation}), and the claim is about hardware virtualization` };
+  }
+  const differs = methodDifference(c.requires, e.case.workload, e.case.params, ctx);
+  if (differs !== null) return { ...base, status: 'method-differs', reason: differs };
+  return { ...base, status: judgeClaim(interval, claimedRange(c)), reason: null };
+}
+
+function notMeasured(claim: Claim): string {
+  const envs = [...new Set(claim.checks.map((c) => (c.engine ? envId({ env: c.env, engine: c.engine }) : c.env)))].join(', ');
+  const against = [...new Set(claim.checks.flatMap((c) => (c.against ? [c.against] : [])))];
+  return `not measured in this run (needs ${envs}${against.length ? ` against ${against.join(', ')}` : ''} with ${[...new Set(claim.checks.flatMap((c) => c.metrics))].join(', ')})`;
 }
 
 /** Every published claim with what this run measured for it. */
-export function checkClaims(a: Analysis, claims: readonly Claim[] = CLAIMS): ClaimResult[] {
+export function checkClaims(a: Analysis, ctx: MethodContext = { cpus: null }, claims: readonly Claim[] = CLAIMS): ClaimResult[] {
   return claims.map((claim) => {
     if (claim.checks.length === 0) return { claim, measurements: [], notMeasured: `not measured in this run (${claim.why ?? 'isobench cannot measure it'})` };
-    const measurements = claim.checks.flatMap((c) => a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(c, e) ?? []));
-    if (measurements.length > 0) return { claim, measurements, notMeasured: null };
-    const envs = [...new Set(claim.checks.map((c) => (c.engine ? envId({ env: c.env, engine: c.engine }) : c.env)))].join(', ');
-    const against = [...new Set(claim.checks.flatMap((c) => (c.against ? [c.against] : [])))];
-    return { claim, measurements: [], notMeasured: `not measured in this run (needs ${envs}${against.length ? ` against ${against.join(', ')}` : ''} with ${[...new Set(claim.checks.flatMap((c) => c.metrics))].join(', ')})` };
+    const measurements = claim.checks.flatMap((c) => a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(claim, c, e, a, ctx) ?? []));
+    return measurements.length > 0 ? { claim, measurements, notMeasured: null } : { claim, measurements: [], notMeasured: notMeasured(claim) };
   });
 }

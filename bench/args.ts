@@ -24,6 +24,7 @@ export const RUN_OPTIONS = {
   memory: { type: 'string' as const },
   pin: { type: 'string' as const },
   set: { type: 'string' as const, multiple: true, default: [] as string[] },
+  profile: { type: 'string' as const, multiple: true, default: [] as string[] },
   'vm-accel': { type: 'string' as const, default: 'auto' },
   'vm-machine': { type: 'string' as const },
   'disk-cache': { type: 'string' as const, default: 'none' },

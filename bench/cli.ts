@@ -17,6 +17,7 @@ commands:
              --trials N (instances per cell, default 5)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
              --cpus N (default: all)  --memory SIZE (default 2G)  --pin 0-1  --set workload.param=v1,v2
+             --profile NAME (a published method, e.g. felter-fio; see isobench list)
              --vm-accel auto|kvm|tcg  --vm-machine TYPE  --disk-cache none|writeback|writethrough|unsafe|directsync
              --out DIR (default results)  --cache-dir DIR  --margin PCT  --no-report
              --host-label NAME (this host's name in a merged study; default: its host name)

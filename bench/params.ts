@@ -42,6 +42,22 @@ export function parseOverrides(sets: readonly string[], workloads: readonly Work
   return out;
 }
 
+/**
+ * Applies `--profile NAME` (a workload's published-method parameter set) under the `--set`
+ * overrides: a profile's value is used only where `--set` gave none for that parameter.
+ */
+export function applyProfiles(names: readonly string[], workloads: readonly Workload[], selected: readonly string[], overrides: Map<string, Map<string, ParamValue[]>>): void {
+  const all = workloads.flatMap((w) => Object.keys(w.profiles ?? {}).map((p) => ({ w, p })));
+  for (const name of names) {
+    const hit = all.find((x) => x.p === name);
+    if (!hit) throw badChoice('profile', name, all.map((x) => x.p));
+    if (!selected.includes(hit.w.name)) throw new ConfigError(`profile '${name}' is for workload ${hit.w.name}, which this run does not include; add it with --workload ${hit.w.name}`);
+    const byParam = overrides.get(hit.w.name) ?? new Map<string, ParamValue[]>();
+    for (const [param, value] of Object.entries(hit.w.profiles?.[name]?.params ?? {})) if (!byParam.has(param)) byParam.set(param, [value]);
+    overrides.set(hit.w.name, byParam);
+  }
+}
+
 /** Every combination of the defaults with the overridden lists (declaration order kept). */
 export function paramMatrix(defaults: Params, overrides: Map<string, ParamValue[]> | undefined): Params[] {
   let sets: Params[] = [{ ...defaults }];

@@ -6,7 +6,7 @@ export interface MeasuredMethod {
   tool: string;
   /** Worker threads. */
   threads?: number;
-  /** Requests in flight per thread: 1 for synchronous IO, the backlog for asynchronous IO. */
+  /** Requests in flight across all threads: threads × 1 for synchronous IO, threads × backlog for asynchronous IO. */
   ioDepth?: number;
   /** Bytes per request (fileio) or per operation (memory). */
   blockBytes?: number;

@@ -2,7 +2,6 @@
 import { envId } from '../model/ids.js';
 import type { HostFingerprint, Known, RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
-import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
 import { shellCommand } from '../model/text.js';
 import { fmtNum, pct } from '../model/numbers.js';
@@ -37,17 +36,6 @@ export function statisticsTable(a: Analysis): string {
     return `<tr><td>${h(e.case.label)}</td><td>${h(e.metric)}</td><td>${h(e.info.unit)}</td><td>${h(e.stats.envId)}</td><td class="num">${s.n}</td><td class="num">${s.trials}</td>${num(s.trialMedian)}${num(s.median)}${num(s.mean)}${num(s.mad)}${pctCell(s.cv)}${num(s.min)}${num(s.max)}${num(s.p95)}${pctCell(s.trialCv)}<td class="num">${m ? h(ci(m.lo, m.hi, fmtNum)) : '–'}</td></tr>`;
   });
   return `<table class="statistics"><thead><tr><th>workload</th><th>metric</th><th>unit</th><th>environment</th><th>samples</th><th>trials</th><th>median of trials</th><th>median of samples</th><th>mean</th><th>MAD</th><th>CV %</th><th>min</th><th>max</th><th>p95</th><th>CV between trials %</th><th>median 95 % CI (trials)</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
-}
-
-/** Published claims next to this run's measurements. */
-export function claimsTable(results: readonly ClaimResult[]): string {
-  const rows = results.map((r) => {
-    const measured = r.notMeasured !== null
-      ? `<span class="v-no-data">${h(r.notMeasured)}</span>`
-      : `<ul>${r.measurements.map((m) => `<li>${h(m.says)} — measured ${h(m.measured)} (${h(m.where)}): <span class="s-${m.status}">${h(m.status)}</span>${m.emulated ? ' <strong>(emulated: not representative)</strong>' : ''}</li>`).join('')}</ul>`;
-    return `<tr><td>${h(r.claim.claim)}</td><td>${h(r.claim.source)}</td><td>${measured}</td></tr>`;
-  });
-  return `<table class="claims"><thead><tr><th>claim</th><th>source</th><th>this run</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
 const many = (v: string[]) => (v.length > 4 ? `${v.slice(0, 3).join(', ')} … (${v.length} values)` : v.join(', '));

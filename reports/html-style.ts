@@ -15,7 +15,8 @@ tr.headline td { font-weight: 600; }
 table.verdicts td[class^="v-"] { min-width: 12em; }
 .answers li { font-size: 16px; margin: 4px 0; }
 .v-worse { color: var(--worse); } .v-better { color: var(--better); } .v-equivalent { color: var(--equiv); } .v-inconclusive { color: var(--inconc); } .v-baseline, .v-no-data { color: var(--muted); }
-.s-agrees { color: var(--better); } .s-disagrees { color: var(--worse); } .s-undecided { color: var(--inconc); }
+.s-agrees { color: var(--better); } .s-disagrees { color: var(--worse); } .s-undecided { color: var(--inconc); } .s-not-comparable, .s-method-differs { color: var(--muted); font-weight: 600; }
+.src-verified { color: var(--better); font-size: 13px; margin: 2px 0; } .src-cited { color: var(--inconc); font-size: 13px; margin: 2px 0; } .src-unverified { color: var(--worse); font-size: 13px; margin: 2px 0; font-weight: 600; }
 .warnings li { margin: 6px 0; } .warnings li::marker { content: "⚠ "; color: var(--inconc); }
 figure { margin: 16px 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: 13px; }

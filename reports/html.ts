@@ -6,11 +6,12 @@ import type { ChartSpec } from './chart-configs.js';
 import { CHART_SIZE } from './chart-render.js';
 import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
-import { claimsTable, environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
+import { environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
 import { STYLE } from './html-style.js';
 import { marginText } from './verdict-text.js';
 import { warningText } from './warning-text.js';
 import type { Warning } from '../analysis/warnings.js';
+import { CLAIMS_READING, claimsTable } from './claims-html.js';
 
 /** Everything the page shows, already derived from the record. */
 export interface HtmlInput {
@@ -71,6 +72,7 @@ ${byId('case')}
 ${input.charts.some((c) => c.section === 'startup') ? `<h3>Startup and lifecycle</h3>\n${byId('startup')}` : ''}
 </section>
 <section id="claims"><h2>Published claims next to this run</h2>
+${CLAIMS_READING}
 ${claimsTable(input.claims)}
 </section>
 <section id="environments"><h2>Environments</h2>

@@ -4,7 +4,7 @@ import { analyse } from '../analysis/verdict-analysis.js';
 import { runWarnings, type Warning } from '../analysis/warnings.js';
 import { chartSpecs } from './chart-configs.js';
 import { renderCharts } from './chart-render.js';
-import { checkClaims } from '../analysis/claims.js';
+import { checkClaims, claimContext } from '../analysis/claims.js';
 import { envConfigs } from './format.js';
 import { reportHtml } from './html.js';
 import { allSamples, samplesCsv } from './samples-csv.js';
@@ -51,7 +51,7 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);
   files.set('report.html', reportHtml({
-    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis), envs: envConfigs(record),
+    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(record),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
   }));
   return files;

@@ -77,8 +77,8 @@ export const fileio: Workload = {
   }),
   profiles: {
     'felter-fio': {
-      description: "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio) at 128 requests in flight",
-      params: { 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 128 },
+      description: "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio), 8 threads × 16 requests = 128 in flight (their random read/write jobs: numjobs=8, iodepth=16)",
+      params: { 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 16, threads: 8 },
     },
   },
   scratchMiB: (p) => Math.ceil(parseSize(str(p, 'file-total-size')) / 1024 ** 2),
@@ -98,7 +98,7 @@ export const fileio: Workload = {
   method: (p): MeasuredMethod => ({
     tool: `sysbench fileio ${str(p, 'mode')}`,
     threads: num(p, 'threads'),
-    ioDepth: isAsync(p) ? backlog(p) : 1,
+    ioDepth: num(p, 'threads') * (isAsync(p) ? backlog(p) : 1),
     blockBytes: parseSize(str(p, 'block-size')),
     ioMode: isAsync(p) ? 'async' : 'sync',
     direct: isDirect(p),

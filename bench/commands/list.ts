@@ -14,6 +14,9 @@ export async function listCommand(args: string[]): Promise<number> {
   for (const w of WORKLOADS) {
     out.push(`  ${w.name.padEnd(8)} ${w.description}`);
     for (const p of w.params) out.push(`      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`);
+    for (const [name, p] of Object.entries(w.profiles ?? {})) {
+      out.push(`      --profile ${name.padEnd(14)} ${Object.entries(p.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}: ${p.description}`);
+    }
   }
   out.push('', 'environments:');
   const ctx: RunContext = {

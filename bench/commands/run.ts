@@ -4,7 +4,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError } from '../../model/errors.js';
 import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
 import { choiceFlag, cpusetFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
-import { parseOverrides } from '../params.js';
+import { applyProfiles, parseOverrides } from '../params.js';
 import { run } from '../run/executor.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
@@ -23,6 +23,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
   const engines = v.engine === '' ? [] : listFlag('engine', v.engine, engineNames());
   const workloads = listFlag('workload', v.workload, WORKLOADS.map((w) => w.name));
   const overrides = parseOverrides(v.set, WORKLOADS.filter((w) => workloads.includes(w.name)));
+  applyProfiles(v.profile.flatMap((p) => p.split(',')).map((p) => p.trim()).filter((p) => p !== ''), WORKLOADS, workloads, overrides);
   const runners = resolveRunners(envs, engines);
   // Isolated environments always get the same explicit budget (parity): all host CPUs and 2 GiB
   // unless told otherwise. Bare metal is limited only by --pin.

@@ -6,7 +6,6 @@ import { analyse } from '../../analysis/verdict-analysis.js';
 import { runWarnings } from '../../analysis/warnings.js';
 import { chartSpecs } from '../../reports/chart-configs.js';
 import { renderChart } from '../../reports/chart-render.js';
-import { checkClaims, judgeClaim } from '../../analysis/claims.js';
 import { escapeMd } from '../../reports/format.js';
 import { renderReports } from '../../reports/index.js';
 import { summaryCsv } from '../../reports/summary-csv.js';
@@ -74,30 +73,5 @@ describe('escaping', () => {
   });
   it('neutralises Markdown table and link syntax', () => {
     expect(escapeMd('a|b [x](http://e) <i>')).toBe('a\\|b [x\\](http://e) &lt;i&gt;');
-  });
-});
-
-describe('claims', () => {
-  it('judges an interval against a claimed range', () => {
-    expect(judgeClaim({ lo: 0.99, hi: 1.0 }, { lo: 0.98, hi: Infinity })).toBe('agrees');
-    expect(judgeClaim({ lo: 0.9, hi: 0.95 }, { lo: 0.98, hi: Infinity })).toBe('disagrees');
-    expect(judgeClaim({ lo: 0.97, hi: 0.99 }, { lo: 0.98, hi: Infinity })).toBe('undecided');
-    expect(judgeClaim(null, { lo: 0, hi: 1 })).toBe('undecided');
-  });
-  it('places a measurement next to a matching claim and lists the others as not measured', () => {
-    const rec = syntheticRecord([
-      { env: 'bare', engine: 'host', workload: 'cpu', trials: [[1000], [1001], [999], [1000]] },
-      { env: 'synthetic', engine: 'x', workload: 'cpu', trials: [[995], [996], [994], [995]] },
-    ]);
-    const claims = [
-      { id: 'c1', source: 's', claim: 'synthetic gives 98 %+', checks: [{ env: 'synthetic', against: 'bare', metrics: ['events_per_s'], rule: 'relative-at-least' as const, value: 0.98, says: '≥ 98 %' }] },
-      { id: 'c2', source: 's', claim: 'other', checks: [{ env: 'elsewhere', metrics: ['startup_ms'], rule: 'absolute-at-most' as const, max: 125, says: '≤ 125 ms' }] },
-      { id: 'c3', source: 's', claim: 'unmeasurable', checks: [], why: 'no such workload' },
-    ];
-    const [c1, c2, c3] = checkClaims(analyse(rec), claims);
-    expect(c1?.measurements[0]?.measured).toMatch(/^99\.5 % \[\d+\.\d, \d+\.\d\] of bare:host$/);
-    expect(c1?.measurements[0]?.status).toBe('agrees');
-    expect(c2?.notMeasured).toBe('not measured in this run (needs elsewhere with startup_ms)');
-    expect(c3?.notMeasured).toBe('not measured in this run (no such workload)');
   });
 });

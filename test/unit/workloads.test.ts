@@ -4,7 +4,7 @@ import { blockAboveCache, memory } from '../../workloads/memory.js';
 import { fileio } from '../../workloads/fileio.js';
 import { parseSize } from '../../model/units.js';
 import { cpu } from '../../workloads/cpu.js';
-import { paramMatrix, parseOverrides } from '../../bench/params.js';
+import { applyProfiles, paramMatrix, parseOverrides } from '../../bench/params.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { ConfigError } from '../../model/errors.js';
 
@@ -34,8 +34,8 @@ describe('commands', () => {
   });
   it('fileio runs asynchronous IO at the given backlog, and says so in its method', () => {
     const p = { ...fileio.defaults(true, host), ...fileio.profiles?.['felter-fio']?.params };
-    expect(fileio.steps(p).run).toEqual(expect.arrayContaining(['--file-io-mode=async', '--file-async-backlog=128', '--file-block-size=4096', '--file-extra-flags=direct']));
-    expect(fileio.method(p)).toEqual({ tool: 'sysbench fileio rndrw', threads: 1, ioDepth: 128, blockBytes: 4096, ioMode: 'async', direct: true });
+    expect(fileio.steps(p).run).toEqual(expect.arrayContaining(['--file-io-mode=async', '--file-async-backlog=16', '--threads=8', '--file-block-size=4096', '--file-extra-flags=direct']));
+    expect(fileio.method(p)).toEqual({ tool: 'sysbench fileio rndrw', threads: 8, ioDepth: 128, blockBytes: 4096, ioMode: 'async', direct: true });
     expect(fileio.method(fileio.defaults(true, host))).toMatchObject({ ioDepth: 1, blockBytes: 16384, ioMode: 'sync' });
     expect(fileio.method({ ...fileio.defaults(true, host), 'io-mode': 'async' }).ioDepth).toBe(128);
   });
@@ -87,5 +87,29 @@ describe('traps each workload declares', () => {
     expect(traps.map((t) => t.env)).toEqual(['vm:qemu', 'container:runc']);
     expect(traps[0]?.finding).toMatch(/^90000 events\/s per thread is physically implausible/);
     expect(traps[1]?.finding).toMatch(/^events\/s is 30\.0 % above bare:host/);
+  });
+});
+
+describe('--profile', () => {
+  it('applies a published method under --set, which still wins', () => {
+    const o = parseOverrides(['fileio.threads=2'], WORKLOADS);
+    applyProfiles(['felter-fio'], WORKLOADS, ['cpu', 'fileio'], o);
+    const [p] = paramMatrix(fileio.defaults(true, host), o.get('fileio'));
+    expect(p).toMatchObject({ 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 16, threads: 2 });
+  });
+  it('every profile sets only declared parameters with valid values', () => {
+    for (const w of WORKLOADS) {
+      for (const [name, prof] of Object.entries(w.profiles ?? {})) {
+        for (const [k, v] of Object.entries(prof.params)) {
+          const spec = w.params.find((x) => x.name === k);
+          expect(spec, `${name}: ${k}`).toBeDefined();
+          if (spec?.choices) expect(spec.choices).toContain(v);
+        }
+      }
+    }
+  });
+  it('rejects an unknown profile or one for a workload the run leaves out', () => {
+    expect(() => applyProfiles(['nope'], WORKLOADS, ['fileio'], new Map())).toThrow(/unknown profile 'nope'; valid choices: felter-fio/);
+    expect(() => applyProfiles(['felter-fio'], WORKLOADS, ['cpu'], new Map())).toThrow(/profile 'felter-fio' is for workload fileio.*--workload fileio/);
   });
 });
