@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { READY_MARKER } from '../image/files.js';
 import { FrameParser, encodeRun, newNonce, type Frame } from './protocol.js';
-import { COMMAND_FD, qemuArgs, type QemuConfig } from './qemu.js';
+import { COMMAND_FD, qemuArgs, spawnArgv, type QemuConfig } from './qemu.js';
 
 /** A failure of a guest, with the tail of its console (copied into the trial record). */
 export class GuestError extends LogTailError {
@@ -67,7 +67,8 @@ export class Guest {
     this.t0 = performance.now();
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe'];
     while (stdio.length <= COMMAND_FD) stdio.push('pipe'); // node hands the child a connected unix socket
-    this.child = spawn(config.qemu, this.args, { stdio });
+    const [program, argv] = spawnArgv(config);
+    this.child = spawn(program, argv, { stdio });
     this.child.stdout?.setEncoding('utf8').on('data', (d: string) => this.onConsole(d));
     this.child.stderr?.setEncoding('utf8').on('data', (d: string) => this.onStderr(d));
     this.socket = this.child.stdio[COMMAND_FD] as Socket;

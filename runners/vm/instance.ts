@@ -7,6 +7,7 @@ import { cpus as hostCpus } from 'node:os';
 import { join } from 'node:path';
 import { Guest, GuestError } from './guest.js';
 import { argvScript, parseReadyFacts } from './protocol.js';
+import { pinQemu } from './pinning.js';
 import { isMmioMachine, type Accel, type QemuConfig } from './qemu.js';
 import type { ExecResult, Instance, InstanceSpec, RunContext } from '../types.js';
 
@@ -119,7 +120,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     const config: QemuConfig = {
       qemu: setup.qemu, name: spec.tag, accel: setup.accel, machine: setup.machine, cpu: setup.cpu, vcpus: size.vcpus,
       memoryMiB: size.memoryMiB, kernel: setup.kernelImage, initramfs: setup.initramfs, extraAppend: extra,
-      disk, pidfile: join(dir, 'qemu.pid'),
+      disk, pidfile: join(dir, 'qemu.pid'), cpuset: ctx.cpuset,
     };
     const readyTimeoutMs = ctx.hooks?.vmReadyTimeoutMs ?? (setup.accel === 'kvm' ? 30_000 : 120_000);
     guest = await Guest.boot({ config, readyTimeoutMs, onSpawn: (pid) => track.pid(spec.tag, pid) });
@@ -127,6 +128,13 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     const fail = (msg: string) => new GuestError(msg, (guest as Guest).consoleTail());
     if (facts.sha256 !== setup.sysbenchSha256) throw fail(`sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`);
     if (!(facts.cmdline ?? '').split(' ').includes(`isobench.run=${ctx.runId}`)) throw fail(`the guest's /proc/cmdline lacks isobench.run=${ctx.runId}: ${String(facts.cmdline)}`);
+    let pinning = 'none: qemu threads run on every host CPU (no --pin)';
+    if (ctx.cpuset !== null) {
+      if (guest.pid === undefined) throw fail('qemu has no pid to pin');
+      pinning = await pinQemu(guest.pid, ctx.cpuset).catch((err: unknown) => {
+        throw fail(err instanceof Error ? err.message : String(err));
+      });
+    }
     if (/jiffies/.test(facts.clocksource ?? '')) ctx.log(`vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`);
     const startup: Measurement[] = [lifecycle('startup_ms', guest.readyMs)];
     if (guest.kernelUpMs !== null) startup.push(lifecycle('kernel_up_ms', guest.kernelUpMs));
@@ -155,6 +163,8 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       image_digest: setup.imageDigest,
       sysbench_sha256: setup.sysbenchSha256, // verified equal inside the guest above
       vm_vcpus: String(size.vcpus),
+      cpuset: ctx.cpuset ?? 'all',
+      vcpu_pinning: pinning,
       vm_memory_MiB: String(size.memoryMiB),
       ...(size.defaulted.length > 0 ? { vm_size_defaults: size.defaulted.join(',') } : {}),
       effective_cpus: String(facts.nproc),

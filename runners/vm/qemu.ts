@@ -37,6 +37,8 @@ export interface QemuConfig {
   disk: { path: string; cache: string } | null;
   /** File qemu writes its pid to. */
   pidfile: string;
+  /** CPU list every qemu thread (vCPUs, main loop, I/O workers) is confined to (`--pin`), or null/absent for none. */
+  cpuset?: string | null;
 }
 
 /** Whether a machine type uses virtio-mmio instead of PCI. */
@@ -53,7 +55,8 @@ export function kernelCmdline(c: Pick<QemuConfig, 'extraAppend'>): string {
 export function qemuArgs(c: QemuConfig): string[] {
   const bus = isMmioMachine(c.machine) ? 'device' : 'pci';
   const args = [
-    '-name', c.name,
+    // debug-threads names the vCPU threads `CPU n/KVM` or `CPU n/TCG`, so pinning can be checked per vCPU.
+    '-name', `${c.name},debug-threads=on`,
     '-machine', c.machine,
     '-accel', c.accel,
     '-cpu', c.cpu,
@@ -78,6 +81,22 @@ export function qemuArgs(c: QemuConfig): string[] {
   }
   args.push('-pidfile', c.pidfile);
   return args;
+}
+
+/**
+ * The program and arguments to spawn: qemu itself, or under `taskset -c <cpuset>` when pinned, so
+ * that every thread qemu creates (vCPUs, I/O workers) inherits the affinity from the start, as a
+ * bare-metal process under taskset and a container in its cpuset do. taskset execs qemu: the pid
+ * and the command line stay qemu's.
+ */
+export function spawnArgv(c: QemuConfig): [string, string[]] {
+  const args = qemuArgs(c);
+  return c.cpuset === undefined || c.cpuset === null ? [c.qemu, args] : ['taskset', ['-c', c.cpuset, c.qemu, ...args]];
+}
+
+/** The `-name` value's instance tag (before qemu's `,debug-threads=on`). */
+export function nameTag(nameArg: string | undefined): string | undefined {
+  return nameArg?.split(',')[0];
 }
 
 /** The major.minor.patch of `qemu-system-x86_64 --version` output. */

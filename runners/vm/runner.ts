@@ -9,7 +9,7 @@ import { Guest } from './guest.js';
 import { initramfsFor } from './initramfs.js';
 import { startVm, type Tracker, type VmSetup } from './instance.js';
 import { findGuestKernel, pvhKernel } from './kernel.js';
-import { DEFAULT_MACHINE, parseQemuVersion } from './qemu.js';
+import { DEFAULT_MACHINE, nameTag, parseQemuVersion } from './qemu.js';
 import type { ProbeResult, RunContext, Runner } from '../types.js';
 
 /** What does not depend on the accelerator: qemu, kernel, initramfs. */
@@ -130,7 +130,7 @@ async function killByPidfile(dir: string): Promise<boolean> {
 async function killIfOurs(pid: number, tag: string): Promise<void> {
   const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
   const at = args.indexOf('-name');
-  if (at >= 0 && args[at + 1] === tag) await killAndWait(pid);
+  if (at >= 0 && nameTag(args[at + 1]) === tag) await killAndWait(pid);
 }
 
 async function killAndWait(pid: number): Promise<void> {

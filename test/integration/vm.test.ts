@@ -2,13 +2,14 @@
 // Each TCG boot takes ~5–10 s here; the `auto` probe adds one KVM proof boot (15 s timeout where KVM hangs).
 import { DEFAULT_RUNNER_OPTIONS, type RunnerTestHooks, type VmAccel } from '../../model/options.js';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cpu } from '../../workloads/cpu.js';
 import { fileio } from '../../workloads/fileio.js';
 import { sha256File, which } from '../../runners/image/identity.js';
 import { vmRunner } from '../../runners/vm/runner.js';
+import { threadAffinities } from '../../runners/vm/pinning.js';
 import type { Instance, ProbeResult, RunContext } from '../../runners/types.js';
 import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
@@ -30,14 +31,17 @@ afterAll(() => {
   for (const d of scratchRoots) rmSync(d, { recursive: true, force: true });
 });
 
-function context(hooks: RunnerTestHooks = {}, accel: VmAccel = 'tcg'): RunContext {
+function context(hooks: RunnerTestHooks = {}, accel: VmAccel = 'tcg', cpuset: string | null = null): RunContext {
   const scratchRoot = tempDir('isobench-vm-scratch-');
   scratchRoots.push(scratchRoot);
   return {
-    runId: `vmtest${Math.random().toString(16).slice(2, 8)}`, scratchRoot, cacheDir, cpuset: null,
+    runId: `vmtest${Math.random().toString(16).slice(2, 8)}`, scratchRoot, cacheDir, cpuset,
     limits: { cpus: CPUS, memoryMiB: MEMORY_MIB }, options: { vm: { ...DEFAULT_RUNNER_OPTIONS.vm, accel } }, hooks, log: () => undefined,
   };
 }
+
+/** The `-name` argument of an instance's qemu, as it appears in /proc/<pid>/cmdline. */
+const nameArg = (tag: string) => `-name\0${tag},debug-threads=on\0`;
 
 /** Pids of live (non-zombie) processes whose command line contains `text`. */
 function processesWith(text: string): number[] {
@@ -130,11 +134,11 @@ describe('vm runner (qemu)', () => {
       }
 
       // A command that overruns its timeout gets the guest killed; the instance is then dead.
-      const pids = processesWith(`-name\0${spec.tag}\0`);
+      const pids = processesWith(nameArg(spec.tag));
       expect(pids).toHaveLength(1);
       const slow = await inst.exec({ argv: ['sleep', '60'], inScratch: false, timeoutMs: 1500 });
       expect(slow).toMatchObject({ timedOut: true, exitCode: null });
-      expect(processesWith(`-name\0${spec.tag}\0`)).toEqual([]);
+      expect(processesWith(nameArg(spec.tag))).toEqual([]);
       await expect(inst.exec({ argv: ['true'], inScratch: false, timeoutMs: 5000 })).rejects.toThrow(/not running/);
     } finally {
       const teardown = await inst.stop();
@@ -152,7 +156,7 @@ describe('vm runner (qemu)', () => {
     const err = await runner.start(ctx, spec).then(() => null, (e: unknown) => e as Error & { logTail?: string });
     expect(err?.message).toMatch(/the kernel started .* but the guest did not announce ready within 12\.0 s.*qemu \(pid \d+\) killed/);
     expect(err?.logTail).toMatch(/test hook isobench\.hang=ready/);
-    expect(processesWith(`-name\0${spec.tag}\0`)).toEqual([]);
+    expect(processesWith(nameArg(spec.tag))).toEqual([]);
     expect(readdirSync(ctx.scratchRoot)).toEqual([]);
     await runner.cleanup(ctx);
   });
@@ -164,10 +168,34 @@ describe('vm runner (qemu)', () => {
     mkdirSync(other);
     const spec = { tag: `${ctx.runId}-t1`, scratchMiB: 16 };
     await runner.start(ctx, spec);
-    expect(processesWith(`-name\0${spec.tag}\0`)).toHaveLength(1);
+    expect(processesWith(nameArg(spec.tag))).toHaveLength(1);
     await runner.cleanup(ctx);
-    expect(processesWith(`-name\0${spec.tag}\0`)).toEqual([]);
+    expect(processesWith(nameArg(spec.tag))).toEqual([]);
     expect(readdirSync(ctx.scratchRoot)).toEqual([`${ctx.runId}-t99`]);
+  });
+
+  it.skipIf(needs !== null)(titled('--pin confines every qemu thread (vCPUs and I/O workers) to the pinned CPUs and labels it', needs), async () => {
+    const pin = String(availableParallelism() - 1); // the last CPU: not the default everything-allowed mask
+    const ctx = context({}, 'tcg', pin);
+    const runner = vmRunner();
+    const spec = { tag: `${ctx.runId}-t1`, scratchMiB: 16 };
+    const inst = await runner.start(ctx, spec);
+    try {
+      expect(inst.labels['cpuset']).toBe(pin);
+      expect(inst.labels['vcpu_pinning']).toMatch(new RegExp(`^CPU 0/TCG→${pin}; all \\d+ qemu threads \\(main loop and I/O workers too\\) on ${pin}$`));
+      // Direct I/O on the scratch disk makes qemu start its I/O worker threads after the pinning.
+      const io = await inst.exec({ argv: ['dd', 'if=/dev/zero', 'of=/scratch/x', 'bs=1M', 'count=8', 'oflag=direct'], inScratch: true, timeoutMs: 60_000 });
+      expect(io.exitCode, io.stderr).toBe(0);
+      const [pid] = processesWith(nameArg(spec.tag));
+      const threads = await threadAffinities(pid as number);
+      expect(threads.length).toBeGreaterThan(2);
+      expect(threads.filter((t) => t.name === 'CPU 0/TCG')).toHaveLength(1);
+      for (const t of threads) expect(`${t.name}: ${t.cpus.join(',')}`).toBe(`${t.name}: ${pin}`);
+    } finally {
+      await inst.stop();
+      await runner.cleanup(ctx);
+    }
+    expect(processesWith(nameArg(spec.tag))).toEqual([]);
   });
 
   it.skipIf(kvmSkip !== null)(titled('boots under KVM with -cpu host when KVM works', kvmSkip), async () => {

@@ -6,8 +6,9 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm/kernel.js';
 import { FrameParser, argvScript, encodeRun, parseReadyFacts } from '../../runners/vm/protocol.js';
-import { isMmioMachine, kernelCmdline, qemuArgs, type QemuConfig } from '../../runners/vm/qemu.js';
+import { isMmioMachine, kernelCmdline, nameTag, qemuArgs, spawnArgv, type QemuConfig } from '../../runners/vm/qemu.js';
 import { shellCommand, shellQuote } from '../../model/text.js';
+import { describePinning, formatCpuList, parseCpuList } from '../../runners/vm/pinning.js';
 import { decideAccel } from '../../runners/vm/accel.js';
 import { cleanConsole } from '../../runners/vm/guest.js';
 import { diskSizeMiB, guestSize } from '../../runners/vm/instance.js';
@@ -232,5 +233,33 @@ describe('guest size', () => {
     expect(guestSize({ cpus: null, memoryMiB: null }).defaulted).toEqual(['cpus=host', 'memory=2048MiB']);
     expect(() => guestSize({ cpus: 1, memoryMiB: 64 })).toThrow(/below/);
     expect(diskSizeMiB(256)).toBeGreaterThan(256 * 1.1);
+  });
+});
+
+describe('vCPU pinning (--pin)', () => {
+  const base: QemuConfig = {
+    qemu: '/usr/bin/qemu-system-x86_64', name: 'r-t1', accel: 'tcg', machine: 'q35', cpu: 'max', vcpus: 2, memoryMiB: 512,
+    kernel: '/k/vmlinux', initramfs: '/k/initrd.cpio', extraAppend: [], disk: null, pidfile: '/s/r-t1/qemu.pid',
+  };
+  it('names vCPU threads and spawns qemu under taskset only when pinned', () => {
+    const a = qemuArgs(base);
+    expect(a.slice(a.indexOf('-name'), a.indexOf('-name') + 2)).toEqual(['-name', 'r-t1,debug-threads=on']);
+    expect(nameTag('r-t1,debug-threads=on')).toBe('r-t1');
+    expect(spawnArgv(base)).toEqual([base.qemu, a]);
+    expect(spawnArgv({ ...base, cpuset: null })[0]).toBe(base.qemu);
+    expect(spawnArgv({ ...base, cpuset: '0-1' })).toEqual(['taskset', ['-c', '0-1', base.qemu, ...a]]);
+  });
+  it('parses and formats CPU lists', () => {
+    expect(parseCpuList('0-2,5,7-8')).toEqual([0, 1, 2, 5, 7, 8]);
+    expect(formatCpuList([0, 1, 2, 5, 7, 8])).toBe('0-2,5,7-8');
+    expect(formatCpuList(parseCpuList('1'))).toBe('1');
+    expect(() => parseCpuList('a-b')).toThrow(/not a CPU list/);
+  });
+  it('labels each vCPU thread, and refuses a thread outside the set or no vCPU thread at all', () => {
+    const t = (tid: number, name: string, cpus: number[]) => ({ tid, name, cpus });
+    const ok = describePinning([t(10, 'qemu-system-x86', [1]), t(11, 'qemu-system-x86', [1]), t(13, 'CPU 1/TCG', [1]), t(12, 'CPU 0/TCG', [1])], '1');
+    expect(ok).toEqual({ label: 'CPU 0/TCG→1, CPU 1/TCG→1; all 4 qemu threads (main loop and I/O workers too) on 1' });
+    expect(describePinning([t(10, 'qemu-system-x86', [0, 1]), t(12, 'CPU 0/KVM', [1])], '1')).toEqual({ error: 'qemu threads outside CPUs 1: qemu-system-x86 (tid 10) on 0-1' });
+    expect(describePinning([t(10, 'qemu-system-x86', [1])], '1')).toMatchObject({ error: expect.stringMatching(/no vCPU thread/) });
   });
 });
