@@ -60,11 +60,6 @@ export function reportLayout(text: string): ReportLayout {
   throw new ParseError('sysbench output is incomplete: it stops before its final statistics (the latency block\'s "sum:" line); the run was cut short', text);
 }
 
-/** Checks the run reached its final statistics, so a truncated output is never half-read. */
-export function requireComplete(text: string): ReportLayout {
-  return reportLayout(text);
-}
-
 /** Run time in seconds: "total time:" (1.0) or "time elapsed:" (1.1), or null (1.1 fileio prints neither). */
 export function totalTimeS(text: string): number | null {
   return maybeNumberAfter(text, 'total time:') ?? maybeNumberAfter(text, 'time elapsed:');
