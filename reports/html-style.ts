@@ -17,7 +17,7 @@ table.verdicts td[class^="v-"] { min-width: 12em; }
 .v-worse { color: var(--worse); } .v-better { color: var(--better); } .v-equivalent { color: var(--equiv); } .v-inconclusive { color: var(--inconc); } .v-baseline, .v-no-data { color: var(--muted); }
 .s-agrees { color: var(--better); } .s-disagrees { color: var(--worse); } .s-undecided { color: var(--inconc); } .s-not-comparable, .s-method-differs { color: var(--muted); font-weight: 600; }
 .src-verified { color: var(--better); font-size: 13px; margin: 2px 0; } .src-cited { color: var(--inconc); font-size: 13px; margin: 2px 0; } .src-unverified { color: var(--worse); font-size: 13px; margin: 2px 0; font-weight: 600; }
-.warnings li { margin: 6px 0; } .warnings li::marker { content: "⚠ "; color: var(--inconc); }
+.warning-group h3 { margin: 14px 0 2px; } .warning-group .advice { margin: 2px 0 10px 24px; } .warnings li { margin: 6px 0; } .warnings li::marker { content: "⚠ "; color: var(--inconc); }
 figure { margin: 16px 0; } figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
 figcaption { color: var(--muted); font-size: 13px; }
 .envs { display: grid; grid-template-columns: repeat(auto-fill, minmax(360px, 1fr)); gap: 12px; }

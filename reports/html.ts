@@ -9,7 +9,7 @@ import { escapeHtml as h, type EnvConfig } from './format.js';
 import { environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
 import { STYLE } from './html-style.js';
 import { marginText } from './verdict-text.js';
-import { warningText } from './warning-text.js';
+import { warningsHeading, warningsHtml } from './warning-groups.js';
 import type { Warning } from '../analysis/warnings.js';
 import { CLAIMS_READING, claimsTable } from './claims-html.js';
 
@@ -40,7 +40,7 @@ export function reportHtml(input: HtmlInput): string {
   const { record, analysis: a } = input;
   const ans = answers(a);
   const byId = (section: ChartSpec['section']) => input.charts.filter((c) => c.section === section).map((c) => figure(c, input.pngs.get(c.file))).join('\n');
-  const warnings = input.warnings.length === 0 ? '<p>No warnings.</p>' : `<ul class="warnings">${input.warnings.map((w) => `<li>${h(warningText(w))}</li>`).join('\n')}</ul>`;
+  const warnings = warningsHtml(input.warnings);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -63,7 +63,7 @@ ${ans.length > 0 ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).joi
 <section id="verdicts"><h2>Verdicts</h2>
 ${verdictTable(a)}
 </section>
-<section id="warnings"><h2>Warnings (${input.warnings.length})</h2>
+<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
 ${warnings}
 </section>
 <section id="charts"><h2>Charts</h2>

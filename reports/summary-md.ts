@@ -7,7 +7,7 @@ import { escapeMd } from './format.js';
 import { shellCommand } from '../model/text.js';
 import { fmtNum } from '../model/numbers.js';
 import { verdictText } from './verdict-text.js';
-import { warningText } from './warning-text.js';
+import { warningsMarkdown } from './warning-groups.js';
 
 function table(entries: readonly Entry[]): string[] {
   const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
@@ -42,8 +42,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     ...table(headlineEntries(a)),
     '',
   ];
-  if (warnings.length > 0) lines.push(`### Warnings (${warnings.length})`, '', ...warnings.map((w) => `- ⚠️ ${escapeMd(warningText(w))}`), '');
-  else lines.push('No warnings.', '');
+  lines.push(...warningsMarkdown(warnings));
   lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
   lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellCommand(record.plan.argv ?? [])), '');
   return lines.join('\n');

@@ -3,8 +3,13 @@ import type { Warning } from '../analysis/warnings.js';
 
 /** A warning as one line of text. */
 export function warningText(w: Warning): string {
+  return `${warningLine(w)}${w.advice === null ? '' : ` ${w.advice}`}`;
+}
+
+/** A warning's finding with the cell it is about, without its advice (grouped warnings say the advice once). */
+export function warningLine(w: Warning): string {
   const where = w.caseLabel === null ? '' : `${w.caseLabel}${w.env === null ? '' : ` on ${w.env}`}: `;
-  return `${where}${w.finding}${w.advice === null ? '' : ` ${w.advice}`}`;
+  return `${where}${w.finding}`;
 }
 
 /**

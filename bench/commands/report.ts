@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { renderReports } from '../../reports/index.js';
-import { warningText } from '../../reports/warning-text.js';
+import { warningsText } from '../../reports/warning-groups.js';
 import { ConfigError } from '../../model/errors.js';
 import { readRecord, recordPath } from '../run/record.js';
 import type { RunRecord } from '../../model/record.js';
@@ -16,7 +16,7 @@ export async function reportCommand(args: string[], log: (l: string) => void, re
   const rec = record ?? (await readRecord(arg));
   await mkdir(dir, { recursive: true });
   // After a run the CLI prints the record's warnings itself; a standalone report prints them here.
-  const files = await renderReports(rec, record ? {} : { onWarnings: (ws) => ws.forEach((w) => log(`warning: ${warningText(w)}`)) });
+  const files = await renderReports(rec, record ? {} : { onWarnings: (ws) => warningsText(ws).forEach((l) => log(l)) });
   for (const [name, content] of files) await writeFile(join(dir, name), content);
   log(`reports written to ${dir}: ${[...files.keys()].join(', ')}`);
   return 0;

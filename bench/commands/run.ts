@@ -10,6 +10,9 @@ import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
 import { summaryTable } from '../../reports/table.js';
 import { reportCommand } from './report.js';
+import { reportWarnings } from '../../reports/index.js';
+import { warningsText } from '../../reports/warning-groups.js';
+import { runWarnings } from '../../analysis/warnings.js';
 
 /** Runs `isobench run` with `argv` (after the command name); returns the exit code. */
 export async function runCommand(argv: string[], usage: string, log: (line: string) => void): Promise<number> {
@@ -51,7 +54,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
   });
   if (!v['no-report']) await reportCommand([dir], log, record);
   process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
-  for (const w of record.warnings) log(`warning: ${w}`);
+  for (const line of warningsText(reportWarnings(record, runWarnings(record)))) log(line);
   if (record.interrupted) return 130;
   return record.results.some((r) => r.status === 'errored') ? 1 : 0;
 }
