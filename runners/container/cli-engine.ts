@@ -33,6 +33,7 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
     cwdFlag: '-w',
     capabilities: 'none',
     network: 'none',
+    seccompProfile: `${binary} default`,
     probeFacts: {},
 
     async preflight() {
@@ -80,7 +81,8 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
         async inspect() {
           const r = await cli(['inspect', '--format', '{{.State.Pid}} {{.Image}}', c.name]);
           const [pidText, imageId] = r.stdout.trim().split(' ');
-          return { facts: await cgroupFacts(Number(pidText)), labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' } };
+          const pid = Number(pidText);
+          return { pid, facts: await cgroupFacts(pid), labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' } };
         },
       };
     },

@@ -46,8 +46,8 @@ export type Preflight =
 export interface Launched {
   /** What the engine and payload printed, and the host-side time to ready. */
   ready: ReadyOutcome;
-  /** The container's cgroup facts and the family's own labels (read after the binary is verified). */
-  inspect(): Promise<{ facts: CgroupFacts; labels: Record<string, string> }>;
+  /** The container's pid 1 (host pid), its cgroup facts and the family's own labels (read after the binary is verified). */
+  inspect(): Promise<{ pid: number; facts: CgroupFacts; labels: Record<string, string> }>;
 }
 
 /** What differs between engine families; one instance per runner (it may cache, e.g. imports). */
@@ -58,6 +58,8 @@ export interface ContainerFamily {
   capabilities: string;
   /** The `network` label: what network the container sees. */
   network: string;
+  /** The `seccomp_profile` label: the syscall filter the engine loads, as the engine names it. */
+  seccompProfile: string;
   /** Probe details added when a trial container ran. */
   probeFacts: Record<string, string>;
   /** Checks the engine itself (root, daemon, version); never throws for an unusable engine. */

@@ -27,6 +27,7 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
     cwdFlag: '--cwd',
     capabilities: KEPT_CAPABILITIES.length === 0 ? 'none' : KEPT_CAPABILITIES.join(','),
     network: 'loopback only',
+    seccompProfile: 'none (the OCI bundle sets none)',
     probeFacts: { namespaces: NAMESPACES.join(',') },
 
     async preflight(path) {
@@ -56,12 +57,13 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       const pidFile = join(bundle, 'pid');
       // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
       let factsP: Promise<CgroupFacts> | undefined;
-      const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(Number(readFileSync(pidFile, 'utf8').trim()))));
+      const initPid = () => Number(readFileSync(pidFile, 'utf8').trim());
+      const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(initPid())));
       const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', bundle, c.name], { timeoutMs: 60_000, afterReady: 'wait-exit', onEngineExit: () => void readFacts().catch(() => undefined) });
       // The cgroup named after the container is isobench's to remove: known before anything can fail.
       const facts = await readFacts();
       c.cgroups = facts.dirs.map((d) => d.dir).filter((d) => basename(d) === c.name);
-      return { ready, inspect: async () => ({ facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
+      return { ready, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
     },
 
     async remove(name) {

@@ -13,6 +13,7 @@ import { which } from '../image/identity.js';
 import { imageFor } from '../image/build.js';
 import { parseReady, resolveSysbench } from '../image/files.js';
 import { runProcess } from '../host/process.js';
+import { securityLabels } from '../host/security.js';
 import type { Instance, ProbeResult, RunContext, Runner } from '../types.js';
 
 /** Container name of an instance: derived from its tag, which holds the run id. */
@@ -68,7 +69,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(`sysbench inside container ${c.name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`, ready.stdout);
       }
-      const { facts, labels: engineLabels } = await inspect();
+      const { pid, facts, labels: engineLabels } = await inspect();
       const usage = await memoryUsageBytes(facts);
       const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs)];
       if (usage !== null) startup.push(lifecycle('instance_memory_MiB', usage / 2 ** 20));
@@ -84,6 +85,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
         rootfs: 'read-only',
         network: family.network,
         container_hostname: seen.hostname ?? 'unknown',
+        ...securityLabels(pid, family.seccompProfile),
       };
       return containerInstance(labels, startup, (req) => {
         return runProcess([binary, 'exec', ...(req.inScratch ? [family.cwdFlag, '/scratch'] : []), c.name, ...resolveSysbench(req.argv)], { timeoutMs: req.timeoutMs });
