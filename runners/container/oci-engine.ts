@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from '../host/fingerprint.js';
 import { cgroupFacts, type CgroupFacts } from './cgroup.js';
-import { IDLE_PAYLOAD, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
+import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
 import { spawnUntilReady } from './ready.js';
 import type { WorkloadImage } from '../image/build.js';
@@ -24,7 +24,7 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
   }
 
   return {
-    cwdFlag: '--cwd',
+    execArgv: execIn(binary, '--cwd'),
     capabilities: KEPT_CAPABILITIES.length === 0 ? 'none' : KEPT_CAPABILITIES.join(','),
     network: 'loopback only',
     seccompProfile: 'none (the OCI bundle sets none)',
@@ -45,9 +45,7 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       c.dirs.push(bundle);
       writeBundle(bundle, c, image, ctx, ['/bin/true']);
       const r = await run(['run', '--bundle', bundle, c.name], 30_000);
-      if (r.exitCode === 0) return null;
-      const why = r.timedOut ? 'timed out after 30 s' : (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`);
-      return why.split('\n').slice(-3).join(' ');
+      return r.exitCode === 0 ? null : failureText(r, 30);
     },
 
     async launch(c, image, ctx) {

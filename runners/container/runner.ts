@@ -42,16 +42,16 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     const pre = await family.preflight(path, ctx);
     const details = { path, ...pre.details };
     if (!pre.ok) return { ok: false, reason: pre.reason, details };
-    const c: Container = { name: `isobench-${ctx.runId}-probe-${process.pid}-${binary}`, scratch: null, dirs: [], cgroups: [] };
+    const c: Container = { name: `isobench-${ctx.runId}-probe-${process.pid}-${name}`, scratch: null, dirs: [], cgroups: [] };
     try {
       const image = await imageFor(ctx.cacheDir, ctx.log);
       await family.ensureImage(image);
       owned.set(c.name, c);
       const why = await family.trial(c, image, ctx);
-      if (why !== null) return { ok: false, reason: `${binary} cannot run a container on this host: ${why}`, details };
+      if (why !== null) return { ok: false, reason: `${name} cannot run a container on this host: ${why}`, details };
       return { ok: true, version: pre.version, details: { ...details, ...family.probeFacts } };
     } catch (err) {
-      return { ok: false, reason: `${binary} probe failed: ${err instanceof Error ? err.message : String(err)}`, details };
+      return { ok: false, reason: `${name} probe failed: ${err instanceof Error ? err.message : String(err)}`, details };
     } finally {
       if (owned.has(c.name)) await destroy(c).catch(() => undefined);
     }
@@ -88,7 +88,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
         ...securityLabels(pid, family.seccompProfile),
       };
       return containerInstance(labels, startup, (req) => {
-        return runProcess([binary, 'exec', ...(req.inScratch ? [family.cwdFlag, '/scratch'] : []), c.name, ...resolveSysbench(req.argv)], { timeoutMs: req.timeoutMs });
+        return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs });
       }, () => destroy(c));
     } catch (err) {
       await destroy(c).catch(() => undefined);
@@ -102,6 +102,6 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     description: engine.description,
     probe,
     start,
-    cleanup: () => removeAll(binary, owned.values(), destroy),
+    cleanup: () => removeAll(name, owned.values(), destroy),
   };
 }
