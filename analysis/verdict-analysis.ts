@@ -209,9 +209,11 @@ function caveatsOf(sides: readonly EnvStats[]): Caveat[] {
   return sides.flatMap((s) => (s.emulation === null ? [] : [{ kind: 'emulation' as const, env: s.envId, note: s.emulation.note }]));
 }
 
-type Judged = Pick<Entry, 'isBaseline' | 'comparison' | 'verdict' | 'caveats'>;
+/** A row judged against a baseline: its ratio, interval, change, verdict and caveats. */
+export type Judged = Pick<Entry, 'isBaseline' | 'comparison' | 'verdict' | 'caveats'>;
 
-function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): Judged {
+/** Judges `stats` of `envId` against `base` (the environment `baselineId`): ratio, interval, change, verdict and caveats. */
+export function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): Judged {
   const none = (isBaseline: boolean, v: Verdict): Judged => ({ isBaseline, comparison: null, verdict: v, caveats: [] });
   if (envId === baselineId) return none(true, stats.summary.trials === 0 ? { kind: 'no-data', reason: 'baseline-no-trials' } : { kind: 'baseline' });
   if (stats.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-trials' });

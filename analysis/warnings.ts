@@ -16,10 +16,10 @@ export const FIRST_TRIAL_LIMIT = 0.05;
 
 /**
  * What a warning is about: how the run went (`run`), an emulated environment (`emulation`),
- * unequal budgets (`parity`), a workload's trap (`trap`), noise or too few trials (`noise`), a
- * first trial far from the rest (`settling`).
+ * unequal budgets (`parity`), unequal syscall filtering (`security`), a workload's trap (`trap`),
+ * noise or too few trials (`noise`), a first trial far from the rest (`settling`).
  */
-export type WarningKind = 'run' | 'emulation' | 'parity' | 'trap' | 'noise' | 'settling';
+export type WarningKind = 'run' | 'emulation' | 'parity' | 'security' | 'trap' | 'noise' | 'settling';
 
 /** One warning, as data. */
 export interface Warning {
@@ -40,7 +40,7 @@ export interface Warning {
 
 /** Warnings about how the run went (unavailable environments, failures, fallbacks), traps and noise. */
 export function runWarnings(record: RunRecord, analysis: Analysis = analyse(record)): Warning[] {
-  return [...runLevel(record, analysis), ...emulation(record), ...parity(record, analysis), ...traps(record, analysis), ...noise(record, analysis)];
+  return [...runLevel(record, analysis), ...emulation(record), ...parity(record, analysis), ...securityParity(record, analysis), ...traps(record, analysis), ...noise(record, analysis)];
 }
 
 /** A warning about the run as a whole, or about one environment (`env`) when given. */
@@ -102,6 +102,20 @@ function parity(record: RunRecord, a: Analysis): Warning[] {
     }
   }
   return out;
+}
+
+/**
+ * Engines confine system calls differently by default (Docker and LXD load a seccomp filter, the
+ * runc bundle and the LXC config none). isobench keeps each engine's default and labels it; this
+ * says so when the compared environments differ.
+ */
+function securityParity(record: RunRecord, a: Analysis): Warning[] {
+  const byEnv = [...labelValues(record, 'seccomp')].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
+  const distinct = new Set(byEnv.flatMap(([, v]) => [...v]));
+  if (distinct.size < 2) return [];
+  const list = byEnv.map(([id, v]) => `${id}=${[...v].sort().join('/')}`).join(', ');
+  return [about('security', null, `Security parity: seccomp differs between isolated environments (${list}).`,
+    'A seccomp filter runs on every system call, so syscall-heavy workloads (fileio, startup) include its cost in some environments and not in others; each engine keeps its default, labelled seccomp and seccomp_profile on every sample.')];
 }
 
 /** The trap input's view of a case's entries: per environment (first-seen order), per metric. */

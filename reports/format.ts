@@ -19,7 +19,7 @@ export function escapeMd(text: string): string {
 /** Labels that change with every instance and so describe no configuration. */
 const PER_INSTANCE = new Set(['during', 'container_name', 'container_hostname']);
 /** Labels shown first when describing an environment's configuration. */
-export const KEY_LABELS = ['engine_version', 'accelerator', 'emulated', 'effective_cpus', 'effective_memory_MiB', 'limit_cpus', 'limit_memory_MiB', 'image_digest', 'sysbench_version', 'sysbench_sha256'];
+export const KEY_LABELS = ['engine_version', 'accelerator', 'emulated', 'effective_cpus', 'effective_memory_MiB', 'limit_cpus', 'limit_memory_MiB', 'engine_limits', 'seccomp', 'seccomp_profile', 'apparmor', 'image_digest', 'sysbench_version', 'sysbench_sha256'];
 
 /** One environment's configuration: probe facts plus every label's distinct values. */
 export interface EnvConfig {

@@ -12,7 +12,7 @@ table { border-collapse: collapse; margin: 8px 0; font-size: 13px; }
 th, td { border: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; }
 th { background: var(--bg-alt); } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.headline td { font-weight: 600; }
-table.verdicts td[class^="v-"] { min-width: 12em; }
+table.verdicts td[class^="v-"], table.engines td[class^="v-"] { min-width: 12em; }
 .answers li { font-size: 16px; margin: 4px 0; }
 .v-worse { color: var(--worse); } .v-better { color: var(--better); } .v-equivalent { color: var(--equiv); } .v-inconclusive { color: var(--inconc); } .v-baseline, .v-no-data { color: var(--muted); }
 .s-agrees { color: var(--better); } .s-disagrees { color: var(--worse); } .s-undecided { color: var(--inconc); } .s-not-comparable, .s-method-differs { color: var(--muted); font-weight: 600; }

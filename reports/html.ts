@@ -1,9 +1,11 @@
 // report.html: one self-contained page (inline styles, charts as data: URIs, a CSP that forbids fetching).
 import type { RunRecord } from '../model/record.js';
 import type { Analysis } from '../analysis/verdict-analysis.js';
+import { engineMatrices } from '../analysis/engine-comparison.js';
 import { answers, baselineName } from './answer.js';
 import type { ChartSpec } from './chart-configs.js';
 import { CHART_SIZE } from './chart-render.js';
+import { enginesHtml } from './engines.js';
 import type { ClaimResult } from '../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from './format.js';
 import { environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
@@ -40,6 +42,7 @@ export function reportHtml(input: HtmlInput): string {
   const { record, analysis: a } = input;
   const ans = answers(a);
   const byId = (section: ChartSpec['section']) => input.charts.filter((c) => c.section === section).map((c) => figure(c, input.pngs.get(c.file))).join('\n');
+  const engines = enginesHtml(engineMatrices(record, a));
   const warnings = warningsHtml(input.warnings);
   return `<!doctype html>
 <html lang="en">
@@ -63,7 +66,7 @@ ${ans.length > 0 ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).joi
 <section id="verdicts"><h2>Verdicts</h2>
 ${verdictTable(a)}
 </section>
-<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
+${engines === '' ? '' : `<section id="engines"><h2>Engines side by side</h2>\n${engines}\n</section>\n`}<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
 ${warnings}
 </section>
 <section id="charts"><h2>Charts</h2>

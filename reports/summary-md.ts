@@ -2,7 +2,9 @@
 import type { RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { Warning } from '../analysis/warnings.js';
+import { engineMatrices } from '../analysis/engine-comparison.js';
 import { answers, baselineName, headlineEntries } from './answer.js';
+import { enginesMarkdown } from './engines.js';
 import { escapeMd } from './format.js';
 import { shellCommand } from '../model/text.js';
 import { fmtNum } from '../model/numbers.js';
@@ -41,6 +43,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     '',
     ...table(headlineEntries(a)),
     '',
+    ...enginesMarkdown(engineMatrices(record, a)),
   ];
   lines.push(...warningsMarkdown(warnings));
   lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');

@@ -1,7 +1,9 @@
 // The plain-text verdict table printed at the end of a run: each case's main metric per environment.
 import type { RunRecord } from '../model/record.js';
 import { analyse, type Analysis } from '../analysis/verdict-analysis.js';
+import { engineMatrices } from '../analysis/engine-comparison.js';
 import { baselineName, headlineEntries } from './answer.js';
+import { enginesText } from './engines.js';
 import { fmtNum } from '../model/numbers.js';
 import { verdictText } from './verdict-text.js';
 
@@ -17,5 +19,6 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
   const text = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
   const others = a.entries.length - shown.length;
   text.push('', `against ${baselineName(a)}; 95 % intervals over trials; margin ±${(a.margin * 100).toFixed(1)} %${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`);
+  text.push(...enginesText(engineMatrices(record, a)));
   return text.join('\n');
 }

@@ -17,7 +17,7 @@ export interface WarningGroup {
 
 /** Headings in the order groups are shown: how the run went first, then what makes numbers less trustworthy. */
 const TITLES: Record<WarningKind, string> = {
-  run: 'run', emulation: 'emulation', parity: 'parity', trap: 'workload traps', noise: 'noise', settling: 'settling',
+  run: 'run', emulation: 'emulation', parity: 'parity', security: 'security', trap: 'workload traps', noise: 'noise', settling: 'settling',
 };
 const ORDER = Object.keys(TITLES) as WarningKind[];
 

@@ -7,6 +7,7 @@ import { sha256File, which } from './image/identity.js';
 import { imageFor } from './image/build.js';
 import { resolveSysbench } from './image/files.js';
 import type { Instance, ProbeResult, RunContext, Runner } from './types.js';
+import { securityLabels } from './host/security.js';
 
 const READY = 'isobench-ready';
 
@@ -45,6 +46,7 @@ export function bareRunner(): Runner {
         sysbench_path: sysbench,
         sysbench_sha256: sha,
         cpuset: ctx.cpuset ?? 'all',
+        ...securityLabels(process.pid, 'none (a host process)'),
       };
       let stopped = false;
       const instance: Instance = {

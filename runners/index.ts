@@ -1,8 +1,10 @@
 // The environment registry: env names and their engines, the only place they are enumerated
-// (container engines come from the engine table in container/engines.ts).
+// (container engines come from the engine table in container/engines.ts; OpenVZ, Virtuozzo and LXD VMs are probed only).
 import { bareRunner } from './bare.js';
 import { containerEngines } from './container/engines.js';
 import { fakeRunner } from './fake.js';
+import { openvzRunner, virtuozzoRunner } from './container/vz.js';
+import { lxdVmRunner } from './vm/lxd.js';
 import { vmRunner } from './vm/runner.js';
 import type { Runner } from './types.js';
 
@@ -16,8 +18,8 @@ interface EnvEntry {
 
 const REGISTRY: Record<string, EnvEntry> = {
   bare: { engines: { host: bareRunner }, defaults: ['host'] },
-  container: { engines: containerEngines, defaults: ['runc'] },
-  vm: { engines: { qemu: vmRunner }, defaults: ['qemu'] },
+  container: { engines: { ...containerEngines, openvz: openvzRunner, virtuozzo: virtuozzoRunner }, defaults: ['runc'] },
+  vm: { engines: { qemu: vmRunner, lxd: lxdVmRunner }, defaults: ['qemu'] },
   fake: {
     engines: {
       fake: () => fakeRunner('fake', 1),

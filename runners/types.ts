@@ -83,7 +83,7 @@ export interface Instance {
 export interface Runner {
   /** Environment kind: `bare`, `container`, `vm`, `fake`. */
   readonly env: string;
-  /** Engine: `host`, `runc`, `docker`, `podman`, `crun`, `qemu`, `fake`. */
+  /** Engine: `host`, `runc`, `docker`, `podman`, `crun`, `lxc`, `lxd`, `openvz`, `virtuozzo`, `qemu`, `fake`. */
   readonly engine: string;
   /** One-line description for `isobench list`. */
   readonly description: string;

@@ -26,7 +26,7 @@ export async function listCommand(args: string[]): Promise<number> {
   for (const r of resolveRunners(envNames(), engineNames())) {
     const p = await r.probe(ctx);
     const state = p.ok ? `available (${p.version})${p.note ? ` — ${p.note}` : ''}` : `unavailable: ${p.reason}`;
-    out.push(`  ${envId(r).padEnd(18)} ${r.description}`, `  ${''.padEnd(18)} ${state}`);
+    out.push(`  ${envId(r).padEnd(20)} ${r.description}`, `  ${''.padEnd(20)} ${state}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;

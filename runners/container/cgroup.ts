@@ -127,10 +127,17 @@ async function memoryLimit(d: CgroupDir, v2: boolean): Promise<number> {
 
 let mountsOnce: Mount[] | undefined;
 
+const cgroupMounts = () => (mountsOnce ??= parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8')));
+
+/** This host's cgroup hierarchies (their roots as mounted): mount points, and the controllers on v1 ones. */
+export function cgroupHierarchies(): { points: string[]; v1: ReadonlySet<string> } {
+  const mounts = cgroupMounts().filter((m) => m.root === '/');
+  return { points: [...new Set(mounts.map((m) => m.point))], v1: new Set(mounts.filter((m) => m.type === 'cgroup').flatMap((m) => m.options)) };
+}
+
 /** Reads the cgroups of `pid` and what they grant (files read concurrently: this is on the startup path). */
 export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
-  mountsOnce ??= parseCgroupMounts(readFileSync('/proc/self/mountinfo', 'utf8'));
-  const dirs = cgroupDirs(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), mountsOnce);
+  const dirs = cgroupDirs(readFileSync(`/proc/${pid}/cgroup`, 'utf8'), cgroupMounts());
   const v1 = (c: string) => dirs.find((d) => d.controllers.includes(c));
   const unified = dirs.find((d) => d.controllers.length === 0);
   const isV2 = (d: CgroupDir | undefined) => d !== undefined && d.controllers.length === 0;

@@ -1,6 +1,6 @@
 // The docker-compatible CLI family (docker, podman): the image tar imported by digest, confinement as flags.
 import { cgroupFacts } from './cgroup.js';
-import { IDLE_PAYLOAD, type ContainerFamily, type EngineDescriptor } from './family.js';
+import { IDLE_PAYLOAD, execIn, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { spawnUntilReady } from './ready.js';
 import { imageTar, type WorkloadImage } from '../image/build.js';
 import { runProcess } from '../host/process.js';
@@ -30,9 +30,10 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
   const firstLine = (s: string) => s.trim().split('\n').slice(-2).join(' ').slice(0, 500);
 
   return {
-    cwdFlag: '-w',
+    execArgv: execIn(binary, '-w'),
     capabilities: 'none',
     network: 'none',
+    seccompProfile: `${binary} default`,
     probeFacts: {},
 
     async preflight() {
@@ -80,7 +81,8 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
         async inspect() {
           const r = await cli(['inspect', '--format', '{{.State.Pid}} {{.Image}}', c.name]);
           const [pidText, imageId] = r.stdout.trim().split(' ');
-          return { facts: await cgroupFacts(Number(pidText)), labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' } };
+          const pid = Number(pidText);
+          return { pid, facts: await cgroupFacts(pid), labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' } };
         },
       };
     },

@@ -1,6 +1,8 @@
-// The container engines as data: binary, family (OCI bundle or docker-style CLI), description, probe hints.
+// The container engines as data: binary, family (OCI bundle, docker-style CLI, LXC, LXD), description, probe hints.
 import { cliFamily } from './cli-engine.js';
 import type { EngineDescriptor } from './family.js';
+import { lxcFamily } from './lxc-engine.js';
+import { lxdFamily } from './lxd-engine.js';
 import { ociFamily } from './oci-engine.js';
 import { containerRunner } from './runner.js';
 import type { Runner } from '../types.js';
@@ -35,9 +37,21 @@ const CONTAINER_ENGINES = {
     aptPackage: 'crun',
     family: ociFamily,
   },
+  lxc: {
+    binary: 'lxc-start',
+    description: 'namespaced container via classic LXC (lxc-start over the read-only image, cgroup limits, no network, no daemon)',
+    aptPackage: 'lxc',
+    family: lxcFamily,
+  },
+  lxd: {
+    binary: 'lxc',
+    description: 'unprivileged system container via the LXD daemon LXD_DIR names (image imported by digest; no NIC; limits.cpu.allowance/limits.memory)',
+    aptPackage: 'lxd',
+    family: lxdFamily,
+  },
 } satisfies Record<string, EngineDescriptor>;
 
-/** Engine name → a factory of its runner (`runc`, `docker`, `podman`, `crun`), for the registry. */
+/** Engine name → a factory of its runner (`runc`, `docker`, `podman`, `crun`, `lxc`, `lxd`), for the registry. */
 export const containerEngines = Object.fromEntries(
   Object.entries(CONTAINER_ENGINES).map(([name, engine]) => [name, () => containerRunner(name, engine)]),
 ) as Record<keyof typeof CONTAINER_ENGINES, () => Runner>;

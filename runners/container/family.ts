@@ -2,14 +2,14 @@
 import type { CgroupFacts } from './cgroup.js';
 import type { ReadyOutcome } from './ready.js';
 import type { WorkloadImage } from '../image/build.js';
-import type { RunContext } from '../types.js';
+import type { ExecResult, RunContext } from '../types.js';
 
 /** The container's pid 1: report readiness (binary hash), then idle until killed. */
 export const IDLE_PAYLOAD = ['/bin/sh', '-c', '/isobench/ready && exec sleep 2147483647'];
 
 /** One container engine: a row of the engine table (`engines.ts`); the shared path does the rest. */
 export interface EngineDescriptor {
-  /** The binary looked up on PATH and run (it also names the engine in messages). */
+  /** The binary looked up on PATH (the probe fails naming it and `aptPackage` when it is missing). */
   binary: string;
   /** One-line description for `isobench list`. */
   description: string;
@@ -46,18 +46,20 @@ export type Preflight =
 export interface Launched {
   /** What the engine and payload printed, and the host-side time to ready. */
   ready: ReadyOutcome;
-  /** The container's cgroup facts and the family's own labels (read after the binary is verified). */
-  inspect(): Promise<{ facts: CgroupFacts; labels: Record<string, string> }>;
+  /** The container's pid 1 (host pid), its cgroup facts and the family's own labels (read after the binary is verified). */
+  inspect(): Promise<{ pid: number; facts: CgroupFacts; labels: Record<string, string> }>;
 }
 
 /** What differs between engine families; one instance per runner (it may cache, e.g. imports). */
 export interface ContainerFamily {
-  /** `exec` flag that sets the working directory. */
-  cwdFlag: string;
+  /** The command that runs `argv` in the started container `c` (in /scratch when `inScratch`). */
+  execArgv(c: Container, argv: readonly string[], inScratch: boolean): string[];
   /** The `capabilities` label: capabilities the container keeps. */
   capabilities: string;
   /** The `network` label: what network the container sees. */
   network: string;
+  /** The `seccomp_profile` label: the syscall filter the engine loads, as the engine names it. */
+  seccompProfile: string;
   /** Probe details added when a trial container ran. */
   probeFacts: Record<string, string>;
   /** Checks the engine itself (root, daemon, version); never throws for an unusable engine. */
@@ -70,4 +72,15 @@ export interface ContainerFamily {
   launch(c: Container & { scratch: string }, image: WorkloadImage, ctx: RunContext): Promise<Launched>;
   /** Kills and deletes the container by its exact name; throws if it is still there. */
   remove(name: string): Promise<void>;
+}
+
+/** `<binary> exec [cwdFlag /scratch] <name> argv…`: how OCI runtimes and docker-style CLIs run a command in a container. */
+export function execIn(binary: string, cwdFlag: string): ContainerFamily['execArgv'] {
+  return (c, argv, inScratch) => [binary, 'exec', ...(inScratch ? [cwdFlag, '/scratch'] : []), c.name, ...argv];
+}
+
+/** Why an engine command failed, in the last three lines of its output (or that it timed out after `timeoutS`). */
+export function failureText(r: ExecResult, timeoutS: number): string {
+  const why = r.timedOut ? `timed out after ${timeoutS} s` : (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`);
+  return why.split('\n').slice(-3).join(' ');
 }

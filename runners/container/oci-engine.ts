@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from '../host/fingerprint.js';
 import { cgroupFacts, type CgroupFacts } from './cgroup.js';
-import { IDLE_PAYLOAD, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
+import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
 import { spawnUntilReady } from './ready.js';
 import type { WorkloadImage } from '../image/build.js';
@@ -24,9 +24,10 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
   }
 
   return {
-    cwdFlag: '--cwd',
+    execArgv: execIn(binary, '--cwd'),
     capabilities: KEPT_CAPABILITIES.length === 0 ? 'none' : KEPT_CAPABILITIES.join(','),
     network: 'loopback only',
+    seccompProfile: 'none (the OCI bundle sets none)',
     probeFacts: { namespaces: NAMESPACES.join(',') },
 
     async preflight(path) {
@@ -44,9 +45,7 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       c.dirs.push(bundle);
       writeBundle(bundle, c, image, ctx, ['/bin/true']);
       const r = await run(['run', '--bundle', bundle, c.name], 30_000);
-      if (r.exitCode === 0) return null;
-      const why = r.timedOut ? 'timed out after 30 s' : (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`);
-      return why.split('\n').slice(-3).join(' ');
+      return r.exitCode === 0 ? null : failureText(r, 30);
     },
 
     async launch(c, image, ctx) {
@@ -56,12 +55,13 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       const pidFile = join(bundle, 'pid');
       // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
       let factsP: Promise<CgroupFacts> | undefined;
-      const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(Number(readFileSync(pidFile, 'utf8').trim()))));
+      const initPid = () => Number(readFileSync(pidFile, 'utf8').trim());
+      const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(initPid())));
       const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', bundle, c.name], { timeoutMs: 60_000, afterReady: 'wait-exit', onEngineExit: () => void readFacts().catch(() => undefined) });
       // The cgroup named after the container is isobench's to remove: known before anything can fail.
       const facts = await readFacts();
       c.cgroups = facts.dirs.map((d) => d.dir).filter((d) => basename(d) === c.name);
-      return { ready, inspect: async () => ({ facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
+      return { ready, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
     },
 
     async remove(name) {

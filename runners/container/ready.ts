@@ -3,6 +3,7 @@ import { LogTailError } from '../../model/log-error.js';
 import { tail } from '../../model/text.js';
 import { spawn } from 'node:child_process';
 import { READY_MARKER } from '../image/files.js';
+import type { Socket } from 'node:net';
 
 /** What the engine and its payload printed up to readiness. */
 export interface ReadyOutcome {
@@ -12,6 +13,10 @@ export interface ReadyOutcome {
   stderr: string;
   /** Milliseconds from spawning the engine until the marker arrived. */
   readyMs: number;
+  /** Pid of the engine process (for `keep-running`: the container's monitor). */
+  pid: number;
+  /** Settles when the engine process has exited (for `keep-running`, when the container stopped). */
+  exited: Promise<void>;
 }
 
 /** How to treat the engine process once the payload is ready. */
@@ -19,7 +24,12 @@ export type AfterReady =
   /** The engine detaches by itself (`runc run -d`): wait for it to exit 0. */
   | 'wait-exit'
   /** The engine stays attached (`docker run`): kill the client, the container keeps running. */
-  | 'kill-client';
+  | 'kill-client'
+  /**
+   * The engine is the container's monitor (`lxc-start -F`): leave it running in its own process
+   * group (a terminal's Ctrl-C is isobench's to handle) and keep draining its output.
+   */
+  | 'keep-running';
 
 /** Error of a failed start, with the engine's output kept for the record. */
 export class StartError extends LogTailError {
@@ -53,23 +63,31 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
     let exitCode: number | null | undefined;
     let settled = false;
     const t0 = performance.now();
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
+    const keep = opts.afterReady === 'keep-running';
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: keep, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
+    const exited = new Promise<void>((res) => child.once('close', () => res()).once('error', () => res()));
     const finish = (err: Error | null) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      // The payload keeps the pipes' write ends; stop reading so nothing holds this process.
-      child.stdout.destroy();
-      child.stderr.destroy();
+      if (keep && !err) {
+        // The monitor lives on with the container: drain what it still writes, and do not let it hold the event loop.
+        for (const pipe of [child.stdout, child.stderr] as Socket[]) pipe.removeAllListeners('data').resume().unref();
+        child.unref();
+      } else {
+        // The payload keeps the pipes' write ends; stop reading so nothing holds this process.
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }
       if (err) reject(err);
-      else resolve({ stdout, stderr, readyMs: readyMs as number });
+      else resolve({ stdout, stderr, readyMs: readyMs as number, pid: child.pid as number, exited });
     };
     const check = () => {
       if (readyMs === null) return;
       if (opts.afterReady === 'kill-client') {
         child.kill('SIGKILL');
         finish(null);
-      } else if (exitCode === 0) {
+      } else if (keep || exitCode === 0) {
         finish(null);
       }
     };

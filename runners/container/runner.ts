@@ -13,6 +13,7 @@ import { which } from '../image/identity.js';
 import { imageFor } from '../image/build.js';
 import { parseReady, resolveSysbench } from '../image/files.js';
 import { runProcess } from '../host/process.js';
+import { securityLabels } from '../host/security.js';
 import type { Instance, ProbeResult, RunContext, Runner } from '../types.js';
 
 /** Container name of an instance: derived from its tag, which holds the run id. */
@@ -41,16 +42,16 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     const pre = await family.preflight(path, ctx);
     const details = { path, ...pre.details };
     if (!pre.ok) return { ok: false, reason: pre.reason, details };
-    const c: Container = { name: `isobench-${ctx.runId}-probe-${process.pid}-${binary}`, scratch: null, dirs: [], cgroups: [] };
+    const c: Container = { name: `isobench-${ctx.runId}-probe-${process.pid}-${name}`, scratch: null, dirs: [], cgroups: [] };
     try {
       const image = await imageFor(ctx.cacheDir, ctx.log);
       await family.ensureImage(image);
       owned.set(c.name, c);
       const why = await family.trial(c, image, ctx);
-      if (why !== null) return { ok: false, reason: `${binary} cannot run a container on this host: ${why}`, details };
+      if (why !== null) return { ok: false, reason: `${name} cannot run a container on this host: ${why}`, details };
       return { ok: true, version: pre.version, details: { ...details, ...family.probeFacts } };
     } catch (err) {
-      return { ok: false, reason: `${binary} probe failed: ${err instanceof Error ? err.message : String(err)}`, details };
+      return { ok: false, reason: `${name} probe failed: ${err instanceof Error ? err.message : String(err)}`, details };
     } finally {
       if (owned.has(c.name)) await destroy(c).catch(() => undefined);
     }
@@ -68,7 +69,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(`sysbench inside container ${c.name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`, ready.stdout);
       }
-      const { facts, labels: engineLabels } = await inspect();
+      const { pid, facts, labels: engineLabels } = await inspect();
       const usage = await memoryUsageBytes(facts);
       const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs)];
       if (usage !== null) startup.push(lifecycle('instance_memory_MiB', usage / 2 ** 20));
@@ -84,9 +85,10 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
         rootfs: 'read-only',
         network: family.network,
         container_hostname: seen.hostname ?? 'unknown',
+        ...securityLabels(pid, family.seccompProfile),
       };
       return containerInstance(labels, startup, (req) => {
-        return runProcess([binary, 'exec', ...(req.inScratch ? [family.cwdFlag, '/scratch'] : []), c.name, ...resolveSysbench(req.argv)], { timeoutMs: req.timeoutMs });
+        return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs });
       }, () => destroy(c));
     } catch (err) {
       await destroy(c).catch(() => undefined);
@@ -100,6 +102,6 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     description: engine.description,
     probe,
     start,
-    cleanup: () => removeAll(binary, owned.values(), destroy),
+    cleanup: () => removeAll(name, owned.values(), destroy),
   };
 }

@@ -1,9 +1,9 @@
-// Declares what a test needs (root, runc, docker, qemu, kvm, chromium, ansible, sshd…); unmet needs skip it visibly.
+// Declares what a test needs (root, runc, docker, lxc, lxd, qemu, kvm, chromium, ansible, sshd…); unmet needs skip it visibly.
 import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
 
 /** Every requirement a test may declare; anything else is a bug in the test. */
-export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'qemu', 'kvm', 'chromium', 'guest-kernel', 'ansible', 'sshd', 'npm'] as const;
+export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'lxc', 'lxd', 'qemu', 'kvm', 'chromium', 'guest-kernel', 'ansible', 'sshd', 'npm'] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 async function onPath(bin: string): Promise<boolean> {
@@ -19,6 +19,11 @@ async function check(req: Requirement): Promise<string | null> {
       return (await onPath(req)) ? null : `${req} not on PATH`;
     case 'docker':
       return (await onPath('docker')) && (await onPath('dockerd')) ? null : 'docker/dockerd not on PATH (apt-get install docker.io)';
+    case 'lxc':
+      for (const t of ['lxc-start', 'lxc-attach', 'lxc-stop']) if (!(await onPath(t))) return `${t} not on PATH (apt-get install lxc)`;
+      return null;
+    case 'lxd':
+      return (await onPath('lxd')) && (await onPath('lxc')) ? null : 'lxd and its client lxc not on PATH (apt-get install lxd)';
     case 'ansible':
       return (await onPath('ansible-playbook')) ? null : 'ansible-playbook not on PATH (apt-get install ansible-core)';
     case 'sshd':
