@@ -1,11 +1,10 @@
 // What a study keeps of one run (or of one host's pooled runs): its facts and its analysed rows, no samples.
 import type { HostFingerprint, RunRecord, TrialResult } from '../model/record.js';
-import type { PlanRequest } from './study-record.js';
+import type { JudgedValue, PlanRequest } from './study-record.js';
 import { analyse } from './verdict-analysis.js';
-import type { Caveat, Verdict } from './verdict.js';
 
 /** One case × metric × environment of one host, from the run analysis. */
-export interface DigestRow {
+export interface DigestRow extends JudgedValue {
   /** Case key. */
   caseKey: string;
   /** Case display name. */
@@ -28,22 +27,6 @@ export interface DigestRow {
   baselineId: string | null;
   /** Whether this is the baseline row. */
   isBaseline: boolean;
-  /** Measured trials. */
-  trials: number;
-  /** Median of per-trial medians. */
-  trialMedian: number;
-  /** Ratio against the baseline. */
-  ratio: number | null;
-  /** Its interval. */
-  ratioCi: { lo: number; hi: number } | null;
-  /** Signed change (positive = worse). */
-  change: number | null;
-  /** Its interval. */
-  changeCi: { lo: number; hi: number } | null;
-  /** Verdict, as data. */
-  verdict: Verdict;
-  /** Its caveats. */
-  caveats: Caveat[];
 }
 
 /** The facts of one run a study needs, without its samples. */

@@ -125,16 +125,13 @@ export interface StudyFlag {
 }
 
 /** One host's numbers for one comparison row. */
-export interface HostResult {
-  /** Host label. */
-  host: string;
-  /** Its host type's key. */
-  hostType: string;
-  /** Measured trials (pooled over the host's runs of this plan). */
+/** One environment's judged value on one host: its centre, its ratio to the baseline and the verdict. */
+export interface JudgedValue {
+  /** Measured trials. */
   trials: number;
   /** Median of per-trial medians, in the metric's unit. */
   trialMedian: number;
-  /** Environment ÷ baseline on this host; null for the baseline row or without data. */
+  /** Environment ÷ baseline; null for the baseline row or without data. */
   ratio: number | null;
   /** 95 % bootstrap interval of the ratio (trials resampled), null when not computable. */
   ratioCi: { lo: number; hi: number } | null;
@@ -142,10 +139,18 @@ export interface HostResult {
   change: number | null;
   /** Interval of the change. */
   changeCi: { lo: number; hi: number } | null;
-  /** The verdict on this host, as data (reports word it). */
+  /** The verdict, as data (reports word it). */
   verdict: Verdict;
   /** Caveats of that verdict (emulated environments). */
   caveats: Caveat[];
+}
+
+/** One host's judged value (trials pooled over the host's runs of this plan). */
+export interface HostResult extends JudgedValue {
+  /** Host label. */
+  host: string;
+  /** Its host type's key. */
+  hostType: string;
 }
 
 /** How much a value varies across hosts. */
