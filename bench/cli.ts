@@ -7,6 +7,7 @@ import { listCommand } from './commands/list.js';
 import { reportCommand } from './commands/report.js';
 import { schemaCommand } from './commands/schema.js';
 import { mergeCommand } from './commands/merge.js';
+import { fleetCommand } from './commands/fleet.js';
 
 const USAGE = `usage: isobench <command> [options]
 
@@ -25,6 +26,8 @@ commands:
   report   regenerate reports from a run directory: isobench report results/<run-id>
   merge    one study from many hosts' runs: isobench merge <run dir|run.json>... --out <study dir>
              [--missing LABEL=REASON]...  (fleet/playbook.yml runs isobench on many hosts and merges)
+  fleet    run isobench on every host of an Ansible inventory and merge the study (wraps fleet/playbook.yml):
+             isobench fleet --inventory hosts.ini [--seed N] [--serial N] [--forks N] [--fleet-dir DIR] -- <run args>
   schema   print the JSON Schema of run.json (also in schema/run-record.schema.json)
 `;
 
@@ -43,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
         return await reportCommand(rest, log);
       case 'merge':
         return await mergeCommand(rest, log);
+      case 'fleet':
+        return await fleetCommand(rest, log);
       case 'schema':
         return schemaCommand(rest);
       case 'help':

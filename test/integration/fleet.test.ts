@@ -26,6 +26,8 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
   const daemons: TestSshd[] = [];
   let dir = '';
   let play: { code: number | undefined; output: string; seconds: number };
+  let ansibleEnv: Record<string, string> = {};
+  let hostVars: { alpha: string; gamma: string; common: string[] } = { alpha: '', gamma: '', common: [] };
 
   beforeAll(async () => {
     dir = tempDir('isobench-fleet-');
@@ -47,6 +49,14 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
       '', '[fleet:vars]', ...vars, '',
     ].join('\n'));
     const started = Date.now();
+    ansibleEnv = {
+      ANSIBLE_HOME: `${dir}/ansible-home`, ANSIBLE_LOCAL_TEMP: `${dir}/ansible-local`, ANSIBLE_REMOTE_TEMP: `${dir}/ansible-remote`,
+      ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none', ANSIBLE_PIPELINING: 'true',
+      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_TIMEOUT: '10',
+      npm_config_cache: `${dir}/npm-cache-controller`,
+    };
+    // (ANSIBLE_SSH_ARGS: no ssh master connections outlive the playbook.)
+    hostVars = { alpha: `ansible_host=${a.host} ansible_port=${a.port}`, gamma: `ansible_host=127.0.0.3 ansible_port=${closed}`, common: vars };
     const r = await execa('ansible-playbook', [
       '-i', join(dir, 'hosts.ini'), join(ROOT, 'fleet/playbook.yml'), '--forks', '3',
       '-e', `isobench_fleet_dir=${dir}/fleet`, '-e', 'isobench_seed=1234',
@@ -54,11 +64,7 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
     ], {
       reject: false, all: true, timeout: 540_000,
       env: {
-        ANSIBLE_HOME: `${dir}/ansible-home`, ANSIBLE_LOCAL_TEMP: `${dir}/ansible-local`, ANSIBLE_REMOTE_TEMP: `${dir}/ansible-remote`,
-        // No ssh master connections outlive the playbook.
-        ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none', ANSIBLE_PIPELINING: 'true',
-        ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_TIMEOUT: '10',
-        npm_config_cache: `${dir}/npm-cache-controller`,
+        ...ansibleEnv,
         // Per-task durations, printed below (figures, not assertions).
         ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.junit', JUNIT_OUTPUT_DIR: `${dir}/junit`, JUNIT_TASK_CLASS: 'true',
       },
@@ -118,4 +124,40 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
     expect(existsSync(join(dir, 'remote-alpha'))).toBe(false);
     expect(existsSync(join(dir, 'remote-beta/npm/bin/isobench'))).toBe(true);
   });
+
+  it('isobench fleet wraps the same playbook: checked arguments, the given tarball, the study path, exit 1 when a host is missing', async () => {
+    // The tarball the playbook packed above, installed on one host (bin/setup already ran there) plus the unreachable one.
+    const tarball = join(dir, 'fleet/package', readdirSync(join(dir, 'fleet/package')).find((f) => f.endsWith('.tgz')) as string);
+    writeFileSync(join(dir, 'hosts2.ini'), [
+      '[fleet]',
+      `alpha ${hostVars.alpha} isobench_remote_dir=${dir}/remote-alpha2 isobench_cache_dir=${dir}/cache-alpha isobench_setup=false isobench_remote_cleanup=true`,
+      `gamma ${hostVars.gamma} isobench_remote_dir=${dir}/remote-gamma`,
+      '', '[fleet:vars]', ...hostVars.common, '',
+    ].join('\n'));
+    const cli = join(ROOT, 'dist/bench/cli.js');
+    // A typo in the run arguments fails on the controller, before any host is touched.
+    const bad = await execa('node', [cli, 'fleet', '--inventory', join(dir, 'hosts2.ini'), '--', '--env', 'bare,fake', '--workload', 'cpu', '--seed', '5'], { reject: false, all: true });
+    expect(bad.exitCode, String(bad.all)).toBe(2);
+    expect(String(bad.all)).toMatch(/--seed is set by the playbook/);
+    expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
+
+    const r = await execa('node', [
+      cli, 'fleet', '--inventory', join(dir, 'hosts2.ini'), '--tarball', tarball, '--fleet-dir', join(dir, 'fleet2'), '--seed', '99', '--forks', '2',
+      '--', '--env', 'bare,fake', '--engine', 'host,fake,slow', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '2', '--runs', '1', '--warmup', '0', '--no-report',
+    ], { reject: false, all: true, timeout: 400_000, env: ansibleEnv });
+    const out = String(r.all);
+    // Exit 1: the study flags the missing host, as isobench merge does.
+    expect(r.exitCode, out.slice(-6000)).toBe(1);
+    expect(out).toContain(`study: ${join(dir, 'fleet2/study/report.html')} (1 host: alpha; missing: gamma)`);
+    const study = JSON.parse(readFileSync(join(dir, 'fleet2/study/study.json'), 'utf8')) as Study;
+    expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort()).toEqual(['alpha:ok', 'gamma:missing']);
+    const alpha = study.hosts.find((h) => h.label === 'alpha');
+    if (alpha?.status !== 'ok') throw new Error('alpha not ok');
+    const record = JSON.parse(readFileSync(join(dir, 'fleet2/study', alpha.runs[0]!.path), 'utf8')) as RunRecord;
+    expect(record.plan.seed).toBe(99);
+    expect(record.results.filter((t) => t.status === 'completed')).toHaveLength(6);
+    // The given tarball was installed, not a new pack.
+    expect(readdirSync(join(dir, 'fleet2/package')).filter((f) => f.endsWith('.tgz'))).toEqual([]);
+    expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
+  }, 420_000);
 });
