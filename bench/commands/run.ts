@@ -50,6 +50,8 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
     runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
     outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
     argv: ['isobench', 'run', ...argv], log,
+    // A live line on a terminal; plain lines in a CI log (stderr is not a TTY there).
+    progress: { live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
     hostLabel: v['host-label'] === undefined ? null : hostLabelFlag(v['host-label']),
   });
   if (!v['no-report']) await reportCommand([dir], log, record);

@@ -10,6 +10,7 @@ import { gitDescribe, toolVersion } from './version.js';
 import { writeRecord } from './record.js';
 import { schedule } from './schedule.js';
 import { runTrial } from './trial.js';
+import { Progress, type ProgressSink } from './progress.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts } from '../../workloads/types.js';
@@ -38,6 +39,8 @@ export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' |
   log: (line: string) => void;
   /** The host's name in a multi-host study (--host-label); null: its host name. */
   hostLabel: string | null;
+  /** Where the progress line with elapsed time and ETA goes; null or absent: nowhere. */
+  progress?: ProgressSink | null;
 }
 
 /** A new run id: UTC time plus random suffix, safe as a directory and container-name prefix. */
@@ -101,6 +104,9 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   process.on('SIGTERM', onSignal);
 
   const order = schedule(cells, opts.trials, opts.order, opts.seed);
+  const progress = new Progress(order.map((s) => progressGroup(cells[s.cell] as PlanCell)), opts.progress ?? null);
+  const log = progress.wrap(opts.log);
+  ctx.log = log;
   try {
     for (const [i, s] of order.entries()) {
       if (aborted) break;
@@ -119,9 +125,11 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       }
       record.results.push(result);
       await writeRecord(dir, record);
-      opts.log(`${prefix}: ${describeOutcome(result)}`);
+      log(`${prefix}: ${describeOutcome(result)}`);
+      progress.finished(progressGroup(cell), result.status === 'skipped' ? 0 : result.durationMs);
     }
   } finally {
+    progress.stop();
     for (const r of opts.runners) await r.cleanup(ctx).catch((err: unknown) => opts.log(`cleanup of ${envId(r)} failed: ${String(err)}`));
     await rm(scratchRoot, { recursive: true, force: true });
     process.off('SIGINT', onSignal);
@@ -131,6 +139,11 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     await writeRecord(dir, record);
   }
   return { record, dir };
+}
+
+/** Trials of one environment and workload take about as long as each other. */
+function progressGroup(cell: PlanCell): string {
+  return `${cell.env}:${cell.engine} ${cell.workload}`;
 }
 
 function describeOutcome(r: TrialResult): string {
