@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // isobench's entry point: turns arguments into a run, a listing or a report; errors into exit codes.
-import { ConfigError, causeChain } from '../model/errors.js';
+import { ConfigError, OutputError, causeChain } from '../model/errors.js';
 import { COMMANDS } from './args.js';
 import { runCommand } from './commands/run.js';
 import { listCommand } from './commands/list.js';
@@ -65,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof ConfigError) {
       process.stderr.write(`isobench: ${err.message}\n`);
       return 2;
+    }
+    if (err instanceof OutputError) {
+      process.stderr.write(`isobench: ${err.message}\n`);
+      return err.exitCode;
     }
     process.stderr.write(`isobench: internal error: ${causeChain(err).join(': ')}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`);
     return 3;

@@ -32,3 +32,27 @@ export function causeChain(err: unknown): string[] {
   }
   return out;
 }
+
+/**
+ * A file could not be written into an output directory (full disk, read-only or forbidden directory).
+ * The CLI prints the one-line message and exits 1 for a full disk (a host condition met while
+ * working) and 2 for a directory that cannot be written at all (the user's choice of directory).
+ */
+export class OutputError extends Error {
+  override name = 'OutputError';
+  constructor(
+    message: string,
+    /** The errno code (ENOSPC, EROFS, EACCES, …). */
+    readonly code: string,
+    /** The directory that could not be written. */
+    readonly dir: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  /** The exit code: 1 when the disk is full (or over quota), 2 when the directory is unwritable. */
+  get exitCode(): 1 | 2 {
+    return this.code === 'ENOSPC' || this.code === 'EDQUOT' ? 1 : 2;
+  }
+}

@@ -1,5 +1,5 @@
 // `isobench merge <run dir|run.json>... --out <study dir>`: one study from many hosts' runs.
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,6 +12,7 @@ import { renderStudyReports } from '../../reports/study-index.js';
 import { studyTable } from '../../reports/study-table.js';
 import { readRecordText, recordPath } from '../run/record.js';
 import { toolVersion } from '../run/version.js';
+import { makeDir, writeFileAtomic, writeFilesAtomic } from '../run/atomic.js';
 
 const OPTIONS = {
   out: { type: 'string' as const },
@@ -69,7 +70,7 @@ async function prepareOut(out: string, inputs: readonly string[]): Promise<void>
     if (entries.length > 0 && !entries.includes('study.json')) throw new ConfigError(`--out '${out}' exists and is not a study directory (no study.json): choose a new directory`);
     await rm(join(out, 'runs'), { recursive: true, force: true });
   }
-  await mkdir(join(out, 'runs'), { recursive: true });
+  await makeDir(join(out, 'runs'));
 }
 
 /** Reads every input once, keeps its record under runs/, and returns the hosts with their run digests. */
@@ -117,8 +118,8 @@ async function readRuns(args: MergeArgs, log: (l: string) => void): Promise<{ ho
 /** Writes the study and its reports into `out`. */
 export async function writeStudy(out: string, study: Study, generatedAt?: string): Promise<string[]> {
   const files = await renderStudyReports(study, generatedAt === undefined ? {} : { generatedAt });
-  await writeFile(join(out, 'study.json'), `${JSON.stringify(study, null, 1)}\n`);
-  for (const [name, content] of files) await writeFile(join(out, name), content);
+  await writeFileAtomic(join(out, 'study.json'), `${JSON.stringify(study, null, 1)}\n`);
+  await writeFilesAtomic(out, files);
   return ['study.json', ...files.keys()];
 }
 

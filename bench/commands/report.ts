@@ -1,10 +1,10 @@
 // `isobench report <run-dir>`: regenerates every report from run.json without measuring again.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { renderReports } from '../../reports/index.js';
 import { warningsText } from '../../reports/warning-groups.js';
 import { ConfigError } from '../../model/errors.js';
 import { readRecord, recordPath } from '../run/record.js';
+import { makeDir, writeFilesAtomic } from '../run/atomic.js';
 import type { RunRecord } from '../../model/record.js';
 
 /** Writes the reports of the run in `args[0]`; `record` skips re-reading when already in hand. */
@@ -14,10 +14,10 @@ export async function reportCommand(args: string[], log: (l: string) => void, re
   if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; report takes one run directory`);
   const dir = dirname(recordPath(arg));
   const rec = record ?? (await readRecord(arg));
-  await mkdir(dir, { recursive: true });
+  await makeDir(dir);
   // After a run the CLI prints the record's warnings itself; a standalone report prints them here.
   const files = await renderReports(rec, record ? {} : { onWarnings: (ws) => warningsText(ws).forEach((l) => log(l)) });
-  for (const [name, content] of files) await writeFile(join(dir, name), content);
+  await writeFilesAtomic(dir, files);
   log(`reports written to ${dir}: ${[...files.keys()].join(', ')}`);
   return 0;
 }

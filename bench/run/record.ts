@@ -1,24 +1,17 @@
 // Persists the run record: run.json (atomically, after every trial) and samples.csv beside it.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { allSamples, samplesCsv } from '../../reports/samples-csv.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseRunRecord } from '../../model/schema.js';
 import type { RunRecord } from '../../model/record.js';
-
-let writes = 0;
-
-async function atomicWrite(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${writes++}`;
-  await writeFile(tmp, text);
-  await rename(tmp, path);
-}
+import { makeDir, writeFileAtomic } from './atomic.js';
 
 /** Writes run.json and samples.csv into `dir` (created if needed). */
 export async function writeRecord(dir: string, record: RunRecord): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  await atomicWrite(join(dir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
-  await atomicWrite(join(dir, 'samples.csv'), samplesCsv(allSamples(record)));
+  await makeDir(dir);
+  await writeFileAtomic(join(dir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
+  await writeFileAtomic(join(dir, 'samples.csv'), samplesCsv(allSamples(record)));
 }
 
 /** The run.json a command-line argument names: a run directory or the file itself. */

@@ -1,0 +1,90 @@
+// Writes output files atomically: a temporary name in the same directory, fsync, then rename; a
+// crash or a full disk leaves either the previous file or the new one, never a half-written one.
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OutputError } from '../../model/errors.js';
+
+let writes = 0;
+
+const WHY: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOTDIR: 'a path component is not a directory',
+  EEXIST: 'a file of that name is in the way',
+};
+
+/**
+ * Turns a failed write of the file `what` in `dir` (null: creating `dir` itself) into an
+ * OutputError with a one-line message; other errors pass through.
+ */
+export function outputError(err: unknown, dir: string, what: string | null): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === undefined || !(code in WHY)) return err;
+  const kept = code === 'ENOSPC' || code === 'EDQUOT' ? '; the files already there are unchanged, free some space and run again' : '; choose a writable directory';
+  const action = what === null ? `create the directory '${dir}'` : `write ${what} in '${dir}'`;
+  return new OutputError(`cannot ${action}: ${WHY[code]} (${code})${kept}`, code, dir, { cause: err });
+}
+
+/** Creates `dir` (and parents), reporting an unwritable place as an OutputError. */
+export async function makeDir(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (err) {
+    throw outputError((err as NodeJS.ErrnoException).code === 'ENOENT' ? await realMkdirError(dir, err) : err, dir, null);
+  }
+}
+
+/**
+ * A recursive mkdir under a read-only or forbidden parent reports ENOENT; creating the missing
+ * components one by one gives the real reason (EROFS, EACCES, ENOTDIR…).
+ */
+async function realMkdirError(dir: string, fallback: unknown): Promise<unknown> {
+  const missing: string[] = [];
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    if (await stat(d).then(() => true, () => false)) break;
+    missing.unshift(d);
+    if (dirname(d) === d) break;
+  }
+  for (const d of missing) {
+    try {
+      await mkdir(d);
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === 'EEXIST' ? fallback : err;
+    }
+  }
+  return fallback;
+}
+
+/**
+ * Writes `data` to `path` through `.<name>.<pid>.<n>.tmp` beside it: written, fsynced, renamed over
+ * `path`, and the directory fsynced so the rename itself survives a crash. On any failure the
+ * temporary file is removed and `path` is left as it was.
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${writes++}.tmp`);
+  try {
+    const fh = await open(tmp, 'wx', 0o644);
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw outputError(err, dir, basename(path));
+  }
+  // Best effort: a directory that cannot be opened for fsync (some network filesystems) is not an error.
+  const dh = await open(dir, 'r').catch(() => null);
+  if (dh) await dh.sync().catch(() => undefined).finally(() => dh.close());
+}
+
+/** Writes every `name → content` of `files` into `dir`, each atomically, in order. */
+export async function writeFilesAtomic(dir: string, files: Iterable<[string, string | Uint8Array]>): Promise<void> {
+  for (const [name, content] of files) await writeFileAtomic(join(dir, name), content);
+}
