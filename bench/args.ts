@@ -19,6 +19,7 @@ export const RUN_OPTIONS = {
   warmup: { type: 'string' as const, default: '1' },
   seed: { type: 'string' as const },
   order: { type: 'string' as const, default: 'interleaved' },
+  'instance-per': { type: 'string' as const, default: 'trial' },
   quick: { type: 'boolean' as const, default: false },
   cpus: { type: 'string' as const },
   memory: { type: 'string' as const },

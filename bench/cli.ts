@@ -17,6 +17,7 @@ commands:
              --workload cpu,memory,fileio   --quick
              --trials N (instances per cell, default 5)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
+             --instance-per trial|workload (one instance runs every workload of a trial, default; or one per workload)
              --cpus N (default: all)  --memory SIZE (default 2G)  --pin 0-1  --set workload.param=v1,v2
              --profile NAME (a published method, e.g. felter-fio; see isobench list)
              --vm-accel auto|kvm|tcg  --vm-machine TYPE  --disk-cache none|writeback|writethrough|unsafe|directsync

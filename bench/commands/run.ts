@@ -46,6 +46,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
     trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
     seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
     order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
+    instancePer: choiceFlag('instance-per', v['instance-per'], ['trial', 'workload']),
     quick: v.quick, limits: { cpus, memoryMiB }, cpuset: v.pin === undefined ? null : cpusetFlag(v.pin),
     runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
     outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),

@@ -8,12 +8,12 @@ import { fingerprint } from '../../runners/host/fingerprint.js';
 import type { RunContext, Runner } from '../../runners/types.js';
 import { gitDescribe, toolVersion } from './version.js';
 import { writeRecord } from './record.js';
-import { schedule } from './schedule.js';
-import { runTrial } from './trial.js';
+import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
+import { runUnit } from './trial.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
-import type { HostFacts } from '../../workloads/types.js';
+import type { HostFacts, Workload } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
 import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
@@ -39,6 +39,8 @@ export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' |
   log: (line: string) => void;
   /** The host's name in a multi-host study (--host-label); null: its host name. */
   hostLabel: string | null;
+  /** One instance per workload cell and trial (`workload`, the old behaviour) or one per environment and trial running every workload (`trial`, default). */
+  instancePer?: InstancePer;
   /** Where the progress line with elapsed time and ETA goes; null or absent: nowhere. */
   progress?: ProgressSink | null;
 }
@@ -103,30 +105,30 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
-  const order = schedule(cells, opts.trials, opts.order, opts.seed);
-  const progress = new Progress(order.map((s) => progressGroup(cells[s.cell] as PlanCell)), opts.progress ?? null);
+  const units = schedule(cells, opts.trials, opts.order, opts.seed, opts.instancePer);
+  const totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
+  const progress = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
   const log = progress.wrap(opts.log);
   ctx.log = log;
+  let nextTrialId = 1;
   try {
-    for (const [i, s] of order.entries()) {
+    for (const unit of units) {
       if (aborted) break;
-      const cell = cells[s.cell] as PlanCell;
-      const runner = opts.runners.find((r) => r.env === cell.env && r.engine === cell.engine) as Runner;
+      const first = cells[unit.cells[0] as number] as PlanCell;
+      const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine) as Runner;
       const probe = probes.find((p) => p.id === envId(runner)) as EnvProbe;
-      const workload = findWorkload(cell.workload);
-      const trialId = i + 1;
-      const prefix = `[${trialId}/${order.length}] ${envId(runner)} ${cell.workload} trial ${s.trial}`;
-      let result: TrialResult;
-      if (!probe.ok || !workload) {
-        result = { trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: s.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] };
+      const members = unit.cells.map((i) => ({ cell: cells[i] as PlanCell, workload: findWorkload((cells[i] as PlanCell).workload), trialId: nextTrialId++ }));
+      let results: TrialResult[];
+      if (!probe.ok || members.some((m) => m.workload === undefined)) {
+        results = members.map(({ cell, trialId }) => ({ trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: unit.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] }));
       } else {
         const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
-        result = await runTrial({ runner, ctx, cell, workload, trialId, trial: s.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => aborted });
+        results = await runUnit({ runner, ctx, cells: members.map((m) => ({ ...m, workload: m.workload as Workload })), trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => aborted });
       }
-      record.results.push(result);
+      record.results.push(...results);
       await writeRecord(dir, record);
-      log(`${prefix}: ${describeOutcome(result)}`);
-      progress.finished(progressGroup(cell), result.status === 'skipped' ? 0 : result.durationMs);
+      for (const r of results) log(`[${r.trialId}/${totalTrials}] ${envId(runner)} ${r.workload} trial ${r.trial}: ${describeOutcome(r)}`);
+      progress.finished(progressGroup(unit, cells), results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0));
     }
   } finally {
     progress.stop();
@@ -141,9 +143,10 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   return { record, dir };
 }
 
-/** Trials of one environment and workload take about as long as each other. */
-function progressGroup(cell: PlanCell): string {
-  return `${cell.env}:${cell.engine} ${cell.workload}`;
+/** Units of one environment running the same workloads take about as long as each other. */
+function progressGroup(unit: ScheduledUnit, cells: readonly PlanCell[]): string {
+  const first = cells[unit.cells[0] as number] as PlanCell;
+  return `${first.env}:${first.engine} ${unit.cells.map((i) => (cells[i] as PlanCell).workload).sort().join(',')}`;
 }
 
 function describeOutcome(r: TrialResult): string {

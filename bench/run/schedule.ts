@@ -3,39 +3,60 @@ import { rng, shuffled } from '../../analysis/rng.js';
 import { caseKey } from '../../model/ids.js';
 import type { PlanCell } from '../../model/record.js';
 
-/** One scheduled trial. */
-export interface ScheduledTrial {
-  /** Index into the plan's cells. */
-  cell: number;
-  /** Trial index within the cell, from 1. */
+/** What one instance runs: one workload cell (`--instance-per workload`) or every cell of its environment (`--instance-per trial`). */
+export type InstancePer = 'workload' | 'trial';
+
+/** One scheduled unit: one instance lifetime running its cells one after another. */
+export interface ScheduledUnit {
+  /** Indexes into the plan's cells, in the order the instance runs them (all of one environment). */
+  cells: number[];
+  /** Trial index within each of those cells, from 1. */
   trial: number;
 }
 
-
 /**
  * Interleaved: per round, each comparison group runs its environments once, alternating
- * direction every round (seeded starting order). Grouped: all trials of one cell in a row.
+ * direction every round (seeded starting order). Grouped: all trials of one cell (or of one
+ * environment, with an instance per trial) in a row.
+ *
+ * With an instance per trial, a unit is one environment running every cell of the plan's
+ * environment in a seeded order that changes from unit to unit (so no workload always runs
+ * first in a fresh instance); a round runs every environment once, direction alternating.
  */
-export function schedule(cells: readonly PlanCell[], trials: number, order: 'interleaved' | 'grouped', seed: number): ScheduledTrial[] {
-  const out: ScheduledTrial[] = [];
-  if (order === 'grouped') {
-    cells.forEach((_, cell) => {
-      for (let t = 1; t <= trials; t++) out.push({ cell, trial: t });
-    });
-    return out;
-  }
+export function schedule(cells: readonly PlanCell[], trials: number, order: 'interleaved' | 'grouped', seed: number, per: InstancePer = 'workload'): ScheduledUnit[] {
   const rand = rng(seed);
+  const out: ScheduledUnit[] = [];
+  // Comparison groups: per workload, cells of the same case; per trial, cells of the same environment.
   const groups = new Map<string, number[]>();
   cells.forEach((c, i) => {
-    const k = caseKey(c.workload, c.params);
+    const k = per === 'workload' ? caseKey(c.workload, c.params) : `${c.env}:${c.engine}`;
     groups.set(k, [...(groups.get(k) ?? []), i]);
   });
-  const groupOrder = [...groups.values()].map((g) => shuffled(g, rand));
-  for (let t = 1; t <= trials; t++) {
-    for (const g of groupOrder) {
-      const seq = t % 2 === 1 ? g : [...g].reverse();
-      for (const cell of seq) out.push({ cell, trial: t });
+  if (per === 'workload') {
+    if (order === 'grouped') {
+      cells.forEach((_, cell) => {
+        for (let t = 1; t <= trials; t++) out.push({ cells: [cell], trial: t });
+      });
+      return out;
     }
+    const groupOrder = [...groups.values()].map((g) => shuffled(g, rand));
+    for (let t = 1; t <= trials; t++) {
+      for (const g of groupOrder) {
+        const seq = t % 2 === 1 ? g : [...g].reverse();
+        for (const cell of seq) out.push({ cells: [cell], trial: t });
+      }
+    }
+    return out;
+  }
+  const envs = [...groups.values()];
+  if (order === 'grouped') {
+    for (const g of envs) for (let t = 1; t <= trials; t++) out.push({ cells: shuffled(g, rand), trial: t });
+    return out;
+  }
+  const envOrder = shuffled(envs, rand);
+  for (let t = 1; t <= trials; t++) {
+    const seq = t % 2 === 1 ? envOrder : [...envOrder].reverse();
+    for (const g of seq) out.push({ cells: shuffled(g, rand), trial: t });
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// Runs one trial: start an instance, prepare, warm-ups then measured iterations, clean up, stop.
+// Runs one instance lifetime: start, then each of its workload cells (prepare, warm-ups, measured iterations, cleanup), stop.
 import { ParseError, causeChain } from '../../model/errors.js';
 import { sysbenchVersion } from '../../workloads/sysbench-output.js';
 import type { Workload } from '../../workloads/types.js';
@@ -8,13 +8,19 @@ import type { ExecResult, Instance, RunContext, Runner } from '../../runners/typ
 import { LogTailError } from '../../model/log-error.js';
 import { tail } from '../../model/text.js';
 
-/** Everything one trial needs. */
-export interface TrialInput {
-  runner: Runner;
-  ctx: RunContext;
+/** One cell an instance runs, with its run-wide trial number. */
+export interface UnitCell {
   cell: PlanCell;
   workload: Workload;
   trialId: number;
+}
+
+/** Everything one unit needs: one instance that runs its cells one after another. */
+export interface UnitInput {
+  runner: Runner;
+  ctx: RunContext;
+  /** The cells, in the order the instance runs them (one with an instance per workload). */
+  cells: UnitCell[];
   trial: number;
   warmup: number;
   runs: number;
@@ -22,6 +28,13 @@ export interface TrialInput {
   labels: Record<string, string>;
   /** Set when the run is being interrupted: no new iteration starts. */
   aborted: () => boolean;
+}
+
+/** Everything one trial needs (an instance running one cell). */
+export interface TrialInput extends Omit<UnitInput, 'cells'> {
+  cell: PlanCell;
+  workload: Workload;
+  trialId: number;
 }
 
 /** A failure at a named stage, with the tool's output tail. */
@@ -50,32 +63,90 @@ function errorInfo(err: unknown, stage: string): ErrorInfo {
   return info;
 }
 
-/** Runs one trial; never throws: failures become an `errored` result with the samples so far. */
+/** Runs one trial in its own instance; never throws: failures become an `errored` result with the samples so far. */
 export async function runTrial(input: TrialInput): Promise<TrialResult> {
-  const { runner, ctx, cell, workload } = input;
-  const startedAt = new Date().toISOString();
-  const t0 = performance.now();
-  const samples: Sample[] = [];
-  const notes: string[] = [];
+  const [result] = await runUnit({ ...input, cells: [{ cell: input.cell, workload: input.workload, trialId: input.trialId }] });
+  return result as TrialResult;
+}
+
+/** What one cell of a unit has gathered so far. */
+interface CellState {
+  startedAt: string;
+  t0: number;
+  finishedAt?: string;
+  durationMs?: number;
+  samples: Sample[];
+  notes: string[];
+  error?: ErrorInfo;
+}
+
+/**
+ * Runs one instance: start, then each cell in turn (prepare, warm-ups, measured iterations,
+ * cleanup), then stop. Returns one result per cell, in input order; never throws. A failing
+ * cell does not stop the next one; a failed start fails them all. The instance's lifecycle
+ * samples (startup, teardown, memory) are recorded once, in the first cell's result, with
+ * `during` naming every workload the instance ran, in order.
+ */
+export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
+  const { runner, ctx, cells } = input;
+  const first = cells[0] as UnitCell;
   const labels: Record<string, string> = { ...input.labels };
-  const key = { trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial };
+  const states: CellState[] = cells.map(() => ({ startedAt: new Date().toISOString(), t0: performance.now(), samples: [], notes: [] }));
+  const during = cells.map((c) => c.cell.workload).join(',');
+  const shared = cells.length > 1 ? `one instance ran trial ${input.trial} of ${during} (trialIds ${cells.map((c) => c.trialId).join(', ')}); its lifecycle samples are in trialId ${first.trialId}` : null;
   const lifecycle = (values: Measurement[]) => {
     for (const m of values) {
-      samples.push({ ...m, kind: 'lifecycle', env: cell.env, engine: cell.engine, workload: LIFECYCLE_WORKLOAD, during: cell.workload, params: {}, trial: input.trial, trialId: input.trialId, iteration: 0, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels } });
+      (states[0] as CellState).samples.push({ ...m, kind: 'lifecycle', env: first.cell.env, engine: first.cell.engine, workload: LIFECYCLE_WORKLOAD, during, params: {}, trial: input.trial, trialId: first.trialId, iteration: 0, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels } });
     }
   };
-  const steps = workload.steps(cell.params);
+  const finish = (st: CellState) => {
+    st.finishedAt = new Date().toISOString();
+    st.durationMs = performance.now() - st.t0;
+  };
   let instance: Instance | undefined;
-  let prepared = false;
-  let error: ErrorInfo | undefined;
-  let stage = 'start';
   try {
-    instance = await runner.start(ctx, { tag: `${ctx.runId}-t${input.trialId}`, scratchMiB: workload.scratchMiB(cell.params) });
+    instance = await runner.start(ctx, { tag: `${ctx.runId}-t${first.trialId}`, scratchMiB: Math.max(...cells.map((c) => c.workload.scratchMiB(c.cell.params))) });
     Object.assign(labels, instance.labels);
     lifecycle(instance.startup);
-    const exec = (argv: string[], timeoutMs: number) => (instance as Instance).exec({ argv, inScratch: workload.usesScratch, timeoutMs });
+  } catch (err) {
+    for (const st of states) st.error = errorInfo(err, 'start');
+  }
+  if (instance !== undefined) {
+    for (const [i, c] of cells.entries()) {
+      const st = states[i] as CellState;
+      if (i > 0) {
+        st.startedAt = new Date().toISOString();
+        st.t0 = performance.now();
+      }
+      await runCell(instance, c, st, input, labels);
+      if (i < cells.length - 1) finish(st);
+    }
+    try {
+      lifecycle(await instance.stop());
+    } catch (err) {
+      const last = states[states.length - 1] as CellState;
+      last.error ??= errorInfo(err, 'stop');
+      last.notes.push(`stop failed: ${causeChain(err).join(': ')}`);
+    }
+  }
+  finish(states[states.length - 1] as CellState);
+  return cells.map((c, i) => {
+    const st = states[i] as CellState;
+    const key = { trialId: c.trialId, env: c.cell.env, engine: c.cell.engine, workload: c.cell.workload, params: c.cell.params, trial: input.trial };
+    const base = { ...key, startedAt: st.startedAt, finishedAt: st.finishedAt ?? st.startedAt, durationMs: st.durationMs ?? 0, samples: st.samples, notes: shared === null ? st.notes : [shared, ...st.notes] };
+    return st.error === undefined ? { ...base, status: 'completed' as const } : { ...base, status: 'errored' as const, error: st.error };
+  });
+}
+
+/** Runs one cell in a started instance: prepare, warm-ups then measured iterations, cleanup; failures land in `st.error`. */
+async function runCell(instance: Instance, c: UnitCell, st: CellState, input: UnitInput, labels: Record<string, string>): Promise<void> {
+  const { cell, workload } = c;
+  const steps = workload.steps(cell.params);
+  const exec = (argv: string[], timeoutMs: number) => instance.exec({ argv, inScratch: workload.usesScratch, timeoutMs });
+  let prepared = false;
+  let stage = 'prepare';
+  try {
     if (steps.prepare) {
-      stage = 'prepare';
       prepared = true;
       checkExit('prepare', await exec(steps.prepare, workload.timeoutMs(cell.params)));
     }
@@ -91,32 +162,19 @@ export async function runTrial(input: TrialInput): Promise<TrialResult> {
       if (version !== null) labels['sysbench_version'] = version;
       const phase = i <= input.warmup ? 'warmup' : 'measure';
       for (const m of measured) {
-        samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration: i, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
+        st.samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: c.trialId, iteration: i, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
       }
     }
   } catch (err) {
-    error = errorInfo(err, stage);
+    st.error = errorInfo(err, stage);
   } finally {
-    if (instance !== undefined) {
-      if (prepared && steps.cleanup) {
-        try {
-          const r = await instance.exec({ argv: steps.cleanup, inScratch: workload.usesScratch, timeoutMs: 120_000 });
-          if (r.exitCode !== 0) notes.push(`cleanup step exited ${String(r.exitCode)}: ${tail(r.stderr, 300)}`);
-        } catch (err) {
-          notes.push(`cleanup step failed: ${causeChain(err).join(': ')}`);
-        }
-      }
+    if (prepared && steps.cleanup) {
       try {
-        lifecycle(await instance.stop());
+        const r = await exec(steps.cleanup, 120_000);
+        if (r.exitCode !== 0) st.notes.push(`cleanup step exited ${String(r.exitCode)}: ${tail(r.stderr, 300)}`);
       } catch (err) {
-        error ??= errorInfo(err, 'stop');
-        notes.push(`stop failed: ${causeChain(err).join(': ')}`);
+        st.notes.push(`cleanup step failed: ${causeChain(err).join(': ')}`);
       }
     }
   }
-  const finishedAt = new Date().toISOString();
-  const durationMs = performance.now() - t0;
-  return error === undefined
-    ? { ...key, status: 'completed', startedAt, finishedAt, durationMs, samples, notes }
-    : { ...key, status: 'errored', startedAt, finishedAt, durationMs, samples, notes, error };
 }

@@ -29,7 +29,9 @@ describe('isobench run with the fake environment', () => {
     const slow = cpuRows.filter((x) => x['engine'] === 'slow').map((x) => Number(x['value']));
     expect(Math.max(...slow)).toBeLessThan(3000);
     expect(rows.filter((x) => x['workload'] === 'fileio' && x['metric'] === 'read_MiBps')).toHaveLength(12);
-    expect(rows.filter((x) => x['workload'] === 'startup' && x['metric'] === 'startup_ms')).toHaveLength(12);
+    // One instance per engine and trial runs all three workloads: 2 engines × 2 trials startups.
+    expect(rows.filter((x) => x['workload'] === 'startup' && x['metric'] === 'startup_ms')).toHaveLength(4);
+    expect(new Set(rows.filter((x) => x['metric'] === 'startup_ms').map((x) => x['during']?.split(',').sort().join(',')))).toEqual(new Set(['cpu,fileio,memory']));
     expect(r.stdout).toMatch(/events_per_s/);
   });
 
@@ -56,6 +58,7 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
     [['run', '--runs', 'many'], /bad value 'many' for --runs/],
     [['run', '--trials', '0'], /bad value '0' for --trials/],
     [['run', '--order', 'random'], /'random'.*valid choices: interleaved, grouped/],
+    [['run', '--instance-per', 'cell'], /'cell'.*valid choices: trial, workload/],
     [['run', '--vm-accel', 'hvf'], /'hvf'.*valid choices: auto, kvm, tcg/],
     [['run', '--memory', 'lots'], /bad value 'lots' for --memory/],
     [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
