@@ -1,4 +1,5 @@
 // One VM instance: scratch disk, boot, identity and parity checks inside the guest, exec, stop.
+import { processPssBytes } from '../host/memory.js';
 import { lifecycle, type Measurement } from '../../model/metrics.js';
 import { shellCommand } from '../../model/text.js';
 import { constants } from 'node:fs';
@@ -69,16 +70,6 @@ export async function requireODirect(dir: string, cache: string): Promise<void> 
   }
 }
 
-/** PSS of a process in MiB from /proc/<pid>/smaps_rollup, or null. */
-export async function pssMiB(pid: number): Promise<number | null> {
-  try {
-    const kb = /^Pss:\s+(\d+) kB/m.exec(await readFile(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1];
-    return kb === undefined ? null : Number(kb) / 1024;
-  } catch {
-    return null;
-  }
-}
-
 /** Host TSC frequency in kHz from /proc/cpuinfo (microvm under TCG cannot calibrate it). */
 async function hostTscKhz(): Promise<number | null> {
   const mhz = /^cpu MHz\s*:\s*([0-9.]+)/m.exec(await readFile('/proc/cpuinfo', 'utf8').catch(() => ''))?.[1];
@@ -139,7 +130,8 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     const startup: Measurement[] = [lifecycle('startup_ms', guest.readyMs)];
     if (guest.kernelUpMs !== null) startup.push(lifecycle('kernel_up_ms', guest.kernelUpMs));
     if (facts.uptimeS !== null) startup.push(lifecycle('guest_uptime_at_ready_ms', facts.uptimeS * 1000));
-    const pss = guest.pid === undefined ? null : await pssMiB(guest.pid);
+    const pssBytes = guest.pid === undefined ? null : processPssBytes(guest.pid);
+    const pss = pssBytes === null ? null : pssBytes / 2 ** 20;
     if (pss !== null) startup.push(lifecycle('instance_memory_MiB', pss));
     let scratchSetupMs: number | null = null;
     if (disk !== null) {
