@@ -1,9 +1,9 @@
 // `isobench fleet` argument checks and the ansible-playbook argv it builds (the run itself: test/integration/fleet.test.ts).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../model/errors.js';
 import { defaultPlaybook, fleetArgv, parseFleetArgs } from '../../bench/commands/fleet.js';
 
@@ -11,6 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'isobench-fleet-args-'));
 const inv = join(dir, 'hosts.ini');
 writeFileSync(inv, '[fleet]\nweb-01 ansible_host=127.0.0.1\n');
 const now = new Date('2026-11-23T12:34:56Z');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function fails(argv: string[]): string {
   try {
