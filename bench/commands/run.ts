@@ -6,6 +6,7 @@ import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/opt
 import { choiceFlag, cpusetFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
 import { applyProfiles, parseOverrides } from '../params.js';
 import { run } from '../run/executor.js';
+import { preflight } from '../run/preflight.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
 import { summaryTable } from '../../reports/table.js';
@@ -41,15 +42,18 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
       cpu: null,
     },
   };
+  const cpuset = v.pin === undefined ? null : cpusetFlag(v.pin);
+  const outRoot = resolve(v.out);
+  await preflight({ cpuset, memoryMiB, outRoot, envs: runners.map((r) => r.env), diskCache: runnerOptions.vm.diskCache });
   const { record, dir } = await run({
     runners, workloads, overrides,
     trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
     seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
     order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
     instancePer: choiceFlag('instance-per', v['instance-per'], ['trial', 'workload']),
-    quick: v.quick, limits: { cpus, memoryMiB }, cpuset: v.pin === undefined ? null : cpusetFlag(v.pin),
+    quick: v.quick, limits: { cpus, memoryMiB }, cpuset,
     runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
-    outRoot: resolve(v.out), cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
+    outRoot, cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
     argv: ['isobench', 'run', ...argv], log,
     // A live line on a terminal; plain lines in a CI log (stderr is not a TTY there).
     progress: { live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },

@@ -13,6 +13,7 @@ const WHY: Record<string, string> = {
   EACCES: 'permission denied',
   EPERM: 'operation not permitted',
   ENOTDIR: 'a path component is not a directory',
+  ENOENT: 'the parent cannot hold directories',
   EEXIST: 'a file of that name is in the way',
 };
 
@@ -28,23 +29,20 @@ export function outputError(err: unknown, dir: string, what: string | null): unk
   return new OutputError(`cannot ${action}: ${WHY[code]} (${code})${kept}`, code, dir, { cause: err });
 }
 
-/** Creates `dir` (and parents), reporting an unwritable place as an OutputError. */
-export async function makeDir(dir: string): Promise<void> {
-  try {
-    await mkdir(dir, { recursive: true });
-  } catch (err) {
-    throw outputError((err as NodeJS.ErrnoException).code === 'ENOENT' ? await realMkdirError(dir, err) : err, dir, null);
-  }
-}
-
 /**
- * A recursive mkdir under a read-only or forbidden parent reports ENOENT; creating the missing
- * components one by one gives the real reason (EROFS, EACCES, ENOTDIR…).
+ * Creates `dir` and its missing parents, reporting an unwritable place as an OutputError. Done one
+ * component at a time rather than with mkdir's `recursive`, which reports ENOENT for a read-only or
+ * forbidden parent and, in Node 20, never returns for a path under /proc.
  */
-async function realMkdirError(dir: string, fallback: unknown): Promise<unknown> {
+export async function makeDir(dir: string): Promise<void> {
   const missing: string[] = [];
   for (let d = resolve(dir); ; d = dirname(d)) {
-    if (await stat(d).then(() => true, () => false)) break;
+    const st = await stat(d).catch((err: NodeJS.ErrnoException) => err);
+    if (!(st instanceof Error)) {
+      if (!st.isDirectory()) throw outputError(Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR' }), dir, null);
+      break;
+    }
+    if (st.code !== 'ENOENT') throw outputError(st, dir, null);
     missing.unshift(d);
     if (dirname(d) === d) break;
   }
@@ -52,10 +50,10 @@ async function realMkdirError(dir: string, fallback: unknown): Promise<unknown> 
     try {
       await mkdir(d);
     } catch (err) {
-      return (err as NodeJS.ErrnoException).code === 'EEXIST' ? fallback : err;
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') continue; // made by someone else meanwhile
+      throw outputError(err, dir, null);
     }
   }
-  return fallback;
 }
 
 /**
