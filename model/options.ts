@@ -48,6 +48,10 @@ export interface RunnerTestHooks {
   vmReadyTimeoutMs?: number;
   /** Override the KVM proof boot's timeout, in ms. */
   vmKvmCheckTimeoutMs?: number;
+  /** Make an OCI container's payload idle without announcing ready (exercises the container ready timeout). */
+  containerHangBeforeReady?: boolean;
+  /** Override the OCI container ready timeout, in ms. */
+  containerReadyTimeoutMs?: number;
 }
 
 /** Default equivalence margin of verdicts, in percent (`--margin`). */

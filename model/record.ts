@@ -4,9 +4,23 @@ import type { RunnerOptions } from './options.js';
 
 /**
  * Version of the run.json format this isobench writes and reads (2: typed runner options and
- * margin; 3: each metric declares its quantity, each probe whether its environment is emulated).
+ * margin; 3: each metric declares its quantity, each probe whether its environment is emulated;
+ * 4: an interrupted run says by which signal and in which phase).
  */
-export const RECORD_SCHEMA_VERSION = 3;
+export const RECORD_SCHEMA_VERSION = 4;
+
+/** Older formats this isobench still reads (a format-3 record is a format-4 one without `interruption`). */
+export const READABLE_SCHEMA_VERSIONS = [3, RECORD_SCHEMA_VERSION] as const;
+
+/** How a run was interrupted. */
+export interface Interruption {
+  /** The signal that interrupted it (`SIGINT`, `SIGTERM`). */
+  signal: string;
+  /** What the run was doing when the signal came (e.g. `probing vm:qemu`, `trial 3 (bare:host cpu) at run`, `report`). */
+  phase: string;
+  /** ISO time the signal arrived. */
+  at: string;
+}
 
 /** A parameter value of a workload (sysbench option). */
 export type ParamValue = string | number | boolean;
@@ -247,7 +261,7 @@ export interface EnvProbe {
 /** Everything a run produced: the single source of every report. */
 export interface RunRecord {
   /** Record format version (see RECORD_SCHEMA_VERSION). */
-  schema: typeof RECORD_SCHEMA_VERSION;
+  schema: (typeof READABLE_SCHEMA_VERSIONS)[number];
   /** Run identifier (also the results directory name). */
   runId: string;
   /** isobench version from package.json. */
@@ -277,4 +291,6 @@ export interface RunRecord {
   finishedAt: string | null;
   /** Whether the run was interrupted by a signal. */
   interrupted: boolean;
+  /** Which signal interrupted the run and in which phase (format 4; absent when not interrupted). */
+  interruption?: Interruption;
 }

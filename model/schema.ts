@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { LIFECYCLE_WORKLOAD, QUANTITIES, type MetricInfo } from './metrics.js';
 import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
-import { RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
+import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 const params = z.record(z.string(), paramValue);
@@ -61,7 +61,7 @@ const metricInfo = z.object({ unit: z.string(), better: z.enum(['higher', 'lower
 
 /** The zod schema of run.json. */
 export const runRecordSchema = z.object({
-  schema: z.literal(RECORD_SCHEMA_VERSION),
+  schema: z.union(READABLE_SCHEMA_VERSIONS.map((v) => z.literal(v))) as z.ZodType<(typeof READABLE_SCHEMA_VERSIONS)[number]>,
   runId: z.string().min(1),
   toolVersion: z.string(),
   gitDescribe: known(z.string()),
@@ -78,6 +78,7 @@ export const runRecordSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
   interrupted: z.boolean(),
+  interruption: z.object({ signal: z.string(), phase: z.string(), at: z.string() }).exactOptional(),
 });
 
 // The schema and the TypeScript model must describe the same thing: each is assignable to the other.
@@ -127,8 +128,8 @@ export function parseRunRecord(text: string, where: string): RunRecord {
     throw new ConfigError(`'${where}' is not an isobench run record (no 'schema' and 'runId' fields): pass the run.json that 'isobench run' wrote`);
   }
   const version = (data as { schema: unknown }).schema;
-  if (version !== RECORD_SCHEMA_VERSION) {
-    throw new ConfigError(`'${where}' is an isobench run record of format ${JSON.stringify(version)}; this isobench reads format ${RECORD_SCHEMA_VERSION}: re-run the benchmark, or use the isobench version that wrote it`);
+  if (!(READABLE_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) {
+    throw new ConfigError(`'${where}' is an isobench run record of format ${JSON.stringify(version)}; this isobench reads formats ${READABLE_SCHEMA_VERSIONS.join(' and ')}: re-run the benchmark, or use the isobench version that wrote it`);
   }
   const r = runRecordSchema.safeParse(data);
   if (!r.success) {

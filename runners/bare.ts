@@ -11,10 +11,10 @@ import { securityLabels } from './host/security.js';
 
 const READY = 'isobench-ready';
 
-async function probe(_ctx: RunContext): Promise<ProbeResult> {
+async function probe(ctx: RunContext): Promise<ProbeResult> {
   const sysbench = await which('sysbench');
   if (sysbench === null) return { ok: false, reason: 'sysbench not found on PATH (apt-get install sysbench)', details: {} };
-  const v = await runProcess([sysbench, '--version'], { timeoutMs: 10_000 });
+  const v = await runProcess([sysbench, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
   return { ok: true, version: v.stdout.trim() || 'unknown', details: { sysbench } };
 }
 
@@ -33,7 +33,7 @@ export function bareRunner(): Runner {
       await mkdir(scratch, { recursive: true });
       created.add(scratch);
       const pin = ctx.cpuset === null ? [] : ['taskset', '-c', ctx.cpuset];
-      const ready = await runProcess([...pin, 'sh', '-c', `echo ${READY}`], { timeoutMs: 10_000 });
+      const ready = await runProcess([...pin, 'echo', READY], { timeoutMs: 10_000, signal: ctx.signal });
       if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
       const startup: Measurement[] = [lifecycle('startup_ms', ready.durationMs)];
       const image = await imageFor(ctx.cacheDir, ctx.log);
@@ -53,7 +53,7 @@ export function bareRunner(): Runner {
         labels,
         startup,
         exec: (req) => {
-          return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], { timeoutMs: req.timeoutMs, ...(req.inScratch ? { cwd: scratch } : {}) });
+          return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], { timeoutMs: req.timeoutMs, signal: ctx.signal, ...(req.inScratch ? { cwd: scratch } : {}) });
         },
         async stop() {
           if (stopped) return [];

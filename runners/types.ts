@@ -21,6 +21,11 @@ export interface RunContext {
   hooks?: RunnerTestHooks;
   /** Progress/diagnostic lines go here (stderr). */
   log: (line: string) => void;
+  /**
+   * Aborted when the run is interrupted (SIGINT/SIGTERM): every wait of a probe, a start or an
+   * exec gives up and kills what it spawned. Teardown (stop, cleanup) never takes it: it must finish.
+   */
+  signal?: AbortSignal;
 }
 
 /**

@@ -5,8 +5,10 @@ import { ConfigError } from '../../model/errors.js';
 import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
 import { choiceFlag, cpusetFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
 import { applyProfiles, parseOverrides } from '../params.js';
-import { run } from '../run/executor.js';
+import { markInterruption, run } from '../run/executor.js';
 import { preflight } from '../run/preflight.js';
+import { RunAbort } from '../run/abort.js';
+import { writeRecord } from '../run/record.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
 import { summaryTable } from '../../reports/table.js';
@@ -45,23 +47,42 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
   const cpuset = v.pin === undefined ? null : cpusetFlag(v.pin);
   const outRoot = resolve(v.out);
   await preflight({ cpuset, memoryMiB, outRoot, envs: runners.map((r) => r.env), diskCache: runnerOptions.vm.diskCache });
-  const { record, dir } = await run({
-    runners, workloads, overrides,
-    trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
-    seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
-    order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
-    instancePer: choiceFlag('instance-per', v['instance-per'], ['trial', 'workload']),
-    quick: v.quick, limits: { cpus, memoryMiB }, cpuset,
-    runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
-    outRoot, cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
-    argv: ['isobench', 'run', ...argv], log,
-    // A live line on a terminal; plain lines in a CI log (stderr is not a TTY there).
-    progress: { live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
-    hostLabel: v['host-label'] === undefined ? null : hostLabelFlag(v['host-label']),
-  });
-  if (!v['no-report']) await reportCommand([dir], log, record);
-  process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
-  for (const line of warningsText(reportWarnings(record, runWarnings(record)))) log(line);
-  if (record.interrupted) return 130;
-  return record.results.some((r) => r.status === 'errored') ? 1 : 0;
+  // From here on SIGINT/SIGTERM stop the run cleanly (instances, temp files) instead of killing isobench.
+  const abort = new RunAbort(log).install();
+  try {
+    return await measureAndReport();
+  } finally {
+    abort.done();
+  }
+
+  async function measureAndReport(): Promise<number> {
+    const { record, dir } = await run({
+      runners, workloads, overrides,
+      trials: intFlag('trials', v.trials), runs: intFlag('runs', v.runs), warmup: intFlag('warmup', v.warmup, true),
+      seed: v.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : intFlag('seed', v.seed, true),
+      order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
+      instancePer: choiceFlag('instance-per', v['instance-per'], ['trial', 'workload']),
+      quick: v.quick, limits: { cpus, memoryMiB }, cpuset,
+      runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
+      outRoot, cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
+      argv: ['isobench', 'run', ...argv], log,
+      // A live line on a terminal; plain lines in a CI log (stderr is not a TTY there).
+      progress: { live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
+      hostLabel: v['host-label'] === undefined ? null : hostLabelFlag(v['host-label']),
+      abort,
+    });
+    if (!abort.aborted()) abort.phase = 'report';
+    const reported = !v['no-report'] && !abort.aborted();
+    if (reported) await reportCommand([dir], log, record, () => abort.aborted());
+    if (abort.aborted()) {
+      // Interrupted while measuring or rendering the reports: the record says so, no report is written.
+      markInterruption(record, abort);
+      await writeRecord(dir, record);
+      log(`interrupted: run record kept in ${dir}/run.json (${record.results.filter((r) => r.status === 'completed').length} completed trials); reports: isobench report ${dir}`);
+      return abort.exitCode();
+    }
+    process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
+    for (const line of warningsText(reportWarnings(record, runWarnings(record)))) log(line);
+    return record.results.some((r) => r.status === 'errored') ? 1 : 0;
+  }
 }

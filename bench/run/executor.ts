@@ -8,9 +8,11 @@ import { fingerprint } from '../../runners/host/fingerprint.js';
 import type { RunContext, Runner } from '../../runners/types.js';
 import { gitDescribe, toolVersion } from './version.js';
 import { writeRecord } from './record.js';
+import { makeDir, outputError } from './atomic.js';
 import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
 import { runUnit } from './trial.js';
 import { Progress, type ProgressSink } from './progress.js';
+import { RunAbort } from './abort.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts, Workload } from '../../workloads/types.js';
@@ -43,77 +45,98 @@ export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' |
   instancePer?: InstancePer;
   /** Where the progress line with elapsed time and ETA goes; null or absent: nowhere. */
   progress?: ProgressSink | null;
+  /** The command's interruption (signal handlers installed by the caller); absent: one that no signal reaches. */
+  abort?: RunAbort;
 }
 
-/** A new run id: UTC time plus random suffix, safe as a directory and container-name prefix. */
+/**
+ * A new run id: UTC time plus random suffix, safe as a directory and container-name prefix.
+ * Container names and cgroups are host-wide, so runs into different --out directories started in
+ * the same second must not share one: 32 random bits.
+ */
 export function newRunId(now = new Date()): string {
   const t = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-  return `${t}-${randomBytes(2).toString('hex')}`;
+  return `${t}-${randomBytes(4).toString('hex')}`;
 }
 
+
+/**
+ * Creates the directory of a new run under `outRoot`, exclusively: two runs started in the same
+ * second with the same random suffix would otherwise share a directory, container names and cgroups.
+ */
+export async function claimRunDir(outRoot: string): Promise<{ runId: string; dir: string }> {
+  await makeDir(outRoot);
+  for (;;) {
+    const runId = newRunId();
+    const dir = resolve(outRoot, runId);
+    try {
+      await mkdir(dir);
+      return { runId, dir };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw outputError(err, outRoot, null);
+    }
+  }
+}
 
 /** Runs everything; returns the record (also on disk) and the directory it is in. */
 export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: string }> {
-  const runId = newRunId();
-  const dir = resolve(opts.outRoot, runId);
+  const abort = opts.abort ?? new RunAbort(opts.log);
+  const { runId, dir } = await claimRunDir(opts.outRoot);
   const scratchRoot = join(dir, 'scratch');
   await mkdir(scratchRoot, { recursive: true });
-  const host = await fingerprint();
-  const facts: HostFacts = { llcBytes: host.llcBytes.value, freeMemoryBytes: freemem() };
-  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.runnerOptions, ...(opts.hooks ? { hooks: opts.hooks } : {}), log: opts.log };
-
-  const cells: PlanCell[] = [];
-  for (const name of opts.workloads) {
-    const w = findWorkload(name);
-    if (!w) continue;
-    for (const params of paramMatrix(w.defaults(opts.quick, facts), opts.overrides.get(name))) {
-      for (const r of opts.runners) cells.push({ env: r.env, engine: r.engine, workload: name, params });
-    }
-  }
-  const plan: Plan = {
-    envs: opts.runners.map(envId), workloads: opts.workloads, trials: opts.trials, runs: opts.runs,
-    warmup: opts.warmup, seed: opts.seed, order: opts.order, quick: opts.quick, limits: opts.limits,
-    runner: opts.runnerOptions, margin: opts.margin, out: opts.out, cells, argv: opts.argv,
-  };
-
-  const probes: EnvProbe[] = [];
-  for (const r of opts.runners) {
-    opts.log(`probing ${envId(r)} …`);
-    const p = await r.probe(ctx);
-    const probe: EnvProbe = p.ok
-      ? { id: envId(r), ok: true, version: p.version, details: p.details, emulation: p.emulation ?? null, ...(p.note ? { reason: p.note } : {}) }
-      : { id: envId(r), ok: false, reason: p.reason, details: p.details, emulation: null };
-    probes.push(probe);
-    opts.log(`  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`);
-  }
-
-  const record: RunRecord = {
-    schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
-    hostLabel: opts.hostLabel ?? host.hostname.value ?? runId,
-    metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
-  };
-  await writeRecord(dir, record);
-
-  let aborted = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (aborted) process.exit(sig === 'SIGINT' ? 130 : 143);
-    aborted = true;
-    record.interrupted = true;
-    opts.log(`received ${sig}: stopping the current instance and saving what was measured`);
-    for (const r of opts.runners) void r.cleanup(ctx).catch(() => undefined);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-
-  const units = schedule(cells, opts.trials, opts.order, opts.seed, opts.instancePer);
-  const totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
-  const progress = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
-  const log = progress.wrap(opts.log);
-  ctx.log = log;
-  let nextTrialId = 1;
+  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.runnerOptions, ...(opts.hooks ? { hooks: opts.hooks } : {}), log: opts.log, signal: abort.signal };
+  let record: RunRecord | undefined;
+  let progress: Progress | undefined;
+  let allRan = false;
   try {
+    abort.phase = 'describing the host';
+    const host = await fingerprint();
+    const facts: HostFacts = { llcBytes: host.llcBytes.value, freeMemoryBytes: freemem() };
+
+    const cells: PlanCell[] = [];
+    for (const name of opts.workloads) {
+      const w = findWorkload(name);
+      if (!w) continue;
+      for (const params of paramMatrix(w.defaults(opts.quick, facts), opts.overrides.get(name))) {
+        for (const r of opts.runners) cells.push({ env: r.env, engine: r.engine, workload: name, params });
+      }
+    }
+    const plan: Plan = {
+      envs: opts.runners.map(envId), workloads: opts.workloads, trials: opts.trials, runs: opts.runs,
+      warmup: opts.warmup, seed: opts.seed, order: opts.order, quick: opts.quick, limits: opts.limits,
+      runner: opts.runnerOptions, margin: opts.margin, out: opts.out, cells, argv: opts.argv,
+    };
+
+    const probes: EnvProbe[] = [];
+    record = {
+      schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
+      hostLabel: opts.hostLabel ?? host.hostname.value ?? runId,
+      metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
+    };
+    for (const r of opts.runners) {
+      if (abort.aborted()) {
+        probes.push({ id: envId(r), ok: false, reason: 'not probed: the run was interrupted', details: {}, emulation: null });
+        continue;
+      }
+      abort.phase = `probing ${envId(r)}`;
+      opts.log(`probing ${envId(r)} …`);
+      const p = await r.probe(ctx);
+      const probe: EnvProbe = p.ok
+        ? { id: envId(r), ok: true, version: p.version, details: p.details, emulation: p.emulation ?? null, ...(p.note ? { reason: p.note } : {}) }
+        : { id: envId(r), ok: false, reason: abort.aborted() ? `probe interrupted (${p.reason})` : p.reason, details: p.details, emulation: null };
+      probes.push(probe);
+      opts.log(`  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`);
+    }
+    await writeRecord(dir, record);
+
+    const units = schedule(cells, opts.trials, opts.order, opts.seed, opts.instancePer);
+    const totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
+    progress = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
+    const log = progress.wrap(opts.log);
+    ctx.log = log;
+    let nextTrialId = 1;
     for (const unit of units) {
-      if (aborted) break;
+      if (abort.aborted()) break;
       const first = cells[unit.cells[0] as number] as PlanCell;
       const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine) as Runner;
       const probe = probes.find((p) => p.id === envId(runner)) as EnvProbe;
@@ -123,24 +146,41 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
         results = members.map(({ cell, trialId }) => ({ trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: unit.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] }));
       } else {
         const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
-        results = await runUnit({ runner, ctx, cells: members.map((m) => ({ ...m, workload: m.workload as Workload })), trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => aborted });
+        const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
+        results = await runUnit({
+          runner, ctx, cells: members.map((m) => ({ ...m, workload: m.workload as Workload })), trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels,
+          aborted: () => abort.aborted(), onStage: (stage) => { abort.phase = `${phase} at ${stage}`; },
+        });
       }
       record.results.push(...results);
       await writeRecord(dir, record);
       for (const r of results) log(`[${r.trialId}/${totalTrials}] ${envId(runner)} ${r.workload} trial ${r.trial}: ${describeOutcome(r)}`);
       progress.finished(progressGroup(unit, cells), results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0));
     }
+    allRan = !abort.aborted();
   } finally {
-    progress.stop();
+    progress?.stop();
+    if (!abort.aborted()) abort.phase = 'teardown';
+    // Teardown never looks at the abort signal: a second signal must not cut it short.
     for (const r of opts.runners) await r.cleanup(ctx).catch((err: unknown) => opts.log(`cleanup of ${envId(r)} failed: ${String(err)}`));
     await rm(scratchRoot, { recursive: true, force: true });
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-    record.warnings = runWarnings(record).map(warningText);
-    record.finishedAt = aborted ? null : new Date().toISOString();
-    await writeRecord(dir, record);
+    if (record !== undefined) {
+      markInterruption(record, abort);
+      record.warnings = runWarnings(record).map(warningText);
+      // Finished means every trial ran: a signal during teardown or the reports keeps the time.
+      record.finishedAt = allRan ? new Date().toISOString() : null;
+      await writeRecord(dir, record);
+    }
   }
-  return { record, dir };
+  return { record: record as RunRecord, dir };
+}
+
+/** Notes an interruption (signal and phase) on the record, once. */
+export function markInterruption(record: RunRecord, abort: RunAbort): void {
+  const i = abort.interruption;
+  if (i === null) return;
+  record.interrupted = true;
+  record.interruption ??= i;
 }
 
 /** Units of one environment running the same workloads take about as long as each other. */

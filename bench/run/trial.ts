@@ -28,6 +28,8 @@ export interface UnitInput {
   labels: Record<string, string>;
   /** Set when the run is being interrupted: no new iteration starts. */
   aborted: () => boolean;
+  /** Told each stage as it begins (start, prepare, run, cleanup, stop): what an interruption interrupted. */
+  onStage?: (stage: string) => void;
 }
 
 /** Everything one trial needs (an instance running one cell). */
@@ -47,6 +49,12 @@ class StageError extends Error {
 function checkExit(stage: string, r: ExecResult): void {
   if (r.timedOut) throw new StageError(stage, `${stage} timed out after ${Math.round(r.durationMs)} ms`, tail(r.stdout + r.stderr));
   if (r.exitCode !== 0) throw new StageError(stage, `${stage} exited with ${String(r.exitCode)}: ${tail(r.stderr.trim(), 300)}`, tail(r.stdout + r.stderr));
+}
+
+/** The error of a stage a signal cut short says so first. */
+function interrupted(info: ErrorInfo, input: UnitInput): ErrorInfo {
+  if (input.aborted() && !info.message.startsWith('interrupted')) info.message = `interrupted at ${info.stage}: ${info.message}`;
+  return info;
 }
 
 function errorInfo(err: unknown, stage: string): ErrorInfo {
@@ -104,12 +112,13 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
     st.durationMs = performance.now() - st.t0;
   };
   let instance: Instance | undefined;
+  input.onStage?.('start');
   try {
     instance = await runner.start(ctx, { tag: `${ctx.runId}-t${first.trialId}`, scratchMiB: Math.max(...cells.map((c) => c.workload.scratchMiB(c.cell.params))) });
     Object.assign(labels, instance.labels);
     lifecycle(instance.startup);
   } catch (err) {
-    for (const st of states) st.error = errorInfo(err, 'start');
+    for (const st of states) st.error = interrupted(errorInfo(err, 'start'), input);
   }
   if (instance !== undefined) {
     for (const [i, c] of cells.entries()) {
@@ -121,6 +130,7 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
       await runCell(instance, c, st, input, labels);
       if (i < cells.length - 1) finish(st);
     }
+    input.onStage?.('stop');
     try {
       lifecycle(await instance.stop());
     } catch (err) {
@@ -138,6 +148,9 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   });
 }
 
+/** Whether the unit runs a single cell (stages then need no workload name). */
+const cells1 = (input: UnitInput) => input.cells.length === 1;
+
 /** Runs one cell in a started instance: prepare, warm-ups then measured iterations, cleanup; failures land in `st.error`. */
 async function runCell(instance: Instance, c: UnitCell, st: CellState, input: UnitInput, labels: Record<string, string>): Promise<void> {
   const { cell, workload } = c;
@@ -145,15 +158,20 @@ async function runCell(instance: Instance, c: UnitCell, st: CellState, input: Un
   const exec = (argv: string[], timeoutMs: number) => instance.exec({ argv, inScratch: workload.usesScratch, timeoutMs });
   let prepared = false;
   let stage = 'prepare';
+  const enter = (s: string) => {
+    stage = s;
+    input.onStage?.(cells1(input) ? s : `${s} of ${cell.workload}`);
+  };
   try {
     if (steps.prepare) {
+      enter('prepare');
       prepared = true;
       checkExit('prepare', await exec(steps.prepare, workload.timeoutMs(cell.params)));
     }
     const total = input.warmup + input.runs;
     for (let i = 1; i <= total; i++) {
       if (input.aborted()) throw new StageError('run', 'interrupted by signal');
-      stage = 'run';
+      enter('run');
       const r = await exec(steps.run, workload.timeoutMs(cell.params));
       checkExit('run', r);
       stage = 'parse';
@@ -166,9 +184,11 @@ async function runCell(instance: Instance, c: UnitCell, st: CellState, input: Un
       }
     }
   } catch (err) {
-    st.error = errorInfo(err, stage);
+    st.error = interrupted(errorInfo(err, stage), input);
   } finally {
-    if (prepared && steps.cleanup) {
+    // After an interruption the instance's removal takes its scratch files with it.
+    if (prepared && steps.cleanup && !input.aborted()) {
+      enter('cleanup');
       try {
         const r = await exec(steps.cleanup, 120_000);
         if (r.exitCode !== 0) st.notes.push(`cleanup step exited ${String(r.exitCode)}: ${tail(r.stderr, 300)}`);

@@ -1,6 +1,6 @@
 // What a container's cgroup really grants (CPUs, memory) and uses, read host-side on cgroup v1 or v2.
 import { readFileSync } from 'node:fs';
-import { rmdir } from 'node:fs/promises';
+import { readdir, readFile, rmdir } from 'node:fs/promises';
 import { availableParallelism, totalmem } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 
@@ -191,6 +191,7 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<string[
   const failed: string[] = [];
   for (const dir of [...dirs].sort((a, b) => b.length - a.length)) {
     try {
+      await emptyCgroup(dir);
       await rmdir(dir);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
@@ -198,4 +199,34 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<string[
     }
   }
   return failed;
+}
+
+/**
+ * The directories a cgroup named exactly `name` has directly under the cgroup mount, in every
+ * hierarchy (v1) or the unified one (v2), whether they exist or not. An OCI bundle asks for
+ * `cgroupsPath: /<name>`: these are what the runtime may have created, known before it ran, so an
+ * interrupted `runc run` (killed before it recorded its state) leaves nothing behind either.
+ */
+export async function cgroupDirsNamed(name: string, root = '/sys/fs/cgroup'): Promise<string[]> {
+  const hierarchies = await readdir(root, { withFileTypes: true }).catch(() => []);
+  return [join(root, name), ...hierarchies.filter((h) => h.isDirectory() && h.name !== name).map((h) => join(root, h.name, name))];
+}
+
+/**
+ * Kills (SIGKILL) every process left in the cgroup `dir` — a container's own cgroup, named after
+ * it: whatever is inside is that container's — and waits up to 2 s for it to be empty.
+ */
+async function emptyCgroup(dir: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const procs = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+    if (procs.length === 0) return;
+    for (const pid of procs) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
+      }
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

@@ -26,7 +26,7 @@ export function confinementFlags(ctx: RunContext, name: string, scratch: string 
 export function cliFamily(engine: EngineDescriptor): ContainerFamily {
   const { binary } = engine;
   const imported = new Map<string, Promise<void>>();
-  const cli = (args: string[], timeoutMs = 60_000) => runProcess([binary, ...args], { timeoutMs });
+  const cli = (args: string[], timeoutMs = 60_000, signal?: AbortSignal) => runProcess([binary, ...args], { timeoutMs, signal });
   const firstLine = (s: string) => s.trim().split('\n').slice(-2).join(' ').slice(0, 500);
 
   return {
@@ -36,17 +36,17 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
     seccompProfile: `${binary} default`,
     probeFacts: {},
 
-    async preflight() {
+    async preflight(_path, ctx) {
       const details: Record<string, string> = {};
       for (const [key, variable] of Object.entries(engine.envDetails ?? {})) {
         const value = process.env[variable];
         if (value) details[key] = value;
       }
-      const v = await cli(['version', '--format', engine.versionFormat ?? '{{.Client.Version}}'], 20_000);
+      const v = await cli(['version', '--format', engine.versionFormat ?? '{{.Client.Version}}'], 20_000, ctx.signal);
       if (v.exitCode !== 0) {
         return { ok: false, reason: `${binary} is not usable: ${firstLine(v.stderr || v.stdout) || (v.timedOut ? 'timed out' : 'no output')}${engine.unusableHint ?? ''}`, details };
       }
-      const info = await cli(['info', '--format', '{{.CgroupDriver}} {{.CgroupVersion}}'], 20_000);
+      const info = await cli(['info', '--format', '{{.CgroupDriver}} {{.CgroupVersion}}'], 20_000, ctx.signal);
       if (info.exitCode === 0) details['cgroup_driver'] = info.stdout.trim();
       return { ok: true, version: `${binary} ${v.stdout.trim()}`, details };
     },
@@ -68,14 +68,14 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
     },
 
     async trial(c, image, ctx) {
-      const r = await cli(['run', '--rm', ...confinementFlags(ctx, c.name, null), imageTag(image), '/bin/true'], 60_000);
+      const r = await cli(['run', '--rm', ...confinementFlags(ctx, c.name, null), imageTag(image), '/bin/true'], 60_000, ctx.signal);
       if (r.exitCode === 0) return null;
       return firstLine(r.stderr || r.stdout) || (r.timedOut ? 'timed out after 60 s' : `exit ${String(r.exitCode)}`);
     },
 
     async launch(c, image, ctx) {
       // Attached run: the payload's output streams back; once ready the client is let go.
-      const ready = await spawnUntilReady([binary, 'run', ...confinementFlags(ctx, c.name, c.scratch), imageTag(image), ...IDLE_PAYLOAD], { timeoutMs: 120_000, afterReady: 'kill-client' });
+      const ready = await spawnUntilReady([binary, 'run', ...confinementFlags(ctx, c.name, c.scratch), imageTag(image), ...IDLE_PAYLOAD], { timeoutMs: 120_000, afterReady: 'kill-client', signal: ctx.signal });
       return {
         ready,
         async inspect() {

@@ -103,14 +103,14 @@ export function lxcFamily(): ContainerFamily {
     // Really start a container with the run's limits: the only precise test of this host.
     async trial(c, image, ctx) {
       const { lxcpath } = prepare(c, await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-lxc-`)), image, ctx);
-      const r = await runProcess(['lxc-start', '-n', c.name, '-P', lxcpath, '-F', '--', '/bin/true'], { timeoutMs: 30_000 });
+      const r = await runProcess(['lxc-start', '-n', c.name, '-P', lxcpath, '-F', '--', '/bin/true'], { timeoutMs: 30_000, signal: ctx.signal });
       return r.exitCode === 0 ? null : failureText(r, 30);
     },
 
     async launch(c, image, ctx) {
       const s = prepare(c, lxcpathOf(c), image, ctx);
       // lxc-start -F stays the container's monitor; the payload's output comes through its pipes, as with runc.
-      const ready = await spawnUntilReady(['lxc-start', '-n', c.name, '-P', s.lxcpath, '-F', '--', ...IDLE_PAYLOAD], { timeoutMs: 60_000, afterReady: 'keep-running' });
+      const ready = await spawnUntilReady(['lxc-start', '-n', c.name, '-P', s.lxcpath, '-F', '--', ...IDLE_PAYLOAD], { timeoutMs: 60_000, afterReady: 'keep-running', signal: ctx.signal });
       s.monitor = { pid: ready.pid, exited: ready.exited };
       return {
         ready,

@@ -79,7 +79,7 @@ export function lxdFamily(): ContainerFamily {
       const { r: l, pool } = await launchInstance(c, ctx, lxdAlias(image));
       if (l.exitCode !== 0) throw new StartError(`lxc launch ${c.name} failed: ${lastWords(l)}`, tail(l.stdout + l.stderr));
       const tExec = performance.now();
-      const ready = await spawnUntilReady(['lxc', 'exec', c.name, '--', '/isobench/ready'], { timeoutMs: 60_000, afterReady: 'wait-exit' });
+      const ready = await spawnUntilReady(['lxc', 'exec', c.name, '--', '/isobench/ready'], { timeoutMs: 60_000, afterReady: 'wait-exit', signal: ctx.signal });
       return {
         ready: { ...ready, readyMs: tExec - t0 + ready.readyMs },
         async inspect() {

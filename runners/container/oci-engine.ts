@@ -4,7 +4,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from '../host/fingerprint.js';
-import { cgroupFacts, type CgroupFacts } from './cgroup.js';
+import { cgroupDirsNamed, cgroupFacts, type CgroupFacts } from './cgroup.js';
 import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
 import { spawnUntilReady } from './ready.js';
@@ -12,9 +12,12 @@ import type { WorkloadImage } from '../image/build.js';
 import { runProcess } from '../host/process.js';
 import type { RunContext } from '../types.js';
 
+/** Test hook payload: says so, then idles without ever announcing ready. */
+const HANG_PAYLOAD = ['/bin/sh', '-c', 'echo "test hook: hanging before ready"; exec sleep 2147483647'];
+
 /** The family of OCI runtimes that run a bundle directory: `runc`, `crun`. */
 export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
-  const run = (args: string[], timeoutMs = 30_000) => runProcess([binary, ...args], { timeoutMs });
+  const run = (args: string[], timeoutMs = 30_000, signal?: AbortSignal) => runProcess([binary, ...args], { timeoutMs, signal });
 
   /** Writes config.json (synchronously: two small local writes on the startup path, see perf/containers.ts). */
   function writeBundle(bundle: string, c: Container, image: WorkloadImage, ctx: RunContext, args: string[]): void {
@@ -30,10 +33,10 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
     seccompProfile: 'none (the OCI bundle sets none)',
     probeFacts: { namespaces: NAMESPACES.join(',') },
 
-    async preflight(path) {
+    async preflight(path, ctx) {
       const details = { cgroup_layout: (await cgroupLayout().catch(() => null)) ?? 'unknown' };
       if (process.getuid?.() !== 0) return { ok: false, reason: `${binary} containers need root here (rootless mode is not supported by isobench)`, details };
-      const v = await runProcess([path, '--version'], { timeoutMs: 10_000 });
+      const v = await runProcess([path, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
       return { ok: true, version: v.stdout.split('\n')[0]?.trim() || 'unknown', details };
     },
 
@@ -43,24 +46,26 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
     async trial(c, image, ctx) {
       const bundle = await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-${binary}-`));
       c.dirs.push(bundle);
+      c.cgroups = await cgroupDirsNamed(c.name);
       writeBundle(bundle, c, image, ctx, ['/bin/true']);
-      const r = await run(['run', '--bundle', bundle, c.name], 30_000);
+      const r = await run(['run', '--bundle', bundle, c.name], 30_000, ctx.signal);
       return r.exitCode === 0 ? null : failureText(r, 30);
     },
 
     async launch(c, image, ctx) {
       const bundle = `${c.scratch}.${binary}`;
       c.dirs.push(bundle);
-      writeBundle(bundle, c, image, ctx, IDLE_PAYLOAD);
+      // The cgroup named after the container is isobench's to remove, whatever happens to the runtime.
+      c.cgroups = await cgroupDirsNamed(c.name);
+      writeBundle(bundle, c, image, ctx, ctx.hooks?.containerHangBeforeReady === true ? HANG_PAYLOAD : IDLE_PAYLOAD);
       const pidFile = join(bundle, 'pid');
       // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
       let factsP: Promise<CgroupFacts> | undefined;
       const initPid = () => Number(readFileSync(pidFile, 'utf8').trim());
       const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(initPid())));
-      const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', bundle, c.name], { timeoutMs: 60_000, afterReady: 'wait-exit', onEngineExit: () => void readFacts().catch(() => undefined) });
-      // The cgroup named after the container is isobench's to remove: known before anything can fail.
+      const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', bundle, c.name], { timeoutMs: ctx.hooks?.containerReadyTimeoutMs ?? 60_000, afterReady: 'wait-exit', signal: ctx.signal, onEngineExit: () => void readFacts().catch(() => undefined) });
       const facts = await readFacts();
-      c.cgroups = facts.dirs.map((d) => d.dir).filter((d) => basename(d) === c.name);
+      for (const d of facts.dirs.map((x) => x.dir)) if (basename(d) === c.name && !c.cgroups.includes(d)) c.cgroups.push(d);
       return { ready, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
     },
 

@@ -46,6 +46,8 @@ export interface ReadyOptions {
   env?: Record<string, string>;
   /** Called once when the engine exits 0, often before the payload is ready: work can overlap it. */
   onEngineExit?: () => void;
+  /** Give up (and kill the engine process) when this is aborted: the run is being interrupted. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
       if (keep && !err) {
         // The monitor lives on with the container: drain what it still writes, and do not let it hold the event loop.
         for (const pipe of [child.stdout, child.stderr] as Socket[]) pipe.removeAllListeners('data').resume().unref();
@@ -95,6 +98,12 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
       child.kill('SIGKILL');
       finish(new StartError(`${file} did not report ready within ${opts.timeoutMs} ms`, tail(stdout + stderr)));
     }, opts.timeoutMs);
+    const onAbort = () => {
+      child.kill('SIGKILL');
+      finish(new StartError(`${file} start interrupted: ${String((opts.signal?.reason as Error | undefined)?.message ?? 'aborted')}`, tail(stdout + stderr)));
+    };
+    if (opts.signal?.aborted === true) queueMicrotask(onAbort);
+    else opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       if (readyMs === null && stdout.includes(READY_MARKER)) {

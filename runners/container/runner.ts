@@ -88,7 +88,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
         ...securityLabels(pid, family.seccompProfile),
       };
       return containerInstance(labels, startup, (req) => {
-        return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs });
+        return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs, signal: ctx.signal });
       }, () => destroy(c));
     } catch (err) {
       await destroy(c).catch(() => undefined);

@@ -19,6 +19,11 @@ export interface BootRequest {
   readyTimeoutMs: number;
   /** Called as soon as qemu has a pid (so cleanup can find it even if boot never finishes). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Aborted when the run is interrupted: the boot and every later command give up at once and
+   * kill qemu (poweroff and kill, the teardown, do not look at it).
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /** The answer to one command. */
@@ -61,8 +66,13 @@ export class Guest {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly t0: number;
   private readonly child: ChildProcess;
+  private signal: AbortSignal | undefined;
+  private readonly onAbort = () => this.wake();
 
-  private constructor(readonly config: QemuConfig) {
+  private constructor(readonly config: QemuConfig, signal: AbortSignal | undefined) {
+    this.signal = signal;
+    // An interruption wakes every wait, which then sees the aborted signal.
+    signal?.addEventListener('abort', this.onAbort, { once: true });
     this.args = qemuArgs(config);
     this.t0 = performance.now();
     const stdio: ('ignore' | 'pipe')[] = ['ignore', 'pipe', 'pipe'];
@@ -83,11 +93,15 @@ export class Guest {
 
   /** Spawns qemu and waits until the guest announces ready; kills it and throws otherwise. */
   static async boot(req: BootRequest): Promise<Guest> {
-    const g = new Guest(req.config);
+    const g = new Guest(req.config, req.signal);
     if (g.child.pid !== undefined) req.onSpawn?.(g.child.pid);
     const deadline = g.t0 + req.readyTimeoutMs;
     while (!g.lines.includes(READY_MARKER)) {
       if (g.exit !== null) throw g.error(`qemu exited ${g.exitText()} after ${seconds(g.exit.atMs)} before the guest announced ready${g.qemuSaid()}`);
+      if (g.interrupted()) {
+        await g.kill();
+        throw g.error(`boot interrupted after ${seconds(performance.now() - g.t0)}: ${g.interruptText()}; qemu (pid ${String(g.pid)}) killed`);
+      }
       if (performance.now() >= deadline) {
         await g.kill();
         throw g.error(g.hangDiagnosis(req.readyTimeoutMs));
@@ -152,6 +166,10 @@ export class Guest {
         if (frame !== null) return { frame, durationMs: performance.now() - t0 };
       }
       if (this.exit !== null) throw this.error(`qemu exited ${this.exitText()} while the guest ran a command${this.qemuSaid()}`);
+      if (this.interrupted()) {
+        await this.kill();
+        throw this.error(`command interrupted: ${this.interruptText()}; qemu (pid ${String(this.pid)}) killed`);
+      }
       if (performance.now() >= deadline) {
         await this.kill();
         return { frame: null, durationMs: performance.now() - t0 };
@@ -164,6 +182,7 @@ export class Guest {
     if (this.exit !== null) return;
     if (this.stderrPartial !== '') this.onStderr('\n');
     this.exit = { code, signal, atMs: performance.now() - this.t0 };
+    this.signal?.removeEventListener('abort', this.onAbort);
     this.socket.destroy();
     for (const w of this.exitWaiters.splice(0)) w();
     for (const w of this.lineWaiters.splice(0)) w();
@@ -195,6 +214,21 @@ export class Guest {
     this.partial = parts.pop() ?? '';
     this.lines.push(...parts.map((l) => l.replace(/\r$/, '')));
     for (const w of this.lineWaiters.splice(0)) w();
+  }
+
+  private interrupted(): boolean {
+    return this.signal?.aborted === true;
+  }
+
+  private interruptText(): string {
+    const reason: unknown = this.signal?.reason;
+    return reason instanceof Error ? reason.message : String(reason ?? 'aborted');
+  }
+
+  /** Wakes every waiter (an interruption). */
+  private wake(): void {
+    for (const w of this.lineWaiters.splice(0)) w();
+    for (const w of this.exitWaiters.splice(0)) w();
   }
 
   private waitLine(ms: number): Promise<void> {

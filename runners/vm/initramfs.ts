@@ -30,12 +30,12 @@ function guestModulePath(kernel: GuestKernel, rel: string): string {
   return `/usr/lib/modules/${kernel.version}/${rel.replace(/\.(xz|zst|gz)$/, '')}`;
 }
 
-async function cpioOf(dir: string, out: string, append: boolean): Promise<void> {
-  const r = await runProcess(['sh', '-c', `cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet ${append ? '>>' : '>'} "$2"`, 'sh', dir, out], { timeoutMs: 300_000 });
+async function cpioOf(dir: string, out: string, append: boolean, signal: AbortSignal | undefined): Promise<void> {
+  const r = await runProcess(['sh', '-c', `cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet ${append ? '>>' : '>'} "$2"`, 'sh', dir, out], { timeoutMs: 300_000, signal });
   if (r.exitCode !== 0) throw new Error(`cpio of ${dir} failed (apt-get install cpio): ${r.stderr.trim()}`);
 }
 
-async function build(image: WorkloadImage, kernel: GuestKernel, path: string, log: (l: string) => void): Promise<Initramfs> {
+async function build(image: WorkloadImage, kernel: GuestKernel, path: string, log: (l: string) => void, signal: AbortSignal | undefined): Promise<Initramfs> {
   const dep = parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'));
   const builtin = await builtinModules(kernel.modulesDir);
   const bootModules = moduleLoadOrder(dep, builtin, BOOT_MODULES);
@@ -62,8 +62,8 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
     await writeFile(join(overlay, VM_MODULE_LISTS, 'modules-disk'), list(diskModules));
     await mkdir(dirname(path), { recursive: true });
     // Two concatenated newc archives: the image untouched, then the overlay (the kernel unpacks both).
-    await cpioOf(image.rootfs, tmp, false);
-    await cpioOf(overlay, tmp, true);
+    await cpioOf(image.rootfs, tmp, false, signal);
+    await cpioOf(overlay, tmp, true, signal);
     await rename(tmp, path);
     await writeFile(`${path}.modules.json`, lists);
   } finally {
@@ -76,11 +76,11 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
 const building = new Map<string, Promise<Initramfs>>();
 
 /** The initramfs for this image and kernel, cached under `cacheDir/vm` by image digest and kernel version. */
-export function initramfsFor(image: WorkloadImage, kernel: GuestKernel, cacheDir: string, log: (l: string) => void): Promise<Initramfs> {
+export function initramfsFor(image: WorkloadImage, kernel: GuestKernel, cacheDir: string, log: (l: string) => void, signal?: AbortSignal): Promise<Initramfs> {
   const path = join(cacheDir, 'vm', `initramfs-${image.digest.slice(0, 16)}-${kernel.version}-${LAYOUT}.cpio`);
   let p = building.get(path);
   if (p === undefined) {
-    p = build(image, kernel, path, log);
+    p = build(image, kernel, path, log, signal);
     building.set(path, p);
     p.catch(() => building.delete(path));
   }

@@ -114,7 +114,7 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       disk, pidfile: join(dir, 'qemu.pid'), cpuset: ctx.cpuset,
     };
     const readyTimeoutMs = ctx.hooks?.vmReadyTimeoutMs ?? (setup.accel === 'kvm' ? 30_000 : 120_000);
-    guest = await Guest.boot({ config, readyTimeoutMs, onSpawn: (pid) => track.pid(spec.tag, pid) });
+    guest = await Guest.boot({ config, readyTimeoutMs, onSpawn: (pid) => track.pid(spec.tag, pid), signal: ctx.signal });
     const facts = parseReadyFacts(guest.readyText);
     const fail = (msg: string) => new GuestError(msg, (guest as Guest).consoleTail());
     if (facts.sha256 !== setup.sysbenchSha256) throw fail(`sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`);

@@ -26,11 +26,11 @@ const decisions = new Map<string, Promise<AccelDecision>>();
 async function resolveBase(ctx: RunContext): Promise<Base> {
   const qemu = await which('qemu-system-x86_64');
   if (qemu === null) throw new Error('qemu-system-x86_64 not found on PATH (apt-get install qemu-system-x86)');
-  const v = await runProcess([qemu, '--version'], { timeoutMs: 10_000 });
+  const v = await runProcess([qemu, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
   const qemuVersion = parseQemuVersion(v.stdout) ?? (v.stdout.split('\n')[0] ?? 'unknown');
   const kernel = await findGuestKernel();
   const image = await imageFor(ctx.cacheDir, ctx.log);
-  const initramfs = await initramfsFor(image, kernel, ctx.cacheDir, ctx.log);
+  const initramfs = await initramfsFor(image, kernel, ctx.cacheDir, ctx.log, ctx.signal);
   const pvh = await pvhKernel(kernel, ctx.cacheDir);
   if (pvh.path === null) ctx.log(`vm: ${pvh.reason}`);
   return {
@@ -76,6 +76,7 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
       },
       readyTimeoutMs: timeoutMs,
       onSpawn: (pid) => tracker.pid(tag, pid),
+      signal: ctx.signal,
     });
     const readyMs = g.readyMs;
     await g.poweroff(10_000);

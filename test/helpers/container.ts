@@ -105,6 +105,8 @@ export interface Interrupted {
   exitCode: number | undefined;
   /** What the CLI printed on stderr. */
   stderr: string;
+  /** The signal it got. */
+  signal: NodeJS.Signals;
 }
 
 /**
@@ -129,20 +131,21 @@ export async function interruptMidTrial(engine: string, signal: NodeJS.Signals, 
   if (pid === null) child.kill('SIGKILL');
   expect(pid, `trial 2 never ran; stderr:\n${stderr}`).toBeGreaterThan(0);
   await new Promise((r) => setTimeout(r, 300));
-  child.kill(signal);
+  process.kill(child.pid as number, signal); // not execa's kill(): it sends SIGKILL after 5 s of cleanup
   const res = await child;
-  return { out, runId, pid: pid as number, exitCode: res.exitCode, stderr };
+  return { out, runId, pid: pid as number, exitCode: res.exitCode, stderr, signal };
 }
 
-/** What an interrupted run must leave: exit 130, no cgroup, process, scratch or temp dir of the run, the finished trial kept. */
+/** What an interrupted run must leave: exit 130 (SIGINT) or 143 (SIGTERM), no cgroup, process, scratch or temp dir of the run, the finished trial kept. */
 export async function expectCleanInterrupt(run: Interrupted): Promise<void> {
-  expect(run.exitCode, run.stderr).toBe(130);
+  expect(run.exitCode, run.stderr).toBe(run.signal === 'SIGTERM' ? 143 : 130);
   expect(await cgroupsNamed(run.runId)).toEqual([]);
   expect(await processesMentioning(run.runId)).toEqual([]);
   expect(existsSync(join(run.out, run.runId, 'scratch'))).toBe(false);
   expect((await readdir(tmpdir())).filter((e) => e.includes(run.runId))).toEqual([]);
   const record = JSON.parse(await readFile(join(run.out, run.runId, 'run.json'), 'utf8')) as RunRecord;
   expect(record.interrupted).toBe(true);
+  expect(record.interruption).toMatchObject({ signal: run.signal, phase: expect.stringMatching(/^trial 2 /) });
   expect(record.results[0]).toMatchObject({ status: 'completed', trial: 1 });
   expect(record.results[0]?.samples.some((s) => s.metric === 'events_per_s')).toBe(true);
   expect(record.results.filter((t) => t.status === 'completed')).toHaveLength(1);

@@ -9,6 +9,9 @@ import { containerEngines } from '../../runners/container/engines.js';
 import { expectCleanInterrupt, expectIsolated, interruptMidTrial, runCpuTrial, shIn, tamperedCache, testContext } from '../helpers/container.js';
 import { alive, cgroupsNamed, processesMentioning } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
+import { runTrial } from '../../bench/run/trial.js';
+import { findWorkload } from '../../workloads/index.js';
+import type { Workload } from '../../workloads/types.js';
 
 const needs = await unmet(['root', 'runc', 'sysbench']);
 const cleanupDirs: string[] = [];
@@ -74,5 +77,26 @@ describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {
     await expectCleanInterrupt(run);
     expect((await runcNames()).filter((n) => n.includes(run.runId))).toEqual([]);
     expect(await alive(run.pid)).toBe(false);
+  });
+
+  it('a container that never announces ready becomes an errored trial at the timeout, with its output, and leaves nothing', async () => {
+    const ctx = { ...testContext(await mkdtemp(join(tmpdir(), 'isobench-runc-'))), hooks: { containerHangBeforeReady: true, containerReadyTimeoutMs: 3_000 } };
+    cleanupDirs.push(ctx.scratchRoot);
+    const runner = containerEngines.runc();
+    const workload = findWorkload('cpu') as Workload;
+    const cell = { env: 'container', engine: 'runc', workload: 'cpu', params: { ...workload.defaults(true, { llcBytes: null, freeMemoryBytes: 2 ** 30 }), time: 1 } };
+    const t0 = performance.now();
+    const result = await runTrial({ runner, ctx, cell, workload, trialId: 1, trial: 1, warmup: 0, runs: 1, labels: {}, aborted: () => false });
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    expect(result.status).toBe('errored');
+    if (result.status !== 'errored') return;
+    expect(result.error.stage).toBe('start');
+    expect(result.error.message).toMatch(/runc did not report ready within 3000 ms/);
+    expect(result.error.logTail).toContain('test hook: hanging before ready');
+    expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
+    expect(await cgroupsNamed(ctx.runId)).toEqual([]);
+    expect(await processesMentioning(ctx.runId)).toEqual([]);
+    expect(await readdir(ctx.scratchRoot)).toEqual([]);
+    await runner.cleanup(ctx);
   });
 });

@@ -37,7 +37,7 @@ describe('run record schema', () => {
 
   it('says which format an older record has', () => {
     const old = { ...(JSON.parse(text) as object), schema: 1 };
-    expect(failure(JSON.stringify(old))).toMatch(/is an isobench run record of format 1; this isobench reads format 3/);
+    expect(failure(JSON.stringify(old))).toMatch(/is an isobench run record of format 1; this isobench reads formats 3 and 4/);
   });
 
   it('names the first bad field', () => {
