@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import { sha256File, which } from './identity.js';
 import { GENERATED_FILES, SYSBENCH_IN_IMAGE } from './files.js';
+import { manifestMismatch, readOrNull, sha256Text, treeManifest, withFileLock, writeFileRenamed } from '../host/cache.js';
 
 /** A built image in the cache. */
 export interface WorkloadImage {
@@ -103,7 +104,22 @@ async function populate(root: string, files: Map<string, string>, applets: strin
   await symlink('mke2fs', join(root, 'usr/sbin/mkfs.ext4'));
 }
 
-/** Builds (or finds in the cache) the workload image. */
+/**
+ * Why the image entry in `dir` cannot be used, or null when it is complete and intact: `complete`
+ * names the digest and the sha256 of `manifest`, and every file the manifest lists is under
+ * `rootfs/` with its content hash (checked on every process's first use, ~20 MB of hashing).
+ */
+export async function imageEntryProblem(dir: string, digest: string): Promise<string | null> {
+  const complete = await readOrNull(join(dir, 'complete'));
+  if (complete === null) return (await stat(dir).then(() => true, () => false)) ? 'no completion mark (an interrupted build?)' : 'absent';
+  const [d, manifestSha] = complete.trim().split('\n');
+  if (d !== digest) return `completion mark names digest ${String(d).slice(0, 16)}, not ${digest.slice(0, 16)}`;
+  const manifest = await readOrNull(join(dir, 'manifest'));
+  if (manifest === null || sha256Text(manifest) !== manifestSha) return 'its manifest is missing or altered';
+  return manifestMismatch(join(dir, 'rootfs'), manifest);
+}
+
+/** Builds (or finds intact in the cache) the workload image; a damaged entry is rebuilt. */
 export async function buildImage(cacheDir: string, log: (l: string) => void = () => undefined): Promise<WorkloadImage> {
   const files = await inputs();
   const busybox = files.get('usr/bin/busybox') as string;
@@ -114,40 +130,55 @@ export async function buildImage(cacheDir: string, log: (l: string) => void = ()
   const rootfs = join(dir, 'rootfs');
   const hostSysbench = files.get(SYSBENCH_IN_IMAGE.slice(1)) as string;
   const image = { digest, dir, rootfs, sysbenchSha256: await sha256File(hostSysbench) };
-  try {
-    await stat(join(dir, 'complete'));
+  if ((await imageEntryProblem(dir, digest)) === null) return image;
+  // One builder at a time per entry; whoever waited re-checks, and usually finds it built.
+  return withFileLock(`${dir}.lock`, async () => {
+    const problem = await imageEntryProblem(dir, digest);
+    if (problem === null) return image;
+    if (problem !== 'absent') log(`workload image cache entry ${dir} is damaged (${problem}); rebuilding it`);
+    log(`building workload image ${digest.slice(0, 16)} in ${dir}`);
+    const tmp = `${dir}.tmp-${process.pid}`;
+    await rm(tmp, { recursive: true, force: true });
+    try {
+      await populate(join(tmp, 'rootfs'), files, applets);
+      const manifest = await treeManifest(join(tmp, 'rootfs'));
+      await writeFile(join(tmp, 'manifest'), manifest);
+      await writeFile(join(tmp, 'complete'), `${digest}\n${sha256Text(manifest)}\n`);
+      await mkdir(dirname(dir), { recursive: true });
+      // The damaged entry is moved aside first so the rename below never lands inside it.
+      const old = `${dir}.old-${process.pid}`;
+      await rename(dir, old).catch(() => undefined);
+      await rename(tmp, dir);
+      await rm(old, { recursive: true, force: true });
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
     return image;
-  } catch {
-    // not built yet
-  }
-  log(`building workload image ${digest.slice(0, 16)} in ${dir}`);
-  const tmp = `${dir}.tmp-${process.pid}`;
-  await rm(tmp, { recursive: true, force: true });
-  await populate(join(tmp, 'rootfs'), files, applets);
-  await writeFile(join(tmp, 'complete'), `${digest}\n`);
-  await mkdir(dirname(dir), { recursive: true });
-  try {
-    await rename(tmp, dir);
-  } catch {
-    await rm(tmp, { recursive: true, force: true }); // another process built it first
-  }
-  return image;
+  }, log);
 }
 
-/** A reproducible tar of the rootfs (for `docker import` / `podman import`), built once. */
+/** A reproducible tar of the rootfs (for `docker import` / `podman import`), built once and verified by its sha256 on use. */
 export async function imageTar(image: WorkloadImage): Promise<string> {
   const tar = join(image.dir, 'rootfs.tar');
-  try {
-    await stat(tar);
+  const intact = async () => {
+    const want = (await readOrNull(`${tar}.sha256`))?.trim();
+    return want !== undefined && (await sha256File(tar).catch(() => null)) === want;
+  };
+  if (await intact()) return tar;
+  return withFileLock(`${tar}.lock`, async () => {
+    if (await intact()) return tar;
+    const tmp = `${tar}.tmp-${process.pid}`;
+    try {
+      const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000 });
+      if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
+      await rm(`${tar}.sha256`, { force: true });
+      await rename(tmp, tar);
+      await writeFileRenamed(`${tar}.sha256`, `${await sha256File(tar)}\n`);
+    } finally {
+      await rm(tmp, { force: true });
+    }
     return tar;
-  } catch {
-    // build it
-  }
-  const tmp = `${tar}.tmp-${process.pid}`;
-  const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000 });
-  if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
-  await rename(tmp, tar);
-  return tar;
+  });
 }
 
 const building = new Map<string, Promise<WorkloadImage>>();

@@ -5,6 +5,8 @@ import { runProcess } from '../host/process.js';
 import type { WorkloadImage } from '../image/build.js';
 import { builtinModules, moduleBytes, moduleLoadOrder, parseModulesDep, type GuestKernel } from './kernel.js';
 import { VM_MODULE_LISTS } from './init-script.js';
+import { readOrNull, withFileLock, writeFileRenamed } from '../host/cache.js';
+import { sha256File } from '../image/identity.js';
 
 /** Modules init loads at boot: virtio transports (PCI and MMIO) and the command port. */
 export const BOOT_MODULES = ['virtio_pci', 'virtio_mmio', 'virtio_console'];
@@ -41,11 +43,34 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
   const bootModules = moduleLoadOrder(dep, builtin, BOOT_MODULES);
   const diskModules = moduleLoadOrder(dep, builtin, DISK_MODULES, new Set(bootModules));
   const lists = JSON.stringify({ bootModules, diskModules });
-  try {
-    if ((await readFile(`${path}.modules.json`, 'utf8')) === lists && (await stat(path)).size > 0) return { path, bootModules, diskModules };
-  } catch {
-    // not built yet
-  }
+  // The sidecar names the module lists and the cpio's sha256, written after the cpio is in place:
+  // a missing sidecar (interrupted build) or a cpio that no longer matches it is rebuilt.
+  const sidecar = `${path}.json`;
+  const intact = async (): Promise<string | null> => {
+    const meta = await readOrNull(sidecar);
+    if (meta === null) return (await stat(path).then(() => true, () => false)) ? 'no completion record (an interrupted build?)' : 'absent';
+    let parsed: { lists?: unknown; sha256?: unknown };
+    try {
+      parsed = JSON.parse(meta) as { lists?: unknown; sha256?: unknown };
+    } catch {
+      return 'its completion record is not JSON';
+    }
+    if (parsed.lists !== lists) return 'its module lists differ';
+    const sha = await sha256File(path).catch(() => null);
+    return sha !== null && sha === parsed.sha256 ? null : 'the cpio does not match its content hash';
+  };
+  if ((await intact()) === null) return { path, bootModules, diskModules };
+  await withFileLock(`${path}.lock`, async () => {
+    const problem = await intact();
+    if (problem === null) return;
+    if (problem !== 'absent') log(`guest initramfs cache entry ${path} is damaged (${problem}); rebuilding it`);
+    await buildCpio(image, kernel, path, bootModules, diskModules, log, signal);
+    await writeFileRenamed(sidecar, JSON.stringify({ lists, sha256: await sha256File(path) }));
+  }, log, signal);
+  return { path, bootModules, diskModules };
+}
+
+async function buildCpio(image: WorkloadImage, kernel: GuestKernel, path: string, bootModules: string[], diskModules: string[], log: (l: string) => void, signal: AbortSignal | undefined): Promise<void> {
   log(`building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ${bootModules.length + diskModules.length} modules of ${kernel.version})`);
   const tmp = `${path}.tmp-${process.pid}`;
   const overlay = `${tmp}.d`;
@@ -64,13 +89,12 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
     // Two concatenated newc archives: the image untouched, then the overlay (the kernel unpacks both).
     await cpioOf(image.rootfs, tmp, false, signal);
     await cpioOf(overlay, tmp, true, signal);
+    await rm(`${path}.json`, { force: true });
     await rename(tmp, path);
-    await writeFile(`${path}.modules.json`, lists);
   } finally {
     await rm(overlay, { recursive: true, force: true });
     await rm(tmp, { force: true });
   }
-  return { path, bootModules, diskModules };
 }
 
 const building = new Map<string, Promise<Initramfs>>();
