@@ -27,6 +27,7 @@ export async function listCommand(args: string[]): Promise<number> {
     const p = await r.probe(ctx);
     const state = p.ok ? `available (${p.version})${p.note ? ` — ${p.note}` : ''}` : `unavailable: ${p.reason}`;
     out.push(`  ${envId(r).padEnd(20)} ${r.description}`, `  ${''.padEnd(20)} ${state}`);
+    if (p.details['kvm_proof'] !== undefined) out.push(`  ${''.padEnd(20)} KVM proof: ${p.details['kvm_proof']}`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;

@@ -1,5 +1,8 @@
 // Chooses the accelerator: KVM only when a guest has actually booted to ready under it, else TCG, saying why.
-import { access, constants, readdir, readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { access, constants, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { release } from 'node:os';
+import { join } from 'node:path';
 import type { VmAccel } from '../../model/options.js';
 import type { Accel } from './qemu.js';
 
@@ -88,5 +91,93 @@ export async function decideAccel(
   return {
     ok: true, accel: 'tcg', cpu: TCG_CPU, kvmModule, fallbackReason: why,
     note: `KVM unusable, guests run under TCG software emulation (not representative of KVM): ${why}`,
+  };
+}
+
+/** What a KVM proof boot's outcome depends on; any change (a reboot included) means proving again. */
+export interface KvmProofFacts {
+  /** /proc/sys/kernel/random/boot_id: this boot of the machine. */
+  bootId: string;
+  /** Host kernel release. */
+  hostKernel: string;
+  /** qemu's version. */
+  qemuVersion: string;
+  /** Loaded KVM module (kvm_intel, kvm_amd, kvm_pvm…), or null. */
+  kvmModule: string | null;
+  /** Host CPU model name. */
+  cpuModel: string;
+  /** Guest machine type and guest kernel version the proof booted. */
+  machine: string;
+  guestKernel: string;
+  /** How long the proof boot waited for ready (a test's shorter wait proves something else). */
+  proofTimeoutMs: number;
+}
+
+/** The cache key of a proof: sha256 of the facts (and the guest CPU model tried), hex. */
+export function kvmProofKey(facts: KvmProofFacts, cpu: string): string {
+  const f = { ...facts, cpu };
+  const text = JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k as keyof typeof f]]));
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** This machine's facts for the proof key, given what the runner already knows. */
+export async function kvmProofFacts(known: { qemuVersion: string; machine: string; guestKernel: string; proofTimeoutMs: number }): Promise<KvmProofFacts> {
+  const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+  const cpuModel = /^model name\s*:\s*(.*)$/m.exec(await readFile('/proc/cpuinfo', 'utf8').catch(() => ''))?.[1]?.trim() ?? 'unknown';
+  return { bootId, hostKernel: release(), kvmModule: await kvmModuleName(), cpuModel, ...known };
+}
+
+/** A proof boot's outcome as stored, with when it was proved. */
+interface StoredProof {
+  key: string;
+  facts: KvmProofFacts;
+  cpu: string;
+  provedAt: string;
+  boot: KvmBoot;
+}
+
+/** How a run came by its KVM proofs: booted now, or taken from the cache (with their age). */
+export interface ProofSource {
+  cached: boolean;
+  /** When the proof was made (ISO time). */
+  provedAt: string;
+}
+
+/** "cached, proved 12 min ago" / "proved now", for probe details and `isobench list`. */
+export function proofText(sources: readonly ProofSource[], now = Date.now()): string {
+  if (sources.length === 0) return 'no proof boot (none needed)';
+  const oldest = sources.reduce((a, b) => (a.provedAt < b.provedAt ? a : b));
+  if (!sources.every((s) => s.cached)) return `proved now by booting a guest under KVM (cached for this boot of the machine)`;
+  const s = Math.max(0, Math.round((now - Date.parse(oldest.provedAt)) / 1000));
+  const age = s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  return `cached: proved ${age} ago (${oldest.provedAt}) in this boot of the machine; same kernel, qemu, KVM module and CPU`;
+}
+
+/**
+ * Wraps a proof boot with a cache in `dir`: an outcome stored under the same key (same boot of
+ * the machine, kernel, qemu, KVM module, CPU, guest machine and kernel, guest CPU model) is
+ * returned without booting; a new outcome is stored. `sources` collects how each was obtained.
+ */
+export function cachedKvmBoot(dir: string, facts: KvmProofFacts, boot: (cpu: string) => Promise<KvmBoot>, sources: ProofSource[], signal?: AbortSignal, now: () => Date = () => new Date()): (cpu: string) => Promise<KvmBoot> {
+  return async (cpu) => {
+    const key = kvmProofKey(facts, cpu);
+    const file = join(dir, `kvm-proof-${key.slice(0, 32)}.json`);
+    const stored = await readFile(file, 'utf8').then((t) => JSON.parse(t) as StoredProof, () => null).catch(() => null);
+    if (stored !== null && stored.key === key && typeof stored.boot?.ok === 'boolean' && typeof stored.provedAt === 'string') {
+      sources.push({ cached: true, provedAt: stored.provedAt });
+      return stored.boot;
+    }
+    const provedAt = now().toISOString();
+    const r = await boot(cpu);
+    sources.push({ cached: false, provedAt });
+    // An aborted boot proves nothing; only a finished one is kept.
+    if (signal?.aborted !== true) {
+      const rec: StoredProof = { key, facts, cpu, provedAt, boot: r };
+      await mkdir(dir, { recursive: true });
+      const tmp = `${file}.tmp-${process.pid}`;
+      await writeFile(tmp, JSON.stringify(rec));
+      await rename(tmp, file).catch(() => rm(tmp, { force: true }));
+    }
+    return r;
   };
 }

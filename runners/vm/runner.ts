@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import { which } from '../image/identity.js';
 import { imageFor } from '../image/build.js';
-import { decideAccel, type AccelDecision } from './accel.js';
+import { cachedKvmBoot, decideAccel, kvmProofFacts, proofText, type AccelDecision, type ProofSource } from './accel.js';
 import { Guest } from './guest.js';
 import { initramfsFor } from './initramfs.js';
 import { startVm, type Tracker, type VmSetup } from './instance.js';
@@ -20,8 +20,11 @@ type Base = Omit<VmSetup, 'accel' | 'cpu' | 'machine' | 'accelLabels' | 'kernelI
   pvh: { path: string } | { path: null; reason: string };
 };
 
+/** How long a KVM proof boot waits for the guest to be ready. */
+const KVM_PROOF_TIMEOUT_MS = 15_000;
+
 const bases = new Map<string, Promise<Base>>();
-const decisions = new Map<string, Promise<AccelDecision>>();
+const decisions = new Map<string, Promise<AccelDecision & { proof: string }>>();
 
 async function resolveBase(ctx: RunContext): Promise<Base> {
   const qemu = await which('qemu-system-x86_64');
@@ -67,7 +70,7 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
   const dir = join(ctx.scratchRoot, tag);
   await mkdir(dir, { recursive: true });
   tracker.dir(tag, dir);
-  const timeoutMs = ctx.hooks?.vmKvmCheckTimeoutMs ?? 15_000;
+  const timeoutMs = ctx.hooks?.vmKvmCheckTimeoutMs ?? KVM_PROOF_TIMEOUT_MS;
   try {
     const g = await Guest.boot({
       config: {
@@ -90,13 +93,21 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
 }
 
 /** The run's accelerator, decided once per (mode, machine, cpu choice) per process. */
-function accelFor(ctx: RunContext, tracker: Tracker): Promise<AccelDecision> {
+function accelFor(ctx: RunContext, tracker: Tracker): Promise<AccelDecision & { proof: string }> {
   const mode = ctx.options.vm.accel;
   const cpus = ctx.options.vm.cpu !== null ? [ctx.options.vm.cpu] : ['host', 'qemu64'];
   const key = `${mode}|${machineOf(ctx)}|${cpus.join(',')}|${ctx.cacheDir}`;
   let p = decisions.get(key);
   if (p === undefined) {
-    p = baseFor(ctx).then((base) => decideAccel(mode, cpus, (cpu) => bootWithKvm(ctx, base, cpu, tracker)));
+    // The proof boots (~15 s each) are cached per boot of the machine, kernel, qemu, KVM module
+    // and CPU; --vm-accel tcg never boots one, --vm-accel kvm uses the same proofs.
+    p = baseFor(ctx).then(async (base) => {
+      const facts = await kvmProofFacts({ qemuVersion: base.qemuVersion, machine: machineOf(ctx), guestKernel: base.kernelVersion, proofTimeoutMs: ctx.hooks?.vmKvmCheckTimeoutMs ?? KVM_PROOF_TIMEOUT_MS });
+      const sources: ProofSource[] = [];
+      const boot = cachedKvmBoot(join(ctx.cacheDir, 'vm'), facts, (cpu) => bootWithKvm(ctx, base, cpu, tracker), sources, ctx.signal);
+      const d = await decideAccel(mode, cpus, boot);
+      return { ...d, proof: proofText(sources) };
+    });
     decisions.set(key, p);
     p.catch(() => decisions.delete(key));
   }
@@ -172,6 +183,7 @@ export function vmRunner(): Runner {
         Object.assign(details, { qemu: base.qemu, guest_kernel: base.kernelVersion, guest_boot: `${k.bootMode} ${k.kernelImage}`, initramfs: base.initramfs });
         const d = await accelFor(ctx, tracker);
         if (d.kvmModule !== null) details['kvm_module'] = d.kvmModule;
+        details['kvm_proof'] = d.proof;
         if (!d.ok) return { ok: false, reason: d.reason, details };
         details['accelerator'] = d.accel;
         details['cpu_model'] = ctx.options.vm.cpu ?? d.cpu;
