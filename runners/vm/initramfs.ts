@@ -1,5 +1,5 @@
 // The guest's initramfs: the workload image plus the kernel modules it needs, as one cached cpio.
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import type { WorkloadImage } from '../image/build.js';
@@ -32,8 +32,24 @@ function guestModulePath(kernel: GuestKernel, rel: string): string {
   return `/usr/lib/modules/${kernel.version}/${rel.replace(/\.(xz|zst|gz)$/, '')}`;
 }
 
+/** Every path under `dir` as find(1) names it (`.`, `./a`, `./a/b`), symlinks not followed, in byte order (LC_ALL=C sort). */
+export async function archiveList(dir: string): Promise<string[]> {
+  const out = ['.'];
+  const walk = async (rel: string): Promise<void> => {
+    for (const e of await readdir(join(dir, rel), { withFileTypes: true })) {
+      const r = rel === '' ? e.name : `${rel}/${e.name}`;
+      out.push(`./${r}`);
+      if (e.isDirectory()) await walk(r);
+    }
+  };
+  await walk('');
+  return out.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+}
+
+/** Writes (or appends to, `-A`) the newc archive `out` of everything under `dir`, owned by root; no shell. */
 async function cpioOf(dir: string, out: string, append: boolean, signal: AbortSignal | undefined): Promise<void> {
-  const r = await runProcess(['sh', '-c', `cd "$1" && find . -print0 | LC_ALL=C sort -z | cpio --null -o -H newc -R 0:0 --quiet ${append ? '>>' : '>'} "$2"`, 'sh', dir, out], { timeoutMs: 300_000, signal });
+  const list = await archiveList(dir);
+  const r = await runProcess(['cpio', '--null', '-o', '-H', 'newc', '-R', '0:0', '--quiet', ...(append ? ['-A'] : []), '-O', out], { cwd: dir, input: `${list.join('\0')}\0`, timeoutMs: 300_000, signal });
   if (r.exitCode !== 0) throw new Error(`cpio of ${dir} failed (apt-get install cpio): ${r.stderr.trim()}`);
 }
 

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { runProcess } from '../host/process.js';
 
 /** A kernel from /boot with its module tree. */
 export interface GuestKernel {
@@ -154,7 +153,7 @@ export async function pvhKernel(kernel: GuestKernel, cacheDir: string): Promise<
     for (let at = image.indexOf(magic); at >= 0 && tried.length < 8; at = image.indexOf(magic, at + 1)) {
       tried.push(`${tool[0]}@${at}`);
       // The decompressor complains about the bytes trailing the payload; judge by the output instead.
-      await runProcess(['sh', '-c', `tail -c +${at + 1} "$1" | ${tool.join(' ')} > "$2" 2>/dev/null; true`, 'sh', kernel.vmlinuz, tmp], { timeoutMs: 120_000 });
+      await execa(tool[0] as string, tool.slice(1), { input: image.subarray(at), stdout: { file: tmp }, stderr: 'ignore', reject: false, timeout: 120_000 });
       const head = Buffer.alloc(4096);
       let fh;
       try {
