@@ -18,7 +18,8 @@ export function numberAfter(text: string, label: string, what: string): number {
 /** Like `numberAfter`, but null when the label is absent. */
 export function maybeNumberAfter(text: string, label: string): number | null {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const m = new RegExp(`${escaped}\\s*([0-9]+(?:\\.[0-9]+)?)`).exec(text);
+  // The number must be a whole token: '1e308', '0x1F', '1,234.5' or '3.1.4' are not read as their first digits.
+  const m = new RegExp(`${escaped}\\s*([0-9]+(?:\\.[0-9]+)?)(?![0-9.]|,[0-9]|[eE][+-]?[0-9]|[xX][0-9a-fA-F])`).exec(text);
   if (!m?.[1]) return null;
   const v = Number(m[1]);
   return Number.isFinite(v) ? v : null;
