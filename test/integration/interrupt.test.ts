@@ -22,6 +22,8 @@ interface Point {
   againMs: number | null;
   /** Build the image and initramfs in a cache of its own (to interrupt the builds). */
   freshCache: boolean;
+  /** Signal the CLI's whole process group, as a terminal's Ctrl-C does (qemu gets it too). */
+  group?: boolean;
   /** --vm-accel (auto runs the KVM proof boot during the vm probe). */
   accel: 'auto' | 'tcg';
 }
@@ -57,6 +59,11 @@ const POINTS: Point[] = [...WHERE, ...WHERE].map(([after, lo, hi, freshCache, ac
   signal: i % 2 === 0 ? 'SIGINT' : 'SIGTERM',
   againMs: rand() < 0.35 ? between(20, 400) : null,
 }));
+// Ctrl-C at a terminal: SIGINT to the whole foreground process group, during a container and a guest trial.
+POINTS.push(
+  { after: '[1/3]', delayMs: between(300, 1200), signal: 'SIGINT', againMs: null, freshCache: false, accel: 'tcg', group: true },
+  { after: '[2/3]', delayMs: between(800, 3000), signal: 'SIGINT', againMs: between(100, 400), freshCache: false, accel: 'tcg', group: true },
+);
 
 /** Pids (with their start time) that descend from `root`, collected while it runs. */
 async function descendants(root: number, seen: Map<number, string>): Promise<void> {
@@ -113,7 +120,7 @@ describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run
     try {
       const child = execa('node', [CLI, 'run', '--env', 'bare,container,vm', '--engine', 'runc', '--vm-accel', point.accel, '--workload', 'cpu', '--quick',
         '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '512M', '--seed', '1', '--order', 'grouped',
-        '--out', out, '--cache-dir', cache], { reject: false, timeout: 240_000 });
+        '--out', out, '--cache-dir', cache], { reject: false, timeout: 240_000, detached: point.group === true });
       const pid = child.pid as number;
       let stderr = '';
       child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
@@ -130,10 +137,11 @@ describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run
         if (done) return false;
         await new Promise((r) => setTimeout(r, point.delayMs));
         if (done) return false;
-        process.kill(pid, point.signal); // not execa's kill(): it would send SIGKILL after 5 s of cleanup
+        const target = point.group === true ? -pid : pid;
+        process.kill(target, point.signal); // not execa's kill(): it would send SIGKILL after 5 s of cleanup
         if (point.againMs !== null) {
           await new Promise((r) => setTimeout(r, point.againMs as number));
-          if (!done) process.kill(pid, 'SIGINT');
+          if (!done) process.kill(target, 'SIGINT');
         }
         return true;
       })();
@@ -165,7 +173,7 @@ describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run
         // Cut short while probing or in a trial: not finished; in teardown or the reports: every trial ran.
         expect(record.finishedAt === null, record.interruption?.phase).toBe(/^(describing|probing|trial)/.test(record.interruption?.phase ?? ''));
         phasesSeen.push(record.interruption?.phase ?? '?');
-        outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ${record.results.filter((t) => t.status === 'completed').length} trials kept`);
+        outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}${point.group === true ? " to the process group" : ""}${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ${record.results.filter((t) => t.status === 'completed').length} trials kept`);
       }
       // Finished trials are intact: their measured sample is there.
       for (const t of record.results.filter((x) => x.status === 'completed')) {
