@@ -8,6 +8,7 @@ import { reportCommand } from './commands/report.js';
 import { schemaCommand } from './commands/schema.js';
 import { mergeCommand } from './commands/merge.js';
 import { fleetCommand } from './commands/fleet.js';
+import { compareCommand } from './commands/compare.js';
 
 const USAGE = `usage: isobench <command> [options]
 
@@ -25,6 +26,9 @@ commands:
              --host-label NAME (this host's name in a merged study; default: its host name)
   list     workloads, their parameters, and environments with their probe result
   report   regenerate reports from a run directory: isobench report results/<run-id>
+  compare  the CI gate: every metric of a run against a baseline run, exit 1 on a regression:
+             isobench compare <baseline run dir|run.json> <current run dir|run.json>
+             [--threshold 5%] [--config FILE] [--json] [--markdown [FILE]]  (isobench compare --help)
   merge    one study from many hosts' runs: isobench merge <run dir|run.json>... --out <study dir>
              [--missing LABEL=REASON]...  (fleet/playbook.yml runs isobench on many hosts and merges)
   fleet    run isobench on every host of an Ansible inventory and merge the study (wraps fleet/playbook.yml):
@@ -45,6 +49,8 @@ export async function main(argv: string[]): Promise<number> {
         return await listCommand(rest);
       case 'report':
         return await reportCommand(rest, log);
+      case 'compare':
+        return await compareCommand(rest, log);
       case 'merge':
         return await mergeCommand(rest, log);
       case 'fleet':
