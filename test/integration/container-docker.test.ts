@@ -8,6 +8,8 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
+import { expectCleanInterrupt, interruptMidTrial } from '../helpers/container.js';
+import { alive, processesMentioning } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const needs = await unmet(['root', 'docker', 'runc', 'sysbench']);
@@ -81,6 +83,21 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
     } finally {
       await rm(out, { recursive: true, force: true });
     }
+  });
+
+  it.each(['SIGINT', 'SIGTERM'] as const)('leaves no docker container, process or directory after %s mid-trial, and keeps finished trials', async (signal) => {
+    // Trial 2's container exists and a `docker exec` in it runs sysbench: the container's init pid.
+    const run = await interruptMidTrial('docker', signal, async (runId) => {
+      const r = await execa('docker', ['inspect', '--format', '{{.State.Pid}}', `isobench-${runId}-t2`], { env, reject: false });
+      const pid = Number(r.stdout.trim());
+      if (r.exitCode !== 0 || !(pid > 0) || (await processesMentioning(`isobench-${runId}-t2 /usr/bin/sysbench`)).length === 0) return null;
+      return pid;
+    }, env);
+    await expectCleanInterrupt(run);
+    const left = await execa('docker', ['ps', '-aq', '--filter', `label=isobench.run=${run.runId}`], { env, reject: false });
+    expect(left.exitCode, left.stderr).toBe(0);
+    expect(left.stdout.trim()).toBe('');
+    expect(await alive(run.pid)).toBe(false);
   });
 
   it('is reported unavailable, with the reason, when its daemon cannot be reached', async () => {
