@@ -69,7 +69,7 @@ export const cpu: Workload = {
     latency_avg_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Mean time of one prime-search loop.' },
     latency_p95_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: '95th percentile time of one prime-search loop.' },
   },
-  defaults: (quick) => ({ threads: 1, 'max-prime': 10000, time: quick ? 2 : 10 }),
+  defaults: (quick) => ({ threads: 1, 'max-prime': 10000, time: quick ? 1 : 10 }),
   scratchMiB: () => 0,
   method: (p) => ({ tool: `sysbench cpu (max-prime ${num(p, 'max-prime')})`, threads: num(p, 'threads') }),
   steps: (p) => ({

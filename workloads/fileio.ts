@@ -67,13 +67,13 @@ export const fileio: Workload = {
   },
   defaults: (quick) => ({
     mode: 'rndrw',
-    'file-total-size': quick ? '256M' : '2G',
+    'file-total-size': quick ? '64M' : '2G',
     'file-num': 4,
     'block-size': '16K',
     direct: true,
     'io-mode': 'sync',
     threads: 1,
-    time: quick ? 2 : 10,
+    time: quick ? 1 : 10,
   }),
   profiles: {
     'felter-fio': {

@@ -46,7 +46,7 @@ export const memory: Workload = {
     'total-size': '1000G',
     oper: 'read',
     'access-mode': 'seq',
-    time: quick ? 2 : 10,
+    time: quick ? 1 : 10,
   }),
   scratchMiB: () => 0,
   method: (p) => ({ tool: `sysbench memory ${str(p, 'oper')} ${str(p, 'access-mode')}`, threads: num(p, 'threads'), blockBytes: parseSize(str(p, 'block-size')) }),

@@ -25,7 +25,7 @@ describe('isobench run with the fake environment', () => {
     expect(cpuRows.filter((x) => x['phase'] === 'warmup')).toHaveLength(4);
     expect(cpuRows.filter((x) => x['phase'] === 'warmup').every((x) => x['iteration'] === '1')).toBe(true);
     expect(new Set(cpuRows.map((x) => x['engine']))).toEqual(new Set(['fake', 'slow']));
-    expect(cpuRows.every((x) => x['param.time'] === '2' && x['param.threads'] === '1')).toBe(true);
+    expect(cpuRows.every((x) => x['param.time'] === '1' && x['param.threads'] === '1')).toBe(true);
     const slow = cpuRows.filter((x) => x['engine'] === 'slow').map((x) => Number(x['value']));
     expect(Math.max(...slow)).toBeLessThan(3000);
     expect(rows.filter((x) => x['workload'] === 'fileio' && x['metric'] === 'read_MiBps')).toHaveLength(12);

@@ -20,7 +20,7 @@ describe('memory defaults', () => {
 
 describe('commands', () => {
   it('cpu is time-bounded with the given options', () => {
-    expect(cpu.steps(cpu.defaults(true, host)).run).toEqual(['sysbench', 'cpu', '--threads=1', '--cpu-max-prime=10000', '--time=2', 'run']);
+    expect(cpu.steps(cpu.defaults(true, host)).run).toEqual(['sysbench', 'cpu', '--threads=1', '--cpu-max-prime=10000', '--time=1', 'run']);
   });
   it('fileio prepares, runs with O_DIRECT by default, and cleans up', () => {
     const s = fileio.steps(fileio.defaults(true, host));
@@ -28,7 +28,7 @@ describe('commands', () => {
     expect(s.cleanup?.at(-1)).toBe('cleanup');
     expect(s.run).toContain('--file-extra-flags=direct');
     expect(s.run).toContain('--file-block-size=16384');
-    expect(fileio.scratchMiB(fileio.defaults(true, host))).toBe(256);
+    expect(fileio.scratchMiB(fileio.defaults(true, host))).toBe(64);
     expect(s.run).toContain('--file-io-mode=sync');
     expect(s.run.some((a) => a.startsWith('--file-async-backlog'))).toBe(false);
   });
