@@ -75,6 +75,12 @@ export interface Instance {
   readonly labels: Record<string, string>;
   /** Startup phase timings measured host-side (spawn → ready), plus guest-clock readings. */
   readonly startup: Measurement[];
+  /**
+   * The engine's own accounting of this instance's memory now (container: its cgroup's usage;
+   * guest: the hypervisor process's PSS), with what it is; absent when the instance holds nothing
+   * between commands (a bare process).
+   */
+  readonly memory?: InstanceMemory;
   /** Runs one command inside the instance. Never throws for a non-zero exit. */
   exec(req: ExecRequest): Promise<ExecResult>;
   /**
@@ -82,6 +88,14 @@ export interface Instance {
    * (empty on repeated calls).
    */
   stop(): Promise<Measurement[]>;
+}
+
+/** How an instance's memory is read host-side. */
+export interface InstanceMemory {
+  /** What is read, for the record (`cgroup v1 memory.usage_in_bytes`, `qemu PSS (smaps_rollup)`). */
+  method: string;
+  /** Bytes now, or null when unreadable (the instance is gone). */
+  bytes(): number | null;
 }
 
 /** One environment (with one engine) isobench can run workloads in. */

@@ -1,12 +1,13 @@
 // The workload registry: names on the command line map to declarative workload objects.
 import { cpu } from './cpu.js';
+import { density } from './density.js';
 import { fileio } from './fileio.js';
 import { memory } from './memory.js';
 import { LIFECYCLE_METRICS, type MetricInfo } from '../model/metrics.js';
 import type { Workload } from './types.js';
 
 /** Every workload, in the order `isobench list` shows them. */
-export const WORKLOADS: readonly Workload[] = [cpu, memory, fileio];
+export const WORKLOADS: readonly Workload[] = [cpu, memory, fileio, density];
 
 /** Looks a workload up by name. */
 export function findWorkload(name: string): Workload | undefined {

@@ -87,6 +87,11 @@ export interface Workload {
   description: string;
   /** Whether the commands need the instance's scratch directory as working directory. */
   usesScratch: boolean;
+  /**
+   * True for a sweep of idle instances (density): the run starts many instances per trial through
+   * bench/run/sweep.ts and runs no command in them, so `steps` and `parse` are not used.
+   */
+  sweep?: boolean;
   /** Declared parameters. */
   params: readonly ParamSpec[];
   /** Metrics this workload can produce. */

@@ -11,6 +11,7 @@ import { writeRecord } from './record.js';
 import { makeDir, outputError } from './atomic.js';
 import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
 import { runUnit } from './trial.js';
+import { runSweep } from './sweep.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { RunAbort } from './abort.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
@@ -147,10 +148,12 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       } else {
         const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
         const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
-        results = await runUnit({
-          runner, ctx, cells: members.map((m) => ({ ...m, workload: m.workload as Workload })), trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels,
-          aborted: () => abort.aborted(), onStage: (stage) => { abort.phase = `${phase} at ${stage}`; },
-        });
+        const common = { runner, ctx, trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => abort.aborted(), onStage: (stage: string) => { abort.phase = `${phase} at ${stage}`; } };
+        // A sweep (density) starts its own instances: it never shares the unit's instance.
+        const [sweeps, rest] = [members.filter((m) => m.workload?.sweep === true), members.filter((m) => m.workload?.sweep !== true)];
+        results = rest.length > 0 ? await runUnit({ ...common, cells: rest.map((m) => ({ ...m, workload: m.workload as Workload })) }) : [];
+        for (const m of sweeps) results.push(await runSweep({ ...common, cell: m.cell, workload: m.workload as Workload, trialId: m.trialId }));
+        results.sort((a, b) => a.trialId - b.trialId);
       }
       record.results.push(...results);
       await writeRecord(dir, record);

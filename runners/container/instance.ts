@@ -1,7 +1,7 @@
 // What every container engine shares: one removal per container however many callers race for it,
 // an Instance whose stop() removes the container once, and a cleanup over everything still owned.
 import { lifecycle, type Measurement } from '../../model/metrics.js';
-import type { ExecRequest, ExecResult, Instance } from '../types.js';
+import type { ExecRequest, ExecResult, Instance, InstanceMemory } from '../types.js';
 
 /**
  * Wraps `removeNow` so that concurrent calls for the same name share one removal
@@ -26,11 +26,13 @@ export function containerInstance(
   startup: Measurement[],
   exec: (req: ExecRequest) => Promise<ExecResult>,
   remove: () => Promise<void>,
+  memory?: InstanceMemory,
 ): Instance {
   let stopped = false;
   return {
     labels,
     startup,
+    ...(memory ? { memory } : {}),
     exec,
     async stop() {
       if (stopped) return [];

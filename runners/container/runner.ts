@@ -3,8 +3,9 @@
 import { lifecycle, type Measurement } from '../../model/metrics.js';
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cgroupLayout } from '../host/fingerprint.js';
+import { cgroupUsageBytes } from '../host/memory.js';
 import { cgroupLabels, memoryUsageBytes, removeCgroupDirs } from './cgroup.js';
 import type { Container, EngineDescriptor } from './family.js';
 import { StartError } from './ready.js';
@@ -89,7 +90,10 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
       };
       return containerInstance(labels, startup, (req) => {
         return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs, signal: ctx.signal });
-      }, () => destroy(c));
+      }, () => destroy(c), facts.memoryUsageFile === null ? undefined : {
+        method: `cgroup ${facts.version} ${basename(facts.memoryUsageFile)}`,
+        bytes: () => cgroupUsageBytes(facts.memoryUsageFile as string),
+      });
     } catch (err) {
       await destroy(c).catch(() => undefined);
       throw err;

@@ -176,9 +176,11 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
 
 function instance(guest: Guest, labels: Record<string, string>, startup: Measurement[], dir: string, tag: string, track: Tracker): Instance {
   let stopped = false;
+  const pid = guest.pid;
   return {
     labels,
     startup,
+    ...(pid === undefined ? {} : { memory: { method: `qemu PSS (/proc/<pid>/smaps_rollup)${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`, bytes: () => processPssBytes(pid) } }),
     async exec(req): Promise<ExecResult> {
       const r = await guest.run(argvScript(req.argv), req.inScratch ? '/scratch' : '/', req.timeoutMs);
       if (r.frame === null) {

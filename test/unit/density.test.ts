@@ -1,0 +1,123 @@
+// Density sweeps: the stop conditions (count, MemAvailable floor ahead of the step, ready-time p95) and the sweep driver's bookkeeping and cleanup.
+import { describe, expect, it } from 'vitest';
+import { runSweep } from '../../bench/run/sweep.js';
+import { lifecycle } from '../../model/metrics.js';
+import type { PlanCell } from '../../model/record.js';
+import type { Instance, RunContext, Runner } from '../../runners/types.js';
+import { density, nextBatch, percentile, stopReason, sweepPlan, type SweepPlan } from '../../workloads/density.js';
+
+const MiB = 2 ** 20;
+const plan = (p: Partial<SweepPlan> = {}): SweepPlan => ({ batch: 1, max: 50, floorBytes: 2048 * MiB, readyP95Ms: null, settleMs: 0, ...p });
+
+describe('density stop conditions', () => {
+  it('stops at density.max and never starts past it', () => {
+    expect(stopReason(plan({ max: 5 }), { count: 5, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] })).toMatch(/density\.max \(5/);
+    expect(stopReason(plan({ max: 5 }), { count: 4, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] })).toBeNull();
+    expect(nextBatch(plan({ max: 7, batch: 3 }), 6)).toBe(1);
+    expect(nextBatch(plan({ max: 7, batch: 3 }), 0)).toBe(3);
+  });
+
+  it('stops before a step would take MemAvailable below the floor', () => {
+    // 2100 MiB available, 10 MiB per instance: one more fits (2090 ≥ 2048), a batch of 8 does not (2020).
+    const s = { count: 3, memAvailableBytes: 2100 * MiB, perInstanceBytes: 10 * MiB, readyMs: [] };
+    expect(stopReason(plan({ batch: 1 }), s)).toBeNull();
+    expect(stopReason(plan({ batch: 8 }), s)).toMatch(/MemAvailable 2100 MiB would fall below the floor density\.floor \(2048 MiB\) with 8 more/);
+    expect(stopReason(plan(), { ...s, memAvailableBytes: 2000 * MiB, perInstanceBytes: null })).toMatch(/below the floor/);
+    // A negative drop (other processes freed memory) never lets the sweep pass the floor on credit.
+    expect(stopReason(plan(), { ...s, memAvailableBytes: 2047 * MiB, perInstanceBytes: -50 * MiB })).toMatch(/below the floor/);
+  });
+
+  it('stops when the p95 of the last 10 ready times passes the limit', () => {
+    const fast = Array.from({ length: 20 }, () => 100);
+    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 20, memAvailableBytes: null, perInstanceBytes: null, readyMs: fast })).toBeNull();
+    // One slow start among the last 10 lifts the interpolated p95 above 500 ms: (900-100)*0.55+100 = 540.
+    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 21, memAvailableBytes: null, perInstanceBytes: null, readyMs: [...fast, 900] })).toMatch(/p95 of the last 10 instances is 540 ms/);
+    // Slow starts older than the window do not count.
+    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 30, memAvailableBytes: null, perInstanceBytes: null, readyMs: [900, ...fast] })).toBeNull();
+    expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
+    expect(percentile([], 95)).toBeNaN();
+  });
+
+  it('reads its plan from the case parameters (0 = no ready limit)', () => {
+    expect(sweepPlan(density.defaults(false, { llcBytes: null, freeMemoryBytes: null }))).toEqual({ batch: 1, max: 20, floorBytes: 2 * 1024 * MiB, readyP95Ms: null, settleMs: 300 });
+    expect(sweepPlan({ batch: 8, max: 100, floor: '512M', 'ready-p95-ms': 2000, 'settle-ms': 1 }).readyP95Ms).toBe(2000);
+  });
+});
+
+/** A runner whose instances are counted, each taking 100 MiB of a simulated MemAvailable; the n-th start may fail. */
+function countingRunner(failAt: number | null = null) {
+  const live = new Set<number>();
+  let started = 0;
+  const runner: Runner = {
+    env: 'fake', engine: 'counting', description: 'test',
+    probe: async () => ({ ok: true, version: '1', details: {} }),
+    async start() {
+      const n = ++started;
+      if (n === failAt) throw new Error(`no room for instance ${n}`, { cause: new Error('ENOMEM') });
+      live.add(n);
+      const inst: Instance = {
+        labels: { n: String(n) }, startup: [lifecycle('startup_ms', 10 * n)],
+        memory: { method: 'test accounting', bytes: () => 3 * MiB },
+        exec: async () => ({ stdout: '', stderr: '', exitCode: 0, durationMs: 0, timedOut: false }),
+        async stop() {
+          live.delete(n);
+          return [];
+        },
+      };
+      return inst;
+    },
+    async cleanup() {},
+  };
+  return { runner, live, memAvailable: () => 3000 * MiB - live.size * 100 * MiB };
+}
+
+const ctx = { runId: 'r', scratchRoot: '/tmp', cacheDir: '/tmp', limits: { cpus: null, memoryMiB: null }, cpuset: null, options: {}, log: () => undefined } as unknown as RunContext;
+const cell = (params: Record<string, number | string>): PlanCell => ({ env: 'fake', engine: 'counting', workload: 'density', params: { ...density.defaults(false, { llcBytes: null, freeMemoryBytes: null }), 'settle-ms': 0, ...params } });
+const input = (c: PlanCell, t: ReturnType<typeof countingRunner>, aborted = () => false) => ({ runner: t.runner, ctx, cell: c, workload: density, trialId: 1, trial: 1, warmup: 0, runs: 1, labels: {}, aborted });
+
+describe('density sweep', () => {
+  it('stops at the memory floor, records each step at its instance count, and removes every instance', async () => {
+    const t = countingRunner();
+    const r = await runSweep(input(cell({ max: 100 }), t), { memAvailable: t.memAvailable });
+    // 3000 MiB, 100 MiB each, floor 2048: 9 instances leave 2100; a 10th would leave 2000.
+    expect(r.status).toBe('completed');
+    const per = r.samples.filter((s) => s.metric === 'density_drop_per_instance_MiB');
+    expect(per.map((s) => s.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(per.every((s) => s.value === 100)).toBe(true);
+    expect(r.samples.filter((s) => s.metric === 'density_engine_memory_MiB').every((s) => s.value === 3)).toBe(true);
+    expect(r.samples.filter((s) => s.metric === 'density_ready_ms').map((s) => s.value)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(r.status === 'completed' && r.notes.join()).toMatch(/stopped: MemAvailable 2100 MiB would fall below the floor/);
+    expect(r.samples.find((s) => s.iteration === 9)?.labels['density_stop']).toMatch(/floor/);
+    expect(r.samples[0]?.labels).toMatchObject({ memory_accounting: 'test accounting', density_batch: '1' });
+    expect(t.live.size).toBe(0);
+  });
+
+  it('starts parallel batches and cuts the last one to density.max', async () => {
+    const t = countingRunner();
+    const r = await runSweep(input(cell({ max: 7, batch: 3 }), t), { memAvailable: t.memAvailable });
+    expect([...new Set(r.samples.map((s) => s.iteration))]).toEqual([3, 6, 7]);
+    expect(r.samples.filter((s) => s.metric === 'density_ready_ms')).toHaveLength(7);
+    expect(t.live.size).toBe(0);
+  });
+
+  it('a start that fails mid-sweep ends it and keeps what was measured; one that fails first errors the trial', async () => {
+    const t = countingRunner(4);
+    const r = await runSweep(input(cell({ max: 10 }), t), { memAvailable: t.memAvailable });
+    expect(r.status).toBe('completed');
+    expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(3);
+    expect(r.status === 'completed' && r.notes.join()).toMatch(/starting instance 4 failed: no room for instance 4: ENOMEM/);
+    expect(t.live.size).toBe(0);
+    const first = countingRunner(1);
+    const e = await runSweep(input(cell({ max: 10 }), first), { memAvailable: first.memAvailable });
+    expect(e.status === 'errored' && e.error).toMatchObject({ stage: 'start', message: 'no room for instance 1' });
+  });
+
+  it('an interrupted sweep starts nothing more and removes what it started', async () => {
+    const t = countingRunner();
+    let steps = 0;
+    const r = await runSweep(input(cell({ max: 50 }), t, () => ++steps > 4), { memAvailable: t.memAvailable });
+    expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(4);
+    expect(r.status === 'completed' && r.notes.join()).toMatch(/interrupted by signal/);
+    expect(t.live.size).toBe(0);
+  });
+});
