@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // isobench's entry point: turns arguments into a run, a listing or a report; errors into exit codes.
-import { ConfigError, OutputError, causeChain } from '../model/errors.js';
+import { ConfigError, OutputError, causeChain, oneLine } from '../model/errors.js';
 import { COMMANDS } from './args.js';
 import { runCommand } from './commands/run.js';
 import { listCommand } from './commands/list.js';
@@ -70,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     }
   } catch (err) {
     if (err instanceof ConfigError) {
-      process.stderr.write(`isobench: ${err.message}\n`);
+      process.stderr.write(`isobench: ${oneLine(err.message)}\n`);
       return 2;
     }
     if (err instanceof OutputError) {

@@ -56,3 +56,12 @@ export class OutputError extends Error {
     return this.code === 'ENOSPC' || this.code === 'EDQUOT' ? 1 : 2;
   }
 }
+
+/**
+ * `text` on one printable line: control characters (newlines included) and Unicode line
+ * separators from a record's bytes are shown as `\uXXXX`, so a message quoting them stays one line.
+ */
+export function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

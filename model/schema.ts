@@ -1,6 +1,6 @@
 // The run record's schema (zod): run.json is validated once, where it is read; its JSON Schema is published from it.
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, oneLine } from './errors.js';
 import { LIFECYCLE_WORKLOAD, QUANTITIES, type MetricInfo } from './metrics.js';
 import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
 import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
@@ -122,7 +122,7 @@ export function parseRunRecord(text: string, where: string): RunRecord {
     data = JSON.parse(text);
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`'${where}' is not valid JSON (${why}); it may be truncated — re-run, or restore it from a copy`, { cause: err });
+    throw new ConfigError(`'${where}' is not valid JSON (${oneLine(why)}); it may be truncated — re-run, or restore it from a copy`, { cause: err });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('schema' in data) || !('runId' in data)) {
     throw new ConfigError(`'${where}' is not an isobench run record (no 'schema' and 'runId' fields): pass the run.json that 'isobench run' wrote`);
@@ -135,9 +135,9 @@ export function parseRunRecord(text: string, where: string): RunRecord {
   if (!r.success) {
     const first = r.error.issues[0];
     const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-    throw new ConfigError(`'${where}' is not a valid isobench run record: ${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`);
+    throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`));
   }
   const undeclared = undeclaredMetric(r.data);
-  if (undeclared !== null) throw new ConfigError(`'${where}' is not a valid isobench run record: ${undeclared}`);
+  if (undeclared !== null) throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${undeclared}`));
   return r.data;
 }
