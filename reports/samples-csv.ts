@@ -1,5 +1,5 @@
 // samples.csv: one row per raw sample — fixed columns (`during`: the workload a lifecycle sample's instance ran), then sorted param and label columns.
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv.js';
 import type { RunRecord, Sample } from '../model/record.js';
 
 /** The fixed leading columns, in order. */
@@ -20,5 +20,5 @@ export function samplesCsv(samples: readonly Sample[]): string {
     ...paramCols.map((p) => (p in s.params ? String(s.params[p]) : '')),
     ...labelCols.map((l) => s.labels[l] ?? ''),
   ]);
-  return stringify([header, ...rows]);
+  return csvText([header, ...rows]);
 }

@@ -1,5 +1,5 @@
 // The study's CSV files: hosts.csv (fingerprints and runs), summary.csv (per host rows), spread.csv (across hosts).
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv.js';
 import type { Spread, Study } from '../analysis/study-record.js';
 import { verdictText } from './verdict-text.js';
 
@@ -29,7 +29,7 @@ export function hostsCsv(study: Study): string {
       uniq(h.runs.map((r) => r.sysbenchVersion)), [...new Set(h.runs.flatMap((r) => r.imageDigests))].join(';'), flags,
     ];
   });
-  return stringify([[...HOSTS_COLUMNS], ...rows.map((r) => r.map(String))]);
+  return csvText([[...HOSTS_COLUMNS], ...rows.map((r) => r.map(String))]);
 }
 
 /** Columns of the study's summary.csv. */
@@ -48,7 +48,7 @@ export function studySummaryCsv(study: Study): string {
     typeName.get(h.hostType) ?? '', h.trials, num(h.trialMedian), num(h.ratio), num(h.ratioCi?.lo), num(h.ratioCi?.hi),
     pct(h.change), pct(h.changeCi?.lo), pct(h.changeCi?.hi), h.verdict.kind, verdictText(h),
   ].map(String)));
-  return stringify([[...STUDY_SUMMARY_COLUMNS], ...rows]);
+  return csvText([[...STUDY_SUMMARY_COLUMNS], ...rows]);
 }
 
 /** Columns of spread.csv. */
@@ -70,5 +70,5 @@ export function spreadCsv(study: Study): string {
       ...c.byType.map((t) => [...head, typeName.get(t.hostType) ?? t.hostType, hosts(t.ratio, t.median), ...spreadCells(t.ratio), ...spreadCells(t.median)]),
     ];
   });
-  return stringify([[...SPREAD_COLUMNS], ...rows]);
+  return csvText([[...SPREAD_COLUMNS], ...rows]);
 }

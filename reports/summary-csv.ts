@@ -1,5 +1,5 @@
 // summary.csv: one row per workload case × metric × environment with statistics, ratio, interval and verdict.
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv.js';
 import type { Analysis } from '../analysis/verdict-analysis.js';
 import { verdictText } from './verdict-text.js';
 
@@ -28,5 +28,5 @@ export function summaryCsv(a: Analysis): string {
       e.verdict.kind, verdictText(e),
     ];
   });
-  return stringify([[...SUMMARY_COLUMNS], ...rows]);
+  return csvText([[...SUMMARY_COLUMNS], ...rows]);
 }
