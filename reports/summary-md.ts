@@ -31,8 +31,11 @@ function fenced(text: string): string[] {
   return [`${fence}sh`, text.replace(/\r?\n/g, ' '), fence];
 }
 
-/** Renders summary.md from the record, its analysis and its warnings. */
-export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly Warning[]): string {
+/**
+ * Renders summary.md from the record, its analysis and its warnings. `compact` (the CI job
+ * summary) leaves out the engine matrices and the folded table of every metric.
+ */
+export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly Warning[], opts: { compact?: boolean } = {}): string {
   const host = [record.host?.cpuModel?.value, record.host?.kernel?.value].filter((v) => v !== null && v !== undefined).map(String);
   const lines = [
     `## isobench run ${escapeMd(record.runId)}`,
@@ -43,10 +46,10 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     '',
     ...table(headlineEntries(a)),
     '',
-    ...enginesMarkdown(engineMatrices(record, a)),
+    ...(opts.compact ? [] : enginesMarkdown(engineMatrices(record, a))),
   ];
   lines.push(...warningsMarkdown(warnings));
-  lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
+  if (!opts.compact) lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
   lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellCommand(record.plan.argv ?? [])), '');
   return lines.join('\n');
 }

@@ -16,6 +16,9 @@ import { reportCommand } from './report.js';
 import { reportWarnings } from '../../reports/index.js';
 import { warningsText } from '../../reports/warning-groups.js';
 import { runWarnings } from '../../analysis/warnings.js';
+import { analyse } from '../../analysis/verdict-analysis.js';
+import { summaryMarkdown } from '../../reports/summary-md.js';
+import { appendStepSummary } from './step-summary.js';
 
 /** Runs `isobench run` with `argv` (after the command name); returns the exit code. */
 export async function runCommand(argv: string[], usage: string, log: (line: string) => void): Promise<number> {
@@ -83,6 +86,10 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
     }
     process.stdout.write(`${summaryTable(record)}\n\nrun record: ${dir}/run.json${v['no-report'] ? '' : `\nreport: ${dir}/report.html`}\n`);
     for (const line of warningsText(reportWarnings(record, runWarnings(record)))) log(line);
+  if (process.env['GITHUB_STEP_SUMMARY']) {
+    const analysis = analyse(record);
+    await appendStepSummary(summaryMarkdown(record, analysis, reportWarnings(record, runWarnings(record, analysis)), { compact: true }), log);
+  }
     return record.results.some((r) => r.status === 'errored') ? 1 : 0;
   }
 }
