@@ -9,6 +9,8 @@ import { envConfigs } from './format.js';
 import { reportHtml } from './html.js';
 import { allSamples, samplesCsv } from './samples-csv.js';
 import { summaryCsv } from './summary-csv.js';
+import { densityCsv } from './density-csv.js';
+import { densitySummaries } from '../analysis/density.js';
 import { summaryMarkdown } from './summary-md.js';
 import { summaryTable } from './table.js';
 import { storedWarning, warningText } from './warning-text.js';
@@ -47,6 +49,8 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   const files = new Map<string, string | Buffer>();
   files.set('samples.csv', samplesCsv(allSamples(record)));
   files.set('summary.csv', summaryCsv(analysis));
+  const density = densityCsv(densitySummaries(record));
+  if (density !== '') files.set('density.csv', density);
   files.set('summary.md', summaryMarkdown(record, analysis, warnings));
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);

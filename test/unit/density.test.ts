@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { runSweep } from '../../bench/run/sweep.js';
 import { lifecycle } from '../../model/metrics.js';
-import type { PlanCell } from '../../model/record.js';
+import type { PlanCell, RunRecord } from '../../model/record.js';
+import { densitySummaries, knee, slope } from '../../analysis/density.js';
 import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { density, nextBatch, percentile, stopReason, sweepPlan, type SweepPlan } from '../../workloads/density.js';
 
@@ -119,5 +120,29 @@ describe('density sweep', () => {
     expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(4);
     expect(r.status === 'completed' && r.notes.join()).toMatch(/interrupted by signal/);
     expect(t.live.size).toBe(0);
+  });
+});
+
+describe('density figures', () => {
+  it('marginal memory is the least-squares slope of the MemAvailable drop; instances per GiB follow', () => {
+    expect(slope([1, 2, 3, 4], [5, 9, 13, 17])).toBe(4);
+    expect(slope([1, 2, 3, 4], [4, 10, 12, 18])).toBeCloseTo(4.4, 10); // (−1.5·−7.0 + −0.5·−1 + 0.5·1 + 1.5·7) / 5 = 22/5
+    expect(slope([3], [7])).toBeNull();
+    expect(slope([2, 2], [1, 5])).toBeNull();
+  });
+
+  it('the knee is the first count from which two values in a row exceed twice the median of the first third', () => {
+    const counts = [1, 2, 3, 4, 5, 6, 7, 8, 9];
+    expect(knee(counts, [100, 110, 90, 100, 150, 250, 260, 300, 320])).toBe(6);
+    expect(knee(counts, [100, 110, 90, 100, 250, 150, 260, 190, 320])).toBeNull(); // never two in a row
+    expect(knee(counts.slice(0, 5), [1, 1, 1, 9, 9])).toBeNull(); // too short to judge
+  });
+
+  it('summarises a recorded sweep per environment', async () => {
+    const t = countingRunner();
+    const r = await runSweep(input(cell({ max: 8 }), t), { memAvailable: t.memAvailable });
+    // Ready times 10…80 ms: baseline median(10, 20, 30) = 20; 50 and 60 are the first two in a row above 40 → knee at 5.
+    const [d] = densitySummaries({ results: [r] } as unknown as RunRecord);
+    expect(d).toMatchObject({ envId: 'fake:counting', batch: 1, instances: 8, slopeMiB: 100, instancesPerGiB: 10.24, engineMedianMiB: 3, readyMedianMs: 45, readyKnee: 5, memoryKnee: null, stop: 'reached density.max (8 instances)' });
   });
 });

@@ -1,0 +1,110 @@
+// Density sweeps as figures: marginal memory per instance (least-squares slope), instances per GiB, and the knee where memory or ready time starts to climb.
+import type { RunRecord } from '../model/record.js';
+
+/** One step of a sweep: instances running and what was read then. */
+export interface DensityPoint {
+  count: number;
+  /** MemAvailable drop since the sweep began, MiB. */
+  hostDropMiB: number | null;
+  /** Engine accounting per newest instance, MiB. */
+  engineMiB: number | null;
+  /** Median ready time of the step's new instances, ms. */
+  readyMs: number | null;
+}
+
+/** What one environment's sweep shows. */
+export interface DensitySummary {
+  /** `env:engine`. */
+  envId: string;
+  /** Instances started in parallel per step. */
+  batch: number;
+  /** Instances reached. */
+  instances: number;
+  /** Why the sweep stopped (its note), or null. */
+  stop: string | null;
+  /** Marginal MiB per instance: least-squares slope of the MemAvailable drop against the count; null with < 2 steps. */
+  slopeMiB: number | null;
+  /** 1024 ÷ slope; null when the slope is not positive. */
+  instancesPerGiB: number | null;
+  /** Median engine accounting per instance, MiB. */
+  engineMedianMiB: number | null;
+  /** Median ready time over the sweep, ms. */
+  readyMedianMs: number | null;
+  /** Instance count where ready time starts to climb (see `knee`), or null. */
+  readyKnee: number | null;
+  /** Instance count where the marginal memory starts to climb, or null. */
+  memoryKnee: number | null;
+  /** What the memory accounting read, from the samples' labels. */
+  accounting: string;
+  /** KSM and THP state during the sweep. */
+  ksm: string;
+  thp: string;
+  /** The steps. */
+  points: DensityPoint[];
+}
+
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
+};
+
+/** Least-squares slope of y on x; null with fewer than 2 distinct x. */
+export function slope(xs: readonly number[], ys: readonly number[]): number | null {
+  if (xs.length < 2) return null;
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+  return sxx === 0 ? null : xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] as number) - my), 0) / sxx;
+}
+
+/**
+ * The knee rule: the baseline is the median of the first third of the values (at least 3);
+ * the knee is the first count from which two consecutive values are both above twice that
+ * baseline. Null when the series is shorter than 6 or never climbs so.
+ */
+export function knee(counts: readonly number[], values: readonly number[]): number | null {
+  if (values.length < 6) return null;
+  const base = median(values.slice(0, Math.max(3, Math.floor(values.length / 3)))) as number;
+  if (!(base > 0)) return null;
+  for (let i = 0; i + 1 < values.length; i++) {
+    if ((values[i] as number) > 2 * base && (values[i + 1] as number) > 2 * base) return counts[i] as number;
+  }
+  return null;
+}
+
+/** The density summary of every completed sweep in a record (one per environment and batch size; trials pooled by step). */
+export function densitySummaries(record: RunRecord): DensitySummary[] {
+  const out: DensitySummary[] = [];
+  const groups = new Map<string, typeof record.results>();
+  for (const t of record.results) {
+    if (t.workload !== 'density' || t.status === 'skipped') continue;
+    const key = `${t.env}:${t.engine}\u0000${String(t.params['batch'])}`;
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  for (const [key, trials] of groups) {
+    const [envId, batch] = key.split('\u0000') as [string, string];
+    const samples = trials.flatMap((t) => t.samples);
+    const counts = [...new Set(samples.map((s) => s.iteration))].sort((a, b) => a - b);
+    const at = (metric: string, count: number) => median(samples.filter((s) => s.metric === metric && s.iteration === count).map((s) => s.value));
+    const points = counts.map((count) => ({ count, hostDropMiB: at('density_host_drop_MiB', count), engineMiB: at('density_engine_memory_MiB', count), readyMs: at('density_ready_ms', count) }));
+    const mem = points.filter((p) => p.hostDropMiB !== null);
+    const s = slope(mem.map((p) => p.count), mem.map((p) => p.hostDropMiB as number));
+    const ready = points.filter((p) => p.readyMs !== null);
+    // Marginal memory per step: the drop's increase divided by the instances the step added.
+    const marginal = mem.slice(1).map((p, i) => ((p.hostDropMiB as number) - ((mem[i] as DensityPoint).hostDropMiB as number)) / (p.count - (mem[i] as DensityPoint).count));
+    const labels = samples[0]?.labels ?? {};
+    const notes = trials.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
+    out.push({
+      envId, batch: Number(batch), instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
+      slopeMiB: s, instancesPerGiB: s !== null && s > 0 ? 1024 / s : null,
+      engineMedianMiB: median(samples.filter((x) => x.metric === 'density_engine_memory_MiB').map((x) => x.value)),
+      readyMedianMs: median(samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value)),
+      readyKnee: knee(ready.map((p) => p.count), ready.map((p) => p.readyMs as number)),
+      memoryKnee: knee(mem.slice(1).map((p) => p.count), marginal),
+      accounting: labels['memory_accounting'] ?? 'none (the instance holds no process between commands)',
+      ksm: labels['ksm'] ?? 'unknown', thp: labels['thp'] ?? 'unknown', points,
+    });
+  }
+  return out;
+}
