@@ -100,6 +100,18 @@ describe('compareRuns', () => {
     expect(c.verdict).toEqual({ kind: 'unjudged', reason: 'too-few-trials', trials: { baseline: 5, current: 2 } });
   });
 
+  it('does not crash on degenerate records: a baseline of zeros is not judged, an empty run lists everything as one-sided', () => {
+    const zeros = run(1);
+    for (const r of zeros.results) for (const x of r.samples) x.value = 0;
+    const c = cell(compareRuns(zeros, run(2)), 'events_per_s');
+    expect(c.verdict).toMatchObject({ kind: 'unjudged', reason: 'baseline-zero' });
+    const empty = { ...run(1), results: [] };
+    const cmp = compareRuns(empty, run(2));
+    expect(cmp.cells).toEqual([]);
+    expect(cmp.oneSided.every((o) => o.in === 'current')).toBe(true);
+    expect(compareMarkdown(cmp)).toMatch(/no regression/);
+  });
+
   it('is deterministic', () => {
     expect(compareRuns(run(1), run(2, { cpu: 950 }))).toEqual(compareRuns(run(1), run(2, { cpu: 950 })));
   });
