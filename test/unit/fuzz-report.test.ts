@@ -7,10 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { rng } from '../../analysis/rng.js';
 import { ConfigError } from '../../model/errors.js';
 import { reportCommand } from '../../bench/commands/report.js';
+import { compareCommand } from '../../bench/commands/compare.js';
 import { neutraliseCell } from '../../reports/csv.js';
 import { CLI } from '../helpers/cli.js';
 
@@ -110,7 +111,12 @@ describe('fuzzing isobench report with mutated run.json files', () => {
     const names = Object.keys(MUTATIONS);
     const kinds = new Map<string, number>();
     const outcome = { written: 0, refused: 0 };
+    const compared = { ok: 0, refused: 0 };
     const failures: string[] = [];
+    delete process.env['GITHUB_STEP_SUMMARY'];
+    const FIXTURE_DIR = join(base, 'fixture');
+    (await import('node:fs')).mkdirSync(FIXTURE_DIR, { recursive: true });
+    writeFileSync(join(FIXTURE_DIR, 'run.json'), FIXTURE);
     for (let i = 0; i < COUNT; i++) {
       const name = names[i % names.length] as string;
       kinds.set(name, (kinds.get(name) ?? 0) + 1);
@@ -122,6 +128,7 @@ describe('fuzzing isobench report with mutated run.json files', () => {
       rmSync(d, { recursive: true, force: true });
       (await import('node:fs')).mkdirSync(d);
       writeFileSync(join(d, 'run.json'), text);
+      // report writes its files beside run.json: keep a pristine copy for compare.
       try {
         await reportCommand([d], () => undefined);
         outcome.written++;
@@ -130,8 +137,26 @@ describe('fuzzing isobench report with mutated run.json files', () => {
         if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
         else failures.push(`${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
       }
+      // isobench compare: the intact fixture as baseline, the mutated record as current.
+      for (const pair of [[FIXTURE_DIR, d]]) {
+        const md = join(base, `compare-${i}.md`);
+        const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+        try {
+          const code = await compareCommand([...pair as string[], '--markdown', md], () => undefined);
+          if (code !== 0 && code !== 1) failures.push(`compare ${name} #${i}: exit ${code}`);
+          else compared.ok++;
+          if (/<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(readFileSync(md, 'utf8'))) failures.push(`compare ${name} #${i}: raw markup in the Markdown summary`);
+        } catch (err) {
+          if (err instanceof ConfigError && !err.message.includes('\n')) compared.refused++;
+          else failures.push(`compare ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
+        } finally {
+          out.mockRestore();
+          rmSync(md, { force: true });
+        }
+      }
       rmSync(d, { recursive: true, force: true });
     }
+    console.log(`compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ${compared.refused} exit 2)`);
     console.log(`report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2; per mutation: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`);
     expect(failures.slice(0, 10)).toEqual([]);
   }, 600_000);
@@ -154,7 +179,7 @@ function checkEscaped(dir: string, failures: string[], what: string): void {
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
     if (f.endsWith('.html') && /<script>alert|<img src=x/.test(text)) failures.push(`${what}: raw markup in ${f}`);
-    if (f.endsWith('.md') && /<script>|<img src=x|\]\(javascript:/.test(text)) failures.push(`${what}: raw markup in ${f}`);
+    if (f.endsWith('.md') && /<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(text)) failures.push(`${what}: raw markup in ${f}`);
     if (f.endsWith('.csv')) {
       for (const row of parse(text, { relax_column_count: true }) as string[][]) {
         for (const cell of row) if (neutraliseCell(cell) !== cell) failures.push(`${what}: formula cell ${JSON.stringify(cell.slice(0, 40))} in ${f}`);
