@@ -7,7 +7,7 @@ import { ConfigError, badChoice } from '../model/errors.js';
 import { sizeOrNull } from '../model/units.js';
 
 /** The sub-commands. */
-export const COMMANDS = ['run', 'list', 'report', 'compare', 'merge', 'fleet', 'schema', 'help'] as const;
+export const COMMANDS = ['run', 'list', 'report', 'compare', 'merge', 'fleet', 'plan', 'schema', 'help'] as const;
 
 /** Options of `isobench run`, as declared to parseArgs. */
 export const RUN_OPTIONS = {

@@ -9,6 +9,7 @@ import { schemaCommand } from './commands/schema.js';
 import { mergeCommand } from './commands/merge.js';
 import { fleetCommand } from './commands/fleet.js';
 import { compareCommand } from './commands/compare.js';
+import { planCommand } from './commands/plan.js';
 
 const USAGE = `usage: isobench <command> [options]
 
@@ -33,6 +34,9 @@ commands:
              [--missing LABEL=REASON]...  (fleet/playbook.yml runs isobench on many hosts and merges)
   fleet    run isobench on every host of an Ansible inventory and merge the study (wraps fleet/playbook.yml):
              isobench fleet --inventory hosts.ini [--seed N] [--serial N] [--forks N] [--fleet-dir DIR] -- <run args>
+  plan     how many instances of an app fit per host, from a run or a study (per host type):
+             isobench plan --from <run dir|study dir> --host-cpus 64 --host-memory 256GiB --app-cpus 0.5
+             --app-memory 512MiB [--headroom 10%] [--json]
   schema   print the JSON Schema of run.json (also in schema/run-record.schema.json)
 `;
 
@@ -55,6 +59,8 @@ export async function main(argv: string[]): Promise<number> {
         return await mergeCommand(rest, log);
       case 'fleet':
         return await fleetCommand(rest, log);
+      case 'plan':
+        return await planCommand(rest);
       case 'schema':
         return schemaCommand(rest);
       case 'help':

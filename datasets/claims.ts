@@ -90,7 +90,7 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'On one host: 4 VMs for 4 apps versus 16 containers.',
     method: { workload: 'not stated', virtualization: 'hardware' },
     checks: [],
-    why: 'isobench records per-instance memory (instance_memory_MiB) but does not pack hosts to count instances',
+    why: 'an illustration with no stated app or host: isobench plan answers it for a given app and host from the measured per-instance memory and CPU ratios, which is arithmetic on measurements, not a measured check of the claim',
   },
   {
     id: 'guest-os-500mb',
