@@ -4,6 +4,7 @@ import type { RunRecord } from '../model/record.js';
 import { isBaselineKind } from '../model/ids.js';
 import { median } from './stats.js';
 import { analyse, type Entry } from './verdict-analysis.js';
+import { densitySummaries } from './density.js';
 
 /** A measured figure and where it came from. */
 export interface Figure {
@@ -60,8 +61,6 @@ export interface MissingFigure {
   hint: string;
 }
 
-const DENSITY_WORKLOAD = 'density';
-const DENSITY_METRIC = 'density_drop_per_instance_MiB';
 const IDLE_METRIC = 'instance_memory_MiB';
 const CPU_WORKLOAD = 'cpu';
 const CPU_METRIC = 'events_per_s';
@@ -82,8 +81,8 @@ function trialValues(record: RunRecord, envId: string, workload: string, metric:
 
 /**
  * The measured costs of every environment of a run other than the baseline, or what is missing.
- * Idle memory: the density sweep's host MemAvailable drop per instance at the largest count each
- * trial reached (median over trials) — shims, page tables and kernel memory included; without a
+ * Idle memory: the density sweep's marginal host MemAvailable drop per instance (its least-squares
+ * slope; median over sweeps) — shims, page tables and kernel memory included; without a
  * sweep, the one idle instance every trial starts (cgroup usage or qemu PSS), stated as a lower
  * bound. CPU: the cpu workload's events/s ratio against bare metal with its 95 % interval.
  */
@@ -96,10 +95,12 @@ export function measuredCosts(record: RunRecord): { costs: EnvCost[]; missing: M
     const emulation = record.probes.find((p) => p.id === envId)?.emulation ?? null;
     const emulated = emulation === null ? [] : [`measured emulated (${emulation.note}): hardware virtualization costs differently, and an emulator's memory includes its translation cache`];
     let idle: Figure | null = null;
-    const atMost = (xs: { iteration: number; value: number }[]) => xs.reduce<{ iteration: number; value: number } | null>((a, b) => (a === null || b.iteration > a.iteration ? b : a), null)?.value ?? null;
-    const swept = trialValues(record, envId, DENSITY_WORKLOAD, DENSITY_METRIC, atMost);
-    if (swept.length > 0) {
-      idle = { value: median(swept), range: [Math.min(...swept), Math.max(...swept)], source: `density sweep: the host's MemAvailable drop per idle instance at the largest count reached (median of ${swept.length} sweep${swept.length === 1 ? '' : 's'})`, caveats: emulated };
+    // The marginal cost of one more instance: the least-squares slope of the host's MemAvailable drop
+    // against the instance count (a drop ÷ count is thrown about by other processes on a shared host).
+    const sweeps = densitySummaries(record).filter((d) => d.envId === envId && d.slopeMiB !== null && d.slopeMiB > 0);
+    const slopes = sweeps.map((d) => d.slopeMiB as number);
+    if (slopes.length > 0) {
+      idle = { value: median(slopes), range: [Math.min(...slopes), Math.max(...slopes)], source: `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ${sweeps.map((d) => `${d.instances} instances`).join(', ')})`, caveats: emulated };
     } else {
       const one = trialValues(record, envId, '*', IDLE_METRIC, (xs) => median(xs.map((x) => x.value)));
       if (one.length > 0) {

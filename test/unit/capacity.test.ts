@@ -77,6 +77,15 @@ describe('figures read from a record', () => {
     expect(costs[0]?.idleMemoryMiB.caveats.join()).toMatch(/lower bound/);
   });
 
+  it('prefers a density sweep: the slope of the host MemAvailable drop against the instance count', () => {
+    // Drops of 10, 13, 16, 19, 22 MiB at 1…5 instances: 3 MiB more per instance (the first instance also paid a fixed 7).
+    const r = run(0.9, 6, 'h1', [{ env: 'container', engine: 'runc', workload: 'density', params: { batch: 1 }, metric: 'density_host_drop_MiB', trials: [[10, 13, 16, 19, 22]] }]);
+    const [c] = measuredCosts(r).costs;
+    expect(c?.idleMemoryMiB.value).toBeCloseTo(3, 9);
+    expect(c?.idleMemoryMiB.source).toMatch(/density sweep: marginal MemAvailable drop .*5 instances/);
+    expect(c?.idleMemoryMiB.caveats).toEqual([]);
+  });
+
   it('names what is missing instead of guessing', () => {
     const r = syntheticRecord([
       { env: 'bare', engine: 'host', workload: 'memory', trials: [[1], [1]] },
