@@ -1,12 +1,10 @@
 // `--until-conclusive`: which cells get another round of trials, and why each one stopped.
 import type { Interval } from './bootstrap.js';
+import type { Analysis } from './verdict-analysis.js';
+import { caseKey, envId } from '../model/ids.js';
+import type { PlanCell } from '../model/record.js';
 
-/**
- * Why a cell stopped getting trials: its interval became precise enough (`precise`, which is
- * always conclusive), the time budget ran out (`budget`), the round limit was reached
- * (`max-rounds`), or the run was interrupted (`interrupted`).
- */
-export type StopReason = 'precise' | 'budget' | 'max-rounds' | 'interrupted';
+export type { StopReason } from '../model/record.js';
 
 /**
  * Whether a cell's ratio interval (environment ÷ baseline) is precise enough to stop adding
@@ -23,4 +21,52 @@ export type StopReason = 'precise' | 'budget' | 'max-rounds' | 'interrupted';
 export function preciseEnough(ratio: Interval, margin: number): boolean {
   // A hair inside the bound, so that rounding in the change interval never lands it a hair outside ±margin.
   return ratio.lo > 0 && ratio.hi / ratio.lo <= (1 + margin) * (1 - 1e-9);
+}
+
+/** One compared cell's precision after a round: what the rule looks at. */
+export interface CellPrecision {
+  /** Index of the cell in the plan's cells. */
+  cell: number;
+  /** Index of its case's baseline cell in the plan's cells; null when the plan has none. */
+  baseline: number | null;
+  /** The case's headline metric. */
+  metric: string;
+  /** Measured trials of the cell. */
+  trials: number;
+  /** Measured trials of the baseline cell. */
+  baselineTrials: number;
+  /** The ratio interval (cell ÷ baseline) of the headline metric; null when not computable. */
+  ratioCi: Interval | null;
+  /** hi/lo ≤ 1 + margin (see preciseEnough). */
+  precise: boolean;
+  /** Neither side can get an interval by adding trials: one side has no measured trial at all. */
+  noData: boolean;
+}
+
+/**
+ * The precision of every compared cell (not the baseline's own) among `candidates` (plan cell
+ * indexes; the caller leaves out cells whose workload is not compared trial by trial, such as a
+ * density sweep). Pure: reads the analysis only.
+ */
+export function cellPrecision(analysis: Analysis, cells: readonly PlanCell[], candidates: readonly number[]): CellPrecision[] {
+  const out: CellPrecision[] = [];
+  for (const i of candidates) {
+    const cell = cells[i] as PlanCell;
+    const id = envId(cell);
+    if (id === analysis.baselineId) continue;
+    const key = caseKey(cell.workload, cell.params);
+    const baseline = cells.findIndex((c) => envId(c) === analysis.baselineId && caseKey(c.workload, c.params) === key);
+    const c = analysis.cases.find((x) => x.key === key);
+    const entry = c === undefined ? undefined : analysis.entries.find((e) => e.case.key === key && e.metric === c.headline && e.stats.envId === id);
+    const base = c === undefined ? undefined : analysis.entries.find((e) => e.case.key === key && e.metric === c.headline && e.stats.envId === analysis.baselineId);
+    const trials = entry?.stats.summary.trialMedians.length ?? 0;
+    const baselineTrials = base?.stats.summary.trialMedians.length ?? 0;
+    const ratioCi = entry?.comparison?.ratioCi ?? null;
+    out.push({
+      cell: i, baseline: baseline < 0 ? null : baseline, metric: c?.headline ?? '', trials, baselineTrials, ratioCi,
+      precise: ratioCi !== null && preciseEnough(ratioCi, analysis.margin),
+      noData: baseline < 0 || trials === 0 || baselineTrials === 0,
+    });
+  }
+  return out;
 }

@@ -21,6 +21,8 @@ export const RUN_OPTIONS = {
   order: { type: 'string' as const, default: 'interleaved' },
   'instance-per': { type: 'string' as const, default: 'trial' },
   quick: { type: 'boolean' as const, default: false },
+  'until-conclusive': { type: 'boolean' as const, default: false },
+  'max-time': { type: 'string' as const },
   cpus: { type: 'string' as const },
   memory: { type: 'string' as const },
   pin: { type: 'string' as const },
@@ -97,4 +99,12 @@ export function hostLabelFlag(text: string): string {
     throw new ConfigError(`bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the inventory name web-01)`);
   }
   return text;
+}
+
+/** A duration such as `90s`, `10m`, `1h` or `1h30m` (plain seconds allowed), in ms; more than 0. */
+export function durationFlag(name: string, text: string): number {
+  const m = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s?)?$/.exec(text.trim());
+  const ms = m === null ? 0 : ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
+  if (m === null || ms <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a duration such as 90s, 10m or 1h30m`);
+  return ms;
 }

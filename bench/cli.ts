@@ -17,6 +17,7 @@ commands:
   run      measure workloads in environments side by side
              --env bare,container,vm (default)   --engine runc,docker,podman,crun
              --workload cpu,memory,fileio   --quick
+             --until-conclusive [--max-time 10m] (after the planned trials, add rounds for cells whose interval is wider than the margin)
              --trials N (instances per cell, default 5)  --runs N (measured iterations per trial, default 3)
              --warmup N (per trial, default 1)  --seed N  --order interleaved|grouped
              --instance-per trial|workload (one instance runs every workload of a trial, default; or one per workload)

@@ -258,6 +258,50 @@ export interface EnvProbe {
   emulation: Emulation | null;
 }
 
+/**
+ * Why a cell stopped getting trials under `--until-conclusive`: its ratio interval is precise
+ * enough (`precise`: hi/lo ≤ 1 + margin, always conclusive), the time budget ran out (`budget`),
+ * the round limit was reached (`max-rounds`), the run was interrupted (`interrupted`), or it has
+ * no interval to judge (`no-data`: its environment was unavailable or every trial errored).
+ */
+export type StopReason = 'precise' | 'budget' | 'max-rounds' | 'interrupted' | 'no-data';
+
+/** One cell's state when `--until-conclusive` stopped adding trials. */
+export interface ConclusiveStop {
+  /** Environment kind. */
+  env: string;
+  /** Engine. */
+  engine: string;
+  /** Workload name. */
+  workload: string;
+  /** Parameters. */
+  params: Params;
+  /** The case's headline metric the rule looked at. */
+  metric: string;
+  /** Measured trials of this cell at the end. */
+  trials: number;
+  /** Measured trials of its baseline cell at the end. */
+  baselineTrials: number;
+  /** Why it stopped. */
+  reason: StopReason;
+  /** The 95 % interval of the ratio (cell ÷ baseline) at the end; null when there is none. */
+  ratioCi: { lo: number; hi: number } | null;
+}
+
+/** What `--until-conclusive` did after the planned trials (absent when it was not asked for). */
+export interface UntilConclusive {
+  /** Time budget of the added rounds in ms (`--max-time`). */
+  maxTimeMs: number;
+  /** Most rounds it would add. */
+  maxRounds: number;
+  /** Rounds of trials it added. */
+  rounds: number;
+  /** Wall time the added rounds took, ms. */
+  elapsedMs: number;
+  /** Every compared (non-baseline) cell, with why it stopped. */
+  cells: ConclusiveStop[];
+}
+
 /** Everything a run produced: the single source of every report. */
 export interface RunRecord {
   /** Record format version (see RECORD_SCHEMA_VERSION). */
@@ -293,4 +337,6 @@ export interface RunRecord {
   interrupted: boolean;
   /** Which signal interrupted the run and in which phase (format 4; absent when not interrupted). */
   interruption?: Interruption;
+  /** What `--until-conclusive` added and why each cell stopped (absent when not asked for). */
+  untilConclusive?: UntilConclusive;
 }

@@ -79,6 +79,15 @@ export const runRecordSchema = z.object({
   finishedAt: z.string().nullable(),
   interrupted: z.boolean(),
   interruption: z.object({ signal: z.string(), phase: z.string(), at: z.string() }).exactOptional(),
+  untilConclusive: z.object({
+    maxTimeMs: z.number().nonnegative(), maxRounds: z.number().int().nonnegative(), rounds: z.number().int().nonnegative(), elapsedMs: z.number().nonnegative(),
+    cells: z.array(z.object({
+      env: z.string(), engine: z.string(), workload: z.string(), params, metric: z.string(),
+      trials: z.number().int().nonnegative(), baselineTrials: z.number().int().nonnegative(),
+      reason: z.enum(['precise', 'budget', 'max-rounds', 'interrupted', 'no-data']),
+      ratioCi: z.object({ lo: z.number(), hi: z.number() }).nullable(),
+    })),
+  }).exactOptional(),
 });
 
 // The schema and the TypeScript model must describe the same thing: each is assignable to the other.

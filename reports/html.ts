@@ -14,6 +14,7 @@ import { marginText } from './verdict-text.js';
 import { warningsHeading, warningsHtml } from './warning-groups.js';
 import type { Warning } from '../analysis/warnings.js';
 import { CLAIMS_READING, claimsTable } from './claims-html.js';
+import { untilHtml } from './until-text.js';
 
 /** Everything the page shows, already derived from the record. */
 export interface HtmlInput {
@@ -66,7 +67,7 @@ ${ans.length > 0 ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).joi
 <section id="verdicts"><h2>Verdicts</h2>
 ${verdictTable(a)}
 </section>
-${engines === '' ? '' : `<section id="engines"><h2>Engines side by side</h2>\n${engines}\n</section>\n`}<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
+${untilHtml(record)}${engines === '' ? '' : `<section id="engines"><h2>Engines side by side</h2>\n${engines}\n</section>\n`}<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
 ${warnings}
 </section>
 <section id="charts"><h2>Charts</h2>

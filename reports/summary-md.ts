@@ -1,4 +1,5 @@
 // summary.md: the answers, the verdict table and the warnings in Markdown, for a CI job summary.
+import { untilMarkdown } from './until-text.js';
 import type { RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { Warning } from '../analysis/warnings.js';
@@ -46,6 +47,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     '',
     ...table(headlineEntries(a)),
     '',
+    ...untilMarkdown(record),
     ...(opts.compact ? [] : enginesMarkdown(engineMatrices(record, a))),
   ];
   lines.push(...warningsMarkdown(warnings));

@@ -3,11 +3,12 @@ import { resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError } from '../../model/errors.js';
 import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
-import { choiceFlag, cpusetFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
+import { choiceFlag, cpusetFlag, durationFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
 import { applyProfiles, parseOverrides } from '../params.js';
 import { markInterruption, run } from '../run/executor.js';
 import { preflight } from '../run/preflight.js';
 import { RunAbort } from '../run/abort.js';
+import { MAX_ROUNDS } from '../run/until.js';
 import { writeRecord } from '../run/record.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
@@ -48,6 +49,8 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
     },
   };
   const cpuset = v.pin === undefined ? null : cpusetFlag(v.pin);
+  if (v['max-time'] !== undefined && !v['until-conclusive']) throw new ConfigError(`--max-time ${v['max-time']} is the time budget of --until-conclusive: add --until-conclusive, or drop --max-time`);
+  const until = v['until-conclusive'] ? { maxTimeMs: durationFlag('max-time', v['max-time'] ?? '10m'), maxRounds: MAX_ROUNDS } : undefined;
   const outRoot = resolve(v.out);
   await preflight({ cpuset, memoryMiB, outRoot, envs: runners.map((r) => r.env), diskCache: runnerOptions.vm.diskCache });
   // From here on SIGINT/SIGTERM stop the run cleanly (instances, temp files) instead of killing isobench.
@@ -73,6 +76,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
       progress: { live: process.stderr.isTTY === true, write: (text) => process.stderr.write(text) },
       hostLabel: v['host-label'] === undefined ? null : hostLabelFlag(v['host-label']),
       abort,
+      ...(until ? { untilConclusive: until } : {}),
     });
     if (!abort.aborted()) abort.phase = 'report';
     const reported = !v['no-report'] && !abort.aborted();

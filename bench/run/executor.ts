@@ -14,6 +14,7 @@ import { runUnit } from './trial.js';
 import { runSweep } from './sweep.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { RunAbort } from './abort.js';
+import { untilConclusive, type UntilSettings } from './until.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts, Workload } from '../../workloads/types.js';
@@ -48,6 +49,8 @@ export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' |
   progress?: ProgressSink | null;
   /** The command's interruption (signal handlers installed by the caller); absent: one that no signal reaches. */
   abort?: RunAbort;
+  /** `--until-conclusive`: add rounds for imprecise cells after the planned trials; absent: no rounds. */
+  untilConclusive?: UntilSettings;
 }
 
 /**
@@ -109,11 +112,12 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     };
 
     const probes: EnvProbe[] = [];
-    record = {
+    const rec: RunRecord = {
       schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
       hostLabel: opts.hostLabel ?? host.hostname.value ?? runId,
       metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
     };
+    record = rec;
     for (const r of opts.runners) {
       if (abort.aborted()) {
         probes.push({ id: envId(r), ok: false, reason: 'not probed: the run was interrupted', details: {}, emulation: null });
@@ -131,13 +135,13 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     await writeRecord(dir, record);
 
     const units = schedule(cells, opts.trials, opts.order, opts.seed, opts.instancePer);
-    const totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
-    progress = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
-    const log = progress.wrap(opts.log);
+    let totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
+    const prog = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
+    progress = prog;
+    const log = prog.wrap(opts.log);
     ctx.log = log;
     let nextTrialId = 1;
-    for (const unit of units) {
-      if (abort.aborted()) break;
+    const runScheduled = async (unit: ScheduledUnit): Promise<void> => {
       const first = cells[unit.cells[0] as number] as PlanCell;
       const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine) as Runner;
       const probe = probes.find((p) => p.id === envId(runner)) as EnvProbe;
@@ -155,10 +159,28 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
         for (const m of sweeps) results.push(await runSweep({ ...common, cell: m.cell, workload: m.workload as Workload, trialId: m.trialId }));
         results.sort((a, b) => a.trialId - b.trialId);
       }
-      record.results.push(...results);
-      await writeRecord(dir, record);
+      rec.results.push(...results);
+      await writeRecord(dir, rec);
       for (const r of results) log(`[${r.trialId}/${totalTrials}] ${envId(runner)} ${r.workload} trial ${r.trial}: ${describeOutcome(r)}`);
-      progress.finished(progressGroup(unit, cells), results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0));
+      prog.finished(progressGroup(unit, cells), results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0));
+    };
+    for (const unit of units) {
+      if (abort.aborted()) break;
+      await runScheduled(unit);
+    }
+    if (opts.untilConclusive && !abort.aborted()) {
+      abort.phase = 'until-conclusive rounds';
+      record.untilConclusive = await untilConclusive({
+        record, cells, settings: opts.untilConclusive, order: opts.order, seed: opts.seed, instancePer: opts.instancePer ?? 'workload',
+        candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.sweep === true ? [] : [i])),
+        runUnit: runScheduled,
+        planned: (more) => {
+          totalTrials += more.reduce((n, u) => n + u.cells.length, 0);
+          prog.add(more.map((u) => progressGroup(u, cells)));
+        },
+        aborted: () => abort.aborted(), log,
+      });
+      await writeRecord(dir, record);
     }
     allRan = !abort.aborted();
   } finally {

@@ -5,6 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_COLUMNS } from '../../reports/samples-csv.js';
 import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
+import { analyse } from '../../analysis/verdict-analysis.js';
+import { preciseEnough } from '../../analysis/stopping.js';
 
 describe('isobench run with the fake environment', () => {
   it('writes run.json and samples.csv with warm-up and measured rows for every env and workload', async () => {
@@ -51,6 +53,36 @@ describe('isobench run with the fake environment', () => {
   });
 });
 
+describe('isobench run --until-conclusive', () => {
+  it('adds rounds for the imprecise cells after the planned trials and records why each cell stopped', async () => {
+    const out = tempDir();
+    // A margin of 0.5 % is tighter than the fake engines' ±1 % wobble allows at 3 trials.
+    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,slow,broken', '--workload', 'cpu,memory', '--quick', '--trials', '3', '--runs', '2', '--warmup', '0', '--seed', '7', '--margin', '0.5', '--until-conclusive', '--max-time', '2m', '--out', out]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/until-conclusive: round 1: \d+ imprecise cell/);
+    const { record } = readRun(runDir(out));
+    const u = record.untilConclusive;
+    expect(u?.maxTimeMs).toBe(120_000);
+    expect(u?.rounds).toBeGreaterThan(0);
+    expect(u?.cells.map((c) => `${c.engine} ${c.workload} ${c.reason === 'no-data' ? c.reason : 'judged'}`).sort()).toEqual(['broken cpu no-data', 'broken memory no-data', 'slow cpu judged', 'slow memory judged']);
+    const a = analyse(record);
+    for (const c of u?.cells ?? []) {
+      const e = a.entries.find((x) => x.stats.envId === `fake:${c.engine}` && x.case.workload === c.workload && x.metric === c.metric);
+      const ci = e?.comparison?.ratioCi ?? null;
+      expect(c.ratioCi).toEqual(ci);
+      if (c.reason !== 'no-data') expect(c.reason === 'precise').toBe(ci !== null && preciseEnough(ci, a.margin));
+      if (c.reason === 'no-data') continue;
+      // Every added round ran one more trial of the cell's baseline (fake:fake) and of each imprecise cell.
+      expect(c.trials).toBeGreaterThan(3);
+      expect(c.trials).toBeLessThanOrEqual(3 + (u?.rounds ?? 0));
+      expect(c.baselineTrials).toBe(3 + (u?.rounds ?? 0));
+    }
+    // The broken engine never got a round: its trials all errored in the plan.
+    expect(record.results.filter((t) => t.engine === 'broken' && t.trial > 3)).toHaveLength(0);
+    expect(readFileSync(join(runDir(out), 'report.html'), 'utf8')).toMatch(/until-conclusive/i);
+  });
+});
+
 describe('bad input exits 2 naming the bad value and the valid choices', () => {
   it.each([
     [['run', '--env', 'cloud'], /unknown environment 'cloud'; valid choices: .*bare/],
@@ -63,6 +95,8 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
     [['run', '--memory', 'lots'], /bad value 'lots' for --memory/],
     [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
     [['run', '--set', 'cpu.colour=red'], /'colour'.*valid choices: threads, max-prime, time/],
+    [['run', '--until-conclusive', '--max-time', 'soon'], /bad value 'soon' for --max-time: expected a duration such as 90s, 10m or 1h30m/],
+    [['run', '--max-time', '5m'], /--max-time 5m is the time budget of --until-conclusive/],
     [['launch'], /unknown command 'launch'; valid choices: run, list, report/],
     [['report', '/nonexistent/run'], /cannot read '\/nonexistent\/run\/run\.json' \(no such file\)/],
   ])('isobench %j', async (args, message) => {
