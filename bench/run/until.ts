@@ -106,6 +106,5 @@ function meanTrialMs(record: RunRecord, cell: PlanCell): number {
 }
 
 function label(c: PlanCell): string {
-  const params = Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
-  return `${c.env}:${c.engine} ${c.workload}${params ? ` ${params}` : ''}`;
+  return `${c.env}:${c.engine} ${c.workload}`;
 }
