@@ -7,8 +7,12 @@ import type { VmAccel } from '../../model/options.js';
 import type { Accel } from './qemu.js';
 
 
-/** The outcome of one trial boot under KVM with a CPU model. */
-export type KvmBoot = { ok: true; readyMs: number } | { ok: false; reason: string };
+/**
+ * The outcome of one trial boot under KVM with a CPU model. `retry`: the failure may be the
+ * host's load rather than KVM (the kernel started but the guest was not ready in time), so it
+ * decides this run but is not cached.
+ */
+export type KvmBoot = { ok: true; readyMs: number } | { ok: false; reason: string; retry?: boolean };
 
 /** The accelerator decision for a run. */
 export type AccelDecision =
@@ -170,8 +174,9 @@ export function cachedKvmBoot(dir: string, facts: KvmProofFacts, boot: (cpu: str
     const provedAt = now().toISOString();
     const r = await boot(cpu);
     sources.push({ cached: false, provedAt });
-    // An aborted boot proves nothing; only a finished one is kept.
-    if (signal?.aborted !== true) {
+    // An aborted boot proves nothing, nor does a slow one (it may be the load): only a finished,
+    // load-independent outcome is kept.
+    if (signal?.aborted !== true && (r.ok || r.retry !== true)) {
       const rec: StoredProof = { key, facts, cpu, provedAt, boot: r };
       await mkdir(dir, { recursive: true });
       const tmp = `${file}.tmp-${process.pid}`;

@@ -10,6 +10,12 @@ import { COMMAND_FD, qemuArgs, spawnArgv, type QemuConfig } from './qemu.js';
 /** A failure of a guest, with the tail of its console (copied into the trial record). */
 export class GuestError extends LogTailError {
   override name = 'GuestError';
+  /**
+   * Set when the guest was killed for not announcing ready in time: how far it got (no console
+   * output at all, the firmware only, or the kernel started). Lets a caller tell a guest that
+   * hung from one that was merely slow.
+   */
+  bootProgress?: 'none' | 'firmware' | 'kernel';
 }
 
 /** What `bootGuest` needs. */
@@ -104,7 +110,9 @@ export class Guest {
       }
       if (performance.now() >= deadline) {
         await g.kill();
-        throw g.error(g.hangDiagnosis(req.readyTimeoutMs));
+        const e = g.error(g.hangDiagnosis(req.readyTimeoutMs));
+        e.bootProgress = g.consoleSeen === 0 ? 'none' : g.kernelUpMs === null ? 'firmware' : 'kernel';
+        throw e;
       }
       await g.waitLine(deadline - performance.now());
     }

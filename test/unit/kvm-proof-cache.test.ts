@@ -31,6 +31,24 @@ describe('kvmProofKey', () => {
 });
 
 describe('cachedKvmBoot', () => {
+  it('does not cache a proof boot that was only slow (the kernel started but was not ready in time)', async () => {
+    const dir = cacheDir();
+    let boots = 0;
+    const slow = async (): Promise<KvmBoot> => {
+      boots++;
+      return boots === 1 ? { ok: false, retry: true, reason: 'the kernel started but the guest did not announce ready within 15.0 s' } : { ok: true, readyMs: 800 };
+    };
+    const d1 = await decideAccel('auto', ['host'], cachedKvmBoot(dir, FACTS, slow, []), HOST);
+    // This run falls back to TCG and says why; the next one proves again and gets KVM.
+    expect(d1).toMatchObject({ ok: true, accel: 'tcg' });
+    expect(readdirSync(dir)).toEqual([]);
+    const d2 = await decideAccel('auto', ['host'], cachedKvmBoot(dir, FACTS, slow, []), HOST);
+    expect(boots).toBe(2);
+    expect(d2).toMatchObject({ ok: true, accel: 'kvm', cpu: 'host' });
+    expect(readdirSync(dir)).toHaveLength(1);
+  });
+
+
   it('boots once, then answers from the cache with the age of the proof; a new boot id proves again', async () => {
     const dir = cacheDir();
     let boots = 0;
