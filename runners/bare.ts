@@ -34,6 +34,7 @@ export function bareRunner(): Runner {
       created.add(scratch);
       const pin = ctx.cpuset === null ? [] : ['taskset', '-c', ctx.cpuset];
       const ready = await runProcess([...pin, 'echo', READY], { timeoutMs: 10_000, signal: ctx.signal });
+      const readyAt = performance.now();
       if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
       const startup: Measurement[] = [lifecycle('startup_ms', ready.durationMs)];
       const image = await imageFor(ctx.cacheDir, ctx.log);
@@ -52,6 +53,7 @@ export function bareRunner(): Runner {
       const instance: Instance = {
         labels,
         startup,
+        readyAt,
         exec: (req) => {
           return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], { timeoutMs: req.timeoutMs, signal: ctx.signal, ...(req.inScratch ? { cwd: scratch } : {}) });
         },

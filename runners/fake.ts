@@ -47,6 +47,7 @@ export function fakeRunner(engine = 'fake', factor = 1, failOn: string | null = 
       const instance: Instance = {
         labels: { sysbench_sha256: 'fake', factor: String(factor) },
         startup: [lifecycle('startup_ms', 40 / factor + wobble(counter++))],
+        readyAt: performance.now(),
         async exec(req) {
           const n = counter++;
           const fail = failOn !== null && req.argv.includes(failOn);

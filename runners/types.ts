@@ -76,6 +76,11 @@ export interface Instance {
   /** Startup phase timings measured host-side (spawn → ready), plus guest-clock readings. */
   readonly startup: Measurement[];
   /**
+   * When the payload announced it is ready, on this process's monotonic clock
+   * (`performance.now()`): a burst of starts times each instance from the burst's own start.
+   */
+  readonly readyAt: number;
+  /**
    * The engine's own accounting of this instance's memory now (container: its cgroup's usage;
    * guest: the hypervisor process's PSS), with what it is; absent when the instance holds nothing
    * between commands (a bare process).

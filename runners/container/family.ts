@@ -1,4 +1,5 @@
 // What a container engine is, as data, and what an engine family (OCI bundle, docker-style CLI) must do.
+import type { Measurement } from '../../model/metrics.js';
 import type { CgroupFacts } from './cgroup.js';
 import type { ReadyOutcome } from './ready.js';
 import type { WorkloadImage } from '../image/build.js';
@@ -46,6 +47,8 @@ export type Preflight =
 export interface Launched {
   /** What the engine and payload printed, and the host-side time to ready. */
   ready: ReadyOutcome;
+  /** The start's phases, where the engine has separate steps (OCI: create → start → ready); recorded beside startup_ms. */
+  phases?: Measurement[];
   /** The container's pid 1 (host pid), its cgroup facts and the family's own labels (read after the binary is verified). */
   inspect(): Promise<{ pid: number; facts: CgroupFacts; labels: Record<string, string> }>;
 }

@@ -20,10 +20,11 @@ export function sharedRemoval<T>(nameOf: (item: T) => string, removeNow: (item: 
   };
 }
 
-/** A started container: `stop()` runs `remove` once and reports its duration as `teardown_ms`. */
+/** A started container (ready at `readyAt`, see Instance): `stop()` runs `remove` once and reports its duration as `teardown_ms`. */
 export function containerInstance(
   labels: Record<string, string>,
   startup: Measurement[],
+  readyAt: number,
   exec: (req: ExecRequest) => Promise<ExecResult>,
   remove: () => Promise<void>,
   memory?: InstanceMemory,
@@ -32,6 +33,7 @@ export function containerInstance(
   return {
     labels,
     startup,
+    readyAt,
     ...(memory ? { memory } : {}),
     exec,
     async stop() {

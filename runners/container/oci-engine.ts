@@ -1,4 +1,4 @@
-// The OCI-runtime family (runc, crun): a bundle per container over the shared read-only image.
+// The OCI-runtime family (runc, crun): a bundle per container over the shared read-only image, started as create → start → ready.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,9 @@ import { cgroupLayout } from '../host/fingerprint.js';
 import { cgroupDirsNamed, cgroupFacts, type CgroupFacts } from './cgroup.js';
 import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
-import { spawnUntilReady } from './ready.js';
+import { StartError, spawnUntilReady } from './ready.js';
+import { lifecycle } from '../../model/metrics.js';
+import { tail } from '../../model/text.js';
 import type { WorkloadImage } from '../image/build.js';
 import { runProcess } from '../host/process.js';
 import type { RunContext } from '../types.js';
@@ -59,14 +61,32 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       c.cgroups = await cgroupDirsNamed(c.name);
       writeBundle(bundle, c, image, ctx, ctx.hooks?.containerHangBeforeReady === true ? HANG_PAYLOAD : IDLE_PAYLOAD);
       const pidFile = join(bundle, 'pid');
-      // runc/crun usually exit (pid file written) before the payload is ready: read the cgroup meanwhile.
+      // `create` exits (pid file written) with the init waiting: read the cgroup while `start` runs.
       let factsP: Promise<CgroupFacts> | undefined;
       const initPid = () => Number(readFileSync(pidFile, 'utf8').trim());
       const readFacts = () => (factsP ??= Promise.resolve().then(() => cgroupFacts(initPid())));
-      const ready = await spawnUntilReady([binary, 'run', '-d', '--pid-file', pidFile, '--bundle', bundle, c.name], { timeoutMs: ctx.hooks?.containerReadyTimeoutMs ?? 60_000, afterReady: 'wait-exit', signal: ctx.signal, onEngineExit: () => void readFacts().catch(() => undefined) });
+      // The init inherits create's stdout (runc's pass-through stdio), so the ready marker arrives on it after `start`.
+      const timeoutMs = ctx.hooks?.containerReadyTimeoutMs ?? 60_000;
+      let created = 0;
+      let startAt = 0;
+      let startMs = 0;
+      const ready = await spawnUntilReady([binary, 'create', '--pid-file', pidFile, '--bundle', bundle, c.name], {
+        timeoutMs, afterReady: 'wait-exit', signal: ctx.signal,
+        onEngineExit: () => {
+          created = performance.now();
+          void readFacts().catch(() => undefined);
+        },
+        afterExit: async () => {
+          startAt = performance.now();
+          const r = await run(['start', c.name], timeoutMs, ctx.signal);
+          startMs = r.durationMs;
+          if (r.exitCode !== 0) throw new StartError(`${binary} start ${c.name} failed: ${failureText(r, timeoutMs / 1000)}`, tail(r.stdout + r.stderr));
+        },
+      });
       const facts = await readFacts();
       for (const d of facts.dirs.map((x) => x.dir)) if (basename(d) === c.name && !c.cgroups.includes(d)) c.cgroups.push(d);
-      return { ready, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
+      const phases = [lifecycle('oci_create_ms', created - ready.spawnedAt), lifecycle('oci_start_ms', startMs), lifecycle('oci_start_to_ready_ms', ready.readyAt - startAt)];
+      return { ready, phases, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
     },
 
     async remove(name) {

@@ -13,6 +13,10 @@ export interface ReadyOutcome {
   stderr: string;
   /** Milliseconds from spawning the engine until the marker arrived. */
   readyMs: number;
+  /** `performance.now()` when the engine was spawned. */
+  spawnedAt: number;
+  /** `performance.now()` when the marker arrived (`spawnedAt + readyMs`). */
+  readyAt: number;
   /** Pid of the engine process (for `keep-running`: the container's monitor). */
   pid: number;
   /** Settles when the engine process has exited (for `keep-running`, when the container stopped). */
@@ -46,6 +50,11 @@ export interface ReadyOptions {
   env?: Record<string, string>;
   /** Called once when the engine exits 0, often before the payload is ready: work can overlap it. */
   onEngineExit?: () => void;
+  /**
+   * `wait-exit` only: run once the engine exited 0 (`runc create` exits with the init waiting;
+   * this runs `runc start`). Ready waits for it too; a rejection fails the start.
+   */
+  afterExit?: () => Promise<void>;
   /** Give up (and kill the engine process) when this is aborted: the run is being interrupted. */
   signal?: AbortSignal | undefined;
 }
@@ -64,6 +73,7 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
     let readyMs: number | null = null;
     let exitCode: number | null | undefined;
     let settled = false;
+    let afterDone = opts.afterExit === undefined;
     const t0 = performance.now();
     const keep = opts.afterReady === 'keep-running';
     const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: keep, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
@@ -83,14 +93,14 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
         child.stderr.destroy();
       }
       if (err) reject(err);
-      else resolve({ stdout, stderr, readyMs: readyMs as number, pid: child.pid as number, exited });
+      else resolve({ stdout, stderr, readyMs: readyMs as number, spawnedAt: t0, readyAt: t0 + (readyMs as number), pid: child.pid as number, exited });
     };
     const check = () => {
       if (readyMs === null) return;
       if (opts.afterReady === 'kill-client') {
         child.kill('SIGKILL');
         finish(null);
-      } else if (keep || exitCode === 0) {
+      } else if (keep || (exitCode === 0 && afterDone)) {
         finish(null);
       }
     };
@@ -117,7 +127,12 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
       exitCode = code;
       if (code === 0) {
         opts.onEngineExit?.();
-        return check();
+        if (opts.afterExit === undefined) return check();
+        opts.afterExit().then(() => {
+          afterDone = true;
+          check();
+        }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+        return;
       }
       if (settled) return;
       // Give the pipes a moment to deliver the last words of a failed start.

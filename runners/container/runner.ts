@@ -65,14 +65,15 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     owned.set(c.name, c);
     try {
       mkdirSync(c.scratch, { recursive: true });
-      const { ready, inspect } = await family.launch(c, image, ctx);
+      const launched = await family.launch(c, image, ctx);
+      const { ready, inspect } = launched;
       const seen = parseReady(ready.stdout);
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(`sysbench inside container ${c.name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`, ready.stdout);
       }
       const { pid, facts, labels: engineLabels } = await inspect();
       const usage = await memoryUsageBytes(facts);
-      const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs)];
+      const startup: Measurement[] = [lifecycle('startup_ms', ready.readyMs), ...(launched.phases ?? [])];
       if (usage !== null) startup.push(lifecycle('instance_memory_MiB', usage / 2 ** 20));
       const labels: Record<string, string> = {
         image_digest: image.digest,
@@ -88,7 +89,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
         container_hostname: seen.hostname ?? 'unknown',
         ...securityLabels(pid, family.seccompProfile),
       };
-      return containerInstance(labels, startup, (req) => {
+      return containerInstance(labels, startup, ready.readyAt, (req) => {
         return runProcess(family.execArgv(c, resolveSysbench(req.argv), req.inScratch), { timeoutMs: req.timeoutMs, signal: ctx.signal });
       }, () => destroy(c), facts.memoryUsageFile === null ? undefined : {
         method: `cgroup ${facts.version} ${basename(facts.memoryUsageFile)}`,

@@ -55,6 +55,8 @@ export class Guest {
   kernelUpMs: number | null = null;
   /** Host-side ms from spawn to the ready marker. */
   readyMs = 0;
+  /** `performance.now()` when the ready marker arrived. */
+  readyAt = 0;
   /** Everything the guest sent before (and including) the ready marker. */
   readyText = '';
   /** The qemu arguments. */
@@ -116,7 +118,8 @@ export class Guest {
       }
       await g.waitLine(deadline - performance.now());
     }
-    g.readyMs = performance.now() - g.t0;
+    g.readyAt = performance.now();
+    g.readyMs = g.readyAt - g.t0;
     const at = g.lines.indexOf(READY_MARKER);
     g.readyText = g.lines.slice(0, at + 1).join('\n');
     g.lines = g.lines.slice(at + 1);

@@ -180,6 +180,7 @@ function instance(guest: Guest, labels: Record<string, string>, startup: Measure
   return {
     labels,
     startup,
+    readyAt: guest.readyAt,
     ...(pid === undefined ? {} : { memory: { method: `qemu PSS (/proc/<pid>/smaps_rollup)${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`, bytes: () => processPssBytes(pid) } }),
     async exec(req): Promise<ExecResult> {
       const r = await guest.run(argvScript(req.argv), req.inScratch ? '/scratch' : '/', req.timeoutMs);

@@ -57,7 +57,7 @@ function countingRunner(failAt: number | null = null) {
       if (n === failAt) throw new Error(`no room for instance ${n}`, { cause: new Error('ENOMEM') });
       live.add(n);
       const inst: Instance = {
-        labels: { n: String(n) }, startup: [lifecycle('startup_ms', 10 * n)],
+        labels: { n: String(n) }, startup: [lifecycle('startup_ms', 10 * n)], readyAt: 0,
         memory: { method: 'test accounting', bytes: () => 3 * MiB },
         exec: async () => ({ stdout: '', stderr: '', exitCode: 0, durationMs: 0, timedOut: false }),
         async stop() {
