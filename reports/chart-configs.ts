@@ -151,9 +151,11 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   const lo = Math.min(...withData.map((e) => e.stats.summary.min));
   const hi = Math.max(...withData.map((e) => e.stats.summary.max));
   const log = lo > 0 && hi / lo > 50;
-  const t = `${first.metric} per environment (${first.info.unit})`;
+  // A burst case (startup burst=10) has parameters: its name keeps its charts apart from the lifecycle case's.
+  const burst = Object.keys(first.case.params).length > 0;
+  const t = `${burst ? `${first.case.label}: ` : ''}${first.metric} per environment (${first.info.unit})`;
   return {
-    file: `startup-${fileSafe(first.metric)}.png`,
+    file: `${burst ? first.case.slug : 'startup'}-${fileSafe(first.metric)}.png`,
     title: t,
     alt: `Distribution of ${first.metric} per environment: min–max bar, one dot per trial, median line with 95 % interval. ${withData.map((e) => `${e.stats.envId}: median ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit} over ${e.stats.summary.trials} trials`).join('; ')}.`,
     section: 'startup',

@@ -89,7 +89,7 @@ export const density: Workload = {
   name: 'density',
   description: 'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory per instance two ways, ready time vs count',
   usesScratch: false,
-  sweep: true,
+  ownInstances: 'sweep',
   params: [
     { name: 'max', kind: 'int', description: 'most instances the sweep starts' },
     { name: 'batch', kind: 'int', description: 'instances started at once per step (1: one at a time; 8: parallel batches of 8)' },

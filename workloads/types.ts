@@ -88,10 +88,11 @@ export interface Workload {
   /** Whether the commands need the instance's scratch directory as working directory. */
   usesScratch: boolean;
   /**
-   * True for a sweep of idle instances (density): the run starts many instances per trial through
-   * bench/run/sweep.ts and runs no command in them, so `steps` and `parse` are not used.
+   * Set when a trial starts its own instances and runs no command in them (`steps` and `parse` are
+   * not used): `sweep`, idle instances step by step (density, bench/run/sweep.ts); `burst`, many
+   * launched at once per iteration (startup, bench/run/burst.ts).
    */
-  sweep?: boolean;
+  ownInstances?: 'sweep' | 'burst';
   /** Declared parameters. */
   params: readonly ParamSpec[];
   /** Metrics this workload can produce. */

@@ -12,6 +12,7 @@ import { makeDir, outputError } from './atomic.js';
 import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
 import { runUnit } from './trial.js';
 import { runSweep } from './sweep.js';
+import { runBurst } from './burst.js';
 import { Progress, type ProgressSink } from './progress.js';
 import { RunAbort } from './abort.js';
 import { untilConclusive, type UntilSettings } from './until.js';
@@ -153,10 +154,10 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
         const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
         const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
         const common = { runner, ctx, trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => abort.aborted(), onStage: (stage: string) => { abort.phase = `${phase} at ${stage}`; } };
-        // A sweep (density) starts its own instances: it never shares the unit's instance.
-        const [sweeps, rest] = [members.filter((m) => m.workload?.sweep === true), members.filter((m) => m.workload?.sweep !== true)];
+        // A sweep (density) or a burst (startup) starts its own instances: it never shares the unit's instance.
+        const [own, rest] = [members.filter((m) => m.workload?.ownInstances !== undefined), members.filter((m) => m.workload?.ownInstances === undefined)];
         results = rest.length > 0 ? await runUnit({ ...common, cells: rest.map((m) => ({ ...m, workload: m.workload as Workload })) }) : [];
-        for (const m of sweeps) results.push(await runSweep({ ...common, cell: m.cell, workload: m.workload as Workload, trialId: m.trialId }));
+        for (const m of own) results.push(await (m.workload?.ownInstances === 'burst' ? runBurst : runSweep)({ ...common, cell: m.cell, workload: m.workload as Workload, trialId: m.trialId }));
         results.sort((a, b) => a.trialId - b.trialId);
       }
       rec.results.push(...results);
@@ -172,7 +173,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       abort.phase = 'until-conclusive rounds';
       record.untilConclusive = await untilConclusive({
         record, cells, settings: opts.untilConclusive, order: opts.order, seed: opts.seed, instancePer: opts.instancePer ?? 'workload',
-        candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.sweep === true ? [] : [i])),
+        candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.ownInstances === 'sweep' ? [] : [i])),
         runUnit: runScheduled,
         planned: (more) => {
           totalTrials += more.reduce((n, u) => n + u.cells.length, 0);
