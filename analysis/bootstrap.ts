@@ -1,4 +1,4 @@
-// Seeded percentile bootstrap over trials: intervals for one median and for a ratio of medians.
+// Seeded percentile bootstrap over trials: intervals for one median, a ratio of medians and a difference of medians.
 import { rng } from './rng.js';
 import { quantileSorted } from './stats.js';
 
@@ -87,6 +87,20 @@ export function medianInterval(xs: readonly number[], opts: BootstrapOptions): I
  * trials). See test/unit/bootstrap.test.ts.
  */
 export function ratioInterval(base: readonly number[], other: readonly number[], opts: BootstrapOptions): Interval | null {
+  return twoGroups(base, other, opts, (den, num) => (den === 0 ? null : num / den));
+}
+
+/**
+ * Percentile-bootstrap interval of median(other) − median(base), resampling the trials of each
+ * group independently, as `ratioInterval` does. Null when either group has fewer than 2 trials.
+ * Startup verdicts use it: the time an environment adds to a start, in the metric's unit.
+ */
+export function differenceInterval(base: readonly number[], other: readonly number[], opts: BootstrapOptions): Interval | null {
+  return twoGroups(base, other, opts, (b, o) => o - b);
+}
+
+/** The bootstrap of a statistic of two independently resampled medians; null when a resample has none. */
+function twoGroups(base: readonly number[], other: readonly number[], opts: BootstrapOptions, stat: (baseMedian: number, otherMedian: number) => number | null): Interval | null {
   if (base.length < 2 || other.length < 2) return null;
   const rand = rng(opts.seed);
   const b = opts.resamples ?? 2000;
@@ -95,9 +109,9 @@ export function ratioInterval(base: readonly number[], other: readonly number[],
   const stats = new Float64Array(b);
   for (let i = 0; i < b; i++) {
     const den = resampleMedian(base, bufBase, rand);
-    const num = resampleMedian(other, bufOther, rand);
-    if (den === 0) return null;
-    stats[i] = num / den;
+    const v = stat(den, resampleMedian(other, bufOther, rand));
+    if (v === null) return null;
+    stats[i] = v;
   }
   return percentiles(stats, opts.level ?? 0.95);
 }

@@ -54,7 +54,7 @@ export function engineMatrices(record: RunRecord, a: Analysis): EngineMatrix[] {
       for (const row of rows) {
         for (const col of rows) {
           if (row === col) continue;
-          const j = judge(row.stats.envId, row.stats, col.stats, col.stats.envId, row.info, a.margin, seedFor(seed, `engines|${c.key}|${c.headline}|${row.stats.envId}|${col.stats.envId}`));
+          const j = judge(row.stats.envId, row.stats, col.stats, col.stats.envId, row.info, a.margin, seedFor(seed, `engines|${c.key}|${c.headline}|${row.stats.envId}|${col.stats.envId}`), c.headline);
           pairs.push({ envId: row.stats.envId, againstId: col.stats.envId, comparison: j.comparison, verdict: j.verdict, caveats: j.caveats });
         }
       }

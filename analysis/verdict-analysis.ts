@@ -1,6 +1,6 @@
 // The analysis of a run: per case × metric × environment statistics, ratios against the baseline, verdicts.
-import { LIFECYCLE_WORKLOAD, type MetricInfo } from '../model/metrics.js';
-import { medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
+import { LIFECYCLE_WORKLOAD, TIME_ADDED_METRICS, type MetricInfo } from '../model/metrics.js';
+import { differenceInterval, medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
 import { summarise, type GroupSummary, type TrialValues } from './stats.js';
 import type { Emulation, Params, RunRecord } from '../model/record.js';
@@ -197,7 +197,7 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
       const base = baseline.id !== null && present.includes(baseline.id) ? statsOf(baseline.id) : null;
       for (const envId of present) {
         const stats = envId === baseline.id && base ? base : statsOf(envId);
-        entries.push({ case: c, metric, info, stats, ...judge(envId, stats, base, baseline.id, info, margin, seedFor(seed, `ratio|${c.key}|${metric}|${envId}`)) });
+        entries.push({ case: c, metric, info, stats, ...judge(envId, stats, base, baseline.id, info, margin, seedFor(seed, `ratio|${c.key}|${metric}|${envId}`), metric) });
       }
     }
   }
@@ -212,8 +212,13 @@ function caveatsOf(sides: readonly EnvStats[]): Caveat[] {
 /** A row judged against a baseline: its ratio, interval, change, verdict and caveats. */
 export type Judged = Pick<Entry, 'isBaseline' | 'comparison' | 'verdict' | 'caveats'>;
 
-/** Judges `stats` of `envId` against `base` (the environment `baselineId`): ratio, interval, change, verdict and caveats. */
-export function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number): Judged {
+/**
+ * Judges `stats` of `envId` against `base` (the environment `baselineId`): ratio, interval, change,
+ * verdict and caveats. A startup time (`metric` in TIME_ADDED_METRICS) is judged on the difference
+ * of medians with its own bootstrap interval, taken relative to the baseline's median for the
+ * margin, and its verdict carries that difference (`added`); the ratio is still computed.
+ */
+export function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number, metric?: string): Judged {
   const none = (isBaseline: boolean, v: Verdict): Judged => ({ isBaseline, comparison: null, verdict: v, caveats: [] });
   if (envId === baselineId) return none(true, stats.summary.trials === 0 ? { kind: 'no-data', reason: 'baseline-no-trials' } : { kind: 'baseline' });
   if (stats.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-trials' });
@@ -224,7 +229,15 @@ export function judge(envId: string, stats: EnvStats, base: EnvStats | null, bas
   const ratioCi = ratioInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed });
   const change = changeOf(ratio, info.better);
   const changeCi = ratioCi === null ? null : changeInterval(ratioCi, info.better);
-  const v = verdict({ change, interval: changeCi, margin, trials: { base: base.summary.trials, env: stats.summary.trials }, quantity: info.quantity });
+  const trials = { base: base.summary.trials, env: stats.summary.trials };
+  let v: Verdict;
+  if (metric !== undefined && TIME_ADDED_METRICS.has(metric) && info.better === 'lower') {
+    const added = { value: stats.summary.trialMedian - den, interval: differenceInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed }), unit: info.unit, baselineId };
+    const interval = added.interval === null ? null : { lo: added.interval.lo / den, hi: added.interval.hi / den };
+    v = { ...verdict({ change: added.value / den, interval, margin, trials, quantity: info.quantity }), added };
+  } else {
+    v = verdict({ change, interval: changeCi, margin, trials, quantity: info.quantity });
+  }
   // Emulated numbers travel with their caveat into every table, sentence and CSV row.
   return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: v, caveats: caveatsOf([stats, base]) };
 }

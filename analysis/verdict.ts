@@ -2,6 +2,21 @@
 import type { Quantity } from '../model/metrics.js';
 import type { Interval } from './bootstrap.js';
 
+/**
+ * A startup time judged by the time it adds to the baseline's start rather than by a ratio
+ * (model/metrics.ts TIME_ADDED_METRICS): "adds 43 ms [38, 51] to a process start".
+ */
+export interface TimeAdded {
+  /** median(environment's trial medians) − median(baseline's), in `unit`; positive = slower. */
+  value: number;
+  /** 95 % bootstrap interval of the difference; null below 2 trials on a side. */
+  interval: Interval | null;
+  /** The metric's unit (`ms`). */
+  unit: string;
+  /** The baseline's `env:engine`: bare metal reads "a process start", another "a container:runc start". */
+  baselineId: string;
+}
+
 /** The baseline row itself: nothing to compare. */
 export interface BaselineVerdict {
   /** Discriminant. */
@@ -33,6 +48,8 @@ export interface TooFewTrialsVerdict {
   trials: { base: number; env: number };
   /** The fewest trials per side that are judged (MIN_TRIALS). */
   minTrials: number;
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
 }
 
 /** The interval has an infinite or NaN bound. */
@@ -41,6 +58,8 @@ export interface NoFiniteIntervalVerdict {
   kind: 'inconclusive';
   /** Sub-discriminant. */
   reason: 'no-finite-interval';
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
 }
 
 /** The interval contains 0 but reaches past the margin: neither equal nor different. */
@@ -53,6 +72,8 @@ export interface TooNoisyVerdict {
   interval: Interval;
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
   margin: number;
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
 }
 
 /** The whole interval lies inside the margin. */
@@ -61,6 +82,8 @@ export interface EquivalentVerdict {
   kind: 'equivalent';
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
   margin: number;
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
 }
 
 /** The interval excludes 0: worse (all above) or better (all below). */
@@ -73,10 +96,15 @@ export interface ChangeVerdict {
   interval: Interval;
   /** The metric's kind of quantity, which chooses the words (slower/faster, larger/smaller). */
   quantity: Quantity;
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
 }
 
 /** A verdict as data. */
 export type Verdict = BaselineVerdict | NoDataVerdict | TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
+
+/** A verdict the rule gives when two sides were compared (every kind but `baseline` and `no-data`). */
+export type ComparedVerdict = TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
 
 /** The verdict's category (`worse`/`better` read as slower/faster for rates and times). */
 export type VerdictKind = Verdict['kind'];
@@ -132,7 +160,7 @@ export interface VerdictInput {
  * - otherwise the interval contains 0 and reaches past the margin: inconclusive (too noisy to
  *   call it either equal or different).
  */
-export function verdict(v: VerdictInput): Verdict {
+export function verdict(v: VerdictInput): ComparedVerdict {
   if (v.trials.base < MIN_TRIALS || v.trials.env < MIN_TRIALS || v.interval === null) {
     return { kind: 'inconclusive', reason: 'too-few-trials', trials: v.trials, minTrials: MIN_TRIALS };
   }

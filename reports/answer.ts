@@ -2,7 +2,7 @@
 import { isBaselineKind } from '../model/ids.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import { pct } from '../model/numbers.js';
-import { caveatsText, directionWords, marginText, verdictText } from './verdict-text.js';
+import { addedAmount, caveatsText, directionWords, marginText, startOf, verdictText } from './verdict-text.js';
 
 /** The baseline as readers should see it: "bare metal (bare:host)" or just its id. */
 export function baselineName(a: Analysis): string {
@@ -19,12 +19,20 @@ export function headlineEntries(a: Analysis): Entry[] {
  * "For workload W, environment E costs X % against bare metal, with a 95 % interval [a, b]" —
  * or "is equivalent … within ±2 %", or "inconclusive: too noisy" — for one non-baseline row.
  * A definite answer carries the row's own emulation caveat; an inconclusive one reads the verdict.
+ * A startup time answers in time added: "… container:runc adds 43 ms to a process start on bare
+ * metal (bare:host), with a 95 % interval [38, 51] ms".
  */
 export function answerSentence(e: Entry, a: Analysis): string {
   const who = `For ${e.case.label} (${e.metric}), ${e.stats.envId}`;
   const base = baselineName(a);
   const own = caveatsText(e.caveats.filter((c) => c.env === e.stats.envId));
   const v = e.verdict;
+  if ((v.kind === 'worse' || v.kind === 'better') && v.added !== undefined) {
+    const { value, interval } = addedAmount(v.added, v.kind === 'better');
+    const on = isBaselineKind(v.added.baselineId) ? ` on ${base}` : '';
+    const what = v.kind === 'worse' ? `adds ${value} to ${startOf(v.added.baselineId)}` : `takes ${value} less than ${startOf(v.added.baselineId)}`;
+    return `${who} ${what}${on}${interval === null ? '' : `, with a 95 % interval ${interval} ${v.added.unit}`}${own}.`;
+  }
   switch (v.kind) {
     case 'worse':
     case 'better': {

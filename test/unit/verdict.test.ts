@@ -102,8 +102,8 @@ describe('analyse', () => {
   it('reads lower-is-better metrics the other way round and honours the margin option', () => {
     const ms = base.map((t) => t.map((v) => v / 100));
     const a = analyse(syntheticRecord([
-      { env: 'bare', engine: 'host', workload: 'startup', metric: 'startup_ms', trials: ms },
-      { env: 'synthetic', engine: 'fast', workload: 'startup', metric: 'startup_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
+      { env: 'bare', engine: 'host', workload: 'cpu', metric: 'latency_avg_ms', trials: ms },
+      { env: 'synthetic', engine: 'fast', workload: 'cpu', metric: 'latency_avg_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
     ], { margin: 5 }));
     expect(a.margin).toBeCloseTo(0.05);
     const fast = a.entries[1];
