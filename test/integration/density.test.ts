@@ -163,4 +163,23 @@ describe.skipIf(vmNeeds !== null)(titled('density sweep of TCG guests', vmNeeds)
     expect(samples[0]?.labels['memory_accounting']).toBe('qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included');
     await expectNothingLeft(out, record.runId, false);
   });
+
+  it('boots a burst of 2 guests at once: per guest spawn → kernel output → ready, and leaves no qemu', async () => {
+    const out = tempDir();
+    const r = await isobench(['run', '--env', 'vm', '--vm-accel', 'tcg', '--memory', '256M', '--workload', 'startup', '--set', 'startup.burst=2', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out], { timeoutMs: 400_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const { record } = readRun(runDir(out));
+    const samples = record.results[0]?.samples ?? [];
+    const ready = byMetric(samples, 'burst_ready_ms');
+    expect(ready).toHaveLength(2);
+    const kernel = byMetric(samples, 'kernel_up_ms');
+    expect(kernel).toHaveLength(2);
+    for (const [i, s] of byMetric(samples, 'startup_ms').entries()) {
+      expect(s.value).toBeGreaterThan(kernel[i]?.value ?? Infinity);
+      expect(s.value).toBeLessThanOrEqual((ready[i]?.value ?? 0) + 1e-6);
+    }
+    expect(byMetric(samples, 'burst_launches_per_s')[0]?.value).toBeCloseTo(2 / (Math.max(...ready.map((s) => s.value)) / 1000), 6);
+    expect(samples[0]?.labels['accelerator']).toBe('tcg');
+    await expectNothingLeft(out, record.runId, false);
+  });
 });
