@@ -1,4 +1,5 @@
 // Runs one startup-burst trial: per iteration, launch startup.burst instances at once, time each to ready, stop them all.
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { causeChain } from '../../model/errors.js';
 import type { ErrorInfo, Sample, TrialResult } from '../../model/record.js';
 import type { Measurement } from '../../model/metrics.js';
@@ -37,6 +38,8 @@ export async function runBurst(input: TrialInput): Promise<TrialResult> {
   const live = new Set<Instance>();
   let error: ErrorInfo | undefined;
   const total = input.warmup + input.runs;
+  // Every start in flight watches the run's abort signal (its spawn, `runc start`…): not a leak.
+  if (ctx.signal !== undefined) setMaxListeners(Math.max(getMaxListeners(ctx.signal), 10 + 3 * size), ctx.signal);
   try {
     for (let i = 1; i <= total; i++) {
       if (input.aborted()) throw new Error('interrupted by signal');
