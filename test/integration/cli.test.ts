@@ -95,6 +95,7 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
     [['run', '--memory', 'lots'], /bad value 'lots' for --memory/],
     [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
     [['run', '--set', 'cpu.colour=red'], /'colour'.*valid choices: threads, max-prime, time/],
+    [['run', '--workload', 'startup', '--set', 'startup.burst=0'], /bad value '0' for startup\.burst: expected a positive integer/],
     [['run', '--until-conclusive', '--max-time', 'soon'], /bad value 'soon' for --max-time: expected a duration such as 90s, 10m or 1h30m/],
     [['run', '--max-time', '5m'], /--max-time 5m is the time budget of --until-conclusive/],
     [['launch'], /unknown command 'launch'; valid choices: run, list, report/],
