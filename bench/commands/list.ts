@@ -1,5 +1,8 @@
 // `isobench list`: workloads with their parameters, environments with their probe results.
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RunAbort } from '../run/abort.js';
 import { envId } from '../../model/ids.js';
 import { DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
 import { ConfigError } from '../../model/errors.js';
@@ -19,16 +22,30 @@ export async function listCommand(args: string[]): Promise<number> {
     }
   }
   out.push('', 'environments:');
+  // Probing boots a KVM proof guest and starts containers: a signal stops them and removes what
+  // this listing created (its own run id and scratch directory, never another listing's).
+  const abort = new RunAbort((line) => process.stderr.write(`${line}\n`)).install();
+  const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-list-'));
   const ctx: RunContext = {
-    runId: 'list', scratchRoot: tmpdir(), cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
-    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined,
+    runId: `list-${process.pid}`, scratchRoot, cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
+    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined, signal: abort.signal,
   };
-  for (const r of resolveRunners(envNames(), engineNames())) {
-    const p = await r.probe(ctx);
-    const state = p.ok ? `available (${p.version})${p.note ? ` — ${p.note}` : ''}` : `unavailable: ${p.reason}`;
-    out.push(`  ${envId(r).padEnd(20)} ${r.description}`, `  ${''.padEnd(20)} ${state}`);
-    if (p.details['kvm_proof'] !== undefined) out.push(`  ${''.padEnd(20)} KVM proof: ${p.details['kvm_proof']}`);
+  const runners = resolveRunners(envNames(), engineNames());
+  try {
+    for (const r of runners) {
+      if (abort.aborted()) break;
+      abort.phase = `probing ${envId(r)}`;
+      const p = await r.probe(ctx);
+      const state = p.ok ? `available (${p.version})${p.note ? ` — ${p.note}` : ''}` : `unavailable: ${p.reason}`;
+      out.push(`  ${envId(r).padEnd(20)} ${r.description}`, `  ${''.padEnd(20)} ${state}`);
+      if (p.details['kvm_proof'] !== undefined) out.push(`  ${''.padEnd(20)} KVM proof: ${p.details['kvm_proof']}`);
+    }
+  } finally {
+    for (const r of runners) await r.cleanup(ctx).catch((err: unknown) => process.stderr.write(`cleanup of ${envId(r)} failed: ${String(err)}\n`));
+    await rm(scratchRoot, { recursive: true, force: true });
+    abort.done();
   }
+  if (abort.aborted()) return abort.exitCode();
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }
