@@ -1,5 +1,6 @@
 // Density sweeps as figures: marginal memory per instance (least-squares slope), instances per GiB, and the knee where memory or ready time starts to climb.
-import type { RunRecord } from '../model/record.js';
+import type { Params, RunRecord } from '../model/record.js';
+import { quantile } from './stats.js';
 
 /** One step of a sweep: instances running and what was read then. */
 export interface DensityPoint {
@@ -18,6 +19,10 @@ export interface DensitySummary {
   envId: string;
   /** Instances started in parallel per step. */
   batch: number;
+  /** The case's parameters (of its first sweep). */
+  params: Params;
+  /** Sweeps pooled (trials). */
+  sweeps: number;
   /** Instances reached. */
   instances: number;
   /** Why the sweep stopped (its note), or null. */
@@ -30,12 +35,16 @@ export interface DensitySummary {
   engineMedianMiB: number | null;
   /** Median ready time over the sweep, ms. */
   readyMedianMs: number | null;
+  /** 95th percentile of the ready times over the sweep, ms. */
+  readyP95Ms: number | null;
   /** Instance count where ready time starts to climb (see `knee`), or null. */
   readyKnee: number | null;
   /** Instance count where the marginal memory starts to climb, or null. */
   memoryKnee: number | null;
   /** What the memory accounting read, from the samples' labels. */
   accounting: string;
+  /** The guest accelerator the instances ran under (`kvm`, `tcg`), from the samples' labels; null for containers and bare metal. */
+  accelerator: string | null;
   /** KSM and THP state during the sweep. */
   ksm: string;
   thp: string;
@@ -90,20 +99,21 @@ export function densitySummaries(record: RunRecord): DensitySummary[] {
     const points = counts.map((count) => ({ count, hostDropMiB: at('density_host_drop_MiB', count), engineMiB: at('density_engine_memory_MiB', count), readyMs: at('density_ready_ms', count) }));
     const mem = points.filter((p) => p.hostDropMiB !== null);
     const s = slope(mem.map((p) => p.count), mem.map((p) => p.hostDropMiB as number));
-    const ready = points.filter((p) => p.readyMs !== null);
+    const readySteps = points.filter((p) => p.readyMs !== null);
     // Marginal memory per step: the drop's increase divided by the instances the step added.
     const marginal = mem.slice(1).map((p, i) => ((p.hostDropMiB as number) - ((mem[i] as DensityPoint).hostDropMiB as number)) / (p.count - (mem[i] as DensityPoint).count));
     const labels = samples[0]?.labels ?? {};
+    const ready = samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value);
     const notes = trials.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
     out.push({
-      envId, batch: Number(batch), instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
+      envId, batch: Number(batch), params: trials[0]?.params ?? {}, sweeps: trials.length, instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
       slopeMiB: s, instancesPerGiB: s !== null && s > 0 ? 1024 / s : null,
       engineMedianMiB: median(samples.filter((x) => x.metric === 'density_engine_memory_MiB').map((x) => x.value)),
-      readyMedianMs: median(samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value)),
-      readyKnee: knee(ready.map((p) => p.count), ready.map((p) => p.readyMs as number)),
+      readyMedianMs: median(ready), readyP95Ms: ready.length > 0 ? quantile(ready, 0.95) : null,
+      readyKnee: knee(readySteps.map((p) => p.count), readySteps.map((p) => p.readyMs as number)),
       memoryKnee: knee(mem.slice(1).map((p) => p.count), marginal),
       accounting: labels['memory_accounting'] ?? 'none (the instance holds no process between commands)',
-      ksm: labels['ksm'] ?? 'unknown', thp: labels['thp'] ?? 'unknown', points,
+      accelerator: labels['accelerator'] ?? null, ksm: labels['ksm'] ?? 'unknown', thp: labels['thp'] ?? 'unknown', points,
     });
   }
   return out;
