@@ -1,11 +1,23 @@
 // Words for a capacity plan: the answer per environment, the assumptions and where each figure came from.
-import type { EnvFit, PlanRequest } from '../analysis/capacity.js';
+import type { EnvFit, MissingFigure, PlanRequest } from '../analysis/capacity.js';
+import type { RunRecord } from '../model/record.js';
 
 const mib = (v: number) => (v >= 10240 ? `${(v / 1024).toFixed(1)} GiB` : `${v.toFixed(v < 10 ? 1 : 0)} MiB`);
 const ratio = (v: number) => v.toFixed(3);
 
 /** The published illustration the plan answers (datasets/claims.ts, id density-4-vs-16). */
 export const DENSITY_CLAIM = { id: 'density-4-vs-16', text: 'On one host: 4 VMs for 4 apps versus 16 containers (4× as many containers).' };
+
+/** What a plan lacks, in one line: each environment's missing measurement and how to get it. */
+export function missingText(missing: readonly MissingFigure[]): string {
+  return missing.map((m) => `${m.envId}: no ${m.what} (${m.hint})`).join('; ');
+}
+
+/** The heading of a run's plan: its host's label, CPU model and kernel. */
+export function runPlanTitle(record: RunRecord): string {
+  const label = record.hostLabel ?? record.host.hostname.value ?? record.runId;
+  return `${label}: ${record.host.cpuModel.value ?? 'unknown CPU'}, kernel ${record.host.kernel.value ?? 'unknown'}`;
+}
 
 /** A plan as lines of text, for one host type (or the one host of a run). */
 export function planText(title: string, req: PlanRequest, fits: readonly EnvFit[]): string[] {

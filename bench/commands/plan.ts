@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
 import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/capacity.js';
 import type { Study } from '../../analysis/study-record.js';
-import { planText } from '../../reports/capacity-text.js';
+import { missingText, planText, runPlanTitle } from '../../reports/capacity-text.js';
 import { readRecord } from '../run/record.js';
 
 const OPTIONS = {
@@ -60,7 +60,7 @@ interface PlanGroup {
 }
 
 function refuse(where: string, missing: readonly MissingFigure[]): never {
-  throw new ConfigError(`${where}: cannot plan without measurements: ${missing.map((m) => `${m.envId}: no ${m.what} (${m.hint})`).join('; ')}`);
+  throw new ConfigError(`${where}: cannot plan without measurements: ${missingText(missing)}`);
 }
 
 async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
@@ -96,8 +96,7 @@ async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
   const { costs, missing } = measuredCosts(record);
   if (missing.length > 0) refuse(from, missing);
   if (costs.length === 0) throw new ConfigError(`${from}: the run measured no environment besides its baseline; plan compares isolated environments against bare metal`);
-  const label = record.hostLabel ?? record.host.hostname.value ?? record.runId;
-  return [{ title: `${label}: ${record.host.cpuModel.value ?? 'unknown CPU'}, kernel ${record.host.kernel.value ?? 'unknown'}`, hosts: [label], fits: plan(req, costs) }];
+  return [{ title: runPlanTitle(record), hosts: [record.hostLabel ?? record.host.hostname.value ?? record.runId], fits: plan(req, costs) }];
 }
 
 /** Runs `isobench plan`; returns the exit code. */
