@@ -32,12 +32,13 @@ export interface ChartSpec {
   /** Alt text describing what the chart shows. */
   alt: string;
   /** Where the chart belongs in the report. */
-  section: 'overhead' | 'case' | 'startup';
+  section: 'overhead' | 'case' | 'startup' | 'density';
   /** The Chart.js configuration. */
   config: ChartConfiguration;
 }
 
-const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+/** Colours of non-baseline environments, in order. */
+export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 const BASELINE_COLOUR = '#9e9e9e';
 const VERDICT_COLOUR: Record<VerdictKind, string> = {
   worse: '#e15759', better: '#59a14f', equivalent: '#4e79a7', inconclusive: '#bab0ac', baseline: BASELINE_COLOUR, 'no-data': '#dddddd',

@@ -15,6 +15,9 @@ import { warningsHeading, warningsHtml } from './warning-groups.js';
 import type { Warning } from '../analysis/warnings.js';
 import { CLAIMS_READING, claimsTable } from './claims-html.js';
 import { untilHtml } from './until-text.js';
+import type { DensitySummary } from '../analysis/density.js';
+import { densitySection } from './density-html.js';
+import { planSection, type IllustrativePlan } from './plan-html.js';
 
 /** Everything the page shows, already derived from the record. */
 export interface HtmlInput {
@@ -25,6 +28,10 @@ export interface HtmlInput {
   pngs: ReadonlyMap<string, Buffer>;
   claims: readonly ClaimResult[];
   envs: readonly EnvConfig[];
+  /** The run's density sweeps (none: the section says how to run one). */
+  density: readonly DensitySummary[];
+  /** The capacity plan for an illustrative app on this host. */
+  plan: IllustrativePlan;
   /** The one line that differs between regenerations. */
   generatedAt: string;
 }
@@ -74,6 +81,12 @@ ${warnings}
 ${byId('overhead')}
 ${byId('case')}
 ${input.charts.some((c) => c.section === 'startup') ? `<h3>Startup and lifecycle</h3>\n${byId('startup')}` : ''}
+</section>
+<section id="density"><h2>Density: instances, memory and ready time</h2>
+${densitySection(input.density, byId('density'))}
+</section>
+<section id="plan"><h2>Capacity plan (illustrative)</h2>
+${planSection(input.plan)}
 </section>
 <section id="claims"><h2>Published claims next to this run</h2>
 ${CLAIMS_READING}

@@ -2,7 +2,9 @@
 import type { RunRecord } from '../model/record.js';
 import { analyse } from '../analysis/verdict-analysis.js';
 import { runWarnings, type Warning } from '../analysis/warnings.js';
-import { chartSpecs } from './chart-configs.js';
+import { chartSpecs, envColours } from './chart-configs.js';
+import { densityCharts } from './density-charts.js';
+import { illustrativePlan } from './plan-html.js';
 import { renderCharts } from './chart-render.js';
 import { checkClaims, claimContext } from '../analysis/claims.js';
 import { envConfigs } from './format.js';
@@ -44,18 +46,20 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   const analysis = analyse(record);
   const warnings = reportWarnings(record, runWarnings(record, analysis));
   opts.onWarnings?.(warnings);
-  const charts = chartSpecs(analysis);
+  const sweeps = densitySummaries(record);
+  const charts = [...chartSpecs(analysis), ...densityCharts(sweeps, envColours(analysis))];
   const pngs = await renderCharts(charts);
   const files = new Map<string, string | Buffer>();
   files.set('samples.csv', samplesCsv(allSamples(record)));
-  files.set('summary.csv', summaryCsv(analysis));
-  const density = densityCsv(densitySummaries(record));
+  files.set('summary.csv', summaryCsv(analysis, sweeps));
+  const density = densityCsv(sweeps);
   if (density !== '') files.set('density.csv', density);
   files.set('summary.md', summaryMarkdown(record, analysis, warnings));
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);
   files.set('report.html', reportHtml({
     record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(record),
+    density: sweeps, plan: illustrativePlan(record),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
   }));
   return files;

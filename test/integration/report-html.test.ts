@@ -12,6 +12,8 @@ import { analyse } from '../../analysis/verdict-analysis.js';
 import { chartSpecs } from '../../reports/chart-configs.js';
 import { renderReports } from '../../reports/index.js';
 import { syntheticRecord } from '../../perf/synthetic.js';
+import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
+import { CPU, SWEEPS } from '../helpers/density-record.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const reason = await unmet(['chromium']);
@@ -65,6 +67,23 @@ describe('report.html in headless chromium', () => {
     const foreign = requests.filter((u) => !(u.startsWith('data:') || u.startsWith('about:') || u === self));
     expect(foreign).toEqual([]);
     expect(requests).toContain(self);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it.skipIf(reason !== null)(titled('shows the density curves, their table and the plan of a run with density sweeps', reason), async () => {
+    const sub = await mkdtemp(join(dir, 'density-'));
+    const page = await context!.newPage();
+    await page.goto(pathToFileURL(await writeReport(syntheticDensityRecord(SWEEPS, CPU), sub)).href, { waitUntil: 'load' });
+    const charts = await page.$$eval('#density img', (imgs) => imgs.map((i) => ({ alt: i.alt, complete: i.complete, w: i.naturalWidth, shown: i.getBoundingClientRect().width })));
+    expect(charts.map((c) => c.alt.split('.')[0])).toEqual(['Line chart of ready time (ms) against instances running', 'Line chart of memory per instance (MiB) against instances running, the host\'s MemAvailable drop divided by the instances (solid) and the engine\'s own accounting (dashed)']);
+    for (const c of charts) expect(c.complete && c.w > 0 && c.shown > 0, JSON.stringify(c)).toBe(true);
+    expect(await page.locator('#density-table tbody tr').count()).toBe(4);
+    expect(await page.locator('#density-table').isVisible()).toBe(true);
+    expect(await page.locator('#plan-table tbody tr').count()).toBe(2);
+    expect(await page.locator('#plan pre').first().textContent()).toMatch(/^isobench plan --from results\/synthetic --host-cpus 8 /);
+    await page.locator('#density').screenshot({ path: join(sub, 'density-section.png') });
+    expect((await stat(join(sub, 'density-section.png'))).size).toBeGreaterThan(50_000);
     expect(consoleErrors).toEqual([]);
     await page.close();
   });
