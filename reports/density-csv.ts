@@ -1,5 +1,5 @@
 // density.csv: one row per environment's density sweep (marginal memory, instances per GiB, knees, stop reason).
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from './csv.js';
 import type { DensitySummary } from '../analysis/density.js';
 
 /** Columns of density.csv, in order. */
@@ -13,7 +13,7 @@ const num = (v: number | null): string => (v === null || !Number.isFinite(v) ? '
 /** Renders density.csv; empty string when the run had no density sweep. */
 export function densityCsv(rows: readonly DensitySummary[]): string {
   if (rows.length === 0) return '';
-  return stringify([[...DENSITY_COLUMNS], ...rows.map((d) => [
+  return csvText([[...DENSITY_COLUMNS], ...rows.map((d) => [
     d.envId, d.batch, d.instances, num(d.slopeMiB), num(d.instancesPerGiB), num(d.engineMedianMiB), d.accounting,
     num(d.readyMedianMs), d.readyKnee ?? '', d.memoryKnee ?? '', d.ksm, d.thp, d.stop ?? '',
   ])]);

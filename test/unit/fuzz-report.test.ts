@@ -14,10 +14,15 @@ import { reportCommand } from '../../bench/commands/report.js';
 import { compareCommand } from '../../bench/commands/compare.js';
 import { neutraliseCell } from '../../reports/csv.js';
 import { CLI } from '../helpers/cli.js';
+import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
+import { CPU, SWEEPS } from '../helpers/density-record.js';
 
 const SEED = Number(process.env['ISOBENCH_FUZZ_SEED'] ?? 20261123);
 const COUNT = 220;
 const FIXTURE = readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8');
+/** A record with density sweeps (3 environments, a TCG guest) and a cpu workload, so the density and plan sections are fuzzed too. */
+const DENSITY = JSON.stringify(syntheticDensityRecord(SWEEPS, CPU), null, 1);
+const DENSITY_COUNT = 40;
 const base = mkdtempSync(join(tmpdir(), 'isobench-fuzz-report-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
@@ -86,10 +91,14 @@ const MUTATIONS: Record<string, Mutation> = {
     const o = j as Record<string, Json>;
     const m = pick([MARKUP, '=cmd|" /C calc"!A0', '@SUM(1+1)*cmd', '-1+2', '+HYPERLINK("x")'], r);
     o['hostLabel'] = m;
-    for (const p of paths(j).filter((p) => ['hostname', 'version', 'engine_version', 'reason'].includes(String(p[p.length - 1])))) {
+    for (const p of paths(j).filter((p) => ['hostname', 'version', 'engine_version', 'reason', 'memory_accounting', 'accelerator', 'ksm', 'thp'].includes(String(p[p.length - 1])))) {
       const v = getAt(j, p);
       if (typeof v === 'string') setAt(j, p, `${v}${m}`);
       else if (v !== null && typeof v === 'object' && 'value' in v && typeof (v as { value: Json }).value === 'string') (v as { value: Json }).value = m;
+    }
+    for (const p of paths(j).filter((p) => p[p.length - 1] === 'notes')) {
+      const v = getAt(j, p);
+      if (Array.isArray(v)) v.push(`stopped: ${m}`);
     }
     return json(j);
   },
@@ -158,6 +167,30 @@ describe('fuzzing isobench report with mutated run.json files', () => {
     }
     console.log(`compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ${compared.refused} exit 2)`);
     console.log(`report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2; per mutation: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    expect(failures.slice(0, 10)).toEqual([]);
+  }, 600_000);
+
+  it(`the same for ${DENSITY_COUNT} mutated records with density sweeps (seed ${SEED})`, async () => {
+    const r = rng(SEED + 2);
+    const names = Object.keys(MUTATIONS);
+    const outcome = { written: 0, refused: 0 };
+    const failures: string[] = [];
+    for (let i = 0; i < DENSITY_COUNT; i++) {
+      const name = names[i % names.length] as string;
+      const d = mkdtempSync(join(base, 'density-'));
+      writeFileSync(join(d, 'run.json'), (MUTATIONS[name] as Mutation)(JSON.parse(DENSITY) as Json, r));
+      try {
+        await reportCommand([d], () => undefined);
+        outcome.written++;
+        checkEscaped(d, failures, `density ${name} #${i}`);
+      } catch (err) {
+        if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
+        else failures.push(`density ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
+      }
+      rmSync(d, { recursive: true, force: true });
+    }
+    console.log(`density report fuzz: ${DENSITY_COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2`);
+    expect(outcome.written).toBeGreaterThan(0);
     expect(failures.slice(0, 10)).toEqual([]);
   }, 600_000);
 
