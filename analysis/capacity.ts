@@ -3,7 +3,7 @@
 import type { RunRecord } from '../model/record.js';
 import { isBaselineKind } from '../model/ids.js';
 import { median } from './stats.js';
-import { analyse, type Entry } from './verdict-analysis.js';
+import { analyse, type Analysis, type Entry } from './verdict-analysis.js';
 import { densitySummaries } from './density.js';
 
 /** A measured figure and where it came from. */
@@ -85,9 +85,9 @@ function trialValues(record: RunRecord, envId: string, workload: string, metric:
  * slope; median over sweeps) — shims, page tables and kernel memory included; without a
  * sweep, the one idle instance every trial starts (cgroup usage or qemu PSS), stated as a lower
  * bound. CPU: the cpu workload's events/s ratio against bare metal with its 95 % interval.
+ * `analysis`: the record's analysis when the caller has it (the ratio intervals are seeded per cell, so they are the same).
  */
-export function measuredCosts(record: RunRecord): { costs: EnvCost[]; missing: MissingFigure[] } {
-  const analysis = analyse(record, { medianIntervals: false });
+export function measuredCosts(record: RunRecord, analysis: Analysis = analyse(record, { medianIntervals: false })): { costs: EnvCost[]; missing: MissingFigure[] } {
   const envIds = (record.plan.envs ?? []).filter((e) => !isBaselineKind(e) && record.probes.some((p) => p.id === e && p.ok));
   const costs: EnvCost[] = [];
   const missing: MissingFigure[] = [];

@@ -59,7 +59,7 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   for (const [name, png] of pngs) files.set(name, png);
   files.set('report.html', reportHtml({
     record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(record),
-    density: sweeps, plan: illustrativePlan(record),
+    density: sweeps, plan: illustrativePlan(record, analysis),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
   }));
   return files;

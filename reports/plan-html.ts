@@ -1,6 +1,7 @@
 // The HTML report's capacity-plan section: `isobench plan`'s answer for an illustrative app on this run's host, or which measurements it lacks.
 import { measuredCosts, plan, type EnvFit, type MissingFigure, type PlanRequest } from '../analysis/capacity.js';
 import type { RunRecord } from '../model/record.js';
+import type { Analysis } from '../analysis/verdict-analysis.js';
 import { fmtNum } from '../model/numbers.js';
 import { shellCommand } from '../model/text.js';
 import { DENSITY_CLAIM, missingText, planText, runPlanTitle } from './capacity-text.js';
@@ -29,8 +30,8 @@ export interface IllustrativePlan {
   title: string;
 }
 
-/** This run's host (when its fingerprint has CPUs and memory), the illustrative app, 10 % headroom. */
-export function illustrativePlan(record: RunRecord): IllustrativePlan {
+/** This run's host (when its fingerprint has CPUs and memory), the illustrative app, 10 % headroom; `analysis`: the record's, when the caller has it. */
+export function illustrativePlan(record: RunRecord, analysis?: Analysis): IllustrativePlan {
   const cpus = record.host.cpuCount.value;
   const bytes = record.host.memoryBytes.value;
   const memMiB = bytes === null ? Number.NaN : Math.floor(bytes / MiB);
@@ -39,7 +40,7 @@ export function illustrativePlan(record: RunRecord): IllustrativePlan {
     hostCpus: known ? cpus : EXAMPLE_HOST.cpus, hostMemoryMiB: known ? memMiB : EXAMPLE_HOST.memoryMiB,
     appCpus: ILLUSTRATIVE_APP.cpus, appMemoryMiB: ILLUSTRATIVE_APP.memoryMiB, headroom: ILLUSTRATIVE_APP.headroom,
   };
-  const { costs, missing } = measuredCosts(record);
+  const { costs, missing } = measuredCosts(record, analysis);
   const command = shellCommand([
     'isobench', 'plan', '--from', `${record.plan.out}/${record.runId}`, '--host-cpus', String(request.hostCpus), '--host-memory', `${request.hostMemoryMiB}MiB`,
     '--app-cpus', String(request.appCpus), '--app-memory', `${request.appMemoryMiB}MiB`, '--headroom', `${Math.round(request.headroom * 100)}%`,

@@ -127,6 +127,9 @@ describe('report.html density and plan sections', () => {
     expect(plan).toMatch(/illustrative/);
     expect(plan).toMatch(/synthetic:guest: measured emulated \(TCG/);
   });
+  it('is the same with the report\'s analysis as with the plan command\'s own', () => {
+    expect(illustrativePlan(record, analyse(record))).toEqual(illustrativePlan(record));
+  });
   it('says which measurements a plan lacks instead of guessing', () => {
     const p = illustrativePlan(syntheticDensityRecord(SWEEPS));
     expect(p.fits).toEqual([]);
