@@ -43,7 +43,8 @@ export const startup: Workload = {
   },
   defaults: (quick) => ({ burst: quick ? 5 : 10 }),
   scratchMiB: () => 0,
-  method: (p) => ({ tool: `startup burst of ${num(p, 'burst')}` }),
+  // The lifecycle samples every instance records (no burst parameter) are one start at a time.
+  method: (p) => ({ tool: p['burst'] === undefined ? 'one start at a time' : `startup burst of ${num(p, 'burst')}` }),
   steps: () => ({ run: [] }),
   parse() {
     throw new ParseError('startup is a burst of instance starts: it runs no command and parses no output', '');

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { checkClaims, claimContext, claimedRange, judgeClaim, type ClaimResult } from '../../analysis/claims.js';
-import { methodDifference } from '../../analysis/claim-method.js';
+import { measuredMethod, methodDifference } from '../../analysis/claim-method.js';
 import { CLAIMS } from '../../datasets/claims.js';
 import type { Claim } from '../../model/claims.js';
 import { metricCatalogue } from '../../workloads/index.js';
@@ -138,7 +138,10 @@ describe('checking claims against a run', () => {
     const reqs = [{ fact: 'threads' as const, atLeast: 4, says: '4 threads or more' }, { fact: 'direct' as const, equals: true, says: 'O_DIRECT' }];
     expect(methodDifference(reqs, 'fileio', { ...fileio.defaults(true, host), threads: 8 }, { cpus: 2 })).toBeNull();
     expect(methodDifference(reqs, 'fileio', fileio.defaults(true, host), { cpus: 2 })).toBe('method differs: the claim used 4 threads or more; this case used 1 thread');
-    expect(methodDifference(reqs, 'startup', {}, { cpus: 2 })).toBe('method differs: the claim used 4 threads or more, O_DIRECT; this case used an unknown method (startup declares none)');
+    expect(methodDifference(reqs, 'no-such-workload', {}, { cpus: 2 })).toBe('method differs: the claim used 4 threads or more, O_DIRECT; this case used an unknown method (no-such-workload declares none)');
+    // startup is a workload now (bursts); its lifecycle case, without a burst size, is one start at a time.
+    expect(methodDifference(reqs, 'startup', {}, { cpus: 2 })).toBe('method differs: the claim used 4 threads or more, O_DIRECT; this case used threads unknown, direct unknown');
+    expect(measuredMethod('startup', {})).toEqual({ tool: 'one start at a time' });
   });
 });
 
