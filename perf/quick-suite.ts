@@ -22,7 +22,10 @@ const envs = envAt >= 0 ? (own[envAt + 1] as string) : 'bare,container,vm';
 const cli = fileURLToPath(new URL('../bench/cli.js', import.meta.url));
 
 /** The quick suite before this change: what `--quick` meant then, spelled out. */
-const OLD_QUICK = ['--instance-per', 'workload', '--set', 'cpu.time=2', '--set', 'memory.time=2', '--set', 'fileio.time=2', '--set', 'fileio.file-total-size=256M'];
+const OLD_SETS = ['cpu.time=2', 'memory.time=2', 'fileio.time=2', 'fileio.file-total-size=256M'];
+// `-- --workload fileio` narrows both modes: only the chosen workloads' old settings apply (run refuses the others).
+const chosen = extra.includes('--workload') ? (extra[extra.indexOf('--workload') + 1] ?? '').split(',') : null;
+const OLD_QUICK = ['--instance-per', 'workload', ...OLD_SETS.filter((s) => chosen === null || chosen.includes(s.split('.')[0] as string)).flatMap((s) => ['--set', s])];
 const MODES: Record<string, string[]> = { before: OLD_QUICK, after: [] };
 
 interface Outcome { wallS: number; load: [number, number]; widths: Map<string, number> }
