@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
+import { readOrNull, writeFileRenamed } from '../host/cache.js';
+import { sha256File } from '../image/identity.js';
 
 /** A kernel from /boot with its module tree. */
 export interface GuestKernel {
@@ -133,46 +135,55 @@ export function hasPvhNote(elf: Buffer): boolean {
 /**
  * The uncompressed ELF kernel inside a bzImage, cached, when it can be booted through PVH
  * (qemu loads it directly: no in-guest decompression, which costs seconds under TCG).
- * Returns null with the reason when it cannot.
+ * Returns null with the reason when it cannot. An abort of `signal` kills the decompressor and
+ * rejects with the signal's reason; the extraction goes to a temporary name that is removed then,
+ * and only a complete ELF with its PVH note is renamed into the cache, then used only while it
+ * matches the content hash recorded beside it.
  */
-export async function pvhKernel(kernel: GuestKernel, cacheDir: string): Promise<{ path: string } | { path: null; reason: string }> {
+export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: AbortSignal): Promise<{ path: string } | { path: null; reason: string }> {
+  signal?.throwIfAborted();
   const image = await readFile(kernel.vmlinuz);
   const key = createHash('sha256').update(image).digest('hex').slice(0, 16);
   const dir = join(cacheDir, 'vm', `kernel-${kernel.version}-${key}`);
   const out = join(dir, 'vmlinux');
-  try {
-    if ((await stat(out)).size > 0) return { path: out };
-  } catch {
-    // extract it
-  }
+  // Used only when its content hash matches the one recorded after it was renamed into place.
+  const recorded = (await readOrNull(`${out}.sha256`))?.trim();
+  if (recorded !== undefined && (await sha256File(out).catch(() => null)) === recorded) return { path: out };
   const formats: [Buffer, string[]][] = [[XZ_MAGIC, ['xz', '-dc']], [ZSTD_MAGIC, ['zstd', '-dc']], [GZIP_MAGIC, ['gzip', '-dc']]];
   await mkdir(dir, { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   const tried: string[] = [];
-  for (const [magic, tool] of formats) {
-    for (let at = image.indexOf(magic); at >= 0 && tried.length < 8; at = image.indexOf(magic, at + 1)) {
-      tried.push(`${tool[0]}@${at}`);
-      // The decompressor complains about the bytes trailing the payload; judge by the output instead.
-      await execa(tool[0] as string, tool.slice(1), { input: image.subarray(at), stdout: { file: tmp }, stderr: 'ignore', reject: false, timeout: 120_000 });
-      const head = Buffer.alloc(4096);
-      let fh;
-      try {
-        fh = await open(tmp, 'r');
-        await fh.read(head, 0, 4096, 0);
-      } catch {
-        continue;
-      } finally {
-        await fh?.close();
+  try {
+    for (const [magic, tool] of formats) {
+      for (let at = image.indexOf(magic); at >= 0 && tried.length < 8; at = image.indexOf(magic, at + 1)) {
+        tried.push(`${tool[0]}@${at}`);
+        // The decompressor complains about the bytes trailing the payload; judge by the output instead.
+        await execa(tool[0] as string, tool.slice(1), {
+          input: image.subarray(at), stdout: { file: tmp }, stderr: 'ignore', reject: false, timeout: 120_000, killSignal: 'SIGKILL',
+          ...(signal !== undefined ? { cancelSignal: signal } : {}),
+        });
+        signal?.throwIfAborted();
+        const head = Buffer.alloc(4096);
+        let fh;
+        try {
+          fh = await open(tmp, 'r');
+          await fh.read(head, 0, 4096, 0);
+        } catch {
+          continue;
+        } finally {
+          await fh?.close();
+        }
+        if (!head.subarray(0, 4).equals(ELF_MAGIC)) continue;
+        if (!hasPvhNote(await readFile(tmp))) return { path: null, reason: `${kernel.vmlinuz} has no PVH entry note (CONFIG_PVH); booting the bzImage` };
+        signal?.throwIfAborted();
+        await rm(`${out}.sha256`, { force: true });
+        await rename(tmp, out);
+        await writeFileRenamed(`${out}.sha256`, `${await sha256File(out)}\n`);
+        return { path: out };
       }
-      if (!head.subarray(0, 4).equals(ELF_MAGIC)) continue;
-      if (!hasPvhNote(await readFile(tmp))) {
-        await rm(tmp, { force: true });
-        return { path: null, reason: `${kernel.vmlinuz} has no PVH entry note (CONFIG_PVH); booting the bzImage` };
-      }
-      await rename(tmp, out);
-      return { path: out };
     }
+  } finally {
+    await rm(tmp, { force: true });
   }
-  await rm(tmp, { force: true });
   return { path: null, reason: `no decompressible ELF payload found in ${kernel.vmlinuz} (tried ${tried.join(', ') || 'xz, zstd, gzip'}); booting the bzImage` };
 }

@@ -34,7 +34,7 @@ async function resolveBase(ctx: RunContext): Promise<Base> {
   const kernel = await findGuestKernel();
   const image = await imageFor(ctx.cacheDir, ctx.log);
   const initramfs = await initramfsFor(image, kernel, ctx.cacheDir, ctx.log, ctx.signal);
-  const pvh = await pvhKernel(kernel, ctx.cacheDir);
+  const pvh = await pvhKernel(kernel, ctx.cacheDir, ctx.signal);
   if (pvh.path === null) ctx.log(`vm: ${pvh.reason}`);
   return {
     qemu, qemuVersion, kernelVersion: kernel.version, vmlinuz: kernel.vmlinuz, pvh,

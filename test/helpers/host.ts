@@ -39,3 +39,15 @@ export async function alive(pid: number): Promise<boolean> {
   }
   return true;
 }
+
+/** Pids of this process's live children whose command name is one of `names`. */
+export async function childrenNamed(names: readonly string[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const pid of await readdir('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+    const m = /^\d+ \((.*)\) (\S) (\d+)/.exec(stat);
+    if (m !== null && m[2] !== 'Z' && Number(m[3]) === process.pid && names.includes(m[1] as string)) out.push(Number(pid));
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-// The image and initramfs caches heal: a damaged entry (edited file, interrupted build) is rebuilt,
+// The image, initramfs and PVH kernel caches heal: a damaged entry (edited file, interrupted build) is rebuilt,
 // never used, and two processes building the same entry at once leave one valid entry.
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -7,10 +7,11 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { buildImage, imageEntryProblem, imageTar } from '../../runners/image/build.js';
 import { initramfsFor } from '../../runners/vm/initramfs.js';
-import { findGuestKernel } from '../../runners/vm/kernel.js';
+import { findGuestKernel, hasPvhNote, pvhKernel } from '../../runners/vm/kernel.js';
 import { sha256File, which } from '../../runners/image/identity.js';
 import { SYSBENCH_IN_IMAGE } from '../../runners/image/files.js';
 import { tempDir } from '../helpers/cli.js';
+import { alive, childrenNamed } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const BUILD = new URL('../../dist/runners/image/build.js', import.meta.url).href;
@@ -126,6 +127,45 @@ describe.skipIf(whyVm !== null)(titled('guest initramfs cache', whyVm), () => {
     expect(again.lines).toMatch(/no completion record/);
     expect(readFileSync(again.r.path).length).toBe(size);
     expect(await sha256File(again.r.path)).toBe(await recorded(again.r.path));
+    expect(debris(cache)).toEqual([]);
+  });
+});
+
+const whyKernel = await unmet(['guest-kernel']);
+describe.skipIf(whyKernel !== null)(titled('PVH kernel cache', whyKernel), () => {
+  it('an abort mid-extraction kills the decompressor and rejects; nothing half-written is used later', async () => {
+    const cache = tempDir();
+    const kernel = await findGuestKernel();
+    const abort = new AbortController();
+    const outcome = pvhKernel(kernel, cache, abort.signal).then((r) => r, (e: unknown) => e);
+    // Abort once the decompressor runs and its output is being written (before the rename into place).
+    let pids: number[] = [];
+    const tmpOf = () => readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('vmlinux.tmp-'));
+    for (let i = 0; i < 6000 && pids.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      pids = await childrenNamed(['xz', 'zstd', 'gzip']);
+    }
+    expect(pids, 'the decompressor never started').not.toEqual([]);
+    expect(tmpOf()).not.toEqual([]);
+    abort.abort(new Error('test abort'));
+    const err = await outcome;
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toBe('test abort');
+    for (const pid of pids) expect(await alive(pid), `decompressor ${pid} left running`).toBe(false);
+    expect(tmpOf()).toEqual([]);
+    const dir = readdirSync(join(cache, 'vm'))[0] as string;
+    expect(readdirSync(join(cache, 'vm', dir))).toEqual([]);
+
+    // A later use extracts a whole kernel and records its hash; a damaged one is extracted again, not used.
+    const whole = await pvhKernel(kernel, cache);
+    if (whole.path === null) return; // a kernel without CONFIG_PVH: nothing is cached
+    expect(hasPvhNote(readFileSync(whole.path))).toBe(true);
+    const sha = await sha256File(whole.path);
+    expect(readFileSync(`${whole.path}.sha256`, 'utf8').trim()).toBe(sha);
+    writeFileSync(whole.path, readFileSync(whole.path).subarray(0, 1 << 20));
+    const again = await pvhKernel(kernel, cache);
+    expect(again.path).toBe(whole.path);
+    expect(await sha256File(whole.path)).toBe(sha);
     expect(debris(cache)).toEqual([]);
   });
 });
