@@ -3,7 +3,9 @@ import { cgroupFacts } from './cgroup.js';
 import { IDLE_PAYLOAD, execIn, type ContainerFamily, type EngineDescriptor } from './family.js';
 import { spawnUntilReady } from './ready.js';
 import { imageTar, type WorkloadImage } from '../image/build.js';
-import { runProcess } from '../host/process.js';
+import { readOrNull } from '../host/cache.js';
+import { isAborted, runProcess } from '../host/process.js';
+import { sha256File } from '../image/identity.js';
 import type { RunContext } from '../types.js';
 
 /** Image tag of the workload image in the engine's store, derived from its digest. */
@@ -51,15 +53,40 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
       return { ok: true, version: `${binary} ${v.stdout.trim()}`, details };
     },
 
-    /** Imports the image tar under its digest tag unless the engine already has it. */
-    ensureImage(image) {
+    /**
+     * Imports the image tar under its digest tag unless the engine has it already. The tag counts
+     * only while its one layer is the tar itself (diff id = the tar's sha256): an import cut short
+     * (an abort kills the client mid-upload) that the daemon still tagged is removed and redone.
+     */
+    ensureImage(image, signal) {
       const tag = imageTag(image);
       let p = imported.get(tag);
       if (p === undefined) {
         p = (async () => {
-          if ((await cli(['image', 'inspect', tag])).exitCode === 0) return;
-          const r = await cli(['import', await imageTar(image), tag], 300_000);
-          if (r.exitCode !== 0) throw new Error(`${binary} import of the workload image failed: ${firstLine(r.stderr)}`);
+          const tar = await imageTar(image, signal);
+          const layer = `sha256:${(await readOrNull(`${tar}.sha256`))?.trim() ?? await sha256File(tar)}`;
+          const layers = async (s?: AbortSignal) => {
+            const r = await cli(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag], 60_000, s);
+            return r.exitCode === 0 ? r.stdout.trim() : null;
+          };
+          const whole = JSON.stringify([layer]);
+          const untag = () => cli(['image', 'rm', '--force', tag]); // teardown: not abortable, bounded by its timeout
+          const found = await layers(signal);
+          signal?.throwIfAborted();
+          if (found === whole) return;
+          if (found !== null) await untag();
+          const r = await cli(['import', tar, tag], 300_000, signal);
+          if (isAborted(signal)) {
+            const left = await layers();
+            if (left !== null && left !== whole) await untag();
+            signal?.throwIfAborted();
+          }
+          if (r.exitCode !== 0) throw new Error(`${binary} import of the workload image failed: ${firstLine(r.stderr) || (r.timedOut ? 'timed out after 300 s' : `exit ${String(r.exitCode)}`)}`);
+          const made = await layers(signal);
+          if (made !== whole) {
+            await untag();
+            throw new Error(`${binary} import of the workload image gave layers ${made ?? '(none)'}, not the tar's ${whole}`);
+          }
         })();
         imported.set(tag, p);
         p.catch(() => imported.delete(tag));

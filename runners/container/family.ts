@@ -67,8 +67,12 @@ export interface ContainerFamily {
   probeFacts: Record<string, string>;
   /** Checks the engine itself (root, daemon, version); never throws for an unusable engine. */
   preflight(path: string, ctx: RunContext): Promise<Preflight>;
-  /** Makes the workload image available to the engine (once per runner), if it needs that. */
-  ensureImage(image: WorkloadImage): Promise<void>;
+  /**
+   * Makes the workload image available to the engine (once per runner), if it needs that. An abort
+   * of `signal` kills the engine's client and rejects with the signal's reason; an import it cut
+   * short is never used later.
+   */
+  ensureImage(image: WorkloadImage, signal?: AbortSignal): Promise<void>;
   /** Runs `/bin/true` in a throw-away container `c`; null when it worked, else why not. */
   trial(c: Container, image: WorkloadImage, ctx: RunContext): Promise<string | null>;
   /** Starts `c` running IDLE_PAYLOAD and waits for the ready marker. */

@@ -46,7 +46,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
     const c: Container = { name: `isobench-${ctx.runId}-probe-${process.pid}-${name}`, scratch: null, dirs: [], cgroups: [] };
     try {
       const image = await imageFor(ctx.cacheDir, ctx.log);
-      await family.ensureImage(image);
+      await family.ensureImage(image, ctx.signal);
       owned.set(c.name, c);
       const why = await family.trial(c, image, ctx);
       if (why !== null) return { ok: false, reason: `${name} cannot run a container on this host: ${why}`, details };
@@ -60,7 +60,7 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
 
   async function start(ctx: RunContext, spec: { tag: string }): Promise<Instance> {
     const image = await imageFor(ctx.cacheDir, ctx.log);
-    await family.ensureImage(image);
+    await family.ensureImage(image, ctx.signal);
     const c: Container & { scratch: string } = { name: containerName(spec.tag), scratch: join(ctx.scratchRoot, spec.tag), dirs: [], cgroups: [] };
     owned.set(c.name, c);
     try {

@@ -158,7 +158,7 @@ export async function buildImage(cacheDir: string, log: (l: string) => void = ()
 }
 
 /** A reproducible tar of the rootfs (for `docker import` / `podman import`), built once and verified by its sha256 on use. */
-export async function imageTar(image: WorkloadImage): Promise<string> {
+export async function imageTar(image: WorkloadImage, signal?: AbortSignal): Promise<string> {
   const tar = join(image.dir, 'rootfs.tar');
   const intact = async () => {
     const want = (await readOrNull(`${tar}.sha256`))?.trim();
@@ -169,7 +169,8 @@ export async function imageTar(image: WorkloadImage): Promise<string> {
     if (await intact()) return tar;
     const tmp = `${tar}.tmp-${process.pid}`;
     try {
-      const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000 });
+      const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000, signal });
+      signal?.throwIfAborted();
       if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
       await rm(`${tar}.sha256`, { force: true });
       await rename(tmp, tar);
@@ -178,7 +179,7 @@ export async function imageTar(image: WorkloadImage): Promise<string> {
       await rm(tmp, { force: true });
     }
     return tar;
-  });
+  }, undefined, signal);
 }
 
 const building = new Map<string, Promise<WorkloadImage>>();

@@ -8,7 +8,9 @@ import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
-import { expectCleanInterrupt, interruptMidTrial } from '../helpers/container.js';
+import { cliFamily, imageTag } from '../../runners/container/cli-engine.js';
+import { imageFor, imageTar } from '../../runners/image/build.js';
+import { CACHE, expectCleanInterrupt, interruptMidTrial } from '../helpers/container.js';
 import { alive, processesMentioning } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
 
@@ -98,6 +100,50 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
     expect(left.exitCode, left.stderr).toBe(0);
     expect(left.stdout.trim()).toBe('');
     expect(await alive(run.pid)).toBe(false);
+  });
+
+  it('an abort mid-import kills the docker client and rejects; an import cut short is never used', async () => {
+    const saved = process.env['DOCKER_HOST'];
+    process.env['DOCKER_HOST'] = env['DOCKER_HOST']; // the family is called directly here
+    try {
+      const image = await imageFor(CACHE);
+      const tar = await imageTar(image);
+      const tag = imageTag(image);
+      const whole = JSON.stringify([`sha256:${(await readFile(`${tar}.sha256`, 'utf8')).trim()}`]);
+      const layers = async () => {
+        const r = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag], { env, reject: false });
+        return r.exitCode === 0 ? r.stdout.trim() : null;
+      };
+      const docker = { binary: 'docker', description: 'docker', aptPackage: 'docker.io', family: cliFamily };
+      await execa('docker', ['image', 'rm', '--force', tag], { env, reject: false }); // an earlier test imported it
+
+      const abort = new AbortController();
+      let settled = false;
+      const outcome = cliFamily(docker).ensureImage(image, abort.signal).then(() => null, (e: unknown) => e).finally(() => (settled = true));
+      let clients: number[] = [];
+      while (clients.length === 0 && !settled) {
+        await new Promise((r) => setTimeout(r, 10));
+        clients = (await processesMentioning(`import ${tar} ${tag}`)).map((l) => Number(l.split(':')[0]));
+      }
+      expect(clients, 'the import finished before the test could abort it').not.toEqual([]);
+      abort.abort(new Error('test abort'));
+      const err = await outcome;
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toBe('test abort');
+      for (const pid of clients) expect(await alive(pid), `docker import ${pid} left running`).toBe(false);
+      // The daemon may have finished a whole upload after the client died, never kept a partial one.
+      expect([null, whole]).toContain(await layers());
+
+      // An import cut short at a file boundary is a valid but partial tar the daemon tags: replaced, not used.
+      const part = join(tempDir(), 'part.tar');
+      await execa('tar', ['-C', image.rootfs, '-cf', part, './isobench']);
+      await execa('docker', ['import', part, tag], { env });
+      expect(await layers()).not.toBe(whole);
+      await cliFamily(docker).ensureImage(image);
+      expect(await layers()).toBe(whole);
+    } finally {
+      if (saved === undefined) delete process.env['DOCKER_HOST']; else process.env['DOCKER_HOST'] = saved;
+    }
   });
 
   it('is reported unavailable, with the reason, when its daemon cannot be reached', async () => {
