@@ -25,8 +25,8 @@ async function hostRootIds(pid: number): Promise<{ uid: number; gid: number }> {
 type Usable = { ok: true; server: LxdServer; pool: { name: string; driver: string } } | { ok: false; reason: string };
 
 /** The daemon, its pool, or why LXD cannot run containers here (with what to do). */
-async function usableServer(): Promise<Usable> {
-  const s = await lxdServer();
+async function usableServer(signal: AbortSignal | undefined): Promise<Usable> {
+  const s = await lxdServer(signal);
   if (!s.ok) return s;
   if (s.server.pool === null) return { ok: false, reason: `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a network: ${LXD_INIT_HINT}` };
   return { ok: true, server: s.server, pool: s.server.pool };
@@ -40,11 +40,13 @@ export function lxdFamily(): ContainerFamily {
 
   /** Launches `c` with the run's config (its cgroups are the run's to remove from here on); resolves when LXD reports it running. */
   async function launchInstance(c: Container, ctx: RunContext, alias: string): Promise<{ r: ExecResult; pool: string }> {
-    const s = await (server ??= usableServer());
+    const s = await (server ??= usableServer(ctx.signal));
     if (!s.ok) throw new Error(s.reason);
     c.cgroups = cgroupDirsOf(c.name, points);
     const config = lxdInstanceConfig({ name: c.name, runId: ctx.runId, pool: s.pool.name, scratch: c.scratch, limits: ctx.limits, cpuset: ctx.cpuset });
-    const r = await lxd(['launch', alias, c.name, '--no-profiles'], 120_000, JSON.stringify(config));
+    // An abort kills the client; LXD may still create the instance, which teardown removes by its name.
+    const r = await lxd(['launch', alias, c.name, '--no-profiles'], 120_000, JSON.stringify(config), ctx.signal);
+    ctx.signal?.throwIfAborted();
     return { r, pool: `${s.pool.name} (${s.pool.driver})` };
   }
 
@@ -54,22 +56,22 @@ export function lxdFamily(): ContainerFamily {
     seccompProfile: 'lxd default',
     probeFacts: {},
 
-    async preflight() {
-      const s = await (server = usableServer());
+    async preflight(_path, ctx) {
+      const s = await (server = usableServer(ctx.signal));
       if (!s.ok) return { ok: false, reason: s.reason, details: {} };
       const details = { lxd: lxdWhere(), driver: s.server.driver, storage_pool: `${s.pool.name} (${s.pool.driver})` };
       if (process.getuid?.() !== 0) return { ok: false, reason: 'the LXD engine needs root here (it bind-mounts and chowns the run\'s scratch directory)', details };
       return { ok: true, version: `lxd ${s.server.version}`, details };
     },
 
-    async ensureImage(image) {
-      await importer(image);
+    async ensureImage(image, signal) {
+      await importer(image, signal);
     },
 
     async trial(c, image, ctx) {
       const { r: l } = await launchInstance(c, ctx, lxdAlias(image));
       if (l.exitCode !== 0) return `lxc launch ${c.name} failed: ${lastWords(l)}`;
-      const r = await lxd(['exec', c.name, '--', '/bin/true'], 60_000);
+      const r = await lxd(['exec', c.name, '--', '/bin/true'], 60_000, undefined, ctx.signal);
       return r.exitCode === 0 ? null : `a command in it failed: ${lastWords(r)}`;
     },
 
@@ -83,7 +85,8 @@ export function lxdFamily(): ContainerFamily {
       return {
         ready: { ...ready, readyMs: tExec - t0 + ready.readyMs },
         async inspect() {
-          const pid = (await lxdQuery<{ pid?: number }>(`/1.0/instances/${c.name}/state`))?.pid;
+          const pid = (await lxdQuery<{ pid?: number }>(`/1.0/instances/${c.name}/state`, 20_000, ctx.signal))?.pid;
+          ctx.signal?.throwIfAborted();
           if (!pid) throw new StartError(`LXD did not report a pid for running instance ${c.name}`, '');
           // The container's root is an unprivileged host uid: give it the scratch directory it writes in.
           const ids = await hostRootIds(pid);
@@ -93,7 +96,7 @@ export function lxdFamily(): ContainerFamily {
             facts: await cgroupFacts(pid),
             labels: {
               engine_image: lxdAlias(image),
-              engine_image_id: await importer(image),
+              engine_image_id: await importer(image, ctx.signal),
               engine_limits: Object.entries(lxdLimits(ctx.limits, ctx.cpuset)).map(([k, v]) => `${k}=${v}`).join(',') || 'none',
               storage_pool: pool,
               namespaces: LXD_NAMESPACES,

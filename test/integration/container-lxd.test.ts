@@ -4,14 +4,15 @@ import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerEngines } from '../../runners/container/engines.js';
-import { lxdAlias } from '../../runners/container/lxd-client.js';
-import { imageFor } from '../../runners/image/build.js';
+import { lxdAlias, lxdFingerprint, lxdImporter } from '../../runners/container/lxd-client.js';
+import { imageFor, imageTar } from '../../runners/image/build.js';
 import type { RunRecord } from '../../model/record.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
-import { expectCgroupBudget, expectCleanInterrupt, expectIsolated, interruptMidTrial, shIn, tamperedCache, testContext } from '../helpers/container.js';
-import { cgroupsNamed, processesMentioning } from '../helpers/host.js';
+import { CACHE, expectCgroupBudget, expectCleanInterrupt, expectIsolated, interruptMidTrial, shIn, tamperedCache, testContext } from '../helpers/container.js';
+import { alive, cgroupsNamed, processesMentioning } from '../helpers/host.js';
 import { startLxd, type LxdDaemon } from '../helpers/lxd-daemon.js';
 import { titled, unmet } from '../helpers/requires.js';
 
@@ -153,6 +154,49 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
       }, lxd.env);
       await expectCleanInterrupt(run);
       expect(await instances()).toEqual([]);
+    });
+
+    it('an abort mid-import kills the lxc client and rejects; an import cut short is never used', async () => {
+      const image = await imageFor(CACHE);
+      const alias = lxdAlias(image);
+      const meta = join(image.dir, 'lxd-metadata.tar');
+      const rootfs = await imageTar(image);
+      await lxd.lxc(['image', 'delete', alias]); // an earlier test imported it
+      const images = async () => JSON.parse((await lxd.lxc(['query', '/1.0/images'])).stdout) as string[];
+      const target = async () => {
+        const r = await lxd.lxc(['query', `/1.0/images/aliases/${alias}`]);
+        return r.exitCode === 0 ? (JSON.parse(r.stdout) as { target: string }).target : null;
+      };
+
+      const abort = new AbortController();
+      let settled = false;
+      const outcome = lxdImporter()(image, abort.signal).then(() => null, (e: unknown) => e).finally(() => (settled = true));
+      let clients: number[] = [];
+      while (clients.length === 0 && !settled) {
+        await new Promise((r) => setTimeout(r, 10));
+        clients = (await processesMentioning(`image import ${meta}`)).map((l) => Number(l.split(':')[0]));
+      }
+      expect(clients, 'the import finished before the test could abort it').not.toEqual([]);
+      abort.abort(new Error('test abort'));
+      const err = await outcome;
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toBe('test abort');
+      for (const pid of clients) expect(await alive(pid), `lxc image import ${pid} left running`).toBe(false);
+      expect(await target()).toBeNull();
+      // LXD dropped the cut upload, or finished a whole one: never an image of other content.
+      const want = await lxdFingerprint(meta, rootfs);
+      for (const url of await images()) expect(url).toBe(`/1.0/images/${want}`);
+
+      // An import cut short at a file boundary is a valid but partial tar LXD takes: replaced, not used.
+      const part = join(tempDir(), 'part.tar');
+      await execa('tar', ['-C', image.rootfs, '-cf', part, './isobench']);
+      for (const url of await images()) await lxd.lxc(['image', 'delete', url.split('/').pop() as string]);
+      const cut = await lxd.lxc(['image', 'import', meta, part, '--alias', alias]);
+      expect(cut.exitCode, cut.stderr).toBe(0);
+      expect(await target()).not.toBe(want);
+      expect(await lxdImporter()(image)).toBe(want);
+      expect(await target()).toBe(want);
+      expect(await images()).toEqual([`/1.0/images/${want}`]);
     });
 
     it('probes lxd as a VM engine and says why it cannot run a VM here (or what isobench lacks where it can)', async () => {
