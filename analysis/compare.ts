@@ -1,5 +1,5 @@
 // Current run against a baseline run, cell by cell: ratio intervals over trials, a threshold, a verdict per metric.
-import type { MetricInfo } from '../model/metrics.js';
+import { SWEEP_WORKLOAD, type MetricInfo } from '../model/metrics.js';
 import { caseKey, envId as idOf } from '../model/ids.js';
 import type { Params, RunRecord } from '../model/record.js';
 import { ratioInterval, seedFor, type Interval } from './bootstrap.js';
@@ -84,6 +84,22 @@ export interface OneSided {
   trials: number;
 }
 
+/**
+ * A sweep (density) of one environment, left out of the comparison: its samples are per
+ * instance count and two sweeps may stop at different counts, so a ratio of pooled medians would
+ * compare different counts. Reports list it with where to look instead (each run's density section).
+ */
+export interface SweepLeftOut {
+  /** Which runs have it. */
+  in: 'both' | 'baseline' | 'current';
+  /** Display name of the case. */
+  label: string;
+  /** `env:engine`. */
+  envId: string;
+  /** Highest instance count reached in each run that has it (null where the run has none). */
+  instances: { baseline: number | null; current: number | null };
+}
+
 /** Everything `isobench compare` reports, derived from the two records alone. */
 export interface RunComparison {
   /** Run ids of the two runs. */
@@ -94,6 +110,8 @@ export interface RunComparison {
   cells: CellComparison[];
   /** Metrics of cells measured in one run only. */
   oneSided: OneSided[];
+  /** Sweeps (density) not compared, one per case × environment (see SweepLeftOut). */
+  sweeps: SweepLeftOut[];
   /** Count of each verdict kind. */
   counts: Record<CompareVerdict['kind'], number>;
 }
@@ -173,9 +191,12 @@ const side = (s: GroupSummary): CompareSide => ({ trials: s.trials, median: s.tr
  * deterministic (the bootstrap is seeded from both runs' seeds and the cell's key).
  */
 export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds: Thresholds = { default: DEFAULT_THRESHOLD, metrics: {} }): RunComparison {
-  const base = groups(baseline);
-  const cur = groups(current);
-  const labels = caseLabels([...base.values(), ...cur.values()]);
+  const all = { base: groups(baseline), cur: groups(current) };
+  const labels = caseLabels([...all.base.values(), ...all.cur.values()]);
+  const sweeps = sweepsLeftOut(all.base, all.cur, baseline, current, labels);
+  const measured = (m: Map<string, Group>) => new Map([...m].filter(([, g]) => g.workload !== SWEEP_WORKLOAD));
+  const base = measured(all.base);
+  const cur = measured(all.cur);
   const seed = seedFor(Number(baseline.plan.seed) || 0, `compare|${Number(current.plan.seed) || 0}`);
   const catalogue = [...Object.keys(current.metrics), ...Object.keys(baseline.metrics)];
   const caseOrder = [...new Set([...(current.plan.cells ?? []), ...(baseline.plan.cells ?? [])].map((c) => caseKey(c.workload, c.params)))];
@@ -215,5 +236,22 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
   }
   const counts = { regression: 0, improvement: 0, 'within-noise': 0, unjudged: 0 };
   for (const c of cells) counts[c.verdict.kind]++;
-  return { runs: { baseline: baseline.runId, current: current.runId }, setup: setupDifferences(baseline, current), cells, oneSided, counts };
+  return { runs: { baseline: baseline.runId, current: current.runId }, setup: setupDifferences(baseline, current), cells, oneSided, sweeps, counts };
+}
+
+/** The sweeps of either run, one per case × environment, with the instances each run reached. */
+function sweepsLeftOut(base: Map<string, Group>, cur: Map<string, Group>, baseline: RunRecord, current: RunRecord, labels: Map<string, string>): SweepLeftOut[] {
+  const reached = (record: RunRecord, ck: string, envId: string): number | null => {
+    const counts = record.results.flatMap((r) => r.samples).filter((s) => s.workload === SWEEP_WORKLOAD && s.phase === 'measure' && caseKey(s.workload, s.params) === ck && idOf(s) === envId).map((s) => s.iteration);
+    return counts.length === 0 ? null : Math.max(...counts);
+  };
+  const out = new Map<string, SweepLeftOut>();
+  for (const g of [...cur.values(), ...base.values()]) {
+    const key = `${g.caseKey}\u0000${g.envId}`;
+    if (g.workload !== SWEEP_WORKLOAD || out.has(key)) continue;
+    const instances = { baseline: reached(baseline, g.caseKey, g.envId), current: reached(current, g.caseKey, g.envId) };
+    const where = instances.baseline === null ? 'current' : instances.current === null ? 'baseline' : 'both';
+    out.set(key, { in: where, label: labels.get(g.caseKey) ?? g.workload, envId: g.envId, instances });
+  }
+  return [...out.values()];
 }

@@ -1,6 +1,7 @@
 // Density sweeps as figures: marginal memory per instance (least-squares slope), instances per GiB, and the knee where memory or ready time starts to climb.
 import type { Params, RunRecord } from '../model/record.js';
 import { quantile } from './stats.js';
+import { SWEEP_WORKLOAD } from '../model/metrics.js';
 
 /** One step of a sweep: instances running and what was read then. */
 export interface DensityPoint {
@@ -87,7 +88,7 @@ export function densitySummaries(record: RunRecord): DensitySummary[] {
   const out: DensitySummary[] = [];
   const groups = new Map<string, typeof record.results>();
   for (const t of record.results) {
-    if (t.workload !== 'density' || t.status === 'skipped') continue;
+    if (t.workload !== SWEEP_WORKLOAD || t.status === 'skipped') continue;
     const key = `${t.env}:${t.engine}\u0000${String(t.params['batch'])}`;
     groups.set(key, [...(groups.get(key) ?? []), t]);
   }

@@ -1,5 +1,5 @@
 // The analysis of a run: per case × metric × environment statistics, ratios against the baseline, verdicts.
-import { LIFECYCLE_WORKLOAD, TIME_ADDED_METRICS, type MetricInfo } from '../model/metrics.js';
+import { LIFECYCLE_WORKLOAD, SWEEP_WORKLOAD, TIME_ADDED_METRICS, type MetricInfo } from '../model/metrics.js';
 import { differenceInterval, medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
 import { summarise, type GroupSummary, type TrialValues } from './stats.js';
@@ -83,8 +83,15 @@ export interface Analysis {
   baselineNote: string | null;
   /** Equivalence margin as a fraction (plan.margin / 100). */
   margin: number;
-  /** Cases in plan order, lifecycle (`startup`) last. */
+  /** Cases in plan order, lifecycle (`startup`) last; sweeps (density) are not among them. */
   cases: CaseInfo[];
+  /**
+   * Cases measured as sweeps (SWEEP_WORKLOAD), labelled as the other cases are. They have no
+   * entries: a sweep's samples are per instance count, and a median pooled over every count
+   * (compared with a baseline that stopped at another count) would mislead. analysis/density.ts
+   * summarises them per count.
+   */
+  sweepCases: CaseInfo[];
   /** Rows by case, then metric, then environment (baseline first, then plan order). */
   entries: Entry[];
 }
@@ -172,10 +179,12 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
     return i >= 0 ? i : caseSeen.get(k)?.workload === LIFECYCLE_WORKLOAD ? 1e6 : 2e6;
   };
   const caseKeys = [...caseSeen.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const cases = describeCases(caseKeys.map((key) => {
+  const described = describeCases(caseKeys.map((key) => {
     const c = caseSeen.get(key) as { workload: string; params: Params };
     return { key, ...c, headline: [...(metricsOf.get(key) ?? [])].sort(metricOrder)[0] ?? '' };
   }));
+  const cases = described.filter((c) => c.workload !== SWEEP_WORKLOAD);
+  const sweepCases = described.filter((c) => c.workload === SWEEP_WORKLOAD);
 
   const entries: Entry[] = [];
   for (const c of cases) {
@@ -201,7 +210,7 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
       }
     }
   }
-  return { baselineId: baseline.id, baselineNote: baseline.note, margin, cases, entries };
+  return { baselineId: baseline.id, baselineNote: baseline.note, margin, cases, sweepCases, entries };
 }
 
 /** Emulation caveats of a comparison: the environment's own, then its baseline's. */

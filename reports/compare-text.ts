@@ -1,5 +1,5 @@
 // The words of `isobench compare`: console lines and the Markdown job summary, from a RunComparison.
-import type { CellComparison, CompareVerdict, OneSided, RunComparison } from '../analysis/compare.js';
+import type { CellComparison, CompareVerdict, OneSided, RunComparison, SweepLeftOut } from '../analysis/compare.js';
 import type { SetupDifference } from '../analysis/compare-setup.js';
 import { fmtNum, pct, signedPct } from '../model/numbers.js';
 import { escapeMd } from './format.js';
@@ -48,6 +48,11 @@ function cellLine(c: CellComparison): string {
 
 const oneSidedLine = (o: OneSided) => `${o.label} · ${o.metric} · ${o.envId} (${o.trials} trials)`;
 
+/** Why sweeps are not compared, and where to look instead. */
+export const SWEEP_NOTE = 'density sweeps are not compared: their values belong to instance counts, and two sweeps may stop at different counts; compare the density sections (report.html, density.csv) of the two runs';
+
+const sweepLine = (s: SweepLeftOut) => `${s.label} · ${s.envId}: ${s.in === 'both' ? `${String(s.instances.baseline)} → ${String(s.instances.current)} instances reached` : `${s.in} run only (${String(s.instances[s.in])} instances reached)`}`;
+
 /** The set-up differences as lines (empty when the runs are like for like). */
 export function setupLines(diffs: readonly SetupDifference[]): string[] {
   if (diffs.length === 0) return [];
@@ -80,6 +85,7 @@ export function compareText(cmp: RunComparison, paths: { baseline: string; curre
     const only = cmp.oneSided.filter((o) => o.in === side);
     if (only.length > 0) lines.push('', `only in the ${side} run (not compared):`, ...only.map((o) => `  ${oneSidedLine(o)}`));
   }
+  if (cmp.sweeps.length > 0) lines.push('', `${SWEEP_NOTE}:`, ...cmp.sweeps.map((s) => `  ${sweepLine(s)}`));
   return lines;
 }
 
@@ -108,6 +114,11 @@ export function compareMarkdown(cmp: RunComparison): string {
   if (cmp.oneSided.length > 0) {
     lines.push('Measured in one run only (not compared):', '');
     for (const o of cmp.oneSided) lines.push(`- ${o.in} only: ${escapeMd(oneSidedLine(o))}`);
+    lines.push('');
+  }
+  if (cmp.sweeps.length > 0) {
+    lines.push(`${escapeMd(SWEEP_NOTE)}:`, '');
+    for (const s of cmp.sweeps) lines.push(`- ${escapeMd(sweepLine(s))}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -28,7 +28,7 @@ export function densityRows(a: Analysis, sweeps: readonly DensitySummary[]): (st
   const empty = (n: number) => Array.from({ length: n }, () => '');
   return sweeps.flatMap((d) => {
     const params = paramsText(d.params);
-    const label = a.cases.find((c) => c.workload === 'density' && paramsText(c.params) === params)?.label ?? 'density';
+    const label = a.sweepCases.find((c) => paramsText(c.params) === params)?.label ?? 'density';
     const memSteps = d.points.filter((p) => p.hostDropMiB !== null).length;
     const readySteps = d.points.filter((p) => p.readyMs !== null).length;
     const kneeText = (at: number | null, what: string, steps: number) => (at !== null ? `${what} climbs from ${at} instances` : steps < 6 ? `no knee: too few steps (${steps} < 6)` : 'no knee');

@@ -5,6 +5,8 @@ import { rng } from '../../analysis/rng.js';
 import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
 import type { HostFingerprint, RunRecord } from '../../model/record.js';
 import { compareMarkdown, compareText } from '../../reports/compare-text.js';
+import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
+import { CPU, SWEEPS } from '../helpers/density-record.js';
 import { parseThreshold, resolveThresholds } from '../../bench/commands/compare-args.js';
 
 const cpuParams = { threads: 1, 'max-prime': 10000, time: 2 };
@@ -93,6 +95,27 @@ describe('compareRuns', () => {
     expect(back.oneSided).toEqual([{ in: 'baseline', label: 'cpu', envId: 'vm:synthetic', metric: 'events_per_s', trials: 3 }]);
     expect(compareText(back, { baseline: 'a', current: 'b' }).join('\n')).toMatch(/only in the baseline run[\s\S]*cpu · events_per_s · vm:synthetic/);
     expect(compareMarkdown(back)).toMatch(/baseline only: cpu · events_per_s · vm:synthetic/);
+  });
+
+  it('leaves density sweeps out, listing each with the instances both runs reached (their values belong to counts)', () => {
+    // The current run's container sweep stops at 4 instances instead of 8 and the guest sweep is new:
+    // pooled medians would compare 1–4 instances with 1–8.
+    const short = SWEEPS.slice(0, 3).map((s) => (s.engine === 'container' ? { ...s, steps: s.steps.slice(0, 4) } : s));
+    const cmp = compareRuns(syntheticDensityRecord(SWEEPS.slice(0, 3), CPU), syntheticDensityRecord([...short, ...SWEEPS.slice(3)], CPU));
+    expect(cmp.cells.filter((c) => c.workload === 'density')).toEqual([]);
+    expect(cmp.oneSided).toEqual([]);
+    expect(cmp.cells.map((c) => `${c.workload} ${c.envId}`)).toEqual(['cpu bare:host', 'cpu synthetic:container', 'cpu synthetic:guest']);
+    expect(cmp.sweeps).toEqual([
+      { in: 'both', label: 'density batch=1', envId: 'bare:host', instances: { baseline: 8, current: 8 } },
+      { in: 'both', label: 'density batch=1', envId: 'synthetic:container', instances: { baseline: 8, current: 4 } },
+      { in: 'current', label: 'density batch=4', envId: 'synthetic:container', instances: { baseline: null, current: 8 } },
+      { in: 'current', label: 'density batch=2', envId: 'synthetic:guest', instances: { baseline: null, current: 14 } },
+    ]);
+    const text = compareText(cmp, { baseline: 'a', current: 'b' });
+    const at = text.findIndex((l) => /^density sweeps are not compared: .*different counts/.test(l));
+    expect(text.slice(at + 1, at + 4)).toEqual(['  density batch=1 · bare:host: 8 → 8 instances reached', '  density batch=1 · synthetic:container: 8 → 4 instances reached', '  density batch=4 · synthetic:container: current run only (8 instances reached)']);
+    expect(compareMarkdown(cmp)).toMatch(/- density batch=2 · synthetic:guest: current run only \(14 instances reached\)/);
+    expect(compareRuns(run(1), run(2)).sweeps).toEqual([]);
   });
 
   it('does not judge a cell with fewer than 3 trials on a side', () => {

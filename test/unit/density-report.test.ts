@@ -3,6 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { densitySummaries } from '../../analysis/density.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
+import { cellPrecision } from '../../analysis/stopping.js';
+import { answers } from '../../reports/answer.js';
+import { chartSpecs } from '../../reports/chart-configs.js';
 import { densityCharts } from '../../reports/density-charts.js';
 import { renderChart } from '../../reports/chart-render.js';
 import { renderReports } from '../../reports/index.js';
@@ -62,6 +65,28 @@ describe('density charts', () => {
   });
   it('none without a sweep', () => {
     expect(densityCharts([])).toEqual([]);
+  });
+});
+
+describe('density cases outside the pooled verdicts', () => {
+  // A sweep's values belong to instance counts (the guest here stops at 14, the containers at 8):
+  // one median over every count, as a ratio against bare metal's, would compare different counts.
+  const a = analyse(record);
+  it('have no verdict rows, answers, overhead bars or per-case charts; the cpu case keeps its own', () => {
+    expect(a.entries.filter((e) => e.case.workload === 'density')).toEqual([]);
+    expect(a.cases.map((c) => c.workload)).toEqual(['cpu']);
+    expect(a.sweepCases.map((c) => c.label)).toEqual(['density batch=1', 'density batch=4', 'density batch=2']);
+    expect(answers(a).join('\n')).not.toMatch(/density/);
+    expect(answers(a)).toHaveLength(2);
+    const charts = chartSpecs(a);
+    expect(charts.map((c) => c.file)).toEqual(['overhead.png', 'chart-cpu-events_per_s.png']);
+    expect(charts[0]?.alt).not.toMatch(/density/);
+  });
+  it('are no target of the stopping rule: a density cell is never imprecise', () => {
+    const cells = record.plan.cells;
+    const densityIdx = cells.flatMap((c, i) => (c.workload === 'density' ? [i] : []));
+    expect(densityIdx.length).toBeGreaterThan(0);
+    expect(cellPrecision(a, cells, densityIdx).every((p) => p.noData)).toBe(true);
   });
 });
 
