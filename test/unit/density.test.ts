@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runSweep } from '../../bench/run/sweep.js';
 import { lifecycle } from '../../model/metrics.js';
 import type { PlanCell, RunRecord } from '../../model/record.js';
-import { densitySummaries, knee, slope } from '../../analysis/density.js';
+import { densitySummaries, knee, kneeNoise, slope } from '../../analysis/density.js';
+import { rng } from '../../analysis/rng.js';
+import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
 import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { density, nextBatch, percentile, stopReason, sweepPlan, type SweepPlan } from '../../workloads/density.js';
 
@@ -136,6 +138,33 @@ describe('density figures', () => {
     expect(knee(counts, [100, 110, 90, 100, 150, 250, 260, 300, 320])).toBe(6);
     expect(knee(counts, [100, 110, 90, 100, 250, 150, 260, 190, 320])).toBeNull(); // never two in a row
     expect(knee(counts.slice(0, 5), [1, 1, 1, 9, 9])).toBeNull(); // too short to judge
+  });
+
+  it('a climb must also clear the noise: a flat series of noise around 0 has no knee, a real knee in noise is still found', () => {
+    const counts = [2, 3, 4, 5, 6, 7, 8, 9, 10];
+    // A bare sweep's marginal memory is MemAvailable drift: baseline median(1, 0, 2) = 1, and 4, 5 at 9 and 10
+    // instances are two in a row above twice it (the old rule's knee at 9). Differences −1, 2, −6, 9, −8, 4, 3, 1:
+    // median 1.5, MAD 2.5, noise 2.5 × 1.4826 ÷ √2 = 2.62; a climb must exceed 1 + 4 × 2.62 = 11.5.
+    const drift = [1, 0, 2, -4, 5, -3, 1, 4, 5];
+    expect(kneeNoise(drift)).toBeCloseTo((2.5 * 1.4826) / Math.SQRT2, 10);
+    expect(knee(counts, drift)).toBeNull();
+    // Ready times 10 ± 2 ms that jump to 30 ± 2 ms at 7 instances: the one jump is one outlying difference.
+    expect(knee(counts, [10, 12, 9, 11, 10, 30, 31, 29, 32])).toBe(7);
+    // A clean step (no noise) and a steady ramp keep their knees: their differences have no spread.
+    expect(knee(counts, [100, 100, 100, 100, 100, 300, 300, 300, 300])).toBe(7);
+    expect(knee(counts, [10, 20, 30, 40, 50, 60, 70, 80, 90])).toBe(6);
+    // 200 seeded series of uniform noise ±5 around 0…2 (20 steps): none has a knee.
+    const rand = rng(12);
+    const flagged = Array.from({ length: 200 }, (_, i) => Array.from({ length: 20 }, () => (i % 3) + (rand() * 10 - 5)))
+      .filter((v) => knee(v.map((_, j) => j + 1), v) !== null);
+    expect(flagged).toEqual([]);
+  });
+
+  it('no memory knee for a bare sweep whose MemAvailable drop is drift around 0', () => {
+    // Cumulative drops whose step-to-step marginals are the drift series above.
+    const drops = [0, 1, 1, 3, -1, 4, 1, 2, 6, 11];
+    const record = syntheticDensityRecord([{ env: 'bare', engine: 'host', batch: 1, steps: drops.map((dropMiB, i) => ({ count: i + 1, readyMs: [5], dropMiB })) }]);
+    expect(densitySummaries(record)[0]).toMatchObject({ envId: 'bare:host', instances: 10, memoryKnee: null });
   });
 
   it('summarises a recorded sweep per environment', async () => {
