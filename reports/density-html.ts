@@ -9,16 +9,23 @@ const KNEE_MIN_STEPS = 6;
 
 const cell = (v: number | null, unit = '') => `<td class="num">${v === null || !Number.isFinite(v) ? '–' : h(`${fmtNum(v)}${unit}`)}</td>`;
 
-function kneeCell(at: number | null, steps: number, what: string): string {
-  if (at !== null) return `<td>${h(`${what} climbs from ${at} instances`)}</td>`;
-  return `<td>${steps < KNEE_MIN_STEPS ? h(`none: too few steps (${steps} < ${KNEE_MIN_STEPS})`) : 'none'}</td>`;
+/** A knee in words: `ready time climbs from 6 instances`, `none`, or `none: too few steps (2 < 6)`. */
+export function kneeWords(at: number | null, steps: number, what: string): string {
+  if (at !== null) return `${what} climbs from ${at} instances`;
+  return steps < KNEE_MIN_STEPS ? `none: too few steps (${steps} < ${KNEE_MIN_STEPS})` : 'none';
 }
+
+/** Steps each knee was judged on: ready times per step, and marginal memory (one fewer than the memory readings). */
+export function kneeSteps(d: DensitySummary): { ready: number; memory: number } {
+  return { ready: d.points.filter((p) => p.readyMs !== null).length, memory: Math.max(0, d.points.filter((p) => p.hostDropMiB !== null).length - 1) };
+}
+
+const kneeCell = (at: number | null, steps: number, what: string) => `<td>${h(kneeWords(at, steps, what))}</td>`;
 
 /** The table: one row per environment and batch size. */
 export function densityTable(all: readonly DensitySummary[]): string {
   const rows = all.map((d) => {
-    const readySteps = d.points.filter((p) => p.readyMs !== null).length;
-    const memSteps = Math.max(0, d.points.filter((p) => p.hostDropMiB !== null).length - 1);
+    const { ready: readySteps, memory: memSteps } = kneeSteps(d);
     const engine = d.engineMedianMiB === null ? '<td>–</td>' : `<td>${h(`${fmtNum(d.engineMedianMiB)} MiB (${d.accounting})`)}</td>`;
     return `<tr><td>${h(d.envId)}</td><td class="num">${d.batch}</td><td class="num">${d.sweeps}</td><td class="num">${d.instances}</td><td>${h(d.stop ?? 'not recorded')}</td>${cell(d.slopeMiB, ' MiB')}${cell(d.instancesPerGiB)}${engine}${cell(d.readyMedianMs, ' ms')}${cell(d.readyP95Ms, ' ms')}${kneeCell(d.readyKnee, readySteps, 'ready time')}${kneeCell(d.memoryKnee, memSteps, 'marginal memory')}</tr>`;
   });

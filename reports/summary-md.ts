@@ -1,5 +1,7 @@
-// summary.md: the answers, the verdict table and the warnings in Markdown, for a CI job summary.
+// summary.md: the answers, the verdict table, the density sweeps and the warnings in Markdown, for a CI job summary.
 import { untilMarkdown } from './until-text.js';
+import { densitySummaries } from '../analysis/density.js';
+import { densityMarkdown } from './density-md.js';
 import type { RunRecord } from '../model/record.js';
 import type { Analysis, Entry } from '../analysis/verdict-analysis.js';
 import type { Warning } from '../analysis/warnings.js';
@@ -48,6 +50,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     ...table(headlineEntries(a)),
     '',
     ...untilMarkdown(record),
+    ...densityMarkdown(densitySummaries(record)),
     ...(opts.compact ? [] : enginesMarkdown(engineMatrices(record, a))),
   ];
   lines.push(...warningsMarkdown(warnings));

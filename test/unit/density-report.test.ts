@@ -11,6 +11,8 @@ import { renderChart } from '../../reports/chart-render.js';
 import { renderReports } from '../../reports/index.js';
 import { illustrativePlan, planSection } from '../../reports/plan-html.js';
 import { SUMMARY_COLUMNS, summaryCsv } from '../../reports/summary-csv.js';
+import { summaryMarkdown } from '../../reports/summary-md.js';
+import { runWarnings } from '../../analysis/warnings.js';
 import { syntheticDensityRecord, type SynthSweep } from '../../perf/synthetic-density.js';
 import { CPU, ONE_TO_8, SWEEPS } from '../helpers/density-record.js';
 
@@ -87,6 +89,26 @@ describe('density cases outside the pooled verdicts', () => {
     const densityIdx = cells.flatMap((c, i) => (c.workload === 'density' ? [i] : []));
     expect(densityIdx.length).toBeGreaterThan(0);
     expect(cellPrecision(a, cells, densityIdx).every((p) => p.noData)).toBe(true);
+  });
+});
+
+describe('summary.md density section', () => {
+  const a = analyse(record);
+  const md = summaryMarkdown(record, a, runWarnings(record, a));
+  const section = md.slice(md.indexOf('### Density sweeps'), md.indexOf('\n\n- ', md.indexOf('### Density sweeps')));
+  it('gives per environment and batch the instances reached, MiB per instance, instances per GiB, ready median and p95, and the knees', () => {
+    expect(section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| environment'))).toEqual([
+      '| bare:host | 8 (reached density.max (8 instances)) | -0.024 MiB | – | 5.000 ms | 5.000 ms | none | none |',
+      '| synthetic:container batch 1 | 8 (reached density.max (8 instances)) | 10.00 MiB | 102.4 | 41.50 ms | 98.25 ms | ready time climbs from 6 instances | none |',
+      '| synthetic:container batch 4 | 8 | 12.00 MiB | 85.33 | 55.00 ms | 60.00 ms | none: too few steps (2 &lt; 6) | none: too few steps (1 &lt; 6) |',
+      '| synthetic:guest batch 2 | 14 (MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more) | 200.0 MiB | 5.120 | 3000 ms | 3000 ms | none | marginal memory climbs from 10 instances |',
+    ]);
+    expect(md).toMatch(/- synthetic:guest ran under TCG \(software emulation\)/);
+    expect(summaryMarkdown(record, a, [], { compact: true })).toContain('### Density sweeps');
+  });
+  it('is absent without a sweep', () => {
+    const plain = syntheticDensityRecord([], CPU);
+    expect(summaryMarkdown(plain, analyse(plain), [])).not.toMatch(/density/i);
   });
 });
 
