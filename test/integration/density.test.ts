@@ -30,6 +30,42 @@ async function expectNothingLeft(out: string, runId: string, containers: boolean
   expect((await readdir(tmpdir())).filter((e) => e.includes(runId))).toEqual([]);
 }
 
+/** How `interruptedRun` waits and what it does before the signal. */
+interface InterruptAt {
+  /** Text of stderr that says the run is where the signal should land. */
+  marker: string;
+  /** How often stderr is looked at, ms. */
+  pollMs: number;
+  /** Pause after the marker before the signal, ms (0: none). */
+  afterMs?: number;
+  /** Checks on the live run just before the signal. */
+  beforeSignal?: (runId: string, stderr: string) => Promise<void>;
+}
+
+/**
+ * Runs the CLI with `args` (runc containers), sends SIGINT once stderr shows `at.marker` (2 min at
+ * most), and checks what every interrupted run must give: exit 130, nothing of the run left
+ * behind, a record saying it was interrupted. Returns that record's samples of its first trial.
+ */
+async function interruptedRun(args: readonly string[], at: InterruptAt): Promise<Sample[]> {
+  const out = tempDir();
+  const child = execa('node', [CLI, ...args, '--out', out], { reject: false });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
+  const deadline = Date.now() + 120_000;
+  while (!stderr.includes(at.marker) && Date.now() < deadline) await new Promise((res) => setTimeout(res, at.pollMs));
+  const runId = (await readdir(out))[0] ?? '';
+  await at.beforeSignal?.(runId, stderr);
+  if ((at.afterMs ?? 0) > 0) await new Promise((res) => setTimeout(res, at.afterMs));
+  child.kill('SIGINT');
+  const res = await child;
+  expect(res.exitCode, stderr).toBe(130);
+  await expectNothingLeft(out, runId, true);
+  const record = JSON.parse(await readFile(join(out, runId, 'run.json'), 'utf8')) as RunRecord;
+  expect(record.interrupted).toBe(true);
+  return record.results[0]?.samples ?? [];
+}
+
 const runcNeeds = await unmet(['root', 'runc', 'sysbench']);
 describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', runcNeeds), () => {
   it('starts 10 idle containers one at a time, reads cgroup usage and the MemAvailable drop after each, then removes them all', async () => {
@@ -51,21 +87,10 @@ describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', r
   });
 
   it('SIGINT mid-sweep: exit 130, the steps so far kept, every container removed', async () => {
-    const out = tempDir();
-    const child = execa('node', [CLI, 'run', '--env', 'container', '--engine', 'runc', '--workload', 'density', '--set', 'density.max=40', '--set', 'density.settle-ms=100', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out], { reject: false });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('density step 4:') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 50));
-    const runId = (await readdir(out))[0] ?? '';
-    expect(await runcNames(runId), stderr).not.toEqual([]); // containers are running now
-    child.kill('SIGINT');
-    const res = await child;
-    expect(res.exitCode, stderr).toBe(130);
-    await expectNothingLeft(out, runId, true);
-    const record = JSON.parse(await readFile(join(out, runId, 'run.json'), 'utf8')) as RunRecord;
-    expect(record.interrupted).toBe(true);
-    const samples = record.results[0]?.samples ?? [];
+    const samples = await interruptedRun(['run', '--env', 'container', '--engine', 'runc', '--workload', 'density', '--set', 'density.max=40', '--set', 'density.settle-ms=100', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE], {
+      marker: 'density step 4:', pollMs: 50,
+      beforeSignal: async (runId, stderr) => { expect(await runcNames(runId), stderr).not.toEqual([]); }, // containers are running now
+    });
     expect(byMetric(samples, 'density_ready_ms').length).toBeGreaterThanOrEqual(4);
     expect(byMetric(samples, 'density_ready_ms').length).toBeLessThan(40);
   });
@@ -109,21 +134,9 @@ describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers an
   });
 
   it('SIGINT mid-burst: exit 130, the finished bursts kept, every container removed', async () => {
-    const out = tempDir();
-    const child = execa('node', [CLI, 'run', '--env', 'container', '--engine', 'runc', '--workload', 'startup', '--set', 'startup.burst=8', '--trials', '1', '--runs', '40', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out], { reject: false });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
-    const deadline = Date.now() + 120_000;
-    while (!stderr.includes('burst 3:') && Date.now() < deadline) await new Promise((res) => setTimeout(res, 20));
-    const runId = (await readdir(out))[0] ?? '';
-    await new Promise((res) => setTimeout(res, 40)); // into the next burst's starts
-    child.kill('SIGINT');
-    const res = await child;
-    expect(res.exitCode, stderr).toBe(130);
-    await expectNothingLeft(out, runId, true);
-    const record = JSON.parse(await readFile(join(out, runId, 'run.json'), 'utf8')) as RunRecord;
-    expect(record.interrupted).toBe(true);
-    const p50 = byMetric(record.results[0]?.samples ?? [], 'burst_ready_p50_ms');
+    // 40 ms after burst 3 is reported: into the next burst's starts.
+    const samples = await interruptedRun(['run', '--env', 'container', '--engine', 'runc', '--workload', 'startup', '--set', 'startup.burst=8', '--trials', '1', '--runs', '40', '--warmup', '0', '--no-report', '--cache-dir', CACHE], { marker: 'burst 3:', pollMs: 20, afterMs: 40 });
+    const p50 = byMetric(samples, 'burst_ready_p50_ms');
     expect(p50.length).toBeGreaterThanOrEqual(3);
     expect(p50.length).toBeLessThan(40);
   });
