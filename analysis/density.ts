@@ -141,7 +141,9 @@ export function densitySummaries(record: RunRecord): DensitySummary[] {
     const notes = trials.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
     out.push({
       envId, batch: Number(batch), params: trials[0]?.params ?? {}, sweeps: trials.length, instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
-      slopeMiB: s, instancesPerGiB: s !== null && s > 0 ? 1024 / s : null,
+      // An instance that holds no process between commands (bare metal) has no memory of its own:
+      // its slope is the host's drift, and 1024 ÷ a drift of 0.05 MiB is no capacity figure.
+      slopeMiB: s, instancesPerGiB: labels['memory_accounting'] !== undefined && s !== null && s > 0 ? 1024 / s : null,
       engineMedianMiB: median(samples.filter((x) => x.metric === 'density_engine_memory_MiB').map((x) => x.value)),
       readyMedianMs: median(ready), readyP95Ms: ready.length > 0 ? quantile(ready, 0.95) : null,
       readyKnee: knee(readySteps.map((p) => p.count), readySteps.map((p) => p.readyMs as number)),

@@ -35,7 +35,7 @@ export function densityRows(a: Analysis, sweeps: readonly DensitySummary[]): (st
     const figures: [string, string, string, number | null, number, string][] = [
       ['density_instances_reached', 'instances', 'higher', d.instances, d.points.length, d.stop === null ? 'stop reason not recorded' : `stopped: ${d.stop}`],
       ['density_marginal_MiB_per_instance', 'MiB', 'lower', d.slopeMiB, memSteps, `least-squares slope of the host MemAvailable drop against the instances running over ${memSteps} steps`],
-      ['density_instances_per_GiB', 'instances/GiB', 'higher', d.instancesPerGiB, memSteps, d.instancesPerGiB === null ? 'none: the marginal memory per instance is unknown or not positive' : '1024 ÷ the marginal MiB per instance'],
+      ['density_instances_per_GiB', 'instances/GiB', 'higher', d.instancesPerGiB, memSteps, d.instancesPerGiB === null ? 'none: the marginal memory per instance is unknown, not positive, or only the host\'s drift (the instance holds no process)' : '1024 ÷ the marginal MiB per instance'],
       ['density_ready_knee_at', 'instances', 'higher', d.readyKnee, readySteps, kneeText(d.readyKnee, 'ready time', readySteps)],
       ['density_memory_knee_at', 'instances', 'higher', d.memoryKnee, Math.max(0, memSteps - 1), kneeText(d.memoryKnee, 'marginal memory', Math.max(0, memSteps - 1))],
     ];

@@ -28,6 +28,10 @@ describe('density figures of the synthetic record', () => {
     expect(byId('synthetic:guest', 2)).toMatchObject({ instances: 14, slopeMiB: 200, instancesPerGiB: 5.12, readyKnee: null, memoryKnee: 10, accelerator: 'tcg', stop: expect.stringMatching(/below the floor/) });
     expect(byId('bare:host')).toMatchObject({ sweeps: 2, engineMedianMiB: null, instancesPerGiB: null });
     expect(byId('bare:host')?.slopeMiB).toBeCloseTo(-1 / 42, 10);
+    // A bare sweep drifting upwards has a positive slope but holds no process: no instances per GiB.
+    const drift = densitySummaries(syntheticDensityRecord([{ env: 'bare', engine: 'host', batch: 1, steps: ONE_TO_8.map((c) => ({ count: c, readyMs: [5], dropMiB: 0.05 * c })) }], []));
+    expect(drift[0]?.slopeMiB).toBeCloseTo(0.05, 10);
+    expect(drift[0]?.instancesPerGiB).toBeNull();
   });
 });
 
