@@ -17,6 +17,12 @@ export interface TimeAdded {
   baselineId: string;
 }
 
+/** What every compared verdict may carry: for a startup time, the time added it was judged on. */
+interface MayAddTime {
+  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
+  added?: TimeAdded;
+}
+
 /** The baseline row itself: nothing to compare. */
 export interface BaselineVerdict {
   /** Discriminant. */
@@ -39,7 +45,7 @@ export interface NoDataVerdict {
 }
 
 /** Too few trials on either side (or no interval) to judge. */
-export interface TooFewTrialsVerdict {
+export interface TooFewTrialsVerdict extends MayAddTime {
   /** Discriminant. */
   kind: 'inconclusive';
   /** Sub-discriminant. */
@@ -48,22 +54,18 @@ export interface TooFewTrialsVerdict {
   trials: { base: number; env: number };
   /** The fewest trials per side that are judged (MIN_TRIALS). */
   minTrials: number;
-  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
-  added?: TimeAdded;
 }
 
 /** The interval has an infinite or NaN bound. */
-export interface NoFiniteIntervalVerdict {
+export interface NoFiniteIntervalVerdict extends MayAddTime {
   /** Discriminant. */
   kind: 'inconclusive';
   /** Sub-discriminant. */
   reason: 'no-finite-interval';
-  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
-  added?: TimeAdded;
 }
 
 /** The interval contains 0 but reaches past the margin: neither equal nor different. */
-export interface TooNoisyVerdict {
+export interface TooNoisyVerdict extends MayAddTime {
   /** Discriminant. */
   kind: 'inconclusive';
   /** Sub-discriminant. */
@@ -72,22 +74,18 @@ export interface TooNoisyVerdict {
   interval: Interval;
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
   margin: number;
-  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
-  added?: TimeAdded;
 }
 
 /** The whole interval lies inside the margin. */
-export interface EquivalentVerdict {
+export interface EquivalentVerdict extends MayAddTime {
   /** Discriminant. */
   kind: 'equivalent';
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
   margin: number;
-  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
-  added?: TimeAdded;
 }
 
 /** The interval excludes 0: worse (all above) or better (all below). */
-export interface ChangeVerdict {
+export interface ChangeVerdict extends MayAddTime {
   /** Discriminant: `worse` reads as slower/larger, `better` as faster/smaller. */
   kind: 'worse' | 'better';
   /** Point estimate of the change (positive = worse), see `changeOf`. */
@@ -96,8 +94,6 @@ export interface ChangeVerdict {
   interval: Interval;
   /** The metric's kind of quantity, which chooses the words (slower/faster, larger/smaller). */
   quantity: Quantity;
-  /** Set for a startup time: the verdict was judged on this difference (relative to the baseline's median) and reads as time added. */
-  added?: TimeAdded;
 }
 
 /** A verdict as data. */
