@@ -6,7 +6,7 @@ import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { num } from '../../workloads/types.js';
 import { burstFigures } from '../../workloads/startup.js';
-import type { TrialInput } from './trial.js';
+import { ownInstancesResult, type TrialInput } from './trial.js';
 
 /** Stops every instance at once; failures become notes, never a throw. */
 async function stopAll(instances: readonly Instance[], notes: string[]): Promise<Measurement[][]> {
@@ -34,7 +34,6 @@ export async function runBurst(input: TrialInput): Promise<TrialResult> {
   const t0 = performance.now();
   const samples: Sample[] = [];
   const notes: string[] = [];
-  const key = { trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial };
   const live = new Set<Instance>();
   let error: ErrorInfo | undefined;
   const total = input.warmup + input.runs;
@@ -88,9 +87,5 @@ export async function runBurst(input: TrialInput): Promise<TrialResult> {
     if (live.size > 0) await stopAll([...live], notes);
     live.clear();
   }
-  const finishedAt = new Date().toISOString();
-  const durationMs = performance.now() - t0;
-  return error === undefined
-    ? { ...key, status: 'completed', startedAt, finishedAt, durationMs, samples, notes }
-    : { ...key, status: 'errored', startedAt, finishedAt, durationMs, samples, notes, error };
+  return ownInstancesResult(input, startedAt, t0, samples, notes, error);
 }

@@ -6,7 +6,7 @@ import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { memAvailableBytes, memorySharing } from '../../runners/host/memory.js';
 import { nextBatch, stopReason, sweepPlan } from '../../workloads/density.js';
-import type { TrialInput } from './trial.js';
+import { ownInstancesResult, type TrialInput } from './trial.js';
 
 const MiB = 2 ** 20;
 
@@ -31,7 +31,6 @@ export async function runSweep(input: TrialInput, hooks: SweepHooks = {}): Promi
   const notes: string[] = [];
   const sharing = memorySharing();
   const labels: Record<string, string> = { ...input.labels, ksm: sharing.ksm, thp: sharing.thp, density_batch: String(plan.batch) };
-  const key = { trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial };
   const running: Instance[] = [];
   const readyMs: number[] = [];
   let error: ErrorInfo | undefined;
@@ -104,9 +103,5 @@ export async function runSweep(input: TrialInput, hooks: SweepHooks = {}): Promi
     const last = Math.max(...samples.map((x) => x.iteration));
     for (const x of samples) if (x.iteration === last) x.labels['density_stop'] = stop;
   }
-  const finishedAt = new Date().toISOString();
-  const durationMs = performance.now() - t0;
-  return error === undefined
-    ? { ...key, status: 'completed', startedAt, finishedAt, durationMs, samples, notes }
-    : { ...key, status: 'errored', startedAt, finishedAt, durationMs, samples, notes, error };
+  return ownInstancesResult(input, startedAt, t0, samples, notes, error);
 }

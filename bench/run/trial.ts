@@ -39,6 +39,16 @@ export interface TrialInput extends Omit<UnitInput, 'cells'> {
   trialId: number;
 }
 
+/** The outcome of a trial that starts its own instances (a density sweep, a startup burst), begun at `startedAt` / `t0` (performance.now()). */
+export function ownInstancesResult(input: TrialInput, startedAt: string, t0: number, samples: Sample[], notes: string[], error: ErrorInfo | undefined): TrialResult {
+  const { cell } = input;
+  const base = {
+    trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial,
+    startedAt, finishedAt: new Date().toISOString(), durationMs: performance.now() - t0, samples, notes,
+  };
+  return error === undefined ? { ...base, status: 'completed' } : { ...base, status: 'errored', error };
+}
+
 /** A failure at a named stage, with the tool's output tail. */
 class StageError extends Error {
   constructor(readonly stage: string, message: string, readonly logTail?: string, options?: { cause?: unknown }) {
