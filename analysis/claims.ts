@@ -6,7 +6,7 @@ import { ratioInterval, seedFor, type Interval } from './bootstrap.js';
 import { methodDifference, type MethodContext } from './claim-method.js';
 import type { Analysis, Entry } from './verdict-analysis.js';
 import type { Claim, ClaimCheck } from '../model/claims.js';
-import { fmtNum } from '../model/numbers.js';
+import { fmtNum } from '../lib/numbers.js';
 
 /**
  * How a measurement relates to a claim. `agrees`/`disagrees`: its interval lies inside/outside the

@@ -69,7 +69,7 @@ export interface Entry {
   isBaseline: boolean;
   /** Comparison against the baseline (null for the baseline and when either side lacks data). */
   comparison: Comparison | null;
-  /** The verdict, as data (reports/verdict-text.ts words it). */
+  /** The verdict, as data (reports/shared/verdict-text.ts words it). */
   verdict: Verdict;
   /** What a reader must know before trusting the comparison (an emulated side); empty when nothing was compared. */
   caveats: Caveat[];

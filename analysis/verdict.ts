@@ -1,4 +1,4 @@
-// Turns a ratio against the baseline and its interval into a signed change and a verdict, as data (reports/verdict-text.ts words it).
+// Turns a ratio against the baseline and its interval into a signed change and a verdict, as data (reports/shared/verdict-text.ts words it).
 import type { Quantity } from '../model/metrics.js';
 import type { Interval } from './bootstrap.js';
 

@@ -1,6 +1,6 @@
-// Run-level warnings derived from the record, as data: what was found, about which cell, and what to do (reports/warning-text.ts words them).
+// Run-level warnings derived from the record, as data: what was found, about which cell, and what to do (reports/shared/warning-text.ts words them).
 import { envId } from '../model/ids.js';
-import { pct, signedPct } from '../model/numbers.js';
+import { pct, signedPct } from '../lib/numbers.js';
 import type { RunRecord } from '../model/record.js';
 import { findWorkload } from '../workloads/index.js';
 import type { TrapEnv } from '../workloads/types.js';

@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { DEFAULT_MARGIN_PCT } from '../model/options.js';
 import { ConfigError, badChoice } from '../model/errors.js';
-import { sizeOrNull } from '../model/units.js';
+import { sizeOrNull } from '../lib/sizes.js';
 
 /** The sub-commands. */
 export const COMMANDS = ['run', 'list', 'report', 'compare', 'merge', 'fleet', 'plan', 'schema', 'help'] as const;

@@ -1,7 +1,7 @@
 // Turns `--set workload.param=v1,v2` overrides into validated parameter sets (a cartesian matrix).
 import { ConfigError, badChoice } from '../model/errors.js';
 import type { Params, ParamValue } from '../model/record.js';
-import { sizeOrNull } from '../model/units.js';
+import { sizeOrNull } from '../lib/sizes.js';
 import type { ParamSpec, Workload } from '../workloads/types.js';
 
 /** Validates one textual value against its spec and converts it. */

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { rng } from '../analysis/rng.js';
 import type { HostFingerprint, Params, RunRecord } from '../model/record.js';
 import { writeRecord } from '../bench/run/record.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from './synthetic.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../test/factories/synthetic.js';
 
 const CASES: { workload: string; params: Params; metric: string; mean: number; runs: number }[] = [
   { workload: 'cpu', params: { threads: 1, 'max-prime': 10000, time: 10 }, metric: 'events_per_s', mean: 1200, runs: 10 },

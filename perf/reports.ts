@@ -2,10 +2,10 @@
 // Usage: npm run build && node dist/perf/reports.js [samples] [repeats]
 import { analyse } from '../analysis/verdict-analysis.js';
 import { runWarnings } from '../analysis/warnings.js';
-import { chartSpecs } from '../reports/chart-configs.js';
-import { renderCharts } from '../reports/chart-render.js';
-import { renderReports } from '../reports/index.js';
-import { syntheticLargeRun } from './synthetic.js';
+import { chartSpecs } from '../reports/run/chart-configs.js';
+import { renderCharts } from '../reports/shared/chart-render.js';
+import { renderReports } from '../reports/run/index.js';
+import { syntheticLargeRun } from '../test/factories/synthetic.js';
 
 const samples = Number(process.argv[2] ?? 10_000);
 const repeats = Number(process.argv[3] ?? 5);

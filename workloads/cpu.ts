@@ -1,5 +1,5 @@
 // sysbench cpu: prime-number computation, time-bounded; compared by events per second; flags implausible rates.
-import { pct } from '../model/numbers.js';
+import { pct } from '../lib/numbers.js';
 import { latency, maybeNumberAfter, numberAfter, reportLayout, totalTimeS } from './sysbench-output.js';
 import { ParseError } from '../model/errors.js';
 import { num, type Trap, type TrapInput, type Workload } from './types.js';

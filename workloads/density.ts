@@ -1,6 +1,6 @@
 // density: how many idle instances fit; a sweep (bench/run/sweep.ts) starts them step by step until a stop condition.
 import { ParseError } from '../model/errors.js';
-import { parseSize } from '../model/units.js';
+import { parseSize } from '../lib/sizes.js';
 import { num, str, type Workload } from './types.js';
 
 /**

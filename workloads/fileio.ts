@@ -2,11 +2,11 @@
 import { maybeNumberAfter, numberAfter, reportLayout } from './sysbench-output.js';
 import type { Measurement } from '../model/metrics.js';
 import type { MeasuredMethod } from '../model/method.js';
-import { bytesText } from '../model/numbers.js';
+import { bytesText } from '../lib/numbers.js';
 import type { Params } from '../model/record.js';
 import { num, str, type Trap, type TrapInput, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
-import { parseSize, sizeOrNull } from '../model/units.js';
+import { parseSize, sizeOrNull } from '../lib/sizes.js';
 
 /** sysbench fileio test modes. */
 export const FILEIO_MODES = ['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const;

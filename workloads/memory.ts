@@ -1,9 +1,9 @@
 // sysbench memory: block copy bandwidth; the default block exceeds the last-level cache, and a block within it is flagged.
-import { bytesText } from '../model/numbers.js';
+import { bytesText } from '../lib/numbers.js';
 import { reportLayout } from './sysbench-output.js';
 import { num, str, type HostFacts, type Trap, type TrapInput, type Workload } from './types.js';
 import { ParseError } from '../model/errors.js';
-import { parseSize, sizeOrNull } from '../model/units.js';
+import { parseSize, sizeOrNull } from '../lib/sizes.js';
 
 /** Smallest power-of-two MiB block at least twice the LLC, so RAM (not cache) is measured. */
 export function blockAboveCache(host: HostFacts): string {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
-import { DEFAULT_THRESHOLD, type Thresholds } from '../../analysis/compare.js';
+import { DEFAULT_THRESHOLD, type Thresholds } from '../../analysis/compare/runs.js';
 
 /** Usage of `isobench compare`. */
 export const COMPARE_USAGE = `usage: isobench compare <baseline run dir|run.json> <current run dir|run.json> [options]

@@ -1,6 +1,6 @@
 // `isobench compare <baseline> <current>`: the CI gate — a verdict per metric, exit 1 on a regression.
-import { compareRuns } from '../../analysis/compare.js';
-import { compareMarkdown, compareText } from '../../reports/compare-text.js';
+import { compareRuns } from '../../analysis/compare/runs.js';
+import { compareMarkdown, compareText } from '../../reports/compare/text.js';
 import { metricCatalogue } from '../../workloads/index.js';
 import { readRecord, recordPath } from '../run/record.js';
 import { writeFileAtomic } from '../run/atomic.js';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ConfigError } from '../../model/errors.js';
 import type { HostFingerprint } from '../../model/record.js';
-import { digestRun, hostLabelOf, type RunDigest } from '../../analysis/study-digest.js';
+import { digestRun, hostLabelOf, type RunDigest } from '../../analysis/study/digest.js';
 import { readRecordText, recordPath } from '../run/record.js';
 
 /** What the merge keeps of one input run (its samples stay on disk). */

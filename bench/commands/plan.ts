@@ -4,9 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
-import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/capacity.js';
-import type { Study } from '../../analysis/study-record.js';
-import { missingText, planText, runPlanTitle } from '../../reports/capacity-text.js';
+import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/plan.js';
+import type { Study } from '../../analysis/study/record.js';
+import { missingText, planText, runPlanTitle } from '../../reports/plan/text.js';
 import { readRecord } from '../run/record.js';
 
 const OPTIONS = {

@@ -1,7 +1,7 @@
 // `isobench report <run-dir>`: regenerates every report from run.json without measuring again.
 import { dirname } from 'node:path';
-import { renderReports } from '../../reports/index.js';
-import { warningsText } from '../../reports/warning-groups.js';
+import { renderReports } from '../../reports/run/index.js';
+import { warningsText } from '../../reports/shared/warning-groups.js';
 import { ConfigError } from '../../model/errors.js';
 import { readRecord, recordPath } from '../run/record.js';
 import { makeDir, writeFilesAtomic } from '../run/atomic.js';

@@ -12,13 +12,13 @@ import { MAX_ROUNDS } from '../run/until.js';
 import { writeRecord } from '../run/record.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { DEFAULT_ENVS, engineNames, envNames, resolveRunners } from '../../runners/index.js';
-import { summaryTable } from '../../reports/table.js';
+import { summaryTable } from '../../reports/run/table.js';
 import { reportCommand } from './report.js';
-import { reportWarnings } from '../../reports/index.js';
-import { warningsText } from '../../reports/warning-groups.js';
+import { reportWarnings } from '../../reports/run/index.js';
+import { warningsText } from '../../reports/shared/warning-groups.js';
 import { runWarnings } from '../../analysis/warnings.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
-import { summaryMarkdown } from '../../reports/summary-md.js';
+import { summaryMarkdown } from '../../reports/run/summary-md.js';
 import { appendStepSummary } from './step-summary.js';
 
 /** Runs `isobench run` with `argv` (after the command name); returns the exit code. */

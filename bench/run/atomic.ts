@@ -1,10 +1,8 @@
-// Writes output files atomically: a temporary name in the same directory, fsync, then rename; a
-// crash or a full disk leaves either the previous file or the new one, never a half-written one.
-import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+// Writes output files atomically (lib/atomic.ts) and words a failure of the output place as an OutputError.
+import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
+import { writeAtomic } from '../../lib/atomic.js';
 import { OutputError } from '../../model/errors.js';
-
-let writes = 0;
 
 const WHY: Record<string, string> = {
   ENOSPC: 'no space left on device',
@@ -57,29 +55,15 @@ export async function makeDir(dir: string): Promise<void> {
 }
 
 /**
- * Writes `data` to `path` through `.<name>.<pid>.<n>.tmp` beside it: written, fsynced, renamed over
- * `path`, and the directory fsynced so the rename itself survives a crash. On any failure the
- * temporary file is removed and `path` is left as it was.
+ * Writes `data` to `path` atomically (lib/atomic.ts); a failure that is the output place's fault
+ * (full disk, read-only, no permission) becomes an OutputError with a one-line message.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${writes++}.tmp`);
   try {
-    const fh = await open(tmp, 'wx', 0o644);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
+    await writeAtomic(path, data);
   } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw outputError(err, dir, basename(path));
+    throw outputError(err, dirname(path), basename(path));
   }
-  // Best effort: a directory that cannot be opened for fsync (some network filesystems) is not an error.
-  const dh = await open(dir, 'r').catch(() => null);
-  if (dh) await dh.sync().catch(() => undefined).finally(() => dh.close());
 }
 
 /** Writes every `name → content` of `files` into `dir`, each atomically, in order. */

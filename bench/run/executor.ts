@@ -22,7 +22,7 @@ import type { HostFacts, Workload } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
 import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
-import { warningText } from '../../reports/warning-text.js';
+import { warningText } from '../../reports/shared/warning-text.js';
 
 /** What `isobench run` was asked for, validated; the fields it shares with the plan mean the same there. */
 export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' | 'warmup' | 'seed' | 'order' | 'quick' | 'limits' | 'margin' | 'out' | 'argv'> {

@@ -1,7 +1,7 @@
 // Persists the run record: run.json (atomically, after every trial) and samples.csv beside it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allSamples, samplesCsv } from '../../reports/samples-csv.js';
+import { allSamples, samplesCsv } from '../../reports/run/samples-csv.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseRunRecord } from '../../model/schema.js';
 import type { RunRecord } from '../../model/record.js';

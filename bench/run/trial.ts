@@ -6,7 +6,7 @@ import type { ErrorInfo, PlanCell, Sample, TrialResult } from '../../model/recor
 import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
 import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
 import { LogTailError } from '../../model/log-error.js';
-import { tail } from '../../model/text.js';
+import { tail } from '../../lib/text.js';
 
 /** One cell an instance runs, with its run-wide trial number. */
 export interface UnitCell {

@@ -5,7 +5,7 @@ import { spawnUntilReady } from './ready.js';
 import { imageTar, type WorkloadImage } from '../image/build.js';
 import { readOrNull } from '../host/cache.js';
 import { isAborted, runProcess } from '../host/process.js';
-import { sha256File } from '../image/identity.js';
+import { sha256File } from '../../lib/hash.js';
 import type { RunContext } from '../types.js';
 
 /** Image tag of the workload image in the engine's store, derived from its digest. */

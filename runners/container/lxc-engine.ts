@@ -9,7 +9,7 @@ import { IDLE_PAYLOAD, failureText, type Container, type ContainerFamily } from 
 import { cgroupDirsOf, limitLines, lxcConfig } from './lxc-config.js';
 import { NAMESPACES } from './oci-spec.js';
 import { spawnUntilReady } from './ready.js';
-import { which } from '../image/identity.js';
+import { which } from '../../lib/which.js';
 import type { WorkloadImage } from '../image/build.js';
 import { runProcess } from '../host/process.js';
 import type { RunContext } from '../types.js';

@@ -4,7 +4,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { arch } from 'node:os';
 import { join } from 'node:path';
-import { which } from '../image/identity.js';
+import { which } from '../../lib/which.js';
 import { imageTar, type WorkloadImage } from '../image/build.js';
 import { abortText, isAborted, runProcess } from '../host/process.js';
 import type { ExecResult } from '../types.js';

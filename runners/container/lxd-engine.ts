@@ -1,5 +1,5 @@
 // The LXD family: through LXD's `lxc` client, the daemon LXD_DIR names runs one unprivileged container per instance.
-import { tail } from '../../model/text.js';
+import { tail } from '../../lib/text.js';
 import { chown, readFile } from 'node:fs/promises';
 import { cgroupFacts, cgroupHierarchies } from './cgroup.js';
 import type { Container, ContainerFamily } from './family.js';

@@ -9,7 +9,7 @@ import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
 import { StartError, spawnUntilReady } from './ready.js';
 import { lifecycle } from '../../model/metrics.js';
-import { tail } from '../../model/text.js';
+import { tail } from '../../lib/text.js';
 import type { WorkloadImage } from '../image/build.js';
 import { runProcess } from '../host/process.js';
 import type { RunContext } from '../types.js';

@@ -1,6 +1,6 @@
 // Starts a container engine and times it host-side from spawn until the payload's ready marker.
 import { LogTailError } from '../../model/log-error.js';
-import { tail } from '../../model/text.js';
+import { tail } from '../../lib/text.js';
 import { spawn } from 'node:child_process';
 import { READY_MARKER } from '../image/files.js';
 import type { Socket } from 'node:net';

@@ -10,7 +10,7 @@ import { cgroupLabels, memoryUsageBytes, removeCgroupDirs } from './cgroup.js';
 import type { Container, EngineDescriptor } from './family.js';
 import { StartError } from './ready.js';
 import { containerInstance, removeAll, sharedRemoval } from './instance.js';
-import { which } from '../image/identity.js';
+import { which } from '../../lib/which.js';
 import { imageFor } from '../image/build.js';
 import { parseReady, resolveSysbench } from '../image/files.js';
 import { runProcess } from '../host/process.js';

@@ -1,7 +1,7 @@
 // openvz and virtuozzo: probes that look for their tools and kernel and say plainly what is missing (no runner behind them yet).
 import { existsSync } from 'node:fs';
 import { release } from 'node:os';
-import { which } from '../image/identity.js';
+import { which } from '../../lib/which.js';
 import { runProcess } from '../host/process.js';
 import type { ProbeResult, Runner } from '../types.js';
 

@@ -3,10 +3,10 @@
 // temporary name that is renamed into place. An interrupted build, an edited or truncated file, or
 // two processes building the same entry at once never yield a used-but-broken entry.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { lstat, mkdir, open, readFile, readdir, readlink, rename, rm } from 'node:fs/promises';
+import { lstat, mkdir, open, readFile, readdir, readlink } from 'node:fs/promises';
+import { writeAtomic } from '../../lib/atomic.js';
 import { dirname, join } from 'node:path';
-import { sha256File } from '../image/identity.js';
+import { sha256File } from '../../lib/hash.js';
 
 /** Name of the manifest file inside a directory entry. */
 export const MANIFEST = '.isobench-manifest';
@@ -55,11 +55,6 @@ export async function manifestMismatch(root: string, manifest: string): Promise<
   return null;
 }
 
-/** sha256 of a string, hex. */
-export function sha256Text(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}
-
 /**
  * Runs `fn` holding an exclusive flock(2) on `lockPath` (created if needed). The lock is taken by
  * flock(1) on an inherited descriptor of our open file, so it belongs to this process's open file
@@ -89,22 +84,9 @@ export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, lo
   }
 }
 
-/** Writes `text` to `path` through a temporary name in the same directory, synced and renamed. */
+/** Writes `text` to `path` atomically through `<path>.tmp-<pid>` (a name the cache's healing recognises). */
 export async function writeFileRenamed(path: string, text: string): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(text);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeAtomic(path, text, `${path}.tmp-${process.pid}`);
 }
 
 /** Reads a file, or null when it cannot be read. */

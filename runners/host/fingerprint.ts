@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { execa } from 'execa';
 import si from 'systeminformation';
 import type { HostFingerprint, Known } from '../../model/record.js';
-import { sizeOrNull } from '../../model/units.js';
+import { sizeOrNull } from '../../lib/sizes.js';
 import { kvmModuleName } from '../vm/accel.js';
 
 const known = <T>(value: T): Known<T> => ({ value });

@@ -1,12 +1,13 @@
 // The workload image: sysbench with its library closure, busybox, mke2fs — built from host files,
 // content-hashed and cached; the same files run on bare metal, in containers and in guests.
-import { createHash } from 'node:crypto';
 import { chmod, copyFile, lstat, mkdir, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { runProcess } from '../host/process.js';
-import { sha256File, which } from './identity.js';
+import { sha256File } from '../../lib/hash.js';
+import { which } from '../../lib/which.js';
 import { GENERATED_FILES, SYSBENCH_IN_IMAGE } from './files.js';
-import { manifestMismatch, readOrNull, sha256Text, treeManifest, withFileLock, writeFileRenamed } from '../host/cache.js';
+import { sha256Text } from '../../lib/hash.js';
+import { manifestMismatch, readOrNull, treeManifest, withFileLock, writeFileRenamed } from '../host/cache.js';
 
 /** A built image in the cache. */
 export interface WorkloadImage {
@@ -72,10 +73,10 @@ async function manifestDigest(files: Map<string, string>, applets: string[]): Pr
     lines.push(`${dst} ${(st.mode & 0o777).toString(8)} ${await sha256File(src)}`);
   }
   for (const [dst, [mode, text]] of Object.entries(GENERATED_FILES).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`${dst} ${mode.toString(8)} ${createHash('sha256').update(text).digest('hex')}`);
+    lines.push(`${dst} ${mode.toString(8)} ${sha256Text(text)}`);
   }
   lines.push(`applets ${applets.sort().join(',')}`);
-  return createHash('sha256').update(lines.join('\n')).digest('hex');
+  return sha256Text(lines.join('\n'));
 }
 
 async function populate(root: string, files: Map<string, string>, applets: string[]): Promise<void> {

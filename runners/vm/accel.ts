@@ -1,5 +1,5 @@
 // Chooses the accelerator: KVM only when a guest has actually booted to ready under it, else TCG, saying why.
-import { createHash } from 'node:crypto';
+import { sha256Text } from '../../lib/hash.js';
 import { access, constants, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
@@ -121,7 +121,7 @@ export interface KvmProofFacts {
 export function kvmProofKey(facts: KvmProofFacts, cpu: string): string {
   const f = { ...facts, cpu };
   const text = JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k as keyof typeof f]]));
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Text(text);
 }
 
 /** This machine's facts for the proof key, given what the runner already knows. */

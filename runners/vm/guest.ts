@@ -1,6 +1,6 @@
 // One running qemu guest: spawn, console capture, wait for ready, framed commands, poweroff, kill.
 import { LogTailError } from '../../model/log-error.js';
-import { tail } from '../../model/text.js';
+import { tail } from '../../lib/text.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import { READY_MARKER } from '../image/files.js';

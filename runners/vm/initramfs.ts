@@ -6,7 +6,7 @@ import type { WorkloadImage } from '../image/build.js';
 import { builtinModules, moduleBytes, moduleLoadOrder, parseModulesDep, type GuestKernel } from './kernel.js';
 import { VM_MODULE_LISTS } from './init-script.js';
 import { readOrNull, withFileLock, writeFileRenamed } from '../host/cache.js';
-import { sha256File } from '../image/identity.js';
+import { sha256File } from '../../lib/hash.js';
 
 /** Modules init loads at boot: virtio transports (PCI and MMIO) and the command port. */
 export const BOOT_MODULES = ['virtio_pci', 'virtio_mmio', 'virtio_console'];

@@ -1,7 +1,7 @@
 // One VM instance: scratch disk, boot, identity and parity checks inside the guest, exec, stop.
 import { processPssBytes } from '../host/memory.js';
 import { lifecycle, type Measurement } from '../../model/metrics.js';
-import { shellCommand } from '../../model/text.js';
+import { shellCommand } from '../../lib/text.js';
 import { constants } from 'node:fs';
 import { mkdir, open, readFile, rm, unlink } from 'node:fs/promises';
 import { cpus as hostCpus } from 'node:os';

@@ -4,7 +4,7 @@ import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promis
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { readOrNull, writeFileRenamed } from '../host/cache.js';
-import { sha256File } from '../image/identity.js';
+import { sha256File } from '../../lib/hash.js';
 
 /** A kernel from /boot with its module tree. */
 export interface GuestKernel {

@@ -1,6 +1,6 @@
 // The host side of the guest command channel: request lines, nonce-framed base64 answers, ready facts.
 import { randomBytes } from 'node:crypto';
-import { shellCommand } from '../../model/text.js';
+import { shellCommand } from '../../lib/text.js';
 
 /** A fresh nonce for one command (hex; never appears in base64 output lines, which have no `-`). */
 export function newNonce(): string {

@@ -2,7 +2,7 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runProcess } from '../host/process.js';
-import { which } from '../image/identity.js';
+import { which } from '../../lib/which.js';
 import { imageFor } from '../image/build.js';
 import { cachedKvmBoot, decideAccel, kvmProofFacts, proofText, type AccelDecision, type KvmBoot, type ProofSource } from './accel.js';
 import { Guest, GuestError } from './guest.js';

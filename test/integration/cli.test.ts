@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXED_COLUMNS } from '../../reports/samples-csv.js';
+import { FIXED_COLUMNS } from '../../reports/run/samples-csv.js';
 import { isobench, readRun, runDir, tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
 import { analyse } from '../../analysis/verdict-analysis.js';

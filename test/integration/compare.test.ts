@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../analysis/rng.js';
-import { noisyTrials, syntheticRecord } from '../../perf/synthetic.js';
+import { noisyTrials, syntheticRecord } from '../factories/synthetic.js';
 import type { RunRecord } from '../../model/record.js';
 import { isobench, tempDir } from '../helpers/cli.js';
 

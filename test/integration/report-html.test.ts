@@ -9,11 +9,11 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
-import { chartSpecs } from '../../reports/chart-configs.js';
-import { renderReports } from '../../reports/index.js';
-import { syntheticRecord } from '../../perf/synthetic.js';
-import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
-import { CPU, SWEEPS } from '../helpers/density-record.js';
+import { chartSpecs } from '../../reports/run/chart-configs.js';
+import { renderReports } from '../../reports/run/index.js';
+import { syntheticRecord } from '../factories/synthetic.js';
+import { syntheticDensityRecord } from '../factories/synthetic-density.js';
+import { CPU, SWEEPS } from '../factories/density-record.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const reason = await unmet(['chromium']);

@@ -3,12 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { measuredCosts, plan, pooledCosts, type EnvCost } from '../../analysis/capacity.js';
+import { measuredCosts, plan, pooledCosts, type EnvCost } from '../../analysis/plan.js';
 import { writeRecord } from '../../bench/run/record.js';
 import { mergeCommand } from '../../bench/commands/merge.js';
 import { planCommand, sizeMiBFlag } from '../../bench/commands/plan.js';
 import { ConfigError } from '../../model/errors.js';
-import { syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
+import { syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 import type { RunRecord } from '../../model/record.js';
 
 const fig = (value: number, range: [number, number] | null = null) => ({ value, range, source: 'test', caveats: [] });

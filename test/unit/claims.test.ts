@@ -7,8 +7,8 @@ import { CLAIMS } from '../../datasets/claims.js';
 import type { Claim } from '../../model/claims.js';
 import { metricCatalogue } from '../../workloads/index.js';
 import { fileio } from '../../workloads/fileio.js';
-import { syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
-import { claimsTable, measurementText } from '../../reports/claims-html.js';
+import { syntheticRecord, type SynthCell } from '../factories/synthetic.js';
+import { claimsTable, measurementText } from '../../reports/run/claims-html.js';
 
 const claim = (id: string): Claim => {
   const c = CLAIMS.find((x) => x.id === id);

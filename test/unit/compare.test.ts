@@ -1,12 +1,12 @@
 // isobench compare on synthetic pairs of runs: regressions caught, noise tolerated, improvements pass, hosts flagged.
 import { describe, expect, it } from 'vitest';
-import { compareRuns, compareVerdict, DEFAULT_THRESHOLD, type CellComparison, type RunComparison } from '../../analysis/compare.js';
+import { compareRuns, compareVerdict, DEFAULT_THRESHOLD, type CellComparison, type RunComparison } from '../../analysis/compare/runs.js';
 import { rng } from '../../analysis/rng.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 import type { HostFingerprint, RunRecord } from '../../model/record.js';
-import { compareMarkdown, compareText } from '../../reports/compare-text.js';
-import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
-import { CPU, SWEEPS } from '../helpers/density-record.js';
+import { compareMarkdown, compareText } from '../../reports/compare/text.js';
+import { syntheticDensityRecord } from '../factories/synthetic-density.js';
+import { CPU, SWEEPS } from '../factories/density-record.js';
 import { parseThreshold, resolveThresholds } from '../../bench/commands/compare-args.js';
 
 const cpuParams = { threads: 1, 'max-prime': 10000, time: 2 };

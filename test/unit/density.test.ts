@@ -5,7 +5,7 @@ import { lifecycle } from '../../model/metrics.js';
 import type { PlanCell, RunRecord } from '../../model/record.js';
 import { densitySummaries, knee, kneeNoise, slope } from '../../analysis/density.js';
 import { rng } from '../../analysis/rng.js';
-import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
+import { syntheticDensityRecord } from '../factories/synthetic-density.js';
 import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { density, nextBatch, percentile, stopReason, sweepPlan, type SweepPlan } from '../../workloads/density.js';
 

@@ -5,11 +5,11 @@ import type { RunRecord } from '../../model/record.js';
 import { engineMatrices, pairOf } from '../../analysis/engine-comparison.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { runWarnings } from '../../analysis/warnings.js';
-import { renderReports } from '../../reports/index.js';
-import { summaryMarkdown } from '../../reports/summary-md.js';
-import { summaryTable } from '../../reports/table.js';
-import { verdictText } from '../../reports/verdict-text.js';
-import { syntheticRecord } from '../../perf/synthetic.js';
+import { renderReports } from '../../reports/run/index.js';
+import { summaryMarkdown } from '../../reports/run/summary-md.js';
+import { summaryTable } from '../../reports/run/table.js';
+import { verdictText } from '../../reports/shared/verdict-text.js';
+import { syntheticRecord } from '../factories/synthetic.js';
 
 const trials = (v: number) => [[v, v + 1], [v - 1, v], [v, v], [v + 1, v], [v, v - 1]];
 // Bare metal as the baseline, three engines of one kind: b is 10 % slower than a, c equals a.

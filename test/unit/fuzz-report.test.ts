@@ -12,10 +12,10 @@ import { rng } from '../../analysis/rng.js';
 import { ConfigError } from '../../model/errors.js';
 import { reportCommand } from '../../bench/commands/report.js';
 import { compareCommand } from '../../bench/commands/compare.js';
-import { neutraliseCell } from '../../reports/csv.js';
+import { neutraliseCell } from '../../reports/shared/csv.js';
 import { CLI } from '../helpers/cli.js';
-import { syntheticDensityRecord } from '../../perf/synthetic-density.js';
-import { CPU, SWEEPS } from '../helpers/density-record.js';
+import { syntheticDensityRecord } from '../factories/synthetic-density.js';
+import { CPU, SWEEPS } from '../factories/density-record.js';
 
 const SEED = Number(process.env['ISOBENCH_FUZZ_SEED'] ?? 20261123);
 const COUNT = 220;

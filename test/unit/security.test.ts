@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { runWarnings } from '../../analysis/warnings.js';
 import { securityLabels, seccompMode } from '../../runners/host/security.js';
-import { syntheticRecord } from '../../perf/synthetic.js';
-import { warningText } from '../../reports/warning-text.js';
+import { syntheticRecord } from '../factories/synthetic.js';
+import { warningText } from '../../reports/shared/warning-text.js';
 
 const trials = (v: number) => [[v, v + 1], [v - 1, v], [v, v], [v + 1, v], [v, v - 1]];
 

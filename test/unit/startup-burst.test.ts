@@ -6,10 +6,10 @@ import { caseKey } from '../../model/ids.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { lifecycle } from '../../model/metrics.js';
 import type { PlanCell } from '../../model/record.js';
-import { syntheticRecord } from '../../perf/synthetic.js';
-import { answers } from '../../reports/answer.js';
-import { summaryCsv } from '../../reports/summary-csv.js';
-import { verdictText, verdictWords } from '../../reports/verdict-text.js';
+import { syntheticRecord } from '../factories/synthetic.js';
+import { answers } from '../../reports/run/answer.js';
+import { summaryCsv } from '../../reports/run/summary-csv.js';
+import { verdictText, verdictWords } from '../../reports/shared/verdict-text.js';
 import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { burstFigures, startup } from '../../workloads/startup.js';
 

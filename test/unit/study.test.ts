@@ -1,13 +1,13 @@
 // Merging runs into a study: plans matched, mismatches flagged (never mixed), hosts grouped by type, runs pooled.
 import { describe, expect, it } from 'vitest';
 import type { HostFingerprint, RunRecord } from '../../model/record.js';
-import { assembleStudy, type HostInput } from '../../analysis/study.js';
-import { comparedArgs, digestRun, poolRuns } from '../../analysis/study-digest.js';
-import { hostsCsv, spreadCsv, studySummaryCsv } from '../../reports/study-csv.js';
-import { studyMarkdown } from '../../reports/study-md.js';
-import { studyHtml } from '../../reports/study-html.js';
-import { hostsChart } from '../../reports/study-chart.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
+import { assembleStudy, type HostInput } from '../../analysis/study/assemble.js';
+import { comparedArgs, digestRun, poolRuns } from '../../analysis/study/digest.js';
+import { hostsCsv, spreadCsv, studySummaryCsv } from '../../reports/study/csv.js';
+import { studyMarkdown } from '../../reports/study/md.js';
+import { studyHtml } from '../../reports/study/html.js';
+import { hostsChart } from '../../reports/study/chart.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 import { rng } from '../../analysis/rng.js';
 
 interface HostSpec {

@@ -3,8 +3,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { memoryFlag } from '../../bench/args.js';
 import { ConfigError } from '../../model/errors.js';
-import { shellCommand, shellQuote, tail } from '../../model/text.js';
-import { parseSize, sizeOrNull } from '../../model/units.js';
+import { shellCommand, shellQuote, tail } from '../../lib/text.js';
+import { parseSize, sizeOrNull } from '../../lib/sizes.js';
 
 describe('parseSize', () => {
   it('reads binary suffixes in either case, and plain numbers as bytes', () => {

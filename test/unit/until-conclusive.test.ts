@@ -6,7 +6,7 @@ import { analyse } from '../../analysis/verdict-analysis.js';
 import { rng } from '../../analysis/rng.js';
 import { caseKey, envId } from '../../model/ids.js';
 import type { PlanCell, RunRecord, Sample, TrialResult } from '../../model/record.js';
-import { noisyTrials, syntheticRecord } from '../../perf/synthetic.js';
+import { noisyTrials, syntheticRecord } from '../factories/synthetic.js';
 
 /** Relative noise (log-sd) and true mean of each synthetic engine. */
 const CELLS: Record<string, { mean: number; sigma: number }> = {

@@ -1,12 +1,12 @@
 // Verdict rules, direction of change per metric, and the analysis of synthetic records.
 import { describe, expect, it } from 'vitest';
 import { changeInterval, changeOf, verdict } from '../../analysis/verdict.js';
-import { directionWords, verdictText, verdictWords } from '../../reports/verdict-text.js';
+import { directionWords, verdictText, verdictWords } from '../../reports/shared/verdict-text.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { emulationOf } from '../../analysis/emulation.js';
 import { parseRunRecord } from '../../model/schema.js';
-import { syntheticRecord } from '../../perf/synthetic.js';
-import { answers } from '../../reports/answer.js';
+import { syntheticRecord } from '../factories/synthetic.js';
+import { answers } from '../../reports/run/answer.js';
 
 const trials = { base: 10, env: 10 };
 const quantity = 'rate' as const;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm/kernel.js';
 import { FrameParser, argvScript, encodeRun, parseReadyFacts } from '../../runners/vm/protocol.js';
 import { isMmioMachine, kernelCmdline, nameTag, qemuArgs, spawnArgv, type QemuConfig } from '../../runners/vm/qemu.js';
-import { shellCommand, shellQuote } from '../../model/text.js';
+import { shellCommand, shellQuote } from '../../lib/text.js';
 import { describePinning, formatCpuList, parseCpuList } from '../../runners/vm/pinning.js';
 import { decideAccel } from '../../runners/vm/accel.js';
 import { cleanConsole } from '../../runners/vm/guest.js';

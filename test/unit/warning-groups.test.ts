@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Warning } from '../../analysis/warnings.js';
 import { runWarnings } from '../../analysis/warnings.js';
-import { groupWarnings, warningsHeading, warningsHtml, warningsMarkdown, warningsText } from '../../reports/warning-groups.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
+import { groupWarnings, warningsHeading, warningsHtml, warningsMarkdown, warningsText } from '../../reports/shared/warning-groups.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 import { rng } from '../../analysis/rng.js';
 
 const NOISY = 'The host is noisy: stop other load.';

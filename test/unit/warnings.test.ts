@@ -2,9 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { runWarnings, type Warning } from '../../analysis/warnings.js';
 import { primeLoopIterations } from '../../workloads/cpu.js';
-import { warningText } from '../../reports/warning-text.js';
+import { warningText } from '../../reports/shared/warning-text.js';
 import { rng } from '../../analysis/rng.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../../perf/synthetic.js';
+import { noisyTrials, syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 
 const steady = (v: number, n = 5) => Array.from({ length: n }, (_, i) => [v * (1 + 0.001 * (i % 3)), v, v * (1 - 0.001 * (i % 2))]);
 const bare = (over: Partial<SynthCell> = {}): SynthCell => ({ env: 'bare', engine: 'host', workload: 'cpu', params: { threads: 1, 'max-prime': 10000 }, trials: steady(1000), ...over });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { blockAboveCache, memory } from '../../workloads/memory.js';
 import { fileio } from '../../workloads/fileio.js';
-import { parseSize } from '../../model/units.js';
+import { parseSize } from '../../lib/sizes.js';
 import { cpu } from '../../workloads/cpu.js';
 import { applyProfiles, paramMatrix, parseOverrides } from '../../bench/params.js';
 import { WORKLOADS } from '../../workloads/index.js';
