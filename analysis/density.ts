@@ -1,7 +1,8 @@
 // Density sweeps as figures: marginal memory per instance (least-squares slope), instances per GiB, and the knee where memory or ready time starts to climb.
-import type { Params, RunRecord } from '../model/record.js';
+import type { EnvId } from '../model/cases.js';
+import type { Params } from '../model/record.js';
+import { indexOf, type Indexable, type IndexedTrial } from './run-index.js';
 import { quantile } from './stats.js';
-import { SWEEP_WORKLOAD } from '../model/metrics.js';
 
 /** One step of a sweep: instances running and what was read then. */
 export interface DensityPoint {
@@ -116,18 +117,21 @@ export function knee(counts: readonly number[], values: readonly number[]): numb
   return null;
 }
 
-/** The density summary of every completed sweep in a record (one per environment and batch size; trials pooled by step). */
-export function densitySummaries(record: RunRecord): DensitySummary[] {
+/** The density summary of every completed sweep in a record or its index (one per environment and batch size; trials pooled by step). */
+export function densitySummaries(source: Indexable): DensitySummary[] {
   const out: DensitySummary[] = [];
-  const groups = new Map<string, typeof record.results>();
-  for (const t of record.results) {
-    if (t.workload !== SWEEP_WORKLOAD || t.status === 'skipped') continue;
-    const key = `${t.env}:${t.engine}\u0000${String(t.params['batch'])}`;
-    groups.set(key, [...(groups.get(key) ?? []), t]);
+  // Groups in the order each environment × batch was first seen.
+  const groups = new Map<string, { envId: EnvId; batch: string; trials: IndexedTrial[] }>();
+  for (const t of indexOf(source).trials) {
+    if (t.shape !== 'sweep' || t.result.status === 'skipped') continue;
+    const batch = String(t.result.params['batch']);
+    const key = JSON.stringify([t.envId, batch]);
+    const g = groups.get(key) ?? { envId: t.envId, batch, trials: [] };
+    groups.set(key, g);
+    g.trials.push(t);
   }
-  for (const [key, trials] of groups) {
-    const [envId, batch] = key.split('\u0000') as [string, string];
-    const samples = trials.flatMap((t) => t.samples);
+  for (const { envId, batch, trials } of groups.values()) {
+    const samples = trials.flatMap((t) => t.measured);
     const counts = [...new Set(samples.map((s) => s.iteration))].sort((a, b) => a - b);
     const at = (metric: string, count: number) => median(samples.filter((s) => s.metric === metric && s.iteration === count).map((s) => s.value));
     const points = counts.map((count) => ({ count, hostDropMiB: at('density_host_drop_MiB', count), engineMiB: at('density_engine_memory_MiB', count), readyMs: at('density_ready_ms', count) }));
@@ -138,9 +142,9 @@ export function densitySummaries(record: RunRecord): DensitySummary[] {
     const marginal = mem.slice(1).map((p, i) => ((p.hostDropMiB as number) - ((mem[i] as DensityPoint).hostDropMiB as number)) / (p.count - (mem[i] as DensityPoint).count));
     const labels = samples[0]?.labels ?? {};
     const ready = samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value);
-    const notes = trials.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
+    const notes = trials.flatMap(({ result: t }) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
     out.push({
-      envId, batch: Number(batch), params: trials[0]?.params ?? {}, sweeps: trials.length, instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
+      envId, batch: Number(batch), params: trials[0]?.result.params ?? {}, sweeps: trials.length, instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
       // An instance that holds no process between commands (bare metal) has no memory of its own:
       // its slope is the host's drift, and 1024 ÷ a drift of 0.05 MiB is no capacity figure.
       slopeMiB: s, instancesPerGiB: labels['memory_accounting'] !== undefined && s !== null && s > 0 ? 1024 / s : null,

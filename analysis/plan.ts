@@ -1,7 +1,10 @@
 // Capacity planning: how many instances of an app fit on a host in each measured environment, from
 // the per-instance memory and the CPU overhead a run measured. Pure: figures in, answer out.
 import type { RunRecord } from '../model/record.js';
-import { isBaselineKind } from '../model/ids.js';
+import type { EnvId } from '../model/cases.js';
+import { asEnvId, isBaselineKind, metricName } from '../model/ids.js';
+import { findWorkload } from '../workloads/index.js';
+import type { RunIndex } from './run-index.js';
 import { median } from './stats.js';
 import { analyse, type Analysis, type Entry } from './verdict-analysis.js';
 import { densitySummaries } from './density.js';
@@ -61,22 +64,19 @@ export interface MissingFigure {
   hint: string;
 }
 
-const IDLE_METRIC = 'instance_memory_MiB';
-const CPU_WORKLOAD = 'cpu';
-const CPU_METRIC = 'events_per_s';
+const IDLE_METRIC = metricName('instance_memory_MiB');
 
-/** Per-trial medians of one metric for one environment, measured samples only. */
-function trialValues(record: RunRecord, envId: string, workload: string, metric: string, pick: (samples: { iteration: number; value: number }[]) => number | null): number[] {
-  const byTrial = new Map<number, { iteration: number; value: number }[]>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      if (s.phase !== 'measure' || s.metric !== metric || `${s.env}:${s.engine}` !== envId) continue;
-      if (s.workload !== workload && !(s.kind === 'lifecycle' && workload === '*')) continue;
-      if (!Number.isFinite(s.value)) continue;
-      byTrial.set(s.trialId, [...(byTrial.get(s.trialId) ?? []), { iteration: s.iteration, value: s.value }]);
-    }
-  }
-  return [...byTrial.values()].map(pick).filter((v): v is number => v !== null);
+/** Per-trial medians of the idle instance memory of one environment (the lifecycle case's), measured values only. */
+function idleMemoryPerTrial(index: RunIndex, envId: EnvId): number[] {
+  return [...index.cases.values()]
+    .filter((c) => c.shape === 'lifecycle')
+    .flatMap((c) => index.trialValues(c.key, IDLE_METRIC, envId).map((t) => median(t.values)));
+}
+
+/** The workload whose ratio against bare metal is the CPU cost, and its metric (declared by the workload). */
+function cpuCostOf(e: Entry): boolean {
+  const w = findWorkload(e.case.workload);
+  return w?.shape === 'throughput' && w.capacity?.resource === 'cpu' && w.capacity.metric === e.metric;
 }
 
 /**
@@ -88,7 +88,8 @@ function trialValues(record: RunRecord, envId: string, workload: string, metric:
  * `analysis`: the record's analysis when the caller has it (the ratio intervals are seeded per cell, so they are the same).
  */
 export function measuredCosts(record: RunRecord, analysis: Analysis = analyse(record, { medianIntervals: false })): { costs: EnvCost[]; missing: MissingFigure[] } {
-  const envIds = (record.plan.envs ?? []).filter((e) => !isBaselineKind(e) && record.probes.some((p) => p.id === e && p.ok));
+  const { index } = analysis;
+  const envIds = record.plan.envs.map(asEnvId).filter((e) => !isBaselineKind(e) && record.probes.some((p) => p.id === e && p.ok));
   const costs: EnvCost[] = [];
   const missing: MissingFigure[] = [];
   for (const envId of envIds) {
@@ -97,12 +98,12 @@ export function measuredCosts(record: RunRecord, analysis: Analysis = analyse(re
     let idle: Figure | null = null;
     // The marginal cost of one more instance: the least-squares slope of the host's MemAvailable drop
     // against the instance count (a drop ÷ count is thrown about by other processes on a shared host).
-    const sweeps = densitySummaries(record).filter((d) => d.envId === envId && d.slopeMiB !== null && d.slopeMiB > 0);
+    const sweeps = densitySummaries(index).filter((d) => d.envId === envId && d.slopeMiB !== null && d.slopeMiB > 0);
     const slopes = sweeps.map((d) => d.slopeMiB as number);
     if (slopes.length > 0) {
       idle = { value: median(slopes), range: [Math.min(...slopes), Math.max(...slopes)], source: `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ${sweeps.map((d) => `${d.instances} instances`).join(', ')})`, caveats: emulated };
     } else {
-      const one = trialValues(record, envId, '*', IDLE_METRIC, (xs) => median(xs.map((x) => x.value)));
+      const one = idleMemoryPerTrial(index, envId);
       if (one.length > 0) {
         idle = {
           value: median(one), range: [Math.min(...one), Math.max(...one)],
@@ -113,11 +114,11 @@ export function measuredCosts(record: RunRecord, analysis: Analysis = analyse(re
         missing.push({ envId, what: 'per-instance memory', hint: 'run with --workload density (or any workload: every trial records instance_memory_MiB)' });
       }
     }
-    const cpu = analysis.entries.find((e: Entry) => e.case.workload === CPU_WORKLOAD && e.metric === CPU_METRIC && e.stats.envId === envId && e.comparison !== null);
+    const cpu = analysis.entries.find((e: Entry) => cpuCostOf(e) && e.stats.envId === envId && e.comparison !== null);
     let cpuRatio: Figure | null = null;
     if (cpu?.comparison) {
       const ci = cpu.comparison.ratioCi;
-      cpuRatio = { value: cpu.comparison.ratio, range: ci ? [ci.lo, ci.hi] : null, source: `cpu ${CPU_METRIC} against ${cpu.comparison.baselineId} (${cpu.case.label}): median of trial medians, 95 % interval`, caveats: emulated };
+      cpuRatio = { value: cpu.comparison.ratio, range: ci ? [ci.lo, ci.hi] : null, source: `${cpu.case.workload} ${cpu.metric} against ${cpu.comparison.baselineId} (${cpu.case.label}): median of trial medians, 95 % interval`, caveats: emulated };
     } else {
       missing.push({ envId, what: 'CPU overhead', hint: 'run with --workload cpu and bare metal (--env bare,…)' });
     }

@@ -1,8 +1,10 @@
 // The analysis of a run: per case × metric × environment statistics, ratios against the baseline, verdicts.
-import { LIFECYCLE_WORKLOAD, SWEEP_WORKLOAD, TIME_ADDED_METRICS, type MetricInfo } from '../model/metrics.js';
+import { TIME_ADDED_METRICS, type MetricInfo } from '../model/metrics.js';
+import { pooledVerdicts, timesStarts, type CaseKey, type CaseShape, type EnvId } from '../model/cases.js';
+import { indexOf, type Indexable, type IndexedCase, type RunIndex } from './run-index.js';
 import { differenceInterval, medianInterval, ratioInterval, seedFor, type Interval } from './bootstrap.js';
-import { BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
-import { summarise, type GroupSummary, type TrialValues } from './stats.js';
+import { asEnvId, BASELINE_ENV, caseKey, envId as idOf, isBaselineKind, splitEnvId } from '../model/ids.js';
+import { summarise, type GroupSummary } from './stats.js';
 import type { Emulation, Params, RunRecord } from '../model/record.js';
 import { emulationOf } from './emulation.js';
 import { changeInterval, changeOf, verdict, type Caveat, type Verdict } from './verdict.js';
@@ -10,9 +12,11 @@ import { changeInterval, changeOf, verdict, type Caveat, type Verdict } from './
 /** A workload with one parameter set: the things compared side by side. */
 export interface CaseInfo {
   /** Stable key (workload and sorted params). */
-  key: string;
+  key: CaseKey;
   /** Workload name (`startup` for lifecycle timings). */
   workload: string;
+  /** How the case is measured (the verdicts pool only some shapes; reports chart start times apart). */
+  shape: CaseShape;
   /** Parameters of the case. */
   params: Params;
   /** Display name: the workload plus the parameters that vary between its cases. */
@@ -26,7 +30,7 @@ export interface CaseInfo {
 /** One environment's statistics for one case × metric. */
 export interface EnvStats {
   /** `env:engine`. */
-  envId: string;
+  envId: EnvId;
   /** Environment kind. */
   env: string;
   /** Engine. */
@@ -77,8 +81,10 @@ export interface Entry {
 
 /** Everything the reports show, derived from the record alone. */
 export interface Analysis {
+  /** The index the analysis was computed from (reports read the record's samples through it). */
+  index: RunIndex;
   /** The baseline `env:engine`, null when the run has no environments. */
-  baselineId: string | null;
+  baselineId: EnvId | null;
   /** Set when the baseline is not bare metal, saying which environment was used instead. */
   baselineNote: string | null;
   /** Equivalence margin as a fraction (plan.margin / 100). */
@@ -86,7 +92,7 @@ export interface Analysis {
   /** Cases in plan order, lifecycle (`startup`) last; sweeps (density) are not among them. */
   cases: CaseInfo[];
   /**
-   * Cases measured as sweeps (SWEEP_WORKLOAD), labelled as the other cases are. They have no
+   * Cases measured as sweeps (shape `sweep`), labelled as the other cases are. They have no
    * entries: a sweep's samples are per instance count, and a median pooled over every count
    * (compared with a baseline that stopped at another count) would mislead. analysis/density.ts
    * summarises them per count.
@@ -97,7 +103,7 @@ export interface Analysis {
 }
 
 /** The baseline `env:engine` and, when it is not bare metal, a note saying so. */
-export function chooseBaseline(record: RunRecord, envIds: readonly string[]): { id: string | null; note: string | null } {
+export function chooseBaseline(record: RunRecord, envIds: readonly EnvId[]): { id: EnvId | null; note: string | null } {
   const bare = envIds.find(isBaselineKind);
   if (bare !== undefined) return { id: bare, note: null };
   const first = envIds[0];
@@ -112,7 +118,7 @@ function slugify(text: string): string {
 }
 
 /** Case display names and slugs: the workload plus the params that differ between its cases. */
-function describeCases(cases: { key: string; workload: string; params: Params; headline: string }[]): CaseInfo[] {
+function describeCases(cases: Omit<CaseInfo, 'label' | 'slug'>[]): CaseInfo[] {
   const used = new Set<string>();
   return cases.map((c) => {
     const siblings = cases.filter((o) => o.workload === c.workload);
@@ -134,32 +140,16 @@ export interface AnalyseOptions {
   medianIntervals?: boolean;
 }
 
-/** Analyses a run record. Pure and deterministic: the bootstrap is seeded from plan.seed. */
-export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis {
-  const groups = new Map<string, Map<number, number[]>>();
-  const caseSeen = new Map<string, { workload: string; params: Params }>();
-  const metricsOf = new Map<string, Set<string>>();
-  const sampleEnvs = new Set<string>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      if (s.phase !== 'measure') continue;
-      const ck = caseKey(s.workload, s.params);
-      const envId = idOf(s);
-      sampleEnvs.add(envId);
-      if (!caseSeen.has(ck)) caseSeen.set(ck, { workload: s.workload, params: s.params });
-      metricsOf.set(ck, (metricsOf.get(ck) ?? new Set()).add(s.metric));
-      const gk = `${ck}\u0000${s.metric}\u0000${envId}`;
-      const trials = groups.get(gk) ?? new Map<number, number[]>();
-      trials.set(s.trialId, [...(trials.get(s.trialId) ?? []), s.value]);
-      groups.set(gk, trials);
-    }
-  }
-  const planEnvs = record.plan.envs ?? [];
-  const declared = [...planEnvs, ...[...sampleEnvs].filter((e) => !planEnvs.includes(e)).sort()];
+/** Analyses a run record (or its index). Pure and deterministic: the bootstrap is seeded from plan.seed. */
+export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis {
+  const index = indexOf(source);
+  const { record } = index;
+  const planEnvs = record.plan.envs.map(asEnvId);
+  const declared = [...planEnvs, ...index.envs.filter((e) => !planEnvs.includes(e)).sort()];
   const baseline = chooseBaseline(record, declared);
   const envIds = [...declared.filter((e) => e === baseline.id), ...declared.filter((e) => e !== baseline.id)];
   const margin = record.plan.margin / 100;
-  const seed = Number(record.plan.seed) || 0;
+  const seed = record.plan.seed;
   const catalogue = Object.keys(record.metrics);
   const metricInfo = (m: string): MetricInfo => {
     const known = record.metrics[m];
@@ -172,27 +162,25 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
     const ib = catalogue.indexOf(b);
     return (ia < 0 ? Infinity : ia) - (ib < 0 ? Infinity : ib) || a.localeCompare(b);
   };
+  const metricsOf = new Map([...index.cases].map(([key, c]) => [key, [...c.metrics].sort(metricOrder)]));
 
-  const planCaseOrder = [...new Set((record.plan.cells ?? []).map((c) => caseKey(c.workload, c.params)))];
-  const rank = (k: string) => {
-    const i = planCaseOrder.indexOf(k);
-    return i >= 0 ? i : caseSeen.get(k)?.workload === LIFECYCLE_WORKLOAD ? 1e6 : 2e6;
+  const planCaseOrder = [...new Set(record.plan.cells.map((c) => caseKey(c.workload, c.params)))];
+  const rank = (c: IndexedCase) => {
+    const i = planCaseOrder.indexOf(c.key);
+    return i >= 0 ? i : timesStarts(c.shape) ? 1e6 : 2e6;
   };
-  const caseKeys = [...caseSeen.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  const described = describeCases(caseKeys.map((key) => {
-    const c = caseSeen.get(key) as { workload: string; params: Params };
-    return { key, ...c, headline: [...(metricsOf.get(key) ?? [])].sort(metricOrder)[0] ?? '' };
-  }));
-  const cases = described.filter((c) => c.workload !== SWEEP_WORKLOAD);
-  const sweepCases = described.filter((c) => c.workload === SWEEP_WORKLOAD);
+  const indexed = [...index.cases.values()].sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key));
+  const described = describeCases(indexed.map((c) => ({ key: c.key, workload: c.workload, params: c.params, shape: c.shape, headline: metricsOf.get(c.key)?.[0] ?? '' })));
+  const cases = described.filter((c) => pooledVerdicts(c.shape));
+  const sweepCases = described.filter((c) => !pooledVerdicts(c.shape));
 
   const entries: Entry[] = [];
   for (const c of cases) {
-    const plannedEnvs = (record.plan.cells ?? []).filter((p) => caseKey(p.workload, p.params) === c.key).map(idOf);
-    for (const metric of [...(metricsOf.get(c.key) ?? [])].sort(metricOrder)) {
+    const plannedEnvs = record.plan.cells.filter((p) => caseKey(p.workload, p.params) === c.key).map(idOf);
+    for (const metric of metricsOf.get(c.key) ?? []) {
       const info = metricInfo(metric);
-      const statsOf = (envId: string): EnvStats => {
-        const trials: TrialValues[] = [...(groups.get(`${c.key}\u0000${metric}\u0000${envId}`) ?? new Map<number, number[]>())].map(([trialId, values]) => ({ trialId, values }));
+      const statsOf = (envId: EnvId): EnvStats => {
+        const trials = index.trialValues(c.key, metric, envId);
         const summary = summarise(trials);
         const { env, engine } = splitEnvId(envId);
         return {
@@ -202,7 +190,7 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
           emulation: emulationOf(record, envId),
         };
       };
-      const present = envIds.filter((e) => groups.has(`${c.key}\u0000${metric}\u0000${e}`) || plannedEnvs.includes(e));
+      const present = envIds.filter((e) => index.has(c.key, metric, e) || plannedEnvs.includes(e));
       const base = baseline.id !== null && present.includes(baseline.id) ? statsOf(baseline.id) : null;
       for (const envId of present) {
         const stats = envId === baseline.id && base ? base : statsOf(envId);
@@ -210,7 +198,7 @@ export function analyse(record: RunRecord, opts: AnalyseOptions = {}): Analysis 
       }
     }
   }
-  return { baselineId: baseline.id, baselineNote: baseline.note, margin, cases, sweepCases, entries };
+  return { index, baselineId: baseline.id, baselineNote: baseline.note, margin, cases, sweepCases, entries };
 }
 
 /** Emulation caveats of a comparison: the environment's own, then its baseline's. */

@@ -1,5 +1,4 @@
 // Run-level warnings derived from the record, as data: what was found, about which cell, and what to do (reports/shared/warning-text.ts words them).
-import { envId } from '../model/ids.js';
 import { pct, signedPct } from '../lib/numbers.js';
 import type { RunRecord } from '../model/record.js';
 import { findWorkload } from '../workloads/index.js';
@@ -61,19 +60,6 @@ function runLevel(record: RunRecord, a: Analysis): Warning[] {
   return out;
 }
 
-/** Every distinct value of a label per `env:engine`, over all samples. */
-function labelValues(record: RunRecord, label: string): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      const v = s.labels[label];
-      if (v === undefined) continue;
-      const id = envId(s);
-      out.set(id, (out.get(id) ?? new Set()).add(v));
-    }
-  }
-  return out;
-}
 
 function emulation(record: RunRecord): Warning[] {
   return record.probes.filter((p) => emulationOf(record, p.id) !== null).map(({ id }) => about('emulation', id,
@@ -91,7 +77,7 @@ export const PARITY_TOLERANCE: Record<string, number> = { effective_cpus: 0, eff
 function parity(record: RunRecord, a: Analysis): Warning[] {
   const out: Warning[] = [];
   for (const [label, tolerance] of Object.entries(PARITY_TOLERANCE)) {
-    const byEnv = [...labelValues(record, label)].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
+    const byEnv = [...a.index.labelValues(label)].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
     const distinct = [...new Set(byEnv.flatMap(([, v]) => [...v]))].filter((v) => v !== 'unknown');
     const numbers = distinct.map(Number).filter((n) => Number.isFinite(n) && n > 0);
     const apart = numbers.length === distinct.length ? Math.max(...numbers) / Math.min(...numbers) - 1 > tolerance : distinct.length > 1;
@@ -110,7 +96,7 @@ function parity(record: RunRecord, a: Analysis): Warning[] {
  * says so when the compared environments differ.
  */
 function securityParity(record: RunRecord, a: Analysis): Warning[] {
-  const byEnv = [...labelValues(record, 'seccomp')].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
+  const byEnv = [...a.index.labelValues('seccomp')].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
   const distinct = new Set(byEnv.flatMap(([, v]) => [...v]));
   if (distinct.size < 2) return [];
   const list = byEnv.map(([id, v]) => `${id}=${[...v].sort().join('/')}`).join(', ');

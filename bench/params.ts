@@ -2,7 +2,7 @@
 import { ConfigError, badChoice } from '../model/errors.js';
 import type { Params, ParamValue } from '../model/record.js';
 import { sizeOrNull } from '../lib/sizes.js';
-import type { ParamSpec, Workload } from '../workloads/types.js';
+import type { AnyWorkload, ParamSpec } from '../workloads/types.js';
 
 /** Validates one textual value against its spec and converts it. */
 export function parseParam(workload: string, spec: ParamSpec, text: string): ParamValue {
@@ -25,7 +25,7 @@ export function parseParam(workload: string, spec: ParamSpec, text: string): Par
 }
 
 /** Parses the `--set` strings into workload → param → list of values. */
-export function parseOverrides(sets: readonly string[], workloads: readonly Workload[]): Map<string, Map<string, ParamValue[]>> {
+export function parseOverrides(sets: readonly string[], workloads: readonly AnyWorkload[]): Map<string, Map<string, ParamValue[]>> {
   const out = new Map<string, Map<string, ParamValue[]>>();
   for (const s of sets) {
     const m = /^([a-z]+)\.([a-z-]+)=(.+)$/.exec(s);
@@ -46,7 +46,7 @@ export function parseOverrides(sets: readonly string[], workloads: readonly Work
  * Applies `--profile NAME` (a workload's published-method parameter set) under the `--set`
  * overrides: a profile's value is used only where `--set` gave none for that parameter.
  */
-export function applyProfiles(names: readonly string[], workloads: readonly Workload[], selected: readonly string[], overrides: Map<string, Map<string, ParamValue[]>>): void {
+export function applyProfiles(names: readonly string[], workloads: readonly AnyWorkload[], selected: readonly string[], overrides: Map<string, Map<string, ParamValue[]>>): void {
   const all = workloads.flatMap((w) => Object.keys(w.profiles ?? {}).map((p) => ({ w, p })));
   for (const name of names) {
     const hit = all.find((x) => x.p === name);

@@ -34,14 +34,6 @@ export interface Measurement {
 /** The pseudo-workload (case) that lifecycle samples are grouped under. */
 export const LIFECYCLE_WORKLOAD = 'startup';
 
-/**
- * The workload measured as a sweep (workloads/density.ts): its samples are read per instance
- * count (iteration), so pooling them into one median per environment would compare different
- * counts (a guest sweep may stop at 4 instances, containers at 50). The verdict analysis and
- * `isobench compare` leave it out; analysis/density.ts summarises it per count.
- */
-export const SWEEP_WORKLOAD = 'density';
-
 /** Lifecycle metrics an instance may report (host-side timings and memory), with their units. */
 export const LIFECYCLE_METRICS = {
   startup_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time from spawning the engine to the payload announcing it is ready.' },

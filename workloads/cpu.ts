@@ -58,7 +58,9 @@ function implausibleRates({ params, envs }: TrapInput): Trap[] {
 export const cpu: Workload = {
   name: 'cpu',
   description: 'sysbench cpu — primes up to max-prime, time-bounded; events/s (higher is better)',
+  shape: 'throughput',
   usesScratch: false,
+  capacity: { resource: 'cpu', metric: 'events_per_s' },
   params: [
     { name: 'threads', kind: 'int', description: 'worker threads' },
     { name: 'max-prime', kind: 'int', description: 'upper limit for the prime search (sysbench --cpu-max-prime)' },

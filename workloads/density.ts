@@ -1,7 +1,6 @@
 // density: how many idle instances fit; a sweep (bench/run/sweep.ts) starts them step by step until a stop condition.
-import { ParseError } from '../model/errors.js';
 import { parseSize } from '../lib/sizes.js';
-import { num, str, type Workload } from './types.js';
+import { num, str, type OwnInstancesWorkload } from './types.js';
 
 /**
  * The sweep's plan, read from the case's parameters. A step starts `batch` instances at once
@@ -85,11 +84,10 @@ export function nextBatch(plan: SweepPlan, count: number): number {
   return Math.max(0, Math.min(plan.batch, plan.max - count));
 }
 
-export const density: Workload = {
+export const density: OwnInstancesWorkload = {
   name: 'density',
   description: 'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory per instance two ways, ready time vs count',
-  usesScratch: false,
-  ownInstances: 'sweep',
+  shape: 'sweep',
   params: [
     { name: 'max', kind: 'int', description: 'most instances the sweep starts' },
     { name: 'batch', kind: 'int', description: 'instances started at once per step (1: one at a time; 8: parallel batches of 8)' },
@@ -104,12 +102,6 @@ export const density: Workload = {
     density_drop_per_instance_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: "The host's MemAvailable drop since the sweep began divided by the instances running (gVisor's method)." },
   },
   defaults: (quick) => ({ max: quick ? 5 : 20, batch: 1, floor: '2G', 'ready-p95-ms': 0, 'settle-ms': 300 }),
-  scratchMiB: () => 0,
   method: (p) => ({ tool: `density sweep, batches of ${num(p, 'batch')}` }),
-  steps: () => ({ run: [] }),
-  parse() {
-    throw new ParseError('density is a sweep of idle instances: it runs no command and parses no output', '');
-  },
-  timeoutMs: () => 600_000,
   traps: () => [],
 };

@@ -47,6 +47,7 @@ function line11(stdout: string, dir: 'read' | 'write'): { iops: number; mibps: n
 export const fileio: Workload = {
   name: 'fileio',
   description: 'sysbench fileio — prepare, run one IO mode, clean up in scratch; MiB/s and IOPS (higher is better)',
+  shape: 'throughput',
   usesScratch: true,
   params: [
     { name: 'mode', kind: 'enum', choices: FILEIO_MODES, description: 'IO pattern (sysbench --file-test-mode)' },

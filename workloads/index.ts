@@ -5,13 +5,14 @@ import { fileio } from './fileio.js';
 import { memory } from './memory.js';
 import { startup } from './startup.js';
 import { LIFECYCLE_METRICS, type MetricInfo } from '../model/metrics.js';
-import type { Workload } from './types.js';
+import type { CaseShape } from '../model/cases.js';
+import type { AnyWorkload } from './types.js';
 
 /** Every workload, in the order `isobench list` shows them. */
-export const WORKLOADS: readonly Workload[] = [cpu, memory, fileio, density, startup];
+export const WORKLOADS: readonly AnyWorkload[] = [cpu, memory, fileio, density, startup];
 
 /** Looks a workload up by name. */
-export function findWorkload(name: string): Workload | undefined {
+export function findWorkload(name: string): AnyWorkload | undefined {
   return WORKLOADS.find((w) => w.name === name);
 }
 
@@ -24,4 +25,13 @@ export function metricCatalogue(): Record<string, MetricInfo> {
   const all: Record<string, MetricInfo> = { ...startup.metrics, ...LIFECYCLE_METRICS };
   for (const w of WORKLOADS) Object.assign(all, w.metrics);
   return all;
+}
+
+/**
+ * The shape of the case a sample belongs to: a lifecycle sample forms the lifecycle case whatever
+ * its name; a workload sample's case has its workload's declared shape (`throughput` for a name no
+ * workload declares, as in a record written by another version).
+ */
+export function caseShape(kind: 'workload' | 'lifecycle', workload: string): CaseShape {
+  return kind === 'lifecycle' ? 'lifecycle' : (findWorkload(workload)?.shape ?? 'throughput');
 }

@@ -28,6 +28,7 @@ function blockInCache({ params, host }: TrapInput): Trap[] {
 export const memory: Workload = {
   name: 'memory',
   description: 'sysbench memory — block reads/writes, time-bounded; MiB/s (higher is better); block > LLC by default',
+  shape: 'throughput',
   usesScratch: false,
   params: [
     { name: 'threads', kind: 'int', description: 'worker threads' },

@@ -1,7 +1,6 @@
 // startup: N instances launched at once (a burst, bench/run/burst.ts); time-to-ready p50/p95 and launches per second.
-import { ParseError } from '../model/errors.js';
 import { percentile } from './density.js';
-import { num, type Workload } from './types.js';
+import { num, type OwnInstancesWorkload } from './types.js';
 
 /** What one burst comes to: from the instances' ready times since the burst began. */
 export interface BurstFigures {
@@ -27,11 +26,10 @@ export function burstFigures(readyMs: readonly number[]): BurstFigures | null {
   };
 }
 
-export const startup: Workload = {
+export const startup: OwnInstancesWorkload = {
   name: 'startup',
   description: 'startup under concurrency: startup.burst instances launched at once per iteration; time-to-ready p50/p95 from the burst start, launches per second, each start\'s phases',
-  usesScratch: false,
-  ownInstances: 'burst',
+  shape: 'burst',
   params: [
     { name: 'burst', kind: 'int', description: 'instances launched at once (1: one start at a time; a list such as 1,10 makes one case per size)' },
   ],
@@ -42,13 +40,7 @@ export const startup: Workload = {
     burst_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Time-to-ready of one instance of a burst, from the moment the burst was launched (its own start phases are recorded beside it).' },
   },
   defaults: (quick) => ({ burst: quick ? 5 : 10 }),
-  scratchMiB: () => 0,
   // The lifecycle samples every instance records (no burst parameter) are one start at a time.
   method: (p) => ({ tool: p['burst'] === undefined ? 'one start at a time' : `startup burst of ${num(p, 'burst')}` }),
-  steps: () => ({ run: [] }),
-  parse() {
-    throw new ParseError('startup is a burst of instance starts: it runs no command and parses no output', '');
-  },
-  timeoutMs: () => 600_000,
   traps: () => [],
 };

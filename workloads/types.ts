@@ -1,6 +1,7 @@
 // What a workload is: a declarative object with parameters, commands, a pure output parser and its own traps.
 import type { Measurement, MetricInfo } from '../model/metrics.js';
 import type { MeasuredMethod } from '../model/method.js';
+import type { WorkloadShape } from '../model/cases.js';
 import type { Params, ParamValue } from '../model/record.js';
 
 /** Facts about the host that choose defaults (e.g. memory block size above the LLC). */
@@ -79,20 +80,12 @@ export interface WorkloadProfile {
   params: Params;
 }
 
-/** A workload isobench can run in any environment. */
-export interface Workload {
+/** What every workload declares, whatever its shape. */
+interface WorkloadBase {
   /** Name used on the command line. */
   name: string;
   /** One line for `isobench list`. */
   description: string;
-  /** Whether the commands need the instance's scratch directory as working directory. */
-  usesScratch: boolean;
-  /**
-   * Set when a trial starts its own instances and runs no command in them (`steps` and `parse` are
-   * not used): `sweep`, idle instances step by step (density, bench/run/sweep.ts); `burst`, many
-   * launched at once per iteration (startup, bench/run/burst.ts).
-   */
-  ownInstances?: 'sweep' | 'burst';
   /** Declared parameters. */
   params: readonly ParamSpec[];
   /** Metrics this workload can produce. */
@@ -103,6 +96,27 @@ export interface Workload {
   profiles?: Record<string, WorkloadProfile>;
   /** How a case with these parameters measures (threads, IO depth, block size…), for comparing methods. */
   method(params: Params): MeasuredMethod;
+  /** The traps this case fell into (cache instead of RAM, page cache instead of storage, a wrong clock…); empty when none. */
+  traps(input: TrapInput): Trap[];
+}
+
+/** What a workload's figures feed in a capacity plan (`isobench plan`). */
+export interface CapacityRole {
+  /** The host resource the workload's ratio against bare metal measures the cost of. */
+  resource: 'cpu';
+  /** The metric whose ratio is that cost. */
+  metric: string;
+}
+
+/**
+ * A workload whose command runs inside one instance per trial and whose output is parsed each
+ * iteration (shape `throughput`: cpu, memory, fileio).
+ */
+export interface Workload extends WorkloadBase {
+  /** Discriminant. */
+  shape: 'throughput';
+  /** Whether the commands need the instance's scratch directory as working directory. */
+  usesScratch: boolean;
   /** Scratch space a trial needs, in MiB (0 when none). */
   scratchMiB(params: Params): number;
   /** The commands for these parameters. */
@@ -111,9 +125,22 @@ export interface Workload {
   parse(stdout: string, params: Params): Measurement[];
   /** Upper bound for one run step, in ms. */
   timeoutMs(params: Params): number;
-  /** The traps this case fell into (cache instead of RAM, page cache instead of storage, a wrong clock…); empty when none. */
-  traps(input: TrapInput): Trap[];
+  /** Set when this workload's ratio against bare metal is a cost `isobench plan` uses. */
+  capacity?: CapacityRole;
 }
+
+/**
+ * A workload whose trial starts its own instances and runs no command in them: `sweep`, idle
+ * instances step by step (density, bench/run/sweep.ts); `burst`, many launched at once per
+ * iteration (startup, bench/run/burst.ts).
+ */
+export interface OwnInstancesWorkload extends WorkloadBase {
+  /** Discriminant. */
+  shape: Extract<WorkloadShape, 'sweep' | 'burst'>;
+}
+
+/** Any workload declaration, discriminated by its shape. */
+export type AnyWorkload = Workload | OwnInstancesWorkload;
 
 /** Reads a parameter as a number (it was validated when the plan was built). */
 export function num(params: Params, name: string): number {

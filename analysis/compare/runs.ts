@@ -1,6 +1,8 @@
 // Current run against a baseline run, cell by cell: ratio intervals over trials, a threshold, a verdict per metric.
-import { SWEEP_WORKLOAD, type MetricInfo } from '../../model/metrics.js';
-import { caseKey, envId as idOf } from '../../model/ids.js';
+import type { MetricInfo } from '../../model/metrics.js';
+import { pooledVerdicts, type CaseKey, type CaseShape, type EnvId, type MetricName } from '../../model/cases.js';
+import { caseEnvKey, caseKey, cellKey, type CaseEnvKey, type CellKey } from '../../model/ids.js';
+import { runIndex, type RunIndex } from '../run-index.js';
 import type { Params, RunRecord } from '../../model/record.js';
 import { ratioInterval, seedFor, type Interval } from '../bootstrap.js';
 import { summarise, type GroupSummary } from '../stats.js';
@@ -119,30 +121,20 @@ export interface RunComparison {
 interface Group {
   workload: string;
   params: Params;
-  caseKey: string;
-  envId: string;
-  metric: string;
+  caseKey: CaseKey;
+  shape: CaseShape;
+  envId: EnvId;
+  metric: MetricName;
   summary: GroupSummary;
 }
 
 /** Measured values of a record grouped by case × environment × metric, per trial. */
-function groups(record: RunRecord): Map<string, Group> {
-  const raw = new Map<string, { workload: string; params: Params; caseKey: string; envId: string; metric: string; trials: Map<number, number[]> }>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      if (s.phase !== 'measure' || !Number.isFinite(s.value)) continue;
-      const ck = caseKey(s.workload, s.params);
-      const id = idOf(s);
-      const key = `${ck}\u0000${id}\u0000${s.metric}`;
-      const g = raw.get(key) ?? { workload: s.workload, params: s.params, caseKey: ck, envId: id, metric: s.metric, trials: new Map<number, number[]>() };
-      g.trials.set(s.trialId, [...(g.trials.get(s.trialId) ?? []), s.value]);
-      raw.set(key, g);
-    }
-  }
-  const out = new Map<string, Group>();
-  for (const [key, g] of raw) {
-    const summary = summarise([...g.trials].map(([trialId, values]) => ({ trialId, values })));
-    out.set(key, { workload: g.workload, params: g.params, caseKey: g.caseKey, envId: g.envId, metric: g.metric, summary });
+function groups(record: RunRecord): Map<CellKey, Group> {
+  const index = runIndex(record);
+  const out = new Map<CellKey, Group>();
+  for (const { case: c, envId, metric } of index.cells) {
+    const summary = summarise(index.trialValues(c.key, metric, envId));
+    out.set(cellKey(c.key, envId, metric), { workload: c.workload, params: c.params, caseKey: c.key, shape: c.shape, envId, metric, summary });
   }
   return out;
 }
@@ -194,19 +186,19 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
   const all = { base: groups(baseline), cur: groups(current) };
   const labels = caseLabels([...all.base.values(), ...all.cur.values()]);
   const sweeps = sweepsLeftOut(all.base, all.cur, baseline, current, labels);
-  const measured = (m: Map<string, Group>) => new Map([...m].filter(([, g]) => g.workload !== SWEEP_WORKLOAD));
+  const measured = (m: Map<CellKey, Group>) => new Map([...m].filter(([, g]) => pooledVerdicts(g.shape)));
   const base = measured(all.base);
   const cur = measured(all.cur);
-  const seed = seedFor(Number(baseline.plan.seed) || 0, `compare|${Number(current.plan.seed) || 0}`);
+  const seed = seedFor(baseline.plan.seed, `compare|${current.plan.seed}`);
   const catalogue = [...Object.keys(current.metrics), ...Object.keys(baseline.metrics)];
-  const caseOrder = [...new Set([...(current.plan.cells ?? []), ...(baseline.plan.cells ?? [])].map((c) => caseKey(c.workload, c.params)))];
+  const caseOrder: string[] = [...new Set([...current.plan.cells, ...baseline.plan.cells].map((c) => caseKey(c.workload, c.params)))];
   const rank = (list: readonly string[], k: string) => {
     const i = list.indexOf(k);
     return i < 0 ? list.length : i;
   };
   const order = (a: Group, b: Group) => rank(caseOrder, a.caseKey) - rank(caseOrder, b.caseKey) || a.caseKey.localeCompare(b.caseKey)
     || rank(catalogue, a.metric) - rank(catalogue, b.metric) || a.metric.localeCompare(b.metric)
-    || rank(current.plan.envs ?? [], a.envId) - rank(current.plan.envs ?? [], b.envId) || a.envId.localeCompare(b.envId);
+    || rank(current.plan.envs, a.envId) - rank(current.plan.envs, b.envId) || a.envId.localeCompare(b.envId);
 
   const cells: CellComparison[] = [];
   const oneSided: OneSided[] = [];
@@ -240,16 +232,17 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
 }
 
 /** The sweeps of either run, one per case × environment, with the instances each run reached. */
-function sweepsLeftOut(base: Map<string, Group>, cur: Map<string, Group>, baseline: RunRecord, current: RunRecord, labels: Map<string, string>): SweepLeftOut[] {
-  const reached = (record: RunRecord, ck: string, envId: string): number | null => {
-    const counts = record.results.flatMap((r) => r.samples).filter((s) => s.workload === SWEEP_WORKLOAD && s.phase === 'measure' && caseKey(s.workload, s.params) === ck && idOf(s) === envId).map((s) => s.iteration);
+function sweepsLeftOut(base: Map<CellKey, Group>, cur: Map<CellKey, Group>, baseline: RunRecord, current: RunRecord, labels: Map<string, string>): SweepLeftOut[] {
+  const reached = (index: RunIndex, g: Group): number | null => {
+    const counts = (index.cases.get(g.caseKey)?.metrics ?? []).flatMap((m) => index.points(g.caseKey, m, g.envId).map((p) => p.iteration));
     return counts.length === 0 ? null : Math.max(...counts);
   };
-  const out = new Map<string, SweepLeftOut>();
+  const indexes = { baseline: runIndex(baseline), current: runIndex(current) };
+  const out = new Map<CaseEnvKey, SweepLeftOut>();
   for (const g of [...cur.values(), ...base.values()]) {
-    const key = `${g.caseKey}\u0000${g.envId}`;
-    if (g.workload !== SWEEP_WORKLOAD || out.has(key)) continue;
-    const instances = { baseline: reached(baseline, g.caseKey, g.envId), current: reached(current, g.caseKey, g.envId) };
+    const key = caseEnvKey(g.caseKey, g.envId);
+    if (pooledVerdicts(g.shape) || out.has(key)) continue;
+    const instances = { baseline: reached(indexes.baseline, g), current: reached(indexes.current, g) };
     const where = instances.baseline === null ? 'current' : instances.current === null ? 'baseline' : 'both';
     out.set(key, { in: where, label: labels.get(g.caseKey) ?? g.workload, envId: g.envId, instances });
   }

@@ -1,5 +1,5 @@
 // How two runs' hosts and set-ups differ: what makes a comparison of their numbers not like for like.
-import { envId as idOf } from '../../model/ids.js';
+import { runIndex } from '../run-index.js';
 import type { Known, RunRecord } from '../../model/record.js';
 
 /** What kind of thing differs: the host itself, a tool's or engine's version, the workload image, the run's settings. */
@@ -31,19 +31,12 @@ const SETUP_LABELS: { label: string; area: SetupArea; what: string }[] = [
 
 /** Distinct values of each set-up label, per environment (`env:engine` → label → sorted values). */
 function envLabels(record: RunRecord): Map<string, Map<string, string>> {
-  const seen = new Map<string, Map<string, Set<string>>>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      const id = idOf(s);
-      const byLabel = seen.get(id) ?? new Map<string, Set<string>>();
-      for (const { label } of SETUP_LABELS) {
-        const v = s.labels[label];
-        if (v !== undefined) byLabel.set(label, (byLabel.get(label) ?? new Set<string>()).add(v));
-      }
-      seen.set(id, byLabel);
-    }
-  }
-  return new Map([...seen].map(([id, m]) => [id, new Map([...m].map(([l, vs]) => [l, [...vs].sort().join(', ')]))]));
+  const values = (byLabel: ReadonlyMap<string, ReadonlySet<string>>) =>
+    new Map(SETUP_LABELS.flatMap(({ label }): [string, string][] => {
+      const vs = byLabel.get(label);
+      return vs === undefined ? [] : [[label, [...vs].sort().join(', ')]];
+    }));
+  return new Map([...runIndex(record).labels].map(([id, byLabel]) => [id, values(byLabel)]));
 }
 
 /** The plan settings that change what a number means (trial count does not: it only narrows intervals). */

@@ -2,6 +2,7 @@
 import type { HostFingerprint, RunRecord, TrialResult } from '../../model/record.js';
 import type { JudgedValue, PlanRequest } from './record.js';
 import { analyse } from '../verdict-analysis.js';
+import { shiftTrialIds } from '../run-index.js';
 
 /** One case × metric × environment of one host, from the run analysis. */
 export interface DigestRow extends JudgedValue {
@@ -119,16 +120,9 @@ const count = (rs: readonly TrialResult[], s: TrialResult['status']) => rs.filte
 /** Analyses one record (one run, or a host's pooled runs) and keeps what the study needs. */
 export function digestRun(record: RunRecord): RunDigest {
   const a = analyse(record, { medianIntervals: false });
-  const digests = new Set<string>();
-  const accels = new Set<string>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      const d = s.labels['image_digest'];
-      if (d !== undefined) digests.add(d);
-      const acc = s.labels['accelerator'];
-      if (acc !== undefined) accels.add(acc);
-    }
-  }
+  const everywhere = (label: string) => new Set([...a.index.labelValues(label).values()].flatMap((vs) => [...vs]));
+  const digests = everywhere('image_digest');
+  const accels = everywhere('accelerator');
   const request = planRequest(record);
   const rows: DigestRow[] = a.entries.map((e) => ({
     caseKey: e.case.key, caseLabel: e.case.label, workload: e.case.workload, params: e.case.params, metric: e.metric,
@@ -160,7 +154,7 @@ export function poolRuns(records: readonly RunRecord[]): RunRecord {
   const results: TrialResult[] = [];
   for (const r of records) {
     const shift = offset;
-    for (const t of r.results) results.push({ ...t, trialId: t.trialId + shift, samples: t.samples.map((s) => ({ ...s, trialId: s.trialId + shift })) } as TrialResult);
+    for (const t of r.results) results.push(shiftTrialIds(t, shift));
     offset += Math.max(0, ...r.results.map((t) => t.trialId));
   }
   return { ...first, runId: records.map((r) => r.runId).join('+'), results, interrupted: records.some((r) => r.interrupted) };

@@ -6,7 +6,7 @@ import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { num } from '../../workloads/types.js';
 import { burstFigures } from '../../workloads/startup.js';
-import { ownInstancesResult, type TrialInput } from './trial.js';
+import { ownInstancesResult, type OwnInstancesInput } from './trial.js';
 
 /** Stops every instance at once; failures become notes, never a throw. */
 async function stopAll(instances: readonly Instance[], notes: string[]): Promise<Measurement[][]> {
@@ -27,7 +27,7 @@ async function stopAll(instances: readonly Instance[], notes: string[]): Promise
  * A start that fails errors the trial (its finished bursts are kept); every instance started is
  * stopped in `finally`, also when another start failed, timed out or the run was interrupted.
  */
-export async function runBurst(input: TrialInput): Promise<TrialResult> {
+export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
   const { runner, ctx, cell } = input;
   const size = num(cell.params, 'burst');
   const startedAt = new Date().toISOString();

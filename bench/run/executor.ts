@@ -10,7 +10,7 @@ import { gitDescribe, toolVersion } from './version.js';
 import { writeRecord } from './record.js';
 import { makeDir, outputError } from './atomic.js';
 import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
-import { runUnit } from './trial.js';
+import { runUnit, type UnitCell } from './trial.js';
 import { runSweep } from './sweep.js';
 import { runBurst } from './burst.js';
 import { Progress, type ProgressSink } from './progress.js';
@@ -18,7 +18,7 @@ import { RunAbort } from './abort.js';
 import { untilConclusive, type UntilSettings } from './until.js';
 import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
-import type { HostFacts, Workload } from '../../workloads/types.js';
+import type { HostFacts, OwnInstancesWorkload } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
 import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
@@ -155,9 +155,14 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
         const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
         const common = { runner, ctx, trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => abort.aborted(), onStage: (stage: string) => { abort.phase = `${phase} at ${stage}`; } };
         // A sweep (density) or a burst (startup) starts its own instances: it never shares the unit's instance.
-        const [own, rest] = [members.filter((m) => m.workload?.ownInstances !== undefined), members.filter((m) => m.workload?.ownInstances === undefined)];
-        results = rest.length > 0 ? await runUnit({ ...common, cells: rest.map((m) => ({ ...m, workload: m.workload as Workload })) }) : [];
-        for (const m of own) results.push(await (m.workload?.ownInstances === 'burst' ? runBurst : runSweep)({ ...common, cell: m.cell, workload: m.workload as Workload, trialId: m.trialId }));
+        const rest: UnitCell[] = [];
+        const own: (Omit<UnitCell, 'workload'> & { workload: OwnInstancesWorkload })[] = [];
+        for (const { cell, trialId, workload } of members) {
+          if (workload?.shape === 'throughput') rest.push({ cell, trialId, workload });
+          else if (workload !== undefined) own.push({ cell, trialId, workload });
+        }
+        results = rest.length > 0 ? await runUnit({ ...common, cells: rest }) : [];
+        for (const m of own) results.push(await (m.workload.shape === 'burst' ? runBurst : runSweep)({ ...common, ...m }));
         results.sort((a, b) => a.trialId - b.trialId);
       }
       rec.results.push(...results);
@@ -173,7 +178,7 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       abort.phase = 'until-conclusive rounds';
       record.untilConclusive = await untilConclusive({
         record, cells, settings: opts.untilConclusive, order: opts.order, seed: opts.seed, instancePer: opts.instancePer ?? 'workload',
-        candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.ownInstances === 'sweep' ? [] : [i])),
+        candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.shape === 'sweep' ? [] : [i])),
         runUnit: runScheduled,
         planned: (more) => {
           totalTrials += more.reduce((n, u) => n + u.cells.length, 0);

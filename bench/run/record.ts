@@ -1,7 +1,8 @@
 // Persists the run record: run.json (atomically, after every trial) and samples.csv beside it.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { allSamples, samplesCsv } from '../../reports/run/samples-csv.js';
+import { recordSamples } from '../../analysis/run-index.js';
+import { samplesCsv } from '../../reports/run/samples-csv.js';
 import { ConfigError } from '../../model/errors.js';
 import { parseRunRecord } from '../../model/schema.js';
 import type { RunRecord } from '../../model/record.js';
@@ -11,7 +12,7 @@ import { makeDir, writeFileAtomic } from './atomic.js';
 export async function writeRecord(dir: string, record: RunRecord): Promise<void> {
   await makeDir(dir);
   await writeFileAtomic(join(dir, 'run.json'), `${JSON.stringify(record, null, 1)}\n`);
-  await writeFileAtomic(join(dir, 'samples.csv'), samplesCsv(allSamples(record)));
+  await writeFileAtomic(join(dir, 'samples.csv'), samplesCsv(recordSamples(record)));
 }
 
 /** The run.json a command-line argument names: a run directory or the file itself. */

@@ -6,7 +6,7 @@ import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { memAvailableBytes, memorySharing } from '../../runners/host/memory.js';
 import { nextBatch, stopReason, sweepPlan } from '../../workloads/density.js';
-import { ownInstancesResult, type TrialInput } from './trial.js';
+import { ownInstancesResult, type OwnInstancesInput } from './trial.js';
 
 const MiB = 2 ** 20;
 
@@ -21,7 +21,7 @@ export interface SweepHooks {
  * instance ran makes the trial errored. Every started instance is stopped in `finally`, newest
  * first, also when the run is interrupted.
  */
-export async function runSweep(input: TrialInput, hooks: SweepHooks = {}): Promise<TrialResult> {
+export async function runSweep(input: OwnInstancesInput, hooks: SweepHooks = {}): Promise<TrialResult> {
   const { runner, ctx, cell } = input;
   const readAvail = hooks.memAvailable ?? memAvailableBytes;
   const plan = sweepPlan(cell.params);

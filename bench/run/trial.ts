@@ -1,7 +1,7 @@
 // Runs one instance lifetime: start, then each of its workload cells (prepare, warm-ups, measured iterations, cleanup), stop.
 import { ParseError, causeChain } from '../../model/errors.js';
 import { sysbenchVersion } from '../../workloads/sysbench-output.js';
-import type { Workload } from '../../workloads/types.js';
+import type { OwnInstancesWorkload, Workload } from '../../workloads/types.js';
 import type { ErrorInfo, PlanCell, Sample, TrialResult } from '../../model/record.js';
 import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
 import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
@@ -32,15 +32,21 @@ export interface UnitInput {
   onStage?: (stage: string) => void;
 }
 
-/** Everything one trial needs (an instance running one cell). */
-export interface TrialInput extends Omit<UnitInput, 'cells'> {
+/** Everything one trial of one cell needs: `W` is its workload's declaration. */
+interface OneCellInput<W> extends Omit<UnitInput, 'cells'> {
   cell: PlanCell;
-  workload: Workload;
+  workload: W;
   trialId: number;
 }
 
+/** A trial that runs a workload's commands in an instance of its own. */
+export type TrialInput = OneCellInput<Workload>;
+
+/** A trial that starts its own instances (a density sweep, a startup burst). */
+export type OwnInstancesInput = OneCellInput<OwnInstancesWorkload>;
+
 /** The outcome of a trial that starts its own instances (a density sweep, a startup burst), begun at `startedAt` / `t0` (performance.now()). */
-export function ownInstancesResult(input: TrialInput, startedAt: string, t0: number, samples: Sample[], notes: string[], error: ErrorInfo | undefined): TrialResult {
+export function ownInstancesResult(input: OwnInstancesInput, startedAt: string, t0: number, samples: Sample[], notes: string[], error: ErrorInfo | undefined): TrialResult {
   const { cell } = input;
   const base = {
     trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial,

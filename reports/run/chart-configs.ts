@@ -1,5 +1,5 @@
 // Chart configurations as pure data (snapshot-tested): environment bars, overhead, startup distributions.
-import { LIFECYCLE_WORKLOAD } from '../../model/metrics.js';
+import { timesStarts } from '../../model/cases.js';
 import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { Analysis, Entry } from '../../analysis/verdict-analysis.js';
 import type { VerdictKind } from '../../analysis/verdict.js';
@@ -98,7 +98,7 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
  * is hundreds of times the baseline's and would flatten every workload bar to nothing.
  */
 export function overheadChart(a: Analysis): ChartSpec | null {
-  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && e.case.workload !== LIFECYCLE_WORKLOAD);
+  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && !timesStarts(e.case.shape));
   if (rows.length === 0) return null;
   const t = `Cost against ${baselineName(a)} (%, positive = slower/worse)`;
   const bounds = rows.flatMap((e) => [(e.comparison?.change ?? 0) * 100, ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : [])]);
@@ -152,8 +152,8 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   const lo = Math.min(...withData.map((e) => e.stats.summary.min));
   const hi = Math.max(...withData.map((e) => e.stats.summary.max));
   const log = lo > 0 && hi / lo > 50;
-  // A burst case (startup burst=10) has parameters: its name keeps its charts apart from the lifecycle case's.
-  const burst = Object.keys(first.case.params).length > 0;
+  // A burst case (startup burst=10) is named in its charts, apart from the lifecycle case's.
+  const burst = first.case.shape === 'burst';
   const t = `${burst ? `${first.case.label}: ` : ''}${first.metric} per environment (${first.info.unit})`;
   return {
     file: `${burst ? first.case.slug : 'startup'}-${fileSafe(first.metric)}.png`,
@@ -192,7 +192,7 @@ export function chartSpecs(a: Analysis): ChartSpec[] {
     const metrics = [...new Set(a.entries.filter((e) => e.case === c).map((e) => e.metric))];
     for (const m of metrics) {
       const rows = a.entries.filter((e) => e.case === c && e.metric === m);
-      const spec = c.workload === LIFECYCLE_WORKLOAD ? startupChart(a, rows) : envBarsChart(a, rows);
+      const spec = timesStarts(c.shape) ? startupChart(a, rows) : envBarsChart(a, rows);
       if (spec) out.push(spec);
     }
   }

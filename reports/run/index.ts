@@ -9,7 +9,7 @@ import { renderCharts } from '../shared/chart-render.js';
 import { checkClaims, claimContext } from '../../analysis/claims.js';
 import { envConfigs } from '../shared/format.js';
 import { reportHtml } from './html.js';
-import { allSamples, samplesCsv } from './samples-csv.js';
+import { samplesCsv } from './samples-csv.js';
 import { summaryCsv } from './summary-csv.js';
 import { densityCsv } from './density-csv.js';
 import { densitySummaries } from '../../analysis/density.js';
@@ -46,11 +46,11 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   const analysis = analyse(record);
   const warnings = reportWarnings(record, runWarnings(record, analysis));
   opts.onWarnings?.(warnings);
-  const sweeps = densitySummaries(record);
+  const sweeps = densitySummaries(analysis.index);
   const charts = [...chartSpecs(analysis), ...densityCharts(sweeps, envColours(analysis))];
   const pngs = await renderCharts(charts);
   const files = new Map<string, string | Buffer>();
-  files.set('samples.csv', samplesCsv(allSamples(record)));
+  files.set('samples.csv', samplesCsv(analysis.index.samples));
   files.set('summary.csv', summaryCsv(analysis, sweeps));
   const density = densityCsv(sweeps);
   if (density !== '') files.set('density.csv', density);
@@ -58,7 +58,7 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);
   files.set('report.html', reportHtml({
-    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(record),
+    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(analysis.index),
     density: sweeps, plan: illustrativePlan(record, analysis),
     generatedAt: opts.generatedAt ?? new Date().toISOString(),
   }));

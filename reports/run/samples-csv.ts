@@ -1,14 +1,9 @@
 // samples.csv: one row per raw sample — fixed columns (`during`: the workload a lifecycle sample's instance ran), then sorted param and label columns.
 import { csvText } from '../shared/csv.js';
-import type { RunRecord, Sample } from '../../model/record.js';
+import type { Sample } from '../../model/record.js';
 
 /** The fixed leading columns, in order. */
 export const FIXED_COLUMNS = ['metric', 'value', 'unit', 'env', 'engine', 'workload', 'during', 'trial', 'trial_id', 'iteration', 'phase', 'timestamp'] as const;
-
-/** Every sample of the record, in trial order. */
-export function allSamples(record: RunRecord): Sample[] {
-  return record.results.flatMap((r) => r.samples);
-}
 
 /** Renders samples as CSV text (header included). */
 export function samplesCsv(samples: readonly Sample[]): string {

@@ -1,6 +1,6 @@
 // Text helpers shared by every report: number formatting, escaping, environment configuration.
-import { envId } from '../../model/ids.js';
-import type { RunRecord } from '../../model/record.js';
+import { indexOf, type Indexable } from '../../analysis/run-index.js';
+import { asEnvId } from '../../model/ids.js';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -38,21 +38,14 @@ export interface EnvConfig {
 }
 
 /** Configuration of every environment of the run, in plan order. */
-export function envConfigs(record: RunRecord): EnvConfig[] {
-  const labels = new Map<string, Map<string, Set<string>>>();
-  for (const r of record.results) {
-    for (const s of r.samples) {
-      const id = envId(s);
-      const m = labels.get(id) ?? new Map<string, Set<string>>();
-      for (const [k, v] of Object.entries(s.labels)) if (!PER_INSTANCE.has(k)) m.set(k, (m.get(k) ?? new Set()).add(v));
-      labels.set(id, m);
-    }
-  }
-  const ids = [...new Set([...(record.plan.envs ?? []), ...record.probes.map((p) => p.id), ...labels.keys()])];
+export function envConfigs(source: Indexable): EnvConfig[] {
+  const { record, labels: all } = indexOf(source);
+  const labels = new Map([...all].map(([id, m]) => [id, new Map([...m].filter(([k]) => !PER_INSTANCE.has(k)))]));
+  const ids = [...new Set([...record.plan.envs, ...record.probes.map((p) => p.id), ...labels.keys()])];
   const rank = (k: string) => (KEY_LABELS.includes(k) ? KEY_LABELS.indexOf(k) : KEY_LABELS.length);
   return ids.map((id) => {
     const p = record.probes.find((x) => x.id === id);
-    const l = [...(labels.get(id) ?? new Map<string, Set<string>>())].map(([k, v]): [string, string[]] => [k, [...v].sort()]);
+    const l = [...(labels.get(asEnvId(id)) ?? new Map<string, ReadonlySet<string>>())].map(([k, v]): [string, string[]] => [k, [...v].sort()]);
     return {
       id, ok: p?.ok ?? true, version: p?.version ?? null, note: p?.reason ?? null,
       details: Object.entries(p?.details ?? {}).sort(([a], [b]) => a.localeCompare(b)),

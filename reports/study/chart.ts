@@ -2,6 +2,8 @@
 import type { Study } from '../../analysis/study/record.js';
 import type { ChartSpec } from '../run/chart-configs.js';
 import { studyColumns } from './view.js';
+import { timesStarts } from '../../model/cases.js';
+import { caseShape } from '../../workloads/index.js';
 
 const TYPE_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 
@@ -12,7 +14,7 @@ const category = (label: string) => label as unknown as number;
 export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   // Lifecycle rows stay out, as in a run's overhead chart: a guest's startup under TCG (hundreds of
   // times bare metal's) would flatten every workload's dots.
-  const cols = studyColumns(study, planGroup).filter((c) => !c.comparison.isBaseline && c.comparison.ratioSpread !== null && c.comparison.workload !== 'startup');
+  const cols = studyColumns(study, planGroup).filter((c) => !c.comparison.isBaseline && c.comparison.ratioSpread !== null && !timesStarts(caseShape('workload', c.comparison.workload)));
   if (cols.length === 0) return null;
   const label = (t: string) => t.replace(/ · [^·]+ · /, ' · ');
   const values = cols.flatMap((c) => c.comparison.hosts.flatMap((h) => (h.change === null ? [] : [h.change * 100])));

@@ -5,7 +5,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../analysis/rng.js';
 import { ParseError } from '../../model/errors.js';
-import { WORKLOADS } from '../../workloads/index.js';
+import { WORKLOADS as ALL_WORKLOADS } from '../../workloads/index.js';
+import type { Workload } from '../../workloads/types.js';
+
+/** The workloads that parse a tool's output (sweeps and bursts run no command). */
+const WORKLOADS = ALL_WORKLOADS.filter((w): w is Workload => w.shape === 'throughput');
 import type { Params } from '../../model/record.js';
 
 const SEED = Number(process.env['ISOBENCH_FUZZ_SEED'] ?? 20261123);
