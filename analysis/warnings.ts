@@ -1,5 +1,6 @@
 // Run-level warnings derived from the record, as data: what was found, about which cell, and what to do (reports/shared/warning-text.ts words them).
 import { pct, signedPct } from '../lib/numbers.js';
+import { caseEnvKey, type CaseEnvKey } from '../model/ids.js';
 import type { RunRecord } from '../model/record.js';
 import { findWorkload } from '../workloads/index.js';
 import type { TrapEnv } from '../workloads/types.js';
@@ -129,9 +130,9 @@ function traps(record: RunRecord, a: Analysis): Warning[] {
 
 /** Groups entries by case × environment, keeping first-seen order. */
 function byCaseEnv(entries: readonly Entry[]): Entry[][] {
-  const groups = new Map<string, Entry[]>();
+  const groups = new Map<CaseEnvKey, Entry[]>();
   for (const e of entries) {
-    const k = `${e.case.key}\u0000${e.stats.envId}`;
+    const k = caseEnvKey(e.case.key, e.stats.envId);
     groups.set(k, [...(groups.get(k) ?? []), e]);
   }
   return [...groups.values()];

@@ -129,8 +129,7 @@ interface Group {
 }
 
 /** Measured values of a record grouped by case × environment × metric, per trial. */
-function groups(record: RunRecord): Map<CellKey, Group> {
-  const index = runIndex(record);
+function groups(index: RunIndex): Map<CellKey, Group> {
   const out = new Map<CellKey, Group>();
   for (const { case: c, envId, metric } of index.cells) {
     const summary = summarise(index.trialValues(c.key, metric, envId));
@@ -183,9 +182,10 @@ const side = (s: GroupSummary): CompareSide => ({ trials: s.trials, median: s.tr
  * deterministic (the bootstrap is seeded from both runs' seeds and the cell's key).
  */
 export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds: Thresholds = { default: DEFAULT_THRESHOLD, metrics: {} }): RunComparison {
-  const all = { base: groups(baseline), cur: groups(current) };
+  const indexes = { baseline: runIndex(baseline), current: runIndex(current) };
+  const all = { base: groups(indexes.baseline), cur: groups(indexes.current) };
   const labels = caseLabels([...all.base.values(), ...all.cur.values()]);
-  const sweeps = sweepsLeftOut(all.base, all.cur, baseline, current, labels);
+  const sweeps = sweepsLeftOut(all.base, all.cur, indexes, labels);
   const measured = (m: Map<CellKey, Group>) => new Map([...m].filter(([, g]) => pooledVerdicts(g.shape)));
   const base = measured(all.base);
   const cur = measured(all.cur);
@@ -228,16 +228,15 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
   }
   const counts = { regression: 0, improvement: 0, 'within-noise': 0, unjudged: 0 };
   for (const c of cells) counts[c.verdict.kind]++;
-  return { runs: { baseline: baseline.runId, current: current.runId }, setup: setupDifferences(baseline, current), cells, oneSided, sweeps, counts };
+  return { runs: { baseline: baseline.runId, current: current.runId }, setup: setupDifferences(indexes.baseline, indexes.current), cells, oneSided, sweeps, counts };
 }
 
 /** The sweeps of either run, one per case × environment, with the instances each run reached. */
-function sweepsLeftOut(base: Map<CellKey, Group>, cur: Map<CellKey, Group>, baseline: RunRecord, current: RunRecord, labels: Map<string, string>): SweepLeftOut[] {
+function sweepsLeftOut(base: Map<CellKey, Group>, cur: Map<CellKey, Group>, indexes: { baseline: RunIndex; current: RunIndex }, labels: Map<string, string>): SweepLeftOut[] {
   const reached = (index: RunIndex, g: Group): number | null => {
     const counts = (index.cases.get(g.caseKey)?.metrics ?? []).flatMap((m) => index.points(g.caseKey, m, g.envId).map((p) => p.iteration));
     return counts.length === 0 ? null : Math.max(...counts);
   };
-  const indexes = { baseline: runIndex(baseline), current: runIndex(current) };
   const out = new Map<CaseEnvKey, SweepLeftOut>();
   for (const g of [...cur.values(), ...base.values()]) {
     const key = caseEnvKey(g.caseKey, g.envId);

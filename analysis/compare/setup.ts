@@ -1,5 +1,5 @@
 // How two runs' hosts and set-ups differ: what makes a comparison of their numbers not like for like.
-import { runIndex } from '../run-index.js';
+import { indexOf, type Indexable, type RunIndex } from '../run-index.js';
 import type { Known, RunRecord } from '../../model/record.js';
 
 /** What kind of thing differs: the host itself, a tool's or engine's version, the workload image, the run's settings. */
@@ -30,13 +30,13 @@ const SETUP_LABELS: { label: string; area: SetupArea; what: string }[] = [
 ];
 
 /** Distinct values of each set-up label, per environment (`env:engine` → label → sorted values). */
-function envLabels(record: RunRecord): Map<string, Map<string, string>> {
+function envLabels(index: RunIndex): Map<string, Map<string, string>> {
   const values = (byLabel: ReadonlyMap<string, ReadonlySet<string>>) =>
     new Map(SETUP_LABELS.flatMap(({ label }): [string, string][] => {
       const vs = byLabel.get(label);
       return vs === undefined ? [] : [[label, [...vs].sort().join(', ')]];
     }));
-  return new Map([...runIndex(record).labels].map(([id, byLabel]) => [id, values(byLabel)]));
+  return new Map([...index.labels].map(([id, byLabel]) => [id, values(byLabel)]));
 }
 
 /** The plan settings that change what a number means (trial count does not: it only narrows intervals). */
@@ -59,7 +59,9 @@ function planFacts(r: RunRecord): Record<string, string> {
  * means. Environments measured in one run only are not compared here (their cells are listed
  * as one-sided).
  */
-export function setupDifferences(baseline: RunRecord, current: RunRecord): SetupDifference[] {
+export function setupDifferences(baselineRun: Indexable, currentRun: Indexable): SetupDifference[] {
+  const [b, c] = [indexOf(baselineRun), indexOf(currentRun)];
+  const [baseline, current] = [b.record, c.record];
   const out: SetupDifference[] = [];
   const add = (area: SetupArea, what: string, b: string, c: string) => {
     if (b !== c) out.push({ area, what, baseline: b, current: c });
@@ -80,8 +82,8 @@ export function setupDifferences(baseline: RunRecord, current: RunRecord): Setup
     add('version', `${tool} version`, known(hb.tools?.[tool]), known(hc.tools?.[tool]));
   }
   const probesB = new Map(baseline.probes.map((p) => [p.id, p]));
-  const labelsB = envLabels(baseline);
-  const labelsC = envLabels(current);
+  const labelsB = envLabels(b);
+  const labelsC = envLabels(c);
   for (const p of current.probes) {
     const b = probesB.get(p.id);
     if (b === undefined || !b.ok || !p.ok) continue;

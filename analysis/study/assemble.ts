@@ -96,7 +96,7 @@ function comparisons(hosts: readonly HostInput[], groups: readonly PlanGroup[], 
     const rows = new Map<string, StudyComparison>();
     for (const h of hosts) {
       for (const r of h.rowsByPlan.get(g.key) ?? []) {
-        const k = `${r.caseKey}\u0000${r.metric}\u0000${r.envId}`;
+        const k = JSON.stringify([r.caseKey, r.metric, r.envId]);
         const c = rows.get(k) ?? {
           planGroup: g.id, caseKey: r.caseKey, caseLabel: r.caseLabel, workload: r.workload, params: r.params, metric: r.metric,
           headline: r.headline, unit: r.unit, better: r.better, envId: r.envId, baselineId: r.baselineId, isBaseline: r.isBaseline,

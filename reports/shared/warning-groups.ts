@@ -29,7 +29,7 @@ const ORDER = Object.keys(TITLES) as WarningKind[];
 export function groupWarnings(warnings: readonly Warning[]): WarningGroup[] {
   const byAdvice = new Map<string, { kind: WarningKind; advice: string | null; items: Warning[] }>();
   for (const w of warnings) {
-    const key = `${w.kind}\u0000${w.advice ?? ''}`;
+    const key = JSON.stringify([w.kind, w.advice ?? '']);
     const g = byAdvice.get(key) ?? { kind: w.kind, advice: w.advice, items: [] };
     if (!g.items.some((x) => warningLine(x) === warningLine(w))) g.items.push(w);
     byAdvice.set(key, g);
