@@ -2,6 +2,7 @@
 import type { EnvId } from '../model/cases.js';
 import type { Params } from '../model/record.js';
 import { indexOf, type Indexable, type IndexedTrial } from './run-index.js';
+import { pairs, zip } from '../lib/arrays.js';
 import { quantile } from './stats.js';
 
 /** One step of a sweep: instances running and what was read then. */
@@ -57,7 +58,8 @@ export interface DensitySummary {
 const median = (xs: readonly number[]): number | null => {
   if (xs.length === 0) return null;
   const s = [...xs].sort((a, b) => a - b);
-  return ((s[(s.length - 1) >> 1] as number) + (s[s.length >> 1] as number)) / 2;
+  const [lo, hi] = [s[(s.length - 1) >> 1], s[s.length >> 1]];
+  return lo === undefined || hi === undefined ? null : (lo + hi) / 2;
 };
 
 /** Least-squares slope of y on x; null with fewer than 2 distinct x. */
@@ -66,7 +68,7 @@ export function slope(xs: readonly number[], ys: readonly number[]): number | nu
   const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
   const my = ys.reduce((a, b) => a + b, 0) / ys.length;
   const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
-  return sxx === 0 ? null : xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] as number) - my), 0) / sxx;
+  return sxx === 0 ? null : zip(xs, ys).reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx;
 }
 
 /** Scale of a MAD to the standard deviation of normal noise. */
@@ -93,7 +95,7 @@ function mad(xs: readonly number[]): number | null {
  * differences), unlike the spread of the first third, whose 3 values can agree by chance.
  */
 export function kneeNoise(values: readonly number[]): number {
-  const diffs = values.slice(1).map((v, i) => v - (values[i] as number));
+  const diffs = pairs(values).map(([a, b]) => b - a);
   return (MAD_SCALE * (mad(diffs) ?? 0)) / Math.SQRT2;
 }
 
@@ -108,13 +110,11 @@ export function kneeNoise(values: readonly number[]): number {
  */
 export function knee(counts: readonly number[], values: readonly number[]): number | null {
   if (values.length < 6) return null;
-  const base = median(values.slice(0, Math.max(3, Math.floor(values.length / 3)))) as number;
-  if (!(base > 0)) return null;
+  const base = median(values.slice(0, Math.max(3, Math.floor(values.length / 3))));
+  if (base === null || !(base > 0)) return null;
   const above = Math.max(2 * base, base + KNEE_NOISE_UNITS * kneeNoise(values));
-  for (let i = 0; i + 1 < values.length; i++) {
-    if ((values[i] as number) > above && (values[i + 1] as number) > above) return counts[i] as number;
-  }
-  return null;
+  const at = pairs(zip(counts, values)).find(([[, a], [, b]]) => a > above && b > above);
+  return at === undefined ? null : at[0][0];
 }
 
 /** The density summary of every completed sweep in a record or its index (one per environment and batch size; trials pooled by step). */
@@ -135,11 +135,11 @@ export function densitySummaries(source: Indexable): DensitySummary[] {
     const counts = [...new Set(samples.map((s) => s.iteration))].sort((a, b) => a - b);
     const at = (metric: string, count: number) => median(samples.filter((s) => s.metric === metric && s.iteration === count).map((s) => s.value));
     const points = counts.map((count) => ({ count, hostDropMiB: at('density_host_drop_MiB', count), engineMiB: at('density_engine_memory_MiB', count), readyMs: at('density_ready_ms', count) }));
-    const mem = points.filter((p) => p.hostDropMiB !== null);
-    const s = slope(mem.map((p) => p.count), mem.map((p) => p.hostDropMiB as number));
-    const readySteps = points.filter((p) => p.readyMs !== null);
+    const mem = points.flatMap((p) => (p.hostDropMiB === null ? [] : [{ count: p.count, drop: p.hostDropMiB }]));
+    const s = slope(mem.map((p) => p.count), mem.map((p) => p.drop));
+    const readySteps = points.flatMap((p) => (p.readyMs === null ? [] : [{ count: p.count, ms: p.readyMs }]));
     // Marginal memory per step: the drop's increase divided by the instances the step added.
-    const marginal = mem.slice(1).map((p, i) => ((p.hostDropMiB as number) - ((mem[i] as DensityPoint).hostDropMiB as number)) / (p.count - (mem[i] as DensityPoint).count));
+    const marginal = pairs(mem).map(([prev, p]) => (p.drop - prev.drop) / (p.count - prev.count));
     const labels = samples[0]?.labels ?? {};
     const ready = samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value);
     const notes = trials.flatMap(({ result: t }) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
@@ -150,7 +150,7 @@ export function densitySummaries(source: Indexable): DensitySummary[] {
       slopeMiB: s, instancesPerGiB: labels['memory_accounting'] !== undefined && s !== null && s > 0 ? 1024 / s : null,
       engineMedianMiB: median(samples.filter((x) => x.metric === 'density_engine_memory_MiB').map((x) => x.value)),
       readyMedianMs: median(ready), readyP95Ms: ready.length > 0 ? quantile(ready, 0.95) : null,
-      readyKnee: knee(readySteps.map((p) => p.count), readySteps.map((p) => p.readyMs as number)),
+      readyKnee: knee(readySteps.map((p) => p.count), readySteps.map((p) => p.ms)),
       memoryKnee: knee(mem.slice(1).map((p) => p.count), marginal),
       accounting: labels['memory_accounting'] ?? 'none (the instance holds no process between commands)',
       accelerator: labels['accelerator'] ?? null, ksm: labels['ksm'] ?? 'unknown', thp: labels['thp'] ?? 'unknown', points,

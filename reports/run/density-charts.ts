@@ -19,13 +19,15 @@ interface Style {
   pointStyle: (typeof BATCH_POINTS)[number];
 }
 
-function styles(all: readonly DensitySummary[], colours: ReadonlyMap<string, string>): Style[] {
+/** The style of each sweep: its environment's colour, its batch size's point shape. */
+function styles(all: readonly DensitySummary[], colours: ReadonlyMap<string, string>): (d: DensitySummary) => Style {
   const envs = [...new Set(all.map((d) => d.envId))];
   const batches = [...new Set(all.map((d) => d.batch))].sort((a, b) => a - b);
-  return all.map((d) => ({
-    colour: colours.get(d.envId) ?? (PALETTE[envs.indexOf(d.envId) % PALETTE.length] as string),
-    pointStyle: BATCH_POINTS[batches.indexOf(d.batch) % BATCH_POINTS.length] as Style['pointStyle'],
-  }));
+  const cycle = <T>(xs: readonly T[], i: number): T | undefined => xs[i % xs.length];
+  return (d) => ({
+    colour: colours.get(d.envId) ?? cycle(PALETTE, envs.indexOf(d.envId)) ?? 'grey',
+    pointStyle: cycle(BATCH_POINTS, batches.indexOf(d.batch)) ?? 'circle',
+  });
 }
 
 /** One plotted point: instances running, value. */
@@ -75,45 +77,52 @@ function chart(file: string, title: string, subtitle: string, alt: string, datas
   return { file, title, alt, section: 'density', config: config as unknown as ChartConfiguration };
 }
 
+/** A series' first and last point in words (`at` names the unit), or what to say when it is empty. */
+function ends(xs: readonly Pt[], unit: string, none: string): { first: string; last: string } {
+  const [a, z] = [xs.at(0), xs.at(-1)];
+  return a === undefined || z === undefined ? { first: none, last: none } : { first: `${fmt(a.y)} ${unit} at ${a.x}`, last: `${fmt(z.y)} ${unit} at ${z.x} instances` };
+}
+
 /** Ready time of each step's new instances (median over the step and the pooled sweeps) against the instances running. */
 export function densityReadyChart(all: readonly DensitySummary[], colours: ReadonlyMap<string, string> = new Map()): ChartSpec | null {
-  const st = styles(all, colours);
-  const lines = all.map((d) => series(d.points, (p) => p.readyMs));
-  const values = lines.flat().map((p) => p.y);
+  const styleOf = styles(all, colours);
+  const sweeps = all.map((d) => ({ d, s: styleOf(d), name: sweepLabel(d, all), ready: series(d.points, (p) => p.readyMs) }));
+  const values = sweeps.flatMap((w) => w.ready.map((p) => p.y));
   if (values.length === 0) return null;
   const { range, axis } = valueAxis(values, 'ms');
-  const datasets: Line[] = all.map((d, i) => line(sweepLabel(d, all), lines[i] as Pt[], st[i] as Style, false));
-  all.forEach((d, i) => {
-    if (d.readyKnee !== null) datasets.push(kneeLine(`knee: ${sweepLabel(d, all)} ready time climbs from ${d.readyKnee} instances`, d.readyKnee, range, st[i] as Style));
-  });
-  const alt = `Line chart of ready time (ms) against instances running. ${all.map((d, i) => {
-    const l = lines[i] as Pt[];
-    return l.length === 0 ? `${sweepLabel(d, all)}: no ready times` : `${sweepLabel(d, all)}: ${fmt((l[0] as Pt).y)} ms at ${(l[0] as Pt).x} to ${fmt((l[l.length - 1] as Pt).y)} ms at ${(l[l.length - 1] as Pt).x} instances, ${d.readyKnee === null ? 'no knee' : `knee at ${d.readyKnee}`}`;
+  const datasets: Line[] = sweeps.map((w) => line(w.name, w.ready, w.s, false));
+  for (const { d, s: st, name } of sweeps) {
+    if (d.readyKnee !== null) datasets.push(kneeLine(`knee: ${name} ready time climbs from ${d.readyKnee} instances`, d.readyKnee, range, st));
+  }
+  const alt = `Line chart of ready time (ms) against instances running. ${sweeps.map(({ d, name, ready }) => {
+    const e = ends(ready, 'ms', '');
+    return ready.length === 0 ? `${name}: no ready times` : `${name}: ${e.first} to ${e.last}, ${d.readyKnee === null ? 'no knee' : `knee at ${d.readyKnee}`}`;
   }).join('; ')}.`;
   return chart('density-ready.png', 'Ready time versus instances running (ms)', "median host-side ready time of each step's new instances; dotted vertical line: the knee, where it starts to climb", alt, datasets, axis);
 }
 
 /** Memory per instance against the instances running, both ways: the host's MemAvailable drop ÷ instances (solid) and the engine's own accounting (dashed). */
 export function densityMemoryChart(all: readonly DensitySummary[], colours: ReadonlyMap<string, string> = new Map()): ChartSpec | null {
-  const st = styles(all, colours);
-  const drop = all.map((d) => series(d.points, (p) => (p.hostDropMiB === null ? null : p.hostDropMiB / p.count)));
-  const engine = all.map((d) => series(d.points, (p) => p.engineMiB));
-  const values = [...drop.flat(), ...engine.flat()].map((p) => p.y);
+  const styleOf = styles(all, colours);
+  const sweeps = all.map((d) => ({
+    d, s: styleOf(d), name: sweepLabel(d, all),
+    drop: series(d.points, (p) => (p.hostDropMiB === null ? null : p.hostDropMiB / p.count)),
+    engine: series(d.points, (p) => p.engineMiB),
+  }));
+  const values = sweeps.flatMap((w) => [...w.drop, ...w.engine]).map((p) => p.y);
   if (values.length === 0) return null;
   const { range, axis } = valueAxis(values, 'MiB per instance');
   const datasets: Line[] = [];
-  all.forEach((d, i) => {
-    const s = st[i] as Style;
-    const name = sweepLabel(d, all);
-    if ((drop[i] as Pt[]).length > 0) datasets.push(line(`${name}: MemAvailable drop ÷ instances${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`, drop[i] as Pt[], s, false));
-    if ((engine[i] as Pt[]).length > 0) datasets.push(line(`${name}: engine accounting`, engine[i] as Pt[], s, true));
-  });
-  all.forEach((d, i) => {
-    if (d.memoryKnee !== null) datasets.push(kneeLine(`knee: ${sweepLabel(d, all)} marginal memory climbs from ${d.memoryKnee} instances`, d.memoryKnee, range, st[i] as Style));
-  });
-  const alt = `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed). ${all.map((d, i) => {
-    const last = (xs: Pt[]) => (xs.length === 0 ? 'not measured' : `${fmt((xs[xs.length - 1] as Pt).y)} MiB at ${(xs[xs.length - 1] as Pt).x} instances`);
-    return `${sweepLabel(d, all)}: drop ÷ instances ${last(drop[i] as Pt[])}, engine accounting ${last(engine[i] as Pt[])}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
+  for (const { d, s: st, name, drop, engine } of sweeps) {
+    if (drop.length > 0) datasets.push(line(`${name}: MemAvailable drop ÷ instances${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`, drop, st, false));
+    if (engine.length > 0) datasets.push(line(`${name}: engine accounting`, engine, st, true));
+  }
+  for (const { d, s: st, name } of sweeps) {
+    if (d.memoryKnee !== null) datasets.push(kneeLine(`knee: ${name} marginal memory climbs from ${d.memoryKnee} instances`, d.memoryKnee, range, st));
+  }
+  const alt = `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed). ${sweeps.map(({ d, name, drop, engine }) => {
+    const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
+    return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
   }).join('; ')}.`;
   return chart('density-memory.png', 'Memory per instance versus instances running (MiB)', "solid: host MemAvailable drop ÷ instances running; dashed: engine accounting (cgroup usage, qemu PSS); dotted vertical line: the knee", alt, datasets, axis);
 }
