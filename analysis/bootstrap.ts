@@ -1,14 +1,10 @@
 // Seeded percentile bootstrap over trials: intervals for one median, a ratio of medians and a difference of medians.
 import { rng } from './rng.js';
 import { quantileSorted } from './stats.js';
+import type { Interval } from '../model/verdict.js';
 
-/** A closed interval [lo, hi]. */
-export interface Interval {
-  /** Lower bound. */
-  lo: number;
-  /** Upper bound. */
-  hi: number;
-}
+/** A closed interval [lo, hi] (declared in the model: verdicts and studies hold intervals). */
+export type { Interval } from '../model/verdict.js';
 
 /** Bootstrap settings. */
 export interface BootstrapOptions {

@@ -1,6 +1,5 @@
 // Assembles a study from many hosts' run digests: plan groups, host types, side-by-side rows, spreads.
-import type { HostType, MeasuredHost, PlanGroup, Spread, Study, StudyComparison, StudyFlag, StudyHost, StudyRun } from './record.js';
-import { STUDY_SCHEMA } from './record.js';
+import { STUDY_SCHEMA, type HostType, type MeasuredHost, type PlanGroup, type Spread, type Study, type StudyComparison, type StudyFlag, type StudyHost, type StudyRun } from '../../model/study.js';
 import { median } from '../stats.js';
 import type { DigestRow, RunDigest } from './digest.js';
 import { studyFlags } from './flags.js';

@@ -1,6 +1,6 @@
 // What a study keeps of one run (or of one host's pooled runs): its facts and its analysed rows, no samples.
 import type { HostFingerprint, RunRecord, TrialResult } from '../../model/record.js';
-import type { JudgedValue, PlanRequest } from './record.js';
+import type { JudgedValue, PlanRequest } from '../../model/study.js';
 import { analyse } from '../verdict-analysis.js';
 import { shiftTrialIds } from '../run-index.js';
 

@@ -1,5 +1,5 @@
 // What a study flags instead of mixing silently: missing hosts, other plans, other revisions or images.
-import type { PlanGroup, StudyFlag, StudyHost } from './record.js';
+import type { PlanGroup, StudyFlag, StudyHost } from '../../model/study.js';
 import { planDifferences, type RunDigest } from './digest.js';
 
 /** A run digest with its host's label. */

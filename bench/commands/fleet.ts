@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { ConfigError } from '../../model/errors.js';
 import { shellCommand } from '../../lib/text.js';
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { intFlag, listFlag, parseRunFlags } from '../args.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { engineNames, envNames } from '../../runners/index.js';

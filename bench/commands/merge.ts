@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
-import type { Study, StudyFlag } from '../../analysis/study/record.js';
+import type { Study, StudyFlag } from '../../model/study.js';
 import { assembleStudy, type HostInput, type RunInput } from '../../analysis/study/assemble.js';
 import { digestRun, poolRuns, type DigestRow } from '../../analysis/study/digest.js';
 import { readAll } from './merge-pool.js';

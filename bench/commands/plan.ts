@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
 import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/plan.js';
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { missingText, planText, runPlanTitle } from '../../reports/plan/text.js';
 import { readRecord } from '../run/record.js';
 

@@ -1,5 +1,5 @@
 // The study's chart: every host's change against its own bare metal per headline row, coloured by host type.
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import type { ChartSpec } from '../run/chart-configs.js';
 import { studyColumns } from './view.js';
 import { timesStarts } from '../../model/cases.js';

@@ -1,6 +1,6 @@
 // The study's CSV files: hosts.csv (fingerprints and runs), summary.csv (per host rows), spread.csv (across hosts).
 import { csvText } from '../shared/csv.js';
-import type { Spread, Study } from '../../analysis/study/record.js';
+import type { Spread, Study } from '../../model/study.js';
 import { verdictText } from '../shared/verdict-text.js';
 
 /** A number with 6 significant digits, empty when absent (stable text for diffs). */

@@ -1,5 +1,5 @@
 // The study's report.html: one self-contained page with every host side by side (no scripts, no fetching).
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import type { ChartSpec } from '../run/chart-configs.js';
 import { CHART_SIZE } from '../shared/chart-render.js';
 import { escapeHtml as h } from '../shared/format.js';

@@ -1,5 +1,5 @@
 // Every report file of a study, rendered purely from study.json (file name → contents).
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { renderChart } from '../shared/chart-render.js';
 import { hostsChart } from './chart.js';
 import { hostsCsv, spreadCsv, studySummaryCsv } from './csv.js';

@@ -1,5 +1,5 @@
 // The study's summary.md: flags, hosts by type, and each plan's hosts side by side, for a CI job summary.
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { escapeMd } from '../shared/format.js';
 import { cellText, hostsByType, resultOf, spreadText, studyColumns, typeText } from './view.js';
 

@@ -1,5 +1,5 @@
 // The plain-text summary `isobench merge` prints: hosts, then each headline row's spread across hosts.
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { spreadText, studyColumns, typeText } from './view.js';
 
 /** Renders the text summary of a study. */

@@ -1,5 +1,5 @@
 // The side-by-side view every study report shares: per plan group, host rows × headline columns.
-import type { HostResult, HostType, Study, StudyComparison } from '../../analysis/study/record.js';
+import type { HostResult, HostType, Study, StudyComparison } from '../../model/study.js';
 import { fmtNum, pct } from '../../lib/numbers.js';
 import { verdictText } from '../shared/verdict-text.js';
 

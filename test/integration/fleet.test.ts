@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import type { RunRecord } from '../../model/record.js';
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
 import { freePort, sshClient, startSshd, type TestSshd } from '../helpers/sshd.js';

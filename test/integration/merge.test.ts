@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
-import type { Study } from '../../analysis/study/record.js';
+import type { Study } from '../../model/study.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
 
 let dirs: Record<string, string> = {};

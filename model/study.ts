@@ -1,8 +1,8 @@
-// The study record (study.json): many hosts' runs merged, each host's record and fingerprint kept whole.
-// It lives in analysis/ (not model/) because it holds derived results: verdicts as data.
-import type { RunnerOptions } from '../../model/options.js';
-import type { HostFingerprint, Params } from '../../model/record.js';
-import type { Caveat, Verdict } from '../verdict.js';
+// The study record (study.json): many hosts' runs merged, each host's fingerprint and analysed rows kept; pure data.
+// analysis/study/ builds it, model/study-schema.ts validates it where it is read.
+import type { RunnerOptions } from './options.js';
+import type { HostFingerprint, Params } from './record.js';
+import type { Caveat, Verdict } from './verdict.js';
 
 /** Record format version of study.json. */
 export const STUDY_SCHEMA = 1;
@@ -124,12 +124,11 @@ export interface StudyFlag {
   message: string;
 }
 
-/** One host's numbers for one comparison row. */
 /** One environment's judged value on one host: its centre, its ratio to the baseline and the verdict. */
 export interface JudgedValue {
   /** Measured trials. */
   trials: number;
-  /** Median of per-trial medians, in the metric's unit. */
+  /** Median of per-trial medians, in the metric's unit; NaN without trials (written as null in study.json). */
   trialMedian: number;
   /** Environment ÷ baseline; null for the baseline row or without data. */
   ratio: number | null;
