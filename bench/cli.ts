@@ -38,7 +38,8 @@ commands:
   plan     how many instances of an app fit per host, from a run or a study (per host type):
              isobench plan --from <run dir|study dir> --host-cpus 64 --host-memory 256GiB --app-cpus 0.5
              --app-memory 512MiB [--headroom 10%] [--json]
-  schema   print the JSON Schema of run.json (also in schema/run-record.schema.json)
+  schema   print the JSON Schema of run.json (schema/run-record.schema.json), or with 'study' that of study.json
+             (schema/study.schema.json): isobench schema [run-record|study]
 `;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);

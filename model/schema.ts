@@ -6,7 +6,8 @@ import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from '
 import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
-const params = z.record(z.string(), paramValue);
+/** The zod schema of a case's parameters (`Params`), shared with study.json. */
+export const params = z.record(z.string(), paramValue);
 const labels = z.record(z.string(), z.string());
 const known = <T extends z.ZodType>(value: T) => z.union([z.object({ value }), z.object({ value: z.null(), reason: z.string() })]);
 
@@ -37,14 +38,16 @@ const trial = z.discriminatedUnion('status', [
   z.object({ ...trialKey, status: z.literal('skipped'), reason: z.string(), startedAt: z.string(), samples: z.array(sample) }),
 ]);
 
-const host = z.object({
+/** The zod schema of a host fingerprint (`HostFingerprint`), shared with study.json. */
+export const host = z.object({
   hostname: known(z.string()), cpuModel: known(z.string()), cpuCount: known(z.number()), llcBytes: known(z.number()),
   memoryBytes: known(z.number()), os: known(z.string()), kernel: known(z.string()), virtualization: known(z.string()),
   cgroup: known(z.enum(['v1', 'v2', 'hybrid'])), kvmDevice: known(z.boolean()), kvmModule: known(z.string()),
   tools: z.record(z.string(), known(z.string())),
 });
 
-const runnerOptions = z.object({
+/** The zod schema of the options that reached the runners (`RunnerOptions`), shared with study.json. */
+export const runnerOptions = z.object({
   vm: z.object({ accel: z.enum(VM_ACCELS), machine: z.string().nullable(), diskCache: z.enum(DISK_CACHE_MODES), boot: z.enum(VM_BOOT_MODES), cpu: z.string().nullable() }),
 }) satisfies z.ZodType<RunnerOptions>;
 
@@ -101,8 +104,15 @@ export function runRecordJsonSchema(): Record<string, unknown> {
 }
 
 /** Where a zod issue is, as `results[3].samples[0].value`. */
-function issuePath(path: readonly PropertyKey[]): string {
+export function issuePath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc === '' ? String(k) : `${acc}.${String(k)}`), '') || '(top level)';
+}
+
+/** The first problem zod found, with its place, as `results[0].value: expected number (and 2 more)`. */
+export function firstIssue(error: z.ZodError): string {
+  const first = error.issues[0];
+  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
+  return `${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`;
 }
 
 /**
@@ -142,9 +152,7 @@ export function parseRunRecord(text: string, where: string): RunRecord {
   }
   const r = runRecordSchema.safeParse(data);
   if (!r.success) {
-    const first = r.error.issues[0];
-    const more = r.error.issues.length > 1 ? ` (and ${r.error.issues.length - 1} more)` : '';
-    throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${first ? `${issuePath(first.path)}: ${first.message}` : 'invalid'}${more}`));
+    throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${firstIssue(r.error)}`));
   }
   const undeclared = undeclaredMetric(r.data);
   if (undeclared !== null) throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${undeclared}`));

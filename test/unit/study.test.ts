@@ -1,60 +1,11 @@
 // Merging runs into a study: plans matched, mismatches flagged (never mixed), hosts grouped by type, runs pooled.
 import { describe, expect, it } from 'vitest';
-import type { HostFingerprint, RunRecord } from '../../model/record.js';
-import { assembleStudy, type HostInput } from '../../analysis/study/assemble.js';
-import { comparedArgs, digestRun, poolRuns } from '../../analysis/study/digest.js';
+import { comparedArgs, poolRuns } from '../../analysis/study/digest.js';
 import { hostsCsv, spreadCsv, studySummaryCsv } from '../../reports/study/csv.js';
 import { studyMarkdown } from '../../reports/study/md.js';
 import { studyHtml } from '../../reports/study/html.js';
 import { hostsChart } from '../../reports/study/chart.js';
-import { noisyTrials, syntheticRecord, type SynthCell } from '../factories/synthetic.js';
-import { rng } from '../../analysis/rng.js';
-
-interface HostSpec {
-  label: string;
-  /** Container throughput as a fraction of bare metal. */
-  factor: number;
-  seed?: number;
-  trials?: number;
-  digest?: string;
-  git?: string;
-  host?: Partial<HostFingerprint>;
-  runId?: string;
-}
-
-function hostRecord(h: HostSpec): RunRecord {
-  const rand = rng(h.seed ?? 42);
-  const trials = h.trials ?? 5;
-  const labels = { image_digest: h.digest ?? 'a'.repeat(64) };
-  const cells: SynthCell[] = [
-    { env: 'bare', engine: 'host', workload: 'cpu', trials: noisyTrials(1000, 0.005, trials, 3, rand), labels },
-    { env: 'container', engine: 'runc', workload: 'cpu', trials: noisyTrials(1000 * h.factor, 0.005, trials, 3, rand), labels },
-  ];
-  const r = syntheticRecord(cells, { seed: h.seed ?? 42, host: { hostname: { value: h.label }, ...h.host } });
-  return { ...r, runId: h.runId ?? `run-${h.label}`, hostLabel: h.label, gitDescribe: { value: h.git ?? 'v1.0-abc' } };
-}
-
-/** What `isobench merge` builds before assembling: one HostInput per label, rows pooled per plan. */
-function inputs(records: RunRecord[]): HostInput[] {
-  const hosts = new Map<string, { label: string; records: RunRecord[] }>();
-  for (const r of records) {
-    const h = hosts.get(r.hostLabel as string) ?? { label: r.hostLabel as string, records: [] };
-    h.records.push(r);
-    hosts.set(h.label, h);
-  }
-  return [...hosts.values()].map((h) => {
-    const runs = h.records.map((r) => ({ digest: digestRun(r), path: `runs/${h.label}/${r.runId}/run.json`, source: r.runId }));
-    const rowsByPlan = new Map<string, ReturnType<typeof digestRun>['rows']>();
-    for (const key of new Set(runs.map((r) => r.digest.planKey))) {
-      const same = h.records.filter((_, i) => runs[i]?.digest.planKey === key);
-      rowsByPlan.set(key, digestRun(poolRuns(same)).rows);
-    }
-    return { label: h.label, runs, rowsByPlan };
-  });
-}
-
-const study = (records: RunRecord[], missing: { label: string; reason: string }[] = []) =>
-  assembleStudy({ hosts: inputs(records), missing, extraFlags: [], createdAt: '2026-01-01T00:00:00.000Z', toolVersion: '0.1.0' });
+import { hostRecord, study } from '../factories/study.js';
 
 const cpuRow = (s: ReturnType<typeof study>, env: string, group = 0) => s.comparisons.find((c) => c.planGroup === group && c.metric === 'events_per_s' && c.envId === env);
 
