@@ -3,15 +3,15 @@
 // the run arguments fails here with exit 2, not on every host after the install), passes them to the
 // playbook as typed extra variables (no shell), and prints where the study is. The playbook works on
 // its own; this adds nothing it does not do.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { ConfigError } from '../../model/errors.js';
 import { shellCommand } from '../../lib/text.js';
-import type { Study } from '../../model/study.js';
 import { intFlag, listFlag, parseRunFlags } from '../args.js';
+import { readStudy } from '../run/study-file.js';
 import { WORKLOADS } from '../../workloads/index.js';
 import { engineNames, envNames } from '../../runners/index.js';
 
@@ -154,7 +154,7 @@ export async function fleetCommand(argv: string[], log: (line: string) => void):
     log(`isobench fleet: ansible-playbook exited ${String(r.exitCode)} and wrote no study (${studyFile}); the fetched runs, if any, are under ${join(o.fleetDir, 'fetched')}`);
     return 1;
   }
-  const study = JSON.parse(readFileSync(studyFile, 'utf8')) as Study;
+  const study = readStudy(studyFile);
   const ok = study.hosts.filter((h) => h.status === 'ok').map((h) => h.label);
   const missing = study.hosts.filter((h) => h.status === 'missing').map((h) => h.label);
   log(`study: ${join(o.fleetDir, 'study', 'report.html')} (${ok.length} host${ok.length === 1 ? '' : 's'}: ${ok.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''})`);

@@ -1,13 +1,13 @@
 // `isobench plan --from <run dir|study dir> --host-cpus N --host-memory SIZE --app-cpus N --app-memory SIZE
 // [--headroom 10%] [--json]`: how many instances of an app fit per host in each measured environment.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
 import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/plan.js';
-import type { Study } from '../../model/study.js';
 import { missingText, planText, runPlanTitle } from '../../reports/plan/text.js';
 import { readRecord } from '../run/record.js';
+import { readStudy } from '../run/study-file.js';
 
 const OPTIONS = {
   from: { type: 'string' as const },
@@ -66,13 +66,7 @@ function refuse(where: string, missing: readonly MissingFigure[]): never {
 async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
   const studyFile = from.endsWith('study.json') ? from : join(from, 'study.json');
   if (existsSync(studyFile)) {
-    let study: Study;
-    try {
-      study = JSON.parse(readFileSync(studyFile, 'utf8')) as Study;
-    } catch (err) {
-      throw new ConfigError(`cannot read '${studyFile}': ${(err as Error).message}`, { cause: err });
-    }
-    if (!Array.isArray(study.hostTypes) || !Array.isArray(study.hosts)) throw new ConfigError(`'${studyFile}' is not a study written by isobench merge`);
+    const study = readStudy(studyFile);
     const dir = studyFile.slice(0, -'study.json'.length);
     const out: PlanGroup[] = [];
     for (const type of study.hostTypes) {

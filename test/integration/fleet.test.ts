@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import type { RunRecord } from '../../model/record.js';
-import type { Study } from '../../model/study.js';
+import { parseStudy } from '../../model/study-schema.js';
 import { tempDir } from '../helpers/cli.js';
 import { titled, unmet } from '../helpers/requires.js';
 import { freePort, sshClient, startSshd, type TestSshd } from '../helpers/sshd.js';
@@ -80,7 +80,7 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
 
   it('runs both reachable hosts and merges them into one study; the unreachable one is listed as missing', () => {
     expect(play.code, play.output.slice(-6000)).toBe(0);
-    const study = JSON.parse(readFileSync(join(dir, 'fleet/study/study.json'), 'utf8')) as Study;
+    const study = parseStudy(readFileSync(join(dir, 'fleet/study/study.json'), 'utf8'), 'fleet/study/study.json');
     expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort(), JSON.stringify(study.hosts.filter((h) => h.status === 'missing'))).toEqual(['alpha:ok', 'beta-node:ok', 'gamma:missing']);
     const gamma = study.hosts.find((h) => h.label === 'gamma');
     expect(gamma?.status === 'missing' && gamma.reason).toMatch(/unreachable/i);
@@ -106,7 +106,7 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
   });
 
   it("shows both hosts side by side in the report, with the deterministic fake engines' 0.9 ratio on each", () => {
-    const study = JSON.parse(readFileSync(join(dir, 'fleet/study/study.json'), 'utf8')) as Study;
+    const study = parseStudy(readFileSync(join(dir, 'fleet/study/study.json'), 'utf8'), 'fleet/study/study.json');
     const rows = study.comparisons.filter((c) => c.metric === 'events_per_s');
     for (const label of ['alpha', 'beta-node']) {
       const ratio = (env: string) => rows.find((c) => c.envId === env)?.hosts.find((x) => x.host === label)?.ratio;
@@ -149,7 +149,7 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
     // Exit 1: the study flags the missing host, as isobench merge does.
     expect(r.exitCode, out.slice(-6000)).toBe(1);
     expect(out).toContain(`study: ${join(dir, 'fleet2/study/report.html')} (1 host: alpha; missing: gamma)`);
-    const study = JSON.parse(readFileSync(join(dir, 'fleet2/study/study.json'), 'utf8')) as Study;
+    const study = parseStudy(readFileSync(join(dir, 'fleet2/study/study.json'), 'utf8'), 'fleet2/study/study.json');
     expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort()).toEqual(['alpha:ok', 'gamma:missing']);
     const alpha = study.hosts.find((h) => h.label === 'alpha');
     if (alpha?.status !== 'ok') throw new Error('alpha not ok');

@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
-import type { Study } from '../../model/study.js';
+import { parseStudy } from '../../model/study-schema.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
 
 let dirs: Record<string, string> = {};
@@ -25,7 +25,7 @@ describe('isobench merge', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/hosts: 2 measured \(alpha, beta\)/);
     expect(r.stdout).toMatch(/fake:slow\s+0\.900 \[0\.900, 0\.900\], range 0\.0 % \(2 hosts\)/);
-    const study = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as Study;
+    const study = parseStudy(readFileSync(join(out, 'study.json'), 'utf8'), 'study.json');
     expect(study.flags).toEqual([]);
     for (const h of study.hosts) {
       if (h.status !== 'ok') throw new Error('unexpected missing host');
@@ -58,7 +58,7 @@ describe('isobench merge', () => {
     const out = join(tempDir(), 'study');
     const r = await isobench(['merge', dirs['alpha'] as string, other, '--out', out]);
     expect(r.code).toBe(1);
-    const study = JSON.parse(readFileSync(join(out, 'study.json'), 'utf8')) as Study;
+    const study = parseStudy(readFileSync(join(out, 'study.json'), 'utf8'), 'study.json');
     expect(study.hosts.map((h) => h.label)).toEqual(['alpha', 'alpha~2']);
     expect(study.flags.map((f) => f.kind)).toEqual(['label-conflict']);
   });
