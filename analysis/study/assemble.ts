@@ -40,14 +40,14 @@ export interface StudyInput {
 
 /** The accelerator part of a host type: the KVM module and what guests ran under. */
 export function acceleratorOf(d: RunDigest): string {
-  const mod = d.fingerprint?.kvmModule?.value ?? 'no KVM module';
+  const mod = d.fingerprint.kvmModule.value ?? 'no KVM module';
   return d.accelerators.length > 0 ? `${mod}; guests: ${d.accelerators.join(', ')}` : mod;
 }
 
 /** Host type key and parts of a host, from its first run. */
 export function hostTypeParts(d: RunDigest): { key: string; cpuModel: string; kernel: string; accelerator: string } {
-  const cpuModel = String(d.fingerprint?.cpuModel?.value ?? 'unknown CPU');
-  const kernel = String(d.fingerprint?.kernel?.value ?? 'unknown kernel');
+  const cpuModel = d.fingerprint.cpuModel.value ?? 'unknown CPU';
+  const kernel = d.fingerprint.kernel.value ?? 'unknown kernel';
   const accelerator = acceleratorOf(d);
   return { key: `${cpuModel} | ${kernel} | ${accelerator}`, cpuModel, kernel, accelerator };
 }

@@ -91,7 +91,7 @@ export function comparedArgs(argv: readonly string[]): string[] {
 export function planRequest(record: RunRecord): PlanRequest {
   const p = record.plan;
   return {
-    args: comparedArgs(p.argv ?? []), envs: [...(p.envs ?? [])], workloads: [...(p.workloads ?? [])], trials: p.trials, runs: p.runs,
+    args: comparedArgs(p.argv), envs: [...p.envs], workloads: [...p.workloads], trials: p.trials, runs: p.runs,
     warmup: p.warmup, seed: p.seed, order: p.order, quick: p.quick, runner: p.runner, margin: p.margin,
   };
 }
@@ -112,7 +112,7 @@ export function planDifferences(a: PlanRequest, b: PlanRequest): string[] {
 
 /** The host's name in a study. */
 export function hostLabelOf(record: RunRecord): string {
-  return record.hostLabel ?? record.host?.hostname?.value ?? record.runId;
+  return record.hostLabel ?? record.host.hostname.value ?? record.runId;
 }
 
 const count = (rs: readonly TrialResult[], s: TrialResult['status']) => rs.filter((r) => r.status === s).length;
@@ -133,8 +133,8 @@ export function digestRun(record: RunRecord): RunDigest {
   }));
   return {
     label: hostLabelOf(record), runId: record.runId, fingerprint: record.host, request, planKey: planKey(request),
-    toolVersion: record.toolVersion, gitDescribe: record.gitDescribe?.value ?? null,
-    sysbenchVersion: record.host?.tools?.['sysbench']?.value ?? null,
+    toolVersion: record.toolVersion, gitDescribe: record.gitDescribe.value,
+    sysbenchVersion: record.host.tools['sysbench']?.value ?? null,
     imageDigests: [...digests].sort(), accelerators: [...accels].sort(), caseKeys: a.cases.map((c) => c.key).sort(),
     trials: { completed: count(record.results, 'completed'), errored: count(record.results, 'errored'), skipped: count(record.results, 'skipped') },
     startedAt: record.startedAt, interrupted: record.interrupted, margin: a.margin, rows,

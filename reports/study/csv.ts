@@ -23,8 +23,8 @@ export function hostsCsv(study: Study): string {
     const t = typeOf.get(h.hostType);
     const uniq = (xs: (string | null)[]) => [...new Set(xs.map((x) => x ?? 'unknown'))].join(';');
     return [
-      h.label, 'ok', '', t?.name ?? '', f?.cpuModel?.value ?? '', f?.cpuCount?.value ?? '', f?.memoryBytes?.value ?? '', f?.kernel?.value ?? '',
-      f?.os?.value ?? '', f?.virtualization?.value ?? '', f?.kvmModule?.value ?? '', t?.accelerator ?? '', h.runs.length, h.runs.map((r) => r.runId).join(';'),
+      h.label, 'ok', '', t?.name ?? '', f.cpuModel.value ?? '', f.cpuCount.value ?? '', f.memoryBytes.value ?? '', f.kernel.value ?? '',
+      f.os.value ?? '', f.virtualization.value ?? '', f.kvmModule.value ?? '', t?.accelerator ?? '', h.runs.length, h.runs.map((r) => r.runId).join(';'),
       uniq(h.runs.map((r) => String(r.planGroup))), uniq(h.runs.map((r) => r.toolVersion)), uniq(h.runs.map((r) => r.gitDescribe)),
       uniq(h.runs.map((r) => r.sysbenchVersion)), [...new Set(h.runs.flatMap((r) => r.imageDigests))].join(';'), flags,
     ];

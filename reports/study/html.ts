@@ -18,7 +18,7 @@ function hostsSection(study: Study): string {
     const t = typeOf.get(x.hostType);
     const revs = [...new Set(x.runs.map((r) => `${r.toolVersion} (${r.gitDescribe ?? 'unknown'})`))].join(', ');
     const digests = [...new Set(x.runs.flatMap((r) => r.imageDigests.map((d) => d.slice(0, 12))))].join(', ') || '–';
-    return `<tr><td>${h(x.label)}</td><td>ok</td><td>${h(t?.name ?? '')}</td><td>${h(String(x.fingerprint?.cpuModel?.value ?? 'unknown'))}</td><td>${h(String(x.fingerprint?.kernel?.value ?? 'unknown'))}</td><td>${x.runs.map((r) => `<code>${h(r.runId)}</code> (plan ${r.planGroup})`).join('<br>')}</td><td>${h(revs)}</td><td><code>${h(digests)}</code></td></tr>`;
+    return `<tr><td>${h(x.label)}</td><td>ok</td><td>${h(t?.name ?? '')}</td><td>${h(x.fingerprint.cpuModel.value ?? 'unknown')}</td><td>${h(x.fingerprint.kernel.value ?? 'unknown')}</td><td>${x.runs.map((r) => `<code>${h(r.runId)}</code> (plan ${r.planGroup})`).join('<br>')}</td><td>${h(revs)}</td><td><code>${h(digests)}</code></td></tr>`;
   });
   return `<table class="hosts"><thead><tr><th>host</th><th>status</th><th>type</th><th>CPU</th><th>kernel</th><th>runs</th><th>isobench</th><th>image digest</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
