@@ -9,7 +9,7 @@ import type { RunContext, Runner } from '../../runners/types.js';
 import { gitDescribe, toolVersion } from './version.js';
 import { writeRecord } from './record.js';
 import { makeDir, outputError } from './atomic.js';
-import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
+import { schedule, unitCells, type InstancePer, type ScheduledUnit } from './schedule.js';
 import { runUnit, type UnitCell } from './trial.js';
 import { runSweep } from './sweep.js';
 import { runBurst } from './burst.js';
@@ -143,10 +143,12 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     ctx.log = log;
     let nextTrialId = 1;
     const runScheduled = async (unit: ScheduledUnit): Promise<void> => {
-      const first = cells[unit.cells[0] as number] as PlanCell;
-      const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine) as Runner;
-      const probe = probes.find((p) => p.id === envId(runner)) as EnvProbe;
-      const members = unit.cells.map((i) => ({ cell: cells[i] as PlanCell, workload: findWorkload((cells[i] as PlanCell).workload), trialId: nextTrialId++ }));
+      const unitPlan = unitCells(unit, cells);
+      const first = unitPlan[0];
+      const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine);
+      const probe = probes.find((p) => p.id === envId(first));
+      if (runner === undefined || probe === undefined) throw new Error(`internal: ${envId(first)} was scheduled but has no runner or probe`);
+      const members = unitPlan.map((cell) => ({ cell, workload: findWorkload(cell.workload), trialId: nextTrialId++ }));
       let results: TrialResult[];
       if (!probe.ok || members.some((m) => m.workload === undefined)) {
         results = members.map(({ cell, trialId }) => ({ trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: unit.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] }));
@@ -216,8 +218,8 @@ export function markInterruption(record: RunRecord, abort: RunAbort): void {
 
 /** Units of one environment running the same workloads take about as long as each other. */
 function progressGroup(unit: ScheduledUnit, cells: readonly PlanCell[]): string {
-  const first = cells[unit.cells[0] as number] as PlanCell;
-  return `${first.env}:${first.engine} ${unit.cells.map((i) => (cells[i] as PlanCell).workload).sort().join(',')}`;
+  const unitPlan = unitCells(unit, cells);
+  return `${envId(unitPlan[0])} ${unitPlan.map((c) => c.workload).sort().join(',')}`;
 }
 
 function describeOutcome(r: TrialResult): string {

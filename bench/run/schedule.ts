@@ -14,6 +14,18 @@ export interface ScheduledUnit {
   trial: number;
 }
 
+/** The plan cells a unit runs, in its order; the first is the unit's environment (a unit is never empty). */
+export function unitCells(unit: ScheduledUnit, cells: readonly PlanCell[]): [PlanCell, ...PlanCell[]] {
+  const out = unit.cells.map((i) => {
+    const c = cells[i];
+    if (c === undefined) throw new Error(`internal: scheduled cell ${i} is not among the plan's ${cells.length} cells`);
+    return c;
+  });
+  const [first, ...rest] = out;
+  if (first === undefined) throw new Error('internal: a scheduled unit has no cells');
+  return [first, ...rest];
+}
+
 /**
  * Interleaved: per round, each comparison group runs its environments once, alternating
  * direction every round (seeded starting order). Grouped: all trials of one cell (or of one
