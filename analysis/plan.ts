@@ -8,6 +8,7 @@ import type { RunIndex } from './run-index.js';
 import { median } from './stats.js';
 import { analyse, type Analysis, type Entry } from './verdict-analysis.js';
 import { densitySummaries } from './density.js';
+import type { Fraction } from '../lib/numbers.js';
 
 /** A measured figure and where it came from. */
 export interface Figure {
@@ -36,7 +37,7 @@ export interface PlanRequest {
   appCpus: number;
   appMemoryMiB: number;
   /** Fraction of the host kept free (0.1 = 10 %). */
-  headroom: number;
+  headroom: Fraction;
 }
 
 /** How many instances fit in one environment. */

@@ -1,6 +1,7 @@
 // Turns a ratio against the baseline and its interval into a signed change and a verdict, as data (reports/shared/verdict-text.ts words it).
 import type { Quantity } from '../model/metrics.js';
 import type { ComparedVerdict, Interval } from '../model/verdict.js';
+import type { Fraction } from '../lib/numbers.js';
 
 // The verdict types are data of the record model (a study stores them); they are re-exported here for the analysis and reports.
 export type { BaselineVerdict, Caveat, ChangeVerdict, ComparedVerdict, EquivalentVerdict, NoDataReason, NoDataVerdict, NoFiniteIntervalVerdict, TimeAdded, TooFewTrialsVerdict, TooNoisyVerdict, Verdict, VerdictKind } from '../model/verdict.js';
@@ -31,7 +32,7 @@ export interface VerdictInput {
   /** 95 % interval of the change, null when it could not be computed. */
   interval: Interval | null;
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
-  margin: number;
+  margin: Fraction;
   /** Trials of the baseline and of the environment. */
   trials: { base: number; env: number };
   /** The metric's kind of quantity. */

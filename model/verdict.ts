@@ -1,5 +1,6 @@
 // A verdict as data (the ratio's judgement against the baseline) and its caveats: what run analyses and studies carry.
 import type { Quantity } from './metrics.js';
+import type { Fraction } from '../lib/numbers.js';
 
 /** A closed interval [lo, hi]. */
 export interface Interval {
@@ -80,7 +81,7 @@ export interface TooNoisyVerdict extends MayAddTime {
   /** 95 % interval of the change (positive = worse). */
   interval: Interval;
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
-  margin: number;
+  margin: Fraction;
 }
 
 /** The whole interval lies inside the margin. */
@@ -88,7 +89,7 @@ export interface EquivalentVerdict extends MayAddTime {
   /** Discriminant. */
   kind: 'equivalent';
   /** Equivalence margin as a fraction (0.02 = ±2 %). */
-  margin: number;
+  margin: Fraction;
 }
 
 /** The interval excludes 0: worse (all above) or better (all below). */

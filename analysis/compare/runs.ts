@@ -8,16 +8,17 @@ import { ratioInterval, seedFor, type Interval } from '../bootstrap.js';
 import { summarise, type GroupSummary } from '../stats.js';
 import { changeInterval, changeOf, MIN_TRIALS } from '../verdict.js';
 import { setupDifferences, type SetupDifference } from './setup.js';
+import type { Fraction } from '../../lib/numbers.js';
 
 /** Minimum effect size of the gate when none is given: 5 %. */
-export const DEFAULT_THRESHOLD = 0.05;
+export const DEFAULT_THRESHOLD: Fraction = 0.05;
 
 /** How large a change must be (with confidence) before it counts, as fractions. */
 export interface Thresholds {
   /** Default minimum effect size (0.05 = 5 %). */
-  default: number;
+  default: Fraction;
   /** Per-metric overrides, keyed by metric name. */
-  metrics: Record<string, number>;
+  metrics: Record<string, Fraction>;
 }
 
 /**
@@ -67,7 +68,7 @@ export interface CellComparison {
   /** 95 % bootstrap interval of the ratio (trials of each run resampled independently). */
   ratioCi: Interval | null;
   /** The minimum effect size applied to this metric (fraction). */
-  threshold: number;
+  threshold: Fraction;
   /** The verdict, as data (reports/compare/text.ts words it). */
   verdict: CompareVerdict;
 }
@@ -158,7 +159,7 @@ export interface CompareVerdictInput {
   /** 95 % interval of the change, null when it could not be computed. */
   interval: Interval | null;
   /** Minimum effect size (fraction). */
-  threshold: number;
+  threshold: Fraction;
   /** Trials of each run. */
   trials: { baseline: number; current: number };
 }

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
 import { DEFAULT_THRESHOLD, type Thresholds } from '../../analysis/compare/runs.js';
+import { fractionOfPercent, type Fraction } from '../../lib/numbers.js';
 
 /** Usage of `isobench compare`. */
 export const COMPARE_USAGE = `usage: isobench compare <baseline run dir|run.json> <current run dir|run.json> [options]
@@ -87,12 +88,12 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
 }
 
 /** A threshold as a fraction from `5%`, `5` or `2.5%` (a percentage greater than 0 and below 100). */
-export function parseThreshold(text: unknown, where: string): number {
+export function parseThreshold(text: unknown, where: string): Fraction {
   const s = typeof text === 'number' ? String(text) : typeof text === 'string' ? text.trim() : JSON.stringify(text);
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*%?$/.exec(s ?? '');
   const n = m ? Number(m[1]) : Number.NaN;
   if (!(n > 0 && n < 100)) throw new ConfigError(`bad value '${s}' for ${where}: expected a percentage above 0 and below 100, such as 5% or 2.5%`);
-  return n / 100;
+  return fractionOfPercent(n);
 }
 
 /**

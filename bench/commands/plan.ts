@@ -8,6 +8,7 @@ import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type Missi
 import { missingText, planText, runPlanTitle } from '../../reports/plan/text.js';
 import { readRecord } from '../run/record.js';
 import { readStudy } from '../run/study-file.js';
+import { fractionOfPercent, type Fraction } from '../../lib/numbers.js';
 
 const OPTIONS = {
   from: { type: 'string' as const },
@@ -45,11 +46,12 @@ function positive(name: string, text: string | undefined): number {
   return v;
 }
 
-function headroomFlag(text: string): number {
+/** `--headroom 10%` as the fraction of the host kept free (0.1). */
+function headroomFlag(text: string): Fraction {
   const m = /^([0-9]+(?:\.[0-9]+)?)%?$/.exec(text);
   const v = m ? Number(m[1]) : Number.NaN;
   if (!(v >= 0 && v < 100)) throw new ConfigError(`bad value '${text}' for --headroom: expected a percentage from 0 to below 100, e.g. 10%`);
-  return v / 100;
+  return fractionOfPercent(v);
 }
 
 /** One plan: a run's environments, or one host type's in a study. */

@@ -2,7 +2,7 @@
 import { measuredCosts, plan, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/plan.js';
 import type { RunRecord } from '../../model/record.js';
 import type { Analysis } from '../../analysis/verdict-analysis.js';
-import { fmtNum } from '../../lib/numbers.js';
+import { fmtNum, wholePct } from '../../lib/numbers.js';
 import { shellCommand } from '../../lib/text.js';
 import { DENSITY_CLAIM, missingText, planText, runPlanTitle } from './text.js';
 import { escapeHtml as h } from '../shared/format.js';
@@ -43,7 +43,7 @@ export function illustrativePlan(record: RunRecord, analysis?: Analysis): Illust
   const { costs, missing } = measuredCosts(record, analysis);
   const command = shellCommand([
     'isobench', 'plan', '--from', `${record.plan.out}/${record.runId}`, '--host-cpus', String(request.hostCpus), '--host-memory', `${request.hostMemoryMiB}MiB`,
-    '--app-cpus', String(request.appCpus), '--app-memory', `${request.appMemoryMiB}MiB`, '--headroom', `${Math.round(request.headroom * 100)}%`,
+    '--app-cpus', String(request.appCpus), '--app-memory', `${request.appMemoryMiB}MiB`, '--headroom', `${wholePct(request.headroom)}%`,
   ]);
   return {
     request, hostSource: known ? "this run's host, from its fingerprint" : "an example host: the record does not give this host's CPUs and memory",
@@ -66,7 +66,7 @@ export function planSection(p: IllustrativePlan): string {
     return '<p>Nothing to plan: the run measured no environment besides its baseline. <code>isobench plan</code> compares isolated environments (containers, guests) against bare metal: run <code>--env bare,container,vm --workload cpu,density</code>.</p>';
   }
   const parts = [
-    `<p>How many instances of an app fit on one host in each environment this run measured, from its measured idle-instance memory and CPU ratio against bare metal — what <code>isobench plan</code> prints. <strong>The app and host here are illustrative</strong>: ${h(`${r.hostCpus} CPUs and ${mib(r.hostMemoryMiB)}`)} (${h(p.hostSource)}), an app that needs ${h(String(r.appCpus))} CPU and ${h(mib(r.appMemoryMiB))} per instance, ${Math.round(r.headroom * 100)} % of the host kept free. Put your own app and host into the same command:</p>`,
+    `<p>How many instances of an app fit on one host in each environment this run measured, from its measured idle-instance memory and CPU ratio against bare metal — what <code>isobench plan</code> prints. <strong>The app and host here are illustrative</strong>: ${h(`${r.hostCpus} CPUs and ${mib(r.hostMemoryMiB)}`)} (${h(p.hostSource)}), an app that needs ${h(String(r.appCpus))} CPU and ${h(mib(r.appMemoryMiB))} per instance, ${wholePct(r.headroom)} % of the host kept free. Put your own app and host into the same command:</p>`,
     `<pre>${h(p.command)}</pre>`,
   ];
   if (p.fits.length > 0) {

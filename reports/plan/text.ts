@@ -1,6 +1,7 @@
 // Words for a capacity plan: the answer per environment, the assumptions and where each figure came from.
 import type { EnvFit, MissingFigure, PlanRequest } from '../../analysis/plan.js';
 import type { RunRecord } from '../../model/record.js';
+import { wholePct } from '../../lib/numbers.js';
 
 const mib = (v: number) => (v >= 10240 ? `${(v / 1024).toFixed(1)} GiB` : `${v.toFixed(v < 10 ? 1 : 0)} MiB`);
 const ratio = (v: number) => v.toFixed(3);
@@ -23,7 +24,7 @@ export function runPlanTitle(record: RunRecord): string {
 export function planText(title: string, req: PlanRequest, fits: readonly EnvFit[]): string[] {
   const lines = [
     title,
-    `  host: ${req.hostCpus} CPUs, ${mib(req.hostMemoryMiB)}, ${Math.round(req.headroom * 100)} % kept free; app: ${req.appCpus} CPUs, ${mib(req.appMemoryMiB)} per instance`,
+    `  host: ${req.hostCpus} CPUs, ${mib(req.hostMemoryMiB)}, ${wholePct(req.headroom)} % kept free; app: ${req.appCpus} CPUs, ${mib(req.appMemoryMiB)} per instance`,
   ];
   for (const f of fits) {
     const [lo, hi] = f.fitRange;

@@ -4,7 +4,8 @@ import type { ChartConfiguration, ChartType } from 'chart.js';
 import type { Analysis, Entry } from '../../analysis/verdict-analysis.js';
 import type { VerdictKind } from '../../analysis/verdict.js';
 import { baselineName } from './answer.js';
-import { verdictText } from '../shared/verdict-text.js';
+import { marginText, verdictText } from '../shared/verdict-text.js';
+import { percentOf } from '../../lib/numbers.js';
 
 /** Options of the inline whisker plugin (see chart-render.ts). */
 export interface WhiskerOptions {
@@ -102,12 +103,13 @@ export function overheadChart(a: Analysis): ChartSpec | null {
   if (rows.length === 0) return null;
   const t = `Cost against ${baselineName(a)} (%, positive = slower/worse)`;
   const bounds = rows.flatMap((e) => [(e.comparison?.change ?? 0) * 100, ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : [])]);
-  const pad = (Math.max(...bounds, a.margin * 100) - Math.min(...bounds, -a.margin * 100)) * 0.05;
-  const axis = { suggestedMin: Math.min(...bounds, -a.margin * 100) - pad, suggestedMax: Math.max(...bounds, a.margin * 100) + pad };
+  const m = percentOf(a.margin);
+  const pad = (Math.max(...bounds, m) - Math.min(...bounds, -m)) * 0.05;
+  const axis = { suggestedMin: Math.min(...bounds, -m) - pad, suggestedMax: Math.max(...bounds, m) + pad };
   return {
     file: 'overhead.png',
     title: t,
-    alt: `Horizontal bar chart of the change against the baseline per case and environment, with 95 % interval whiskers and the ±${(a.margin * 100).toFixed(1)} % equivalence band. ${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${verdictText(e)}`).join('; ')}.`,
+    alt: `Horizontal bar chart of the change against the baseline per case and environment, with 95 % interval whiskers and the ${marginText(a.margin)} equivalence band. ${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${verdictText(e)}`).join('; ')}.`,
     section: 'overhead',
     config: {
       type: 'bar',
@@ -124,12 +126,12 @@ export function overheadChart(a: Analysis): ChartSpec | null {
         indexAxis: 'y',
         scales: { x: { ...axis, title: { display: true, text: '% against baseline (positive = slower / worse)' } } },
         plugins: {
-          ...title(t, `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ±${(a.margin * 100).toFixed(1)} % equivalence margin; colour: verdict`),
+          ...title(t, `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ${marginText(a.margin)} equivalence margin; colour: verdict`),
           legend: { display: false },
           isobenchWhiskers: {
             intervals: [rows.map((e) => (e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : null))],
             color: '#222222',
-            band: { from: -a.margin * 100, to: a.margin * 100, color: 'rgba(78,121,167,0.15)' },
+            band: { from: -m, to: m, color: 'rgba(78,121,167,0.15)' },
           },
         },
       },

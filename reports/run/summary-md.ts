@@ -11,7 +11,7 @@ import { enginesMarkdown } from './engines.js';
 import { escapeMd } from '../shared/format.js';
 import { shellCommand } from '../../lib/text.js';
 import { fmtNum } from '../../lib/numbers.js';
-import { verdictText } from '../shared/verdict-text.js';
+import { marginText, verdictText } from '../shared/verdict-text.js';
 import { warningsMarkdown } from '../shared/warning-groups.js';
 
 function table(entries: readonly Entry[]): string[] {
@@ -43,7 +43,7 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
   const lines = [
     `## isobench run ${escapeMd(record.runId)}`,
     '',
-    `Baseline: ${escapeMd(baselineName(a))}. Ratio = environment ÷ baseline (median of per-trial medians); 95 % bootstrap intervals over trials; equivalence margin ±${(a.margin * 100).toFixed(1)} %.`,
+    `Baseline: ${escapeMd(baselineName(a))}. Ratio = environment ÷ baseline (median of per-trial medians); 95 % bootstrap intervals over trials; equivalence margin ${marginText(a.margin)}.`,
     '',
     ...answers(a).map((s) => `- ${escapeMd(s)}`),
     '',

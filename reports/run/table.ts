@@ -5,7 +5,7 @@ import { engineMatrices } from '../../analysis/engine-comparison.js';
 import { baselineName, headlineEntries } from './answer.js';
 import { enginesText } from './engines.js';
 import { fmtNum } from '../../lib/numbers.js';
-import { verdictText } from '../shared/verdict-text.js';
+import { marginText, verdictText } from '../shared/verdict-text.js';
 
 /** Renders an aligned text table: case, metric, environment, trials, median, verdict against the baseline. */
 export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): string {
@@ -18,7 +18,7 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
   const text = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
   const others = a.entries.length - shown.length;
-  text.push('', `against ${baselineName(a)}; 95 % intervals over trials; margin ±${(a.margin * 100).toFixed(1)} %${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`);
+  text.push('', `against ${baselineName(a)}; 95 % intervals over trials; margin ${marginText(a.margin)}${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`);
   text.push(...enginesText(engineMatrices(record, a)));
   return text.join('\n');
 }

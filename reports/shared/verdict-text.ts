@@ -1,7 +1,7 @@
 // The one place verdicts become words: every table, CSV row, chart text and answer renders them here.
 import type { Quantity } from '../../model/metrics.js';
 import { isBaselineKind } from '../../model/ids.js';
-import { pct, signedPct } from '../../lib/numbers.js';
+import { pct, signedPct, type Fraction } from '../../lib/numbers.js';
 import type { Caveat, ComparedVerdict, TimeAdded, Verdict } from '../../analysis/verdict.js';
 
 /** Words for "worse" and "better" in this metric's sense: slower/faster for rates and times, larger/smaller for sizes. */
@@ -9,8 +9,8 @@ export function directionWords(quantity: Quantity): { worse: string; better: str
   return quantity === 'size' ? { worse: 'larger', better: 'smaller' } : { worse: 'slower', better: 'faster' };
 }
 
-/** The margin as readers see it: `±2.0 %`. */
-export const marginText = (margin: number): string => `±${pct(margin)} %`;
+/** The margin (a fraction) as readers see it: `±2.0 %`. Every report prints a margin through this. */
+export const marginText = (margin: Fraction): string => `±${pct(margin)} %`;
 
 const NO_DATA = {
   'no-trials': 'no measured trials',

@@ -4,6 +4,8 @@ import type { ChartSpec } from '../run/chart-configs.js';
 import { studyColumns } from './view.js';
 import { timesStarts } from '../../model/cases.js';
 import { caseShape } from '../../workloads/index.js';
+import { marginText } from '../shared/verdict-text.js';
+import { percentOf } from '../../lib/numbers.js';
 
 const TYPE_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
 
@@ -18,7 +20,7 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   if (cols.length === 0) return null;
   const label = (t: string) => t.replace(/ · [^·]+ · /, ' · ');
   const values = cols.flatMap((c) => c.comparison.hosts.flatMap((h) => (h.change === null ? [] : [h.change * 100])));
-  const m = study.margin * 100;
+  const m = percentOf(study.margin);
   const lo = Math.min(...values, -m);
   const hi = Math.max(...values, m);
   const pad = (hi - lo) * 0.08 || 1;
@@ -52,7 +54,7 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
         scales: { x: { type: 'category', offset: true }, y: { suggestedMin: lo - pad, suggestedMax: hi + pad, title: { display: true, text: '% against the host\'s bare metal (positive = slower / worse)' } } },
         plugins: {
           title: { display: true, text: t, font: { size: 16 } },
-          subtitle: { display: true, text: `dots: hosts (colour: host type); line: median across hosts; band: ±${m.toFixed(1)} % equivalence margin`, padding: { bottom: 8 } },
+          subtitle: { display: true, text: `dots: hosts (colour: host type); line: median across hosts; band: ${marginText(study.margin)} equivalence margin`, padding: { bottom: 8 } },
           legend: { display: true, position: 'bottom' },
           isobenchWhiskers: { intervals: [], color: '#222222', band: { from: -m, to: m, color: 'rgba(78,121,167,0.15)' } },
         },
