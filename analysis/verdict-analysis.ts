@@ -8,6 +8,7 @@ import { summarise, type GroupSummary } from './stats.js';
 import type { Emulation, Params, RunRecord } from '../model/record.js';
 import { emulationOf } from './emulation.js';
 import { changeInterval, changeOf, verdict, type Caveat, type Verdict } from './verdict.js';
+import type { Fraction } from '../lib/numbers.js';
 
 /** A workload with one parameter set: the things compared side by side. */
 export interface CaseInfo {
@@ -87,8 +88,8 @@ export interface Analysis {
   baselineId: EnvId | null;
   /** Set when the baseline is not bare metal, saying which environment was used instead. */
   baselineNote: string | null;
-  /** Equivalence margin as a fraction (plan.margin / 100). */
-  margin: number;
+  /** Equivalence margin as a fraction (the record's plan.margin: 0.02 = ±2 %). */
+  margin: Fraction;
   /** Cases in plan order, lifecycle (`startup`) last; sweeps (density) are not among them. */
   cases: CaseInfo[];
   /**
@@ -148,7 +149,7 @@ export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis 
   const declared = [...planEnvs, ...index.envs.filter((e) => !planEnvs.includes(e)).sort()];
   const baseline = chooseBaseline(record, declared);
   const envIds = [...declared.filter((e) => e === baseline.id), ...declared.filter((e) => e !== baseline.id)];
-  const margin = record.plan.margin / 100;
+  const margin = record.plan.margin;
   const seed = record.plan.seed;
   const catalogue = Object.keys(record.metrics);
   const metricInfo = (m: string): MetricInfo => {

@@ -5,6 +5,7 @@ type ParseArgsOptionsConfig = NonNullable<ParseArgsConfig['options']>;
 import { DEFAULT_MARGIN_PCT } from '../model/options.js';
 import { ConfigError, badChoice } from '../model/errors.js';
 import { sizeOrNull } from '../lib/sizes.js';
+import { fractionOfPercent, type Fraction } from '../lib/numbers.js';
 
 /** The sub-commands. */
 export const COMMANDS = ['run', 'list', 'report', 'compare', 'merge', 'fleet', 'plan', 'schema', 'help'] as const;
@@ -64,6 +65,11 @@ export function numberFlag(name: string, text: string): number {
   const n = Number(text);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || n <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number`);
   return n;
+}
+
+/** `--margin PCT` (a positive percentage, `2` for ±2 %) as the fraction it is carried as from here on (0.02). */
+export function marginFlag(text: string): Fraction {
+  return fractionOfPercent(numberFlag('margin', text));
 }
 
 /** A memory size like `2048`, `512M` or `2G`, in MiB. */

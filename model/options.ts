@@ -1,4 +1,5 @@
 // Typed run options per concern (VM settings, verdict margin) and the test-only hooks kept apart from them.
+import { fractionOfPercent, type Fraction } from '../lib/numbers.js';
 
 /** `--vm-accel` values: prove KVM and fall back to TCG, require KVM, or force TCG. */
 export const VM_ACCELS = ['auto', 'kvm', 'tcg'] as const;
@@ -54,5 +55,8 @@ export interface RunnerTestHooks {
   containerReadyTimeoutMs?: number;
 }
 
-/** Default equivalence margin of verdicts, in percent (`--margin`). */
+/** Default equivalence margin of verdicts, in percent: the `--margin` flag's default text. Declared here only. */
 export const DEFAULT_MARGIN_PCT = 2;
+
+/** The default equivalence margin as the fraction it is carried as (0.02 = ±2 %). */
+export const DEFAULT_MARGIN: Fraction = fractionOfPercent(DEFAULT_MARGIN_PCT);

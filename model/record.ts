@@ -1,16 +1,22 @@
 // The core data model: samples, trial outcomes and the run record written to run.json.
 import type { LIFECYCLE_WORKLOAD, MetricInfo } from './metrics.js';
 import type { RunnerOptions } from './options.js';
+import type { Fraction } from '../lib/numbers.js';
 
 /**
  * Version of the run.json format this isobench writes and reads (2: typed runner options and
  * margin; 3: each metric declares its quantity, each probe whether its environment is emulated;
- * 4: an interrupted run says by which signal and in which phase).
+ * 4: an interrupted run says by which signal and in which phase; 5: `plan.margin` is a fraction,
+ * 0.02 for ±2 %, where formats 2–4 wrote the percentage, 2).
  */
-export const RECORD_SCHEMA_VERSION = 4;
+export const RECORD_SCHEMA_VERSION = 5;
 
-/** Older formats this isobench still reads (a format-3 record is a format-4 one without `interruption`). */
-export const READABLE_SCHEMA_VERSIONS = [3, RECORD_SCHEMA_VERSION] as const;
+/**
+ * Formats this isobench reads: a format-4 record is a format-5 one whose `plan.margin` is in
+ * percent, a format-3 one a format-4 one without `interruption`. Reading upgrades them to the
+ * current format (model/schema.ts, `upgradeRecord`), so a parsed record is always format 5.
+ */
+export const READABLE_SCHEMA_VERSIONS = [3, 4, RECORD_SCHEMA_VERSION] as const;
 
 /** How a run was interrupted. */
 export interface Interruption {
@@ -226,8 +232,8 @@ export interface Plan {
   limits: Limits;
   /** Options that reached the runners, per concern. */
   runner: RunnerOptions;
-  /** Equivalence margin of verdicts, in percent (`--margin`). */
-  margin: number;
+  /** Equivalence margin of verdicts as a fraction (0.02 = ±2 %; `--margin 2`). Formats before 5 wrote the percentage. */
+  margin: Fraction;
   /** The `--out` directory as given (the run directory is `<out>/<runId>`). */
   out: string;
   /** The cells, in declaration order. */
@@ -304,8 +310,8 @@ export interface UntilConclusive {
 
 /** Everything a run produced: the single source of every report. */
 export interface RunRecord {
-  /** Record format version (see RECORD_SCHEMA_VERSION). */
-  schema: (typeof READABLE_SCHEMA_VERSIONS)[number];
+  /** Record format version: always the current one in memory (an older file is upgraded where it is read). */
+  schema: typeof RECORD_SCHEMA_VERSION;
   /** Run identifier (also the results directory name). */
   runId: string;
   /** isobench version from package.json. */
@@ -340,3 +346,9 @@ export interface RunRecord {
   /** What `--until-conclusive` added and why each cell stopped (absent when not asked for). */
   untilConclusive?: UntilConclusive;
 }
+
+/**
+ * A run.json as stored, of any readable format: what the zod schema accepts before the record is
+ * upgraded. Its `plan.margin` is in percent when `schema` is below 5.
+ */
+export type StoredRunRecord = Omit<RunRecord, 'schema'> & { schema: (typeof READABLE_SCHEMA_VERSIONS)[number] };

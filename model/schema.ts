@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { ConfigError, oneLine } from './errors.js';
 import { LIFECYCLE_WORKLOAD, QUANTITIES, type MetricInfo } from './metrics.js';
 import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
-import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord } from './record.js';
+import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord, type StoredRunRecord } from './record.js';
+import { fractionOfPercent } from '../lib/numbers.js';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 /** The zod schema of a case's parameters (`Params`), shared with study.json. */
@@ -55,7 +56,7 @@ const plan = z.object({
   envs: z.array(z.string()), workloads: z.array(z.string()), trials: z.number().int().min(1), runs: z.number().int().min(1),
   warmup: z.number().int().min(0), seed: z.number().int(), order: z.enum(['interleaved', 'grouped']), quick: z.boolean(),
   limits: z.object({ cpus: z.number().nullable(), memoryMiB: z.number().nullable() }),
-  runner: runnerOptions, margin: z.number().positive(), out: z.string(),
+  runner: runnerOptions, margin: z.number().positive().meta({ description: 'Equivalence margin of verdicts: a fraction (0.02 = ±2 %) from format 5, a percentage (2) in formats 3 and 4.' }), out: z.string(),
   cells: z.array(z.object({ env: z.string(), engine: z.string(), workload: z.string(), params })),
   argv: z.array(z.string()),
 });
@@ -95,8 +96,17 @@ export const runRecordSchema = z.object({
 
 // The schema and the TypeScript model must describe the same thing: each is assignable to the other.
 type Parsed = z.infer<typeof runRecordSchema>;
-const sameShape: [Parsed] extends [RunRecord] ? ([RunRecord] extends [Parsed] ? true : false) : false = true;
+const sameShape: [Parsed] extends [StoredRunRecord] ? ([StoredRunRecord] extends [Parsed] ? true : false) : false = true;
 void sameShape;
+
+/**
+ * A stored record in the current format: the one place an older format is converted. Formats 3
+ * and 4 wrote `plan.margin` in percent (2 for ±2 %); format 5 writes the fraction (0.02).
+ */
+function upgradeRecord(stored: StoredRunRecord): RunRecord {
+  const margin = stored.schema < 5 ? fractionOfPercent(stored.plan.margin) : stored.plan.margin;
+  return { ...stored, schema: RECORD_SCHEMA_VERSION, plan: { ...stored.plan, margin } };
+}
 
 /** The JSON Schema of run.json (draft 2020-12), as published in schema/run-record.schema.json. */
 export function runRecordJsonSchema(): Record<string, unknown> {
@@ -154,7 +164,8 @@ export function parseRunRecord(text: string, where: string): RunRecord {
   if (!r.success) {
     throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${firstIssue(r.error)}`));
   }
-  const undeclared = undeclaredMetric(r.data);
+  const record = upgradeRecord(r.data);
+  const undeclared = undeclaredMetric(record);
   if (undeclared !== null) throw new ConfigError(oneLine(`'${where}' is not a valid isobench run record: ${undeclared}`));
-  return r.data;
+  return record;
 }

@@ -3,6 +3,7 @@ import { STUDY_SCHEMA, type HostType, type MeasuredHost, type PlanGroup, type Sp
 import { median } from '../stats.js';
 import type { DigestRow, RunDigest } from './digest.js';
 import { studyFlags } from './flags.js';
+import { DEFAULT_MARGIN } from '../../model/options.js';
 
 /** One run of a host as the merge command read it. */
 export interface RunInput {
@@ -146,7 +147,7 @@ export function assembleStudy(input: StudyInput): Study {
   const firstGroupRun = input.hosts.flatMap((h) => h.runs).find((r) => r.digest.planKey === groups[0]?.key);
   return {
     schema: STUDY_SCHEMA, kind: 'isobench-study', createdAt: input.createdAt, toolVersion: input.toolVersion,
-    margin: firstGroupRun?.digest.margin ?? 0.02, hosts, hostTypes: types, planGroups: groups,
+    margin: firstGroupRun?.digest.margin ?? DEFAULT_MARGIN, hosts, hostTypes: types, planGroups: groups,
     comparisons: comparisons(input.hosts, groups, typeOf, types.map((t) => t.key)),
     flags: [...input.extraFlags, ...studyFlags(input.hosts.flatMap((h) => h.runs.map((r) => ({ label: h.label, digest: r.digest }))), groups, hosts)],
   };

@@ -3,6 +3,7 @@ import type { HostFingerprint, RunRecord, TrialResult } from '../../model/record
 import type { JudgedValue, PlanRequest } from '../../model/study.js';
 import { analyse } from '../verdict-analysis.js';
 import { shiftTrialIds } from '../run-index.js';
+import { percentOf } from '../../lib/numbers.js';
 
 /** One case × metric × environment of one host, from the run analysis. */
 export interface DigestRow extends JudgedValue {
@@ -90,9 +91,10 @@ export function comparedArgs(argv: readonly string[]): string[] {
 /** The plan fields compared across hosts. */
 export function planRequest(record: RunRecord): PlanRequest {
   const p = record.plan;
+  // study.json (format 1) keeps the margin in percent, as typed; the record carries a fraction.
   return {
     args: comparedArgs(p.argv), envs: [...p.envs], workloads: [...p.workloads], trials: p.trials, runs: p.runs,
-    warmup: p.warmup, seed: p.seed, order: p.order, quick: p.quick, runner: p.runner, margin: p.margin,
+    warmup: p.warmup, seed: p.seed, order: p.order, quick: p.quick, runner: p.runner, margin: percentOf(p.margin),
   };
 }
 

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { availableParallelism, tmpdir } from 'node:os';
 import { ConfigError } from '../../model/errors.js';
 import { DISK_CACHE_MODES, VM_ACCELS, type RunnerOptions } from '../../model/options.js';
-import { choiceFlag, cpusetFlag, durationFlag, hostLabelFlag, intFlag, listFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
+import { choiceFlag, cpusetFlag, durationFlag, hostLabelFlag, intFlag, listFlag, marginFlag, memoryFlag, numberFlag, parseRunFlags } from '../args.js';
 import { applyProfiles, parseOverrides } from '../params.js';
 import { markInterruption, run } from '../run/executor.js';
 import { preflight } from '../run/preflight.js';
@@ -69,7 +69,7 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
       order: choiceFlag('order', v.order, ['interleaved', 'grouped']),
       instancePer: choiceFlag('instance-per', v['instance-per'], ['trial', 'workload']),
       quick: v.quick, limits: { cpus, memoryMiB }, cpuset,
-      runnerOptions, margin: numberFlag('margin', v.margin), out: v.out,
+      runnerOptions, margin: marginFlag(v.margin), out: v.out,
       outRoot, cacheDir: resolve(v['cache-dir'] ?? process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`),
       argv: ['isobench', 'run', ...argv], log,
       // A live line on a terminal; plain lines in a CI log (stderr is not a TTY there).

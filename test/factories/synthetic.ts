@@ -2,7 +2,8 @@
 import { rng } from '../../analysis/rng.js';
 import { envId } from '../../model/ids.js';
 import { LIFECYCLE_WORKLOAD } from '../../model/metrics.js';
-import { DEFAULT_MARGIN_PCT, DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
+import { DEFAULT_MARGIN, DEFAULT_RUNNER_OPTIONS } from '../../model/options.js';
+import { fractionOfPercent } from '../../lib/numbers.js';
 import { RECORD_SCHEMA_VERSION, type Emulation, type HostFingerprint, type Params, type RunRecord, type Sample, type TrialResult } from '../../model/record.js';
 import { metricCatalogue } from '../../workloads/index.js';
 
@@ -42,7 +43,7 @@ export function syntheticHost(over: Partial<HostFingerprint> = {}): HostFingerpr
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 
 /** Builds a record from cells; trials are interleaved round by round like a real run. */
-export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: number; margin?: number; host?: Partial<HostFingerprint>; warnings?: string[] } = {}): RunRecord {
+export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: number; marginPct?: number; host?: Partial<HostFingerprint>; warnings?: string[] } = {}): RunRecord {
   const envs = [...new Set(cells.map(envId))];
   const results: TrialResult[] = [];
   const rounds = Math.max(...cells.map((c) => c.trials.length));
@@ -71,7 +72,7 @@ export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: numb
     plan: {
       envs, workloads: [...new Set(uniqueCells.map((c) => c.workload))], trials: rounds, runs: Math.max(...cells.map((c) => c.trials[0]?.length ?? 0)),
       warmup: Math.max(...cells.map((c) => c.warmup?.length ?? 0)), seed: opts.seed ?? 42, order: 'interleaved', quick: true,
-      limits: { cpus: null, memoryMiB: null }, runner: DEFAULT_RUNNER_OPTIONS, margin: opts.margin ?? DEFAULT_MARGIN_PCT, out: 'results', cells: uniqueCells,
+      limits: { cpus: null, memoryMiB: null }, runner: DEFAULT_RUNNER_OPTIONS, margin: opts.marginPct === undefined ? DEFAULT_MARGIN : fractionOfPercent(opts.marginPct), out: 'results', cells: uniqueCells,
       argv: ['isobench', 'run', '--env', 'synthetic', '--seed', String(opts.seed ?? 42)],
     },
     probes: envs.map((id) => ({ id, ok: true, version: 'synthetic 1.0', details: {}, emulation: cells.find((c) => envId(c) === id && c.emulation)?.emulation ?? null })),

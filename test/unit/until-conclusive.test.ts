@@ -22,7 +22,7 @@ function setup(seed = 3): { record: RunRecord; clock: { t: number }; input: (ove
   const record = syntheticRecord(Object.entries(CELLS).map(([id, c]) => {
     const [env, engine] = id.split(':') as [string, string];
     return { env, engine, workload: 'cpu', trials: c.mean === 0 ? [] : noisyTrials(c.mean, c.sigma, 5, 3, rand) };
-  }), { seed, margin: 2 });
+  }), { seed, marginPct: 2 });
   // The broken cell never measured anything, but it is a plan cell.
   expect(record.plan.cells.map(envId)).toContain('synthetic:broken');
   const clock = { t: 0 };

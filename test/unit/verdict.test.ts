@@ -104,7 +104,7 @@ describe('analyse', () => {
     const a = analyse(syntheticRecord([
       { env: 'bare', engine: 'host', workload: 'cpu', metric: 'latency_avg_ms', trials: ms },
       { env: 'synthetic', engine: 'fast', workload: 'cpu', metric: 'latency_avg_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
-    ], { margin: 5 }));
+    ], { marginPct: 5 }));
     expect(a.margin).toBeCloseTo(0.05);
     const fast = a.entries[1];
     expect(fast?.verdict).toMatchObject({ kind: 'better', change: expect.closeTo(-0.5) as number, quantity: 'time' });
