@@ -1,4 +1,5 @@
 // Metrics as typed quantities: every measured number carries a unit from a catalogue, never a guessed one.
+import type { Unit } from './units.js';
 
 /** Kinds of quantity a metric can measure. */
 export const QUANTITIES = ['rate', 'time', 'size'] as const;
@@ -11,8 +12,8 @@ export type Quantity = (typeof QUANTITIES)[number];
 
 /** Which direction of a metric is better, its unit, its kind of quantity and what it means. */
 export interface MetricInfo {
-  /** Unit text (`events/s`, `MiB/s`, `ms`, `MiB`). */
-  unit: string;
+  /** Unit (`events/s`, `MiB/s`, `ms`, `MiB`; the list is model/units.ts). */
+  unit: Unit;
   /** `higher` when bigger values are better (throughput), `lower` for times and sizes. */
   better: 'higher' | 'lower';
   /** The kind of quantity (declared, never guessed from the unit). */
@@ -27,8 +28,8 @@ export interface Measurement {
   metric: string;
   /** The value, in `unit`. */
   value: number;
-  /** Unit text (`events/s`, `ms`). */
-  unit: string;
+  /** Unit (`events/s`, `ms`), the one its metric declares in the catalogue. */
+  unit: Unit;
 }
 
 /** The pseudo-workload (case) that lifecycle samples are grouped under. */

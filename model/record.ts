@@ -2,6 +2,7 @@
 import type { LIFECYCLE_WORKLOAD, MetricInfo } from './metrics.js';
 import type { RunnerOptions } from './options.js';
 import type { Fraction } from '../lib/numbers.js';
+import type { Unit } from './units.js';
 
 /**
  * Version of the run.json format this isobench writes and reads (2: typed runner options and
@@ -44,7 +45,7 @@ interface SampleBase {
   /** The measured value, in `unit`. */
   value: number;
   /** Unit of `value`, e.g. `events/s`, `MiB/s`, `ms`. */
-  unit: string;
+  unit: Unit;
   /** Environment kind the sample was measured in: `bare`, `container`, `vm`, `fake`. */
   env: string;
   /** Engine within the environment: `host`, `runc`, `docker`, `qemu-tcg`, … */

@@ -5,6 +5,7 @@ import { LIFECYCLE_WORKLOAD, QUANTITIES, type MetricInfo } from './metrics.js';
 import { DISK_CACHE_MODES, VM_ACCELS, VM_BOOT_MODES, type RunnerOptions } from './options.js';
 import { READABLE_SCHEMA_VERSIONS, RECORD_SCHEMA_VERSION, type RunRecord, type StoredRunRecord } from './record.js';
 import { fractionOfPercent } from '../lib/numbers.js';
+import { UNITS } from './units.js';
 
 const paramValue = z.union([z.string(), z.number(), z.boolean()]);
 /** The zod schema of a case's parameters (`Params`), shared with study.json. */
@@ -15,7 +16,7 @@ const known = <T extends z.ZodType>(value: T) => z.union([z.object({ value }), z
 const sampleBase = {
   metric: z.string().min(1),
   value: z.number(),
-  unit: z.string(),
+  unit: z.enum(UNITS),
   env: z.string().min(1),
   engine: z.string(),
   params,
@@ -61,7 +62,7 @@ const plan = z.object({
   argv: z.array(z.string()),
 });
 
-const metricInfo = z.object({ unit: z.string(), better: z.enum(['higher', 'lower']), quantity: z.enum(QUANTITIES), description: z.string() }) satisfies z.ZodType<MetricInfo>;
+const metricInfo = z.object({ unit: z.enum(UNITS), better: z.enum(['higher', 'lower']), quantity: z.enum(QUANTITIES), description: z.string() }) satisfies z.ZodType<MetricInfo>;
 
 /** The zod schema of run.json. */
 export const runRecordSchema = z.object({

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError, oneLine } from './errors.js';
 import { QUANTITIES } from './metrics.js';
 import { firstIssue, host, params, runnerOptions } from './schema.js';
+import { UNITS } from './units.js';
 import { STUDY_SCHEMA, type Study } from './study.js';
 import type { Caveat, Interval, TimeAdded, Verdict } from './verdict.js';
 
@@ -12,7 +13,7 @@ const better = z.enum(['higher', 'lower']);
 /** A number that JSON.stringify wrote as null because it was NaN (a median without trials): read back as NaN. */
 const numberOrNaN = z.union([z.number(), z.null().transform(() => Number.NaN)]);
 
-const timeAdded = z.object({ value: z.number(), interval: interval.nullable(), unit: z.string(), baselineId: z.string() }) satisfies z.ZodType<TimeAdded>;
+const timeAdded = z.object({ value: z.number(), interval: interval.nullable(), unit: z.enum(UNITS), baselineId: z.string() }) satisfies z.ZodType<TimeAdded>;
 const mayAddTime = { added: timeAdded.exactOptional() };
 const verdict = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('baseline') }),
@@ -54,7 +55,7 @@ const judged = {
 const spread = z.object({ hosts: count, min: z.number(), median: z.number(), max: z.number(), range: z.number() });
 const comparison = z.object({
   planGroup: count, caseKey: z.string(), caseLabel: z.string(), workload: z.string(), params, metric: z.string(), headline: z.boolean(),
-  unit: z.string(), better, envId: z.string(), baselineId: z.string().nullable(), isBaseline: z.boolean(),
+  unit: z.enum(UNITS), better, envId: z.string(), baselineId: z.string().nullable(), isBaseline: z.boolean(),
   hosts: z.array(z.object({ ...judged, host: z.string(), hostType: z.string() })),
   ratioSpread: spread.nullable(), medianSpread: spread.nullable(),
   byType: z.array(z.object({ hostType: z.string(), ratio: spread.nullable(), median: spread.nullable() })),

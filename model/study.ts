@@ -3,6 +3,7 @@
 import type { RunnerOptions } from './options.js';
 import type { HostFingerprint, Params } from './record.js';
 import type { Caveat, Verdict } from './verdict.js';
+import type { Unit } from './units.js';
 
 /** Record format version of study.json. */
 export const STUDY_SCHEMA = 1;
@@ -183,7 +184,7 @@ export interface StudyComparison {
   /** Whether this metric is the case's headline metric. */
   headline: boolean;
   /** Unit. */
-  unit: string;
+  unit: Unit;
   /** Direction. */
   better: 'higher' | 'lower';
   /** `env:engine`. */

@@ -1,6 +1,7 @@
 // A verdict as data (the ratio's judgement against the baseline) and its caveats: what run analyses and studies carry.
 import type { Quantity } from './metrics.js';
 import type { Fraction } from '../lib/numbers.js';
+import type { Unit } from './units.js';
 
 /** A closed interval [lo, hi]. */
 export interface Interval {
@@ -20,7 +21,7 @@ export interface TimeAdded {
   /** 95 % bootstrap interval of the difference; null below 2 trials on a side. */
   interval: Interval | null;
   /** The metric's unit (`ms`). */
-  unit: string;
+  unit: Unit;
   /** The baseline's `env:engine`: bare metal reads "a process start", another "a container:runc start". */
   baselineId: string;
 }

@@ -4,6 +4,7 @@ import type { JudgedValue, PlanRequest } from '../../model/study.js';
 import { analyse } from '../verdict-analysis.js';
 import { shiftTrialIds } from '../run-index.js';
 import { percentOf } from '../../lib/numbers.js';
+import type { Unit } from '../../model/units.js';
 
 /** One case × metric × environment of one host, from the run analysis. */
 export interface DigestRow extends JudgedValue {
@@ -20,7 +21,7 @@ export interface DigestRow extends JudgedValue {
   /** Whether it is the case's headline metric. */
   headline: boolean;
   /** Unit. */
-  unit: string;
+  unit: Unit;
   /** Direction. */
   better: 'higher' | 'lower';
   /** `env:engine`. */

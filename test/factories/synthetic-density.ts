@@ -1,5 +1,6 @@
 // Synthetic density sweeps built in code: hand-chosen steps whose figures (slope, knees, fits) can be worked out by hand.
 import type { Emulation, Params, RunRecord, Sample, TrialResult } from '../../model/record.js';
+import type { Unit } from '../../model/units.js';
 import { density } from '../../workloads/density.js';
 import { syntheticRecord, type SynthCell } from './synthetic.js';
 
@@ -39,7 +40,7 @@ export function sweepTrial(s: SynthSweep, trialId: number, trial: number): Trial
   const stamp = new Date(Date.parse('2026-01-01T01:00:00.000Z') + trialId * 1000).toISOString();
   const labels = { ksm: 'off', thp: 'madvise', density_batch: String(s.batch), ...(s.labels ?? {}) };
   const samples: Sample[] = [];
-  const push = (metric: string, unit: string, value: number, count: number) => samples.push({
+  const push = (metric: string, unit: Unit, value: number, count: number) => samples.push({
     kind: 'workload', metric, unit, value, env: s.env, engine: s.engine, workload: 'density', params, trial, trialId, iteration: count, phase: 'measure', timestamp: stamp, labels: { ...labels },
   });
   for (const step of s.steps) {

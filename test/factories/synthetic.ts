@@ -54,7 +54,8 @@ export function syntheticRecord(cells: readonly SynthCell[], opts: { seed?: numb
       if (values === undefined) continue;
       trialId++;
       const metric = c.metric ?? 'events_per_s';
-      const unit = metricCatalogue()[metric]?.unit ?? 'units';
+      const unit = metricCatalogue()[metric]?.unit;
+      if (unit === undefined) throw new Error(`syntheticRecord: metric '${metric}' is not in the metric catalogue, so it has no unit`);
       const stamp = new Date(T0 + trialId * 1000).toISOString();
       const params = c.params ?? {};
       const all = [...(c.warmup ?? []).map((v) => ({ v, phase: 'warmup' as const })), ...values.map((v) => ({ v, phase: 'measure' as const }))];
