@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../../model/record.js';
+import { parseRunRecord } from '../../model/schema.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { chartSpecs } from '../../reports/run/chart-configs.js';
 import { renderReports } from '../../reports/run/index.js';
@@ -17,7 +18,9 @@ import { CPU, SWEEPS } from '../factories/density-record.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const reason = await unmet(['chromium']);
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
+// Read as every command reads it: the fixture is format 3 (margin in percent), upgraded by parseRunRecord.
+const fixturePath = new URL('../fixtures/records/fake-run.json', import.meta.url);
+const fixture = parseRunRecord(readFileSync(fixturePath, 'utf8'), fixturePath.pathname);
 
 /** Writes every report file of `record` into a fresh directory; returns report.html's path. */
 async function writeReport(record: RunRecord, dir: string): Promise<string> {

@@ -1,7 +1,7 @@
 // Reports from a fixed fake-env record: snapshot-tested chart configs, CSV, Markdown, table; escaping; determinism.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { RunRecord } from '../../model/record.js';
+import { parseRunRecord } from '../../model/schema.js';
 import { analyse } from '../../analysis/verdict-analysis.js';
 import { runWarnings } from '../../analysis/warnings.js';
 import { chartSpecs } from '../../reports/run/chart-configs.js';
@@ -14,7 +14,9 @@ import { summaryTable } from '../../reports/run/table.js';
 import { verdictText } from '../../reports/shared/verdict-text.js';
 import { syntheticRecord } from '../factories/synthetic.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
+// Read as every command reads it: the fixture is format 3 (margin in percent), upgraded by parseRunRecord.
+const fixturePath = new URL('../fixtures/records/fake-run.json', import.meta.url);
+const fixture = parseRunRecord(readFileSync(fixturePath, 'utf8'), fixturePath.pathname);
 const analysis = analyse(fixture);
 
 describe('reports of the fake-env fixture', () => {
