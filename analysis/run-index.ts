@@ -130,23 +130,42 @@ export function runIndex(record: RunRecord): RunIndex {
     }
     trials.push({ result, shape: caseShape('workload', result.workload), envId: envId(result), measured });
   }
-  const points = (c: CaseKey, m: MetricName, e: EnvId): readonly Point[] => values.get(c)?.get(m)?.get(e) ?? [];
-  return {
-    record, samples, cases, envs: [...envs], trials, cells, labels,
-    points,
-    has: (c, m, e) => points(c, m, e).length > 0,
-    trialValues: (c, m, e) => {
-      const byTrial = new Map<number, number[]>();
-      for (const p of points(c, m, e)) byTrial.set(p.trialId, [...(byTrial.get(p.trialId) ?? []), p.value]);
-      return [...byTrial].map(([trialId, vs]) => ({ trialId, values: vs }));
-    },
-    labelValues: (label) => {
-      const out = new Map<EnvId, ReadonlySet<string>>();
-      for (const [id, byLabel] of labels) {
-        const vs = byLabel.get(label);
-        if (vs !== undefined) out.set(id, vs);
-      }
-      return out;
-    },
-  };
+  return new Indexed(record, samples, cases, [...envs], trials, cells, labels, values);
+}
+
+/** The index as data (so two indexes of equal records are equal) with its lookups as methods. */
+class Indexed implements RunIndex {
+  constructor(
+    readonly record: RunRecord,
+    readonly samples: readonly Sample[],
+    readonly cases: ReadonlyMap<CaseKey, IndexedCase>,
+    readonly envs: readonly EnvId[],
+    readonly trials: readonly IndexedTrial[],
+    readonly cells: readonly { case: IndexedCase; envId: EnvId; metric: MetricName }[],
+    readonly labels: ReadonlyMap<EnvId, ReadonlyMap<string, ReadonlySet<string>>>,
+    private readonly values: ReadonlyMap<CaseKey, ReadonlyMap<MetricName, ReadonlyMap<EnvId, readonly Point[]>>>,
+  ) {}
+
+  points(c: CaseKey, m: MetricName, e: EnvId): readonly Point[] {
+    return this.values.get(c)?.get(m)?.get(e) ?? [];
+  }
+
+  has(c: CaseKey, m: MetricName, e: EnvId): boolean {
+    return this.points(c, m, e).length > 0;
+  }
+
+  trialValues(c: CaseKey, m: MetricName, e: EnvId): TrialValues[] {
+    const byTrial = new Map<number, number[]>();
+    for (const p of this.points(c, m, e)) byTrial.set(p.trialId, [...(byTrial.get(p.trialId) ?? []), p.value]);
+    return [...byTrial].map(([trialId, vs]) => ({ trialId, values: vs }));
+  }
+
+  labelValues(label: string): ReadonlyMap<EnvId, ReadonlySet<string>> {
+    const out = new Map<EnvId, ReadonlySet<string>>();
+    for (const [id, byLabel] of this.labels) {
+      const vs = byLabel.get(label);
+      if (vs !== undefined) out.set(id, vs);
+    }
+    return out;
+  }
 }
