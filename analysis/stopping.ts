@@ -3,6 +3,7 @@ import type { Interval } from './bootstrap.js';
 import type { Analysis } from './verdict-analysis.js';
 import { caseKey, envId } from '../model/ids.js';
 import type { PlanCell } from '../model/record.js';
+import { at } from '../lib/arrays.js';
 
 export type { StopReason } from '../model/record.js';
 
@@ -23,12 +24,10 @@ export function preciseEnough(ratio: Interval, margin: number): boolean {
   return ratio.lo > 0 && ratio.hi / ratio.lo <= (1 + margin) * (1 - 1e-9);
 }
 
-/** One compared cell's precision after a round: what the rule looks at. */
-export interface CellPrecision {
+/** What every cell's precision says, whether or not it can get an interval. */
+interface PrecisionBase {
   /** Index of the cell in the plan's cells. */
   cell: number;
-  /** Index of its case's baseline cell in the plan's cells; null when the plan has none. */
-  baseline: number | null;
   /** The case's headline metric. */
   metric: string;
   /** Measured trials of the cell. */
@@ -39,9 +38,26 @@ export interface CellPrecision {
   ratioCi: Interval | null;
   /** hi/lo ≤ 1 + margin (see preciseEnough). */
   precise: boolean;
-  /** Neither side can get an interval by adding trials: one side has no measured trial at all. */
-  noData: boolean;
 }
+
+/** A cell that more trials can make precise: it has a baseline cell, and both sides have trials. */
+export interface OpenablePrecision extends PrecisionBase {
+  /** Discriminant: both sides have measured trials. */
+  noData: false;
+  /** Index of its case's baseline cell in the plan's cells. */
+  baseline: number;
+}
+
+/** A cell that no added trial gives an interval: it has no baseline cell, or one side has no measured trial at all. */
+export interface NoDataPrecision extends PrecisionBase {
+  /** Discriminant. */
+  noData: true;
+  /** Index of its case's baseline cell in the plan's cells; null when the plan has none. */
+  baseline: number | null;
+}
+
+/** One compared cell's precision after a round: what the rule looks at. */
+export type CellPrecision = OpenablePrecision | NoDataPrecision;
 
 /**
  * The precision of every compared cell (not the baseline's own) among `candidates` (plan cell
@@ -51,7 +67,7 @@ export interface CellPrecision {
 export function cellPrecision(analysis: Analysis, cells: readonly PlanCell[], candidates: readonly number[]): CellPrecision[] {
   const out: CellPrecision[] = [];
   for (const i of candidates) {
-    const cell = cells[i] as PlanCell;
+    const cell = at(cells, i, 'plan cell');
     const id = envId(cell);
     if (id === analysis.baselineId) continue;
     const key = caseKey(cell.workload, cell.params);
@@ -62,11 +78,8 @@ export function cellPrecision(analysis: Analysis, cells: readonly PlanCell[], ca
     const trials = entry?.stats.summary.trialMedians.length ?? 0;
     const baselineTrials = base?.stats.summary.trialMedians.length ?? 0;
     const ratioCi = entry?.comparison?.ratioCi ?? null;
-    out.push({
-      cell: i, baseline: baseline < 0 ? null : baseline, metric: c?.headline ?? '', trials, baselineTrials, ratioCi,
-      precise: ratioCi !== null && preciseEnough(ratioCi, analysis.margin),
-      noData: baseline < 0 || trials === 0 || baselineTrials === 0,
-    });
+    const common = { cell: i, metric: c?.headline ?? '', trials, baselineTrials, ratioCi, precise: ratioCi !== null && preciseEnough(ratioCi, analysis.margin) };
+    out.push(baseline < 0 || trials === 0 || baselineTrials === 0 ? { ...common, noData: true, baseline: baseline < 0 ? null : baseline } : { ...common, noData: false, baseline });
   }
   return out;
 }

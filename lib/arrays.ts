@@ -19,3 +19,10 @@ export function zip<A, B>(as: readonly A[], bs: readonly B[]): [A, B][] {
   });
   return out;
 }
+
+/** `xs[i]`, where the caller knows it exists: a missing element is an internal error naming `what`, not an `undefined` passed on. */
+export function at<T>(xs: readonly T[], i: number, what = 'element'): T {
+  const v = xs[i];
+  if (v === undefined) throw new Error(`internal: ${what} ${i} is not among the ${xs.length} there are`);
+  return v;
+}

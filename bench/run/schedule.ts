@@ -2,6 +2,7 @@
 import { rng, shuffled } from '../../analysis/rng.js';
 import { caseKey } from '../../model/ids.js';
 import type { PlanCell } from '../../model/record.js';
+import { at } from '../../lib/arrays.js';
 
 /** What one instance runs: one workload cell (`--instance-per workload`) or every cell of its environment (`--instance-per trial`). */
 export type InstancePer = 'workload' | 'trial';
@@ -16,11 +17,7 @@ export interface ScheduledUnit {
 
 /** The plan cells a unit runs, in its order; the first is the unit's environment (a unit is never empty). */
 export function unitCells(unit: ScheduledUnit, cells: readonly PlanCell[]): [PlanCell, ...PlanCell[]] {
-  const out = unit.cells.map((i) => {
-    const c = cells[i];
-    if (c === undefined) throw new Error(`internal: scheduled cell ${i} is not among the plan's ${cells.length} cells`);
-    return c;
-  });
+  const out = unit.cells.map((i) => at(cells, i, 'scheduled plan cell'));
   const [first, ...rest] = out;
   if (first === undefined) throw new Error('internal: a scheduled unit has no cells');
   return [first, ...rest];

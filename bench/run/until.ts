@@ -1,9 +1,10 @@
 // `--until-conclusive`: after the planned trials, interleaved rounds for the cells whose interval is not yet precise, within a time budget.
 import { analyse } from '../../analysis/verdict-analysis.js';
-import { cellPrecision, type CellPrecision } from '../../analysis/stopping.js';
+import { cellPrecision, type CellPrecision, type OpenablePrecision } from '../../analysis/stopping.js';
 import type { ConclusiveStop, PlanCell, RunRecord, StopReason, UntilConclusive } from '../../model/record.js';
 import { caseKey } from '../../model/ids.js';
-import { schedule, type InstancePer, type ScheduledUnit } from './schedule.js';
+import { schedule, unitCells, type InstancePer, type ScheduledUnit } from './schedule.js';
+import { at } from '../../lib/arrays.js';
 import { durationText } from './progress.js';
 
 /** `--until-conclusive` settings. */
@@ -59,14 +60,14 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
   let ending: StopReason = 'max-rounds';
   let state = evaluate(input);
   for (;;) {
-    const open = state.filter((s) => !s.precise && !s.noData);
+    const open = state.filter((s): s is OpenablePrecision => !s.precise && !s.noData);
     if (open.length === 0) break;
     if (input.aborted()) { ending = 'interrupted'; break; }
     if (rounds >= input.settings.maxRounds) { ending = 'max-rounds'; break; }
-    const subset = [...new Set(open.flatMap((s) => [s.baseline as number, s.cell]))].sort((a, b) => a - b);
-    const units = schedule(subset.map((i) => cells[i] as PlanCell), 1, input.order, input.seed + rounds + 1, input.instancePer)
-      .map((u) => ({ cells: u.cells.map((j) => subset[j] as number), trial: record.plan.trials + rounds + 1 }));
-    const estimate = units.reduce((ms, u) => ms + u.cells.reduce((m, i) => m + meanTrialMs(record, cells[i] as PlanCell), 0), 0);
+    const subset = [...new Set(open.flatMap((s) => [s.baseline, s.cell]))].sort((a, b) => a - b);
+    const units = schedule(subset.map((i) => at(cells, i, 'plan cell')), 1, input.order, input.seed + rounds + 1, input.instancePer)
+      .map((u) => ({ cells: u.cells.map((j) => at(subset, j, 'cell of the round')), trial: record.plan.trials + rounds + 1 }));
+    const estimate = units.reduce((ms, u) => ms + unitCells(u, cells).reduce((m, c) => m + meanTrialMs(record, c), 0), 0);
     const left = input.settings.maxTimeMs - (now() - t0);
     if (estimate > left) {
       ending = 'budget';
@@ -74,7 +75,7 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
       break;
     }
     rounds += 1;
-    input.log(`until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (${open.map((s) => label(cells[s.cell] as PlanCell)).join(', ')})`);
+    input.log(`until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (${open.map((s) => label(at(cells, s.cell, 'plan cell'))).join(', ')})`);
     input.planned(units);
     for (const u of units) {
       if (input.aborted()) break;
@@ -84,7 +85,7 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
   }
   if (input.aborted()) ending = 'interrupted';
   const stops: ConclusiveStop[] = state.map((s) => {
-    const c = cells[s.cell] as PlanCell;
+    const c = at(cells, s.cell, 'plan cell');
     const reason: StopReason = s.noData ? 'no-data' : s.precise ? 'precise' : ending;
     return { env: c.env, engine: c.engine, workload: c.workload, params: c.params, metric: s.metric, trials: s.trials, baselineTrials: s.baselineTrials, reason, ratioCi: s.ratioCi };
   });
