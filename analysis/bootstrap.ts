@@ -82,7 +82,11 @@ export function medianInterval(xs: readonly number[], opts: BootstrapOptions): I
  * "inconclusive". The percentile bootstrap of a ratio of MEANS undercovered (87–91 % at 5–10
  * trials). See test/unit/bootstrap.test.ts.
  */
-export function ratioInterval(base: readonly number[], other: readonly number[], opts: BootstrapOptions): Interval | null {
+export function ratioInterval(
+  base: readonly number[],
+  other: readonly number[],
+  opts: BootstrapOptions,
+): Interval | null {
   return twoGroups(base, other, opts, (den, num) => (den === 0 ? null : num / den));
 }
 
@@ -91,12 +95,21 @@ export function ratioInterval(base: readonly number[], other: readonly number[],
  * group independently, as `ratioInterval` does. Null when either group has fewer than 2 trials.
  * Startup verdicts use it: the time an environment adds to a start, in the metric's unit.
  */
-export function differenceInterval(base: readonly number[], other: readonly number[], opts: BootstrapOptions): Interval | null {
+export function differenceInterval(
+  base: readonly number[],
+  other: readonly number[],
+  opts: BootstrapOptions,
+): Interval | null {
   return twoGroups(base, other, opts, (b, o) => o - b);
 }
 
 /** The bootstrap of a statistic of two independently resampled medians; null when a resample has none. */
-function twoGroups(base: readonly number[], other: readonly number[], opts: BootstrapOptions, stat: (baseMedian: number, otherMedian: number) => number | null): Interval | null {
+function twoGroups(
+  base: readonly number[],
+  other: readonly number[],
+  opts: BootstrapOptions,
+  stat: (baseMedian: number, otherMedian: number) => number | null,
+): Interval | null {
   if (base.length < 2 || other.length < 2) return null;
   const rand = rng(opts.seed);
   const b = opts.resamples ?? 2000;

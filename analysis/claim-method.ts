@@ -29,11 +29,16 @@ function bytesText(b: number): string {
 export function describeFact(fact: MethodFact, value: MeasuredMethod[MethodFact]): string {
   if (value === undefined) return `${fact} unknown`;
   switch (fact) {
-    case 'threads': return `${String(value)} thread${value === 1 ? '' : 's'}`;
-    case 'ioDepth': return `${String(value)} request${value === 1 ? '' : 's'} in flight`;
-    case 'blockBytes': return `${bytesText(Number(value))} blocks`;
-    case 'ioMode': return value === 'async' ? 'asynchronous IO' : value === 'sync' ? 'synchronous IO' : `${String(value)} IO`;
-    case 'direct': return value === true ? 'O_DIRECT' : 'buffered IO (page cache)';
+    case 'threads':
+      return `${String(value)} thread${value === 1 ? '' : 's'}`;
+    case 'ioDepth':
+      return `${String(value)} request${value === 1 ? '' : 's'} in flight`;
+    case 'blockBytes':
+      return `${bytesText(Number(value))} blocks`;
+    case 'ioMode':
+      return value === 'async' ? 'asynchronous IO' : value === 'sync' ? 'synchronous IO' : `${String(value)} IO`;
+    case 'direct':
+      return value === true ? 'O_DIRECT' : 'buffered IO (page cache)';
   }
 }
 
@@ -51,14 +56,24 @@ function meets(req: MethodRequirement, value: MeasuredMethod[MethodFact], ctx: M
  * Null when the case followed every required fact of the claim's method; otherwise
  * `method differs: the claim used …; this case used …` naming only the facts that differ.
  */
-export function methodDifference(reqs: readonly MethodRequirement[] | undefined, workload: string, params: Params, ctx: MethodContext): string | null {
+export function methodDifference(
+  reqs: readonly MethodRequirement[] | undefined,
+  workload: string,
+  params: Params,
+  ctx: MethodContext,
+): string | null {
   if (reqs === undefined || reqs.length === 0) return null;
   const m = measuredMethod(workload, params);
   const failed = reqs.filter((r) => !meets(r, m?.[r.fact], ctx));
   if (failed.length === 0) return null;
-  const ours = m === null ? `an unknown method (${workload} declares none)` : failed.map((r) => {
-    const shown = describeFact(r.fact, m[r.fact]);
-    return r.atLeast === 'all-cpus' && ctx.cpus !== null ? `${shown} of ${ctx.cpus} CPUs` : shown;
-  }).join(', ');
+  const ours =
+    m === null
+      ? `an unknown method (${workload} declares none)`
+      : failed
+          .map((r) => {
+            const shown = describeFact(r.fact, m[r.fact]);
+            return r.atLeast === 'all-cpus' && ctx.cpus !== null ? `${shown} of ${ctx.cpus} CPUs` : shown;
+          })
+          .join(', ');
   return `method differs: the claim used ${failed.map((r) => r.says).join(', ')}; this case used ${ours}`;
 }

@@ -47,10 +47,16 @@ export function claimedRange(c: ClaimCheck): Interval {
   const v = c.value ?? Number.NaN;
   const f = c.factor ?? 1;
   switch (c.rule) {
-    case 'relative-at-least': return { lo: v, hi: Infinity };
-    case 'relative-about': case 'absolute-about': return { lo: v / f, hi: v * f };
-    case 'relative-range': case 'absolute-range': return { lo: c.min ?? -Infinity, hi: c.max ?? Infinity };
-    case 'absolute-at-most': return { lo: -Infinity, hi: c.max ?? Infinity };
+    case 'relative-at-least':
+      return { lo: v, hi: Infinity };
+    case 'relative-about':
+    case 'absolute-about':
+      return { lo: v / f, hi: v * f };
+    case 'relative-range':
+    case 'absolute-range':
+      return { lo: c.min ?? -Infinity, hi: c.max ?? Infinity };
+    case 'absolute-at-most':
+      return { lo: -Infinity, hi: c.max ?? Infinity };
   }
 }
 
@@ -79,18 +85,25 @@ function matches(c: ClaimCheck, e: Entry): boolean {
 }
 
 /** The entry's ratio against what the check names: the run's baseline kind, or another `env:engine` of the same case. */
-function relative(c: ClaimCheck, e: Entry, a: Analysis): { ratio: number; ci: Interval | null; other: Entry | null; otherId: string } | null {
+function relative(
+  c: ClaimCheck,
+  e: Entry,
+  a: Analysis,
+): { ratio: number; ci: Interval | null; other: Entry | null; otherId: string } | null {
   const against = c.against ?? '';
   if (!against.includes(':')) {
     const cmp = e.comparison;
     if (cmp === null || splitEnvId(cmp.baselineId).env !== against) return null;
-    const base = a.entries.find((x) => x.case === e.case && x.metric === e.metric && x.stats.envId === cmp.baselineId) ?? null;
+    const base =
+      a.entries.find((x) => x.case === e.case && x.metric === e.metric && x.stats.envId === cmp.baselineId) ?? null;
     return { ratio: cmp.ratio, ci: cmp.ratioCi, other: base, otherId: cmp.baselineId };
   }
   const other = a.entries.find((x) => x.case === e.case && x.metric === e.metric && x.stats.envId === against);
   if (other === undefined || other.stats.summary.trials === 0 || other.stats.summary.trialMedian === 0) return null;
   const ratio = e.stats.summary.trialMedian / other.stats.summary.trialMedian;
-  const ci = ratioInterval(other.stats.summary.trialMedians, e.stats.summary.trialMedians, { seed: seedFor(0, `claim|${e.case.key}|${e.metric}|${e.stats.envId}|${against}`) });
+  const ci = ratioInterval(other.stats.summary.trialMedians, e.stats.summary.trialMedians, {
+    seed: seedFor(0, `claim|${e.case.key}|${e.metric}|${e.stats.envId}|${against}`),
+  });
   return { ratio, ci, other, otherId: against };
 }
 
@@ -114,7 +127,11 @@ function measure(claim: Claim, c: ClaimCheck, e: Entry, a: Analysis, ctx: Method
   }
   const base = { where, says: c.says, measured, emulated: emulation !== null };
   if (emulation !== null && claim.method.virtualization === 'hardware') {
-    return { ...base, status: 'not-comparable', reason: `not comparable: measured under emulation (${emulation}), and the claim is about hardware virtualization` };
+    return {
+      ...base,
+      status: 'not-comparable',
+      reason: `not comparable: measured under emulation (${emulation}), and the claim is about hardware virtualization`,
+    };
   }
   const differs = methodDifference(c.requires, e.case.workload, e.case.params, ctx);
   if (differs !== null) return { ...base, status: 'method-differs', reason: differs };
@@ -122,16 +139,31 @@ function measure(claim: Claim, c: ClaimCheck, e: Entry, a: Analysis, ctx: Method
 }
 
 function notMeasured(claim: Claim): string {
-  const envs = [...new Set(claim.checks.map((c) => (c.engine ? envId({ env: c.env, engine: c.engine }) : c.env)))].join(', ');
+  const envs = [...new Set(claim.checks.map((c) => (c.engine ? envId({ env: c.env, engine: c.engine }) : c.env)))].join(
+    ', ',
+  );
   const against = [...new Set(claim.checks.flatMap((c) => (c.against ? [c.against] : [])))];
   return `not measured in this run (needs ${envs}${against.length ? ` against ${against.join(', ')}` : ''} with ${[...new Set(claim.checks.flatMap((c) => c.metrics))].join(', ')})`;
 }
 
 /** Every published claim with what this run measured for it. */
-export function checkClaims(a: Analysis, ctx: MethodContext = { cpus: null }, claims: readonly Claim[] = CLAIMS): ClaimResult[] {
+export function checkClaims(
+  a: Analysis,
+  ctx: MethodContext = { cpus: null },
+  claims: readonly Claim[] = CLAIMS,
+): ClaimResult[] {
   return claims.map((claim) => {
-    if (claim.checks.length === 0) return { claim, measurements: [], notMeasured: `not measured in this run (${claim.why ?? 'isobench cannot measure it'})` };
-    const measurements = claim.checks.flatMap((c) => a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(claim, c, e, a, ctx) ?? []));
-    return measurements.length > 0 ? { claim, measurements, notMeasured: null } : { claim, measurements: [], notMeasured: notMeasured(claim) };
+    if (claim.checks.length === 0)
+      return {
+        claim,
+        measurements: [],
+        notMeasured: `not measured in this run (${claim.why ?? 'isobench cannot measure it'})`,
+      };
+    const measurements = claim.checks.flatMap((c) =>
+      a.entries.filter((e) => matches(c, e)).flatMap((e) => measure(claim, c, e, a, ctx) ?? []),
+    );
+    return measurements.length > 0
+      ? { claim, measurements, notMeasured: null }
+      : { claim, measurements: [], notMeasured: notMeasured(claim) };
   });
 }

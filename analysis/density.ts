@@ -133,27 +133,54 @@ export function densitySummaries(source: Indexable): DensitySummary[] {
   for (const { envId, batch, trials } of groups.values()) {
     const samples = trials.flatMap((t) => t.measured);
     const counts = [...new Set(samples.map((s) => s.iteration))].sort((a, b) => a - b);
-    const at = (metric: string, count: number) => median(samples.filter((s) => s.metric === metric && s.iteration === count).map((s) => s.value));
-    const points = counts.map((count) => ({ count, hostDropMiB: at('density_host_drop_MiB', count), engineMiB: at('density_engine_memory_MiB', count), readyMs: at('density_ready_ms', count) }));
+    const at = (metric: string, count: number) =>
+      median(samples.filter((s) => s.metric === metric && s.iteration === count).map((s) => s.value));
+    const points = counts.map((count) => ({
+      count,
+      hostDropMiB: at('density_host_drop_MiB', count),
+      engineMiB: at('density_engine_memory_MiB', count),
+      readyMs: at('density_ready_ms', count),
+    }));
     const mem = points.flatMap((p) => (p.hostDropMiB === null ? [] : [{ count: p.count, drop: p.hostDropMiB }]));
-    const s = slope(mem.map((p) => p.count), mem.map((p) => p.drop));
+    const s = slope(
+      mem.map((p) => p.count),
+      mem.map((p) => p.drop),
+    );
     const readySteps = points.flatMap((p) => (p.readyMs === null ? [] : [{ count: p.count, ms: p.readyMs }]));
     // Marginal memory per step: the drop's increase divided by the instances the step added.
     const marginal = pairs(mem).map(([prev, p]) => (p.drop - prev.drop) / (p.count - prev.count));
     const labels = samples[0]?.labels ?? {};
     const ready = samples.filter((x) => x.metric === 'density_ready_ms').map((x) => x.value);
-    const notes = trials.flatMap(({ result: t }) => (t.status === 'skipped' ? [] : t.notes)).filter((n) => n.startsWith('stopped: '));
+    const notes = trials
+      .flatMap(({ result: t }) => (t.status === 'skipped' ? [] : t.notes))
+      .filter((n) => n.startsWith('stopped: '));
     out.push({
-      envId, batch: Number(batch), params: trials[0]?.result.params ?? {}, sweeps: trials.length, instances: counts.at(-1) ?? 0, stop: notes[0]?.slice('stopped: '.length) ?? null,
+      envId,
+      batch: Number(batch),
+      params: trials[0]?.result.params ?? {},
+      sweeps: trials.length,
+      instances: counts.at(-1) ?? 0,
+      stop: notes[0]?.slice('stopped: '.length) ?? null,
       // An instance that holds no process between commands (bare metal) has no memory of its own:
       // its slope is the host's drift, and 1024 ÷ a drift of 0.05 MiB is no capacity figure.
-      slopeMiB: s, instancesPerGiB: labels['memory_accounting'] !== undefined && s !== null && s > 0 ? 1024 / s : null,
+      slopeMiB: s,
+      instancesPerGiB: labels['memory_accounting'] !== undefined && s !== null && s > 0 ? 1024 / s : null,
       engineMedianMiB: median(samples.filter((x) => x.metric === 'density_engine_memory_MiB').map((x) => x.value)),
-      readyMedianMs: median(ready), readyP95Ms: ready.length > 0 ? quantile(ready, 0.95) : null,
-      readyKnee: knee(readySteps.map((p) => p.count), readySteps.map((p) => p.ms)),
-      memoryKnee: knee(mem.slice(1).map((p) => p.count), marginal),
+      readyMedianMs: median(ready),
+      readyP95Ms: ready.length > 0 ? quantile(ready, 0.95) : null,
+      readyKnee: knee(
+        readySteps.map((p) => p.count),
+        readySteps.map((p) => p.ms),
+      ),
+      memoryKnee: knee(
+        mem.slice(1).map((p) => p.count),
+        marginal,
+      ),
       accounting: labels['memory_accounting'] ?? 'none (the instance holds no process between commands)',
-      accelerator: labels['accelerator'] ?? null, ksm: labels['ksm'] ?? 'unknown', thp: labels['thp'] ?? 'unknown', points,
+      accelerator: labels['accelerator'] ?? null,
+      ksm: labels['ksm'] ?? 'unknown',
+      thp: labels['thp'] ?? 'unknown',
+      points,
     });
   }
   return out;

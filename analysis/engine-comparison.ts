@@ -45,7 +45,9 @@ export function engineMatrices(record: RunRecord, a: Analysis): EngineMatrix[] {
   const seed = Number(record.plan.seed) || 0;
   const out: EngineMatrix[] = [];
   for (const c of a.cases) {
-    const headline = a.entries.filter((e) => e.case.key === c.key && e.metric === c.headline && e.stats.summary.trials > 0);
+    const headline = a.entries.filter(
+      (e) => e.case.key === c.key && e.metric === c.headline && e.stats.summary.trials > 0,
+    );
     const kinds = [...new Set(headline.map((e) => e.stats.env))].filter((k) => k !== baseKind);
     for (const env of kinds) {
       const rows = headline.filter((e) => e.stats.env === env);
@@ -54,8 +56,23 @@ export function engineMatrices(record: RunRecord, a: Analysis): EngineMatrix[] {
       for (const row of rows) {
         for (const col of rows) {
           if (row === col) continue;
-          const j = judge(row.stats.envId, row.stats, col.stats, col.stats.envId, row.info, a.margin, seedFor(seed, `engines|${c.key}|${c.headline}|${row.stats.envId}|${col.stats.envId}`), c.headline);
-          pairs.push({ envId: row.stats.envId, againstId: col.stats.envId, comparison: j.comparison, verdict: j.verdict, caveats: j.caveats });
+          const j = judge(
+            row.stats.envId,
+            row.stats,
+            col.stats,
+            col.stats.envId,
+            row.info,
+            a.margin,
+            seedFor(seed, `engines|${c.key}|${c.headline}|${row.stats.envId}|${col.stats.envId}`),
+            c.headline,
+          );
+          pairs.push({
+            envId: row.stats.envId,
+            againstId: col.stats.envId,
+            comparison: j.comparison,
+            verdict: j.verdict,
+            caveats: j.caveats,
+          });
         }
       }
       out.push({ case: c, metric: c.headline, info: rows[0]?.info as MetricInfo, env, rows, pairs });

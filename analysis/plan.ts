@@ -88,38 +88,66 @@ function cpuCostOf(e: Entry): boolean {
  * bound. CPU: the cpu workload's events/s ratio against bare metal with its 95 % interval.
  * `analysis`: the record's analysis when the caller has it (the ratio intervals are seeded per cell, so they are the same).
  */
-export function measuredCosts(record: RunRecord, analysis: Analysis = analyse(record, { medianIntervals: false })): { costs: EnvCost[]; missing: MissingFigure[] } {
+export function measuredCosts(
+  record: RunRecord,
+  analysis: Analysis = analyse(record, { medianIntervals: false }),
+): { costs: EnvCost[]; missing: MissingFigure[] } {
   const { index } = analysis;
-  const envIds = record.plan.envs.map(asEnvId).filter((e) => !isBaselineKind(e) && record.probes.some((p) => p.id === e && p.ok));
+  const envIds = record.plan.envs
+    .map(asEnvId)
+    .filter((e) => !isBaselineKind(e) && record.probes.some((p) => p.id === e && p.ok));
   const costs: EnvCost[] = [];
   const missing: MissingFigure[] = [];
   for (const envId of envIds) {
     const emulation = record.probes.find((p) => p.id === envId)?.emulation ?? null;
-    const emulated = emulation === null ? [] : [`measured emulated (${emulation.note}): hardware virtualization costs differently, and an emulator's memory includes its translation cache`];
+    const emulated =
+      emulation === null
+        ? []
+        : [
+            `measured emulated (${emulation.note}): hardware virtualization costs differently, and an emulator's memory includes its translation cache`,
+          ];
     let idle: Figure | null = null;
     // The marginal cost of one more instance: the least-squares slope of the host's MemAvailable drop
     // against the instance count (a drop ÷ count is thrown about by other processes on a shared host).
     const sweeps = densitySummaries(index).filter((d) => d.envId === envId && d.slopeMiB !== null && d.slopeMiB > 0);
     const slopes = sweeps.map((d) => d.slopeMiB as number);
     if (slopes.length > 0) {
-      idle = { value: median(slopes), range: [Math.min(...slopes), Math.max(...slopes)], source: `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ${sweeps.map((d) => `${d.instances} instances`).join(', ')})`, caveats: emulated };
+      idle = {
+        value: median(slopes),
+        range: [Math.min(...slopes), Math.max(...slopes)],
+        source: `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ${sweeps.map((d) => `${d.instances} instances`).join(', ')})`,
+        caveats: emulated,
+      };
     } else {
       const one = idleMemoryPerTrial(index, envId);
       if (one.length > 0) {
         idle = {
-          value: median(one), range: [Math.min(...one), Math.max(...one)],
+          value: median(one),
+          range: [Math.min(...one), Math.max(...one)],
           source: `${IDLE_METRIC}: one idle instance per trial by the engine's own accounting (median of ${one.length} trials)`,
-          caveats: [...emulated, 'a lower bound: the engine accounting leaves out shims, page tables and kernel memory; run --workload density for the host\'s view'],
+          caveats: [
+            ...emulated,
+            "a lower bound: the engine accounting leaves out shims, page tables and kernel memory; run --workload density for the host's view",
+          ],
         };
       } else {
-        missing.push({ envId, what: 'per-instance memory', hint: 'run with --workload density (or any workload: every trial records instance_memory_MiB)' });
+        missing.push({
+          envId,
+          what: 'per-instance memory',
+          hint: 'run with --workload density (or any workload: every trial records instance_memory_MiB)',
+        });
       }
     }
     const cpu = analysis.entries.find((e: Entry) => cpuCostOf(e) && e.stats.envId === envId && e.comparison !== null);
     let cpuRatio: Figure | null = null;
     if (cpu?.comparison) {
       const ci = cpu.comparison.ratioCi;
-      cpuRatio = { value: cpu.comparison.ratio, range: ci ? [ci.lo, ci.hi] : null, source: `${cpu.case.workload} ${cpu.metric} against ${cpu.comparison.baselineId} (${cpu.case.label}): median of trial medians, 95 % interval`, caveats: emulated };
+      cpuRatio = {
+        value: cpu.comparison.ratio,
+        range: ci ? [ci.lo, ci.hi] : null,
+        source: `${cpu.case.workload} ${cpu.metric} against ${cpu.comparison.baselineId} (${cpu.case.label}): median of trial medians, 95 % interval`,
+        caveats: emulated,
+      };
     } else {
       missing.push({ envId, what: 'CPU overhead', hint: 'run with --workload cpu and bare metal (--env bare,…)' });
     }
@@ -139,8 +167,12 @@ export function pooledCosts(perHost: readonly EnvCost[][]): EnvCost[] {
       const lows = figs.map((f) => f.range?.[0] ?? f.value);
       const highs = figs.map((f) => f.range?.[1] ?? f.value);
       return {
-        value: median(vals), range: [Math.min(...lows), Math.max(...highs)],
-        source: all.length === 1 ? (figs[0] as Figure).source : `median over ${all.length} hosts of ${(figs[0] as Figure).source}; range: lowest to highest across hosts`,
+        value: median(vals),
+        range: [Math.min(...lows), Math.max(...highs)],
+        source:
+          all.length === 1
+            ? (figs[0] as Figure).source
+            : `median over ${all.length} hosts of ${(figs[0] as Figure).source}; range: lowest to highest across hosts`,
         caveats: [...new Set(figs.flatMap((f) => f.caveats))],
       };
     };
@@ -148,13 +180,22 @@ export function pooledCosts(perHost: readonly EnvCost[][]): EnvCost[] {
   });
 }
 
-function fitWith(req: PlanRequest, idleMiB: number, ratio: number): { cpusPer: number; memPer: number; byCpu: number; byMemory: number } {
+function fitWith(
+  req: PlanRequest,
+  idleMiB: number,
+  ratio: number,
+): { cpusPer: number; memPer: number; byCpu: number; byMemory: number } {
   const cpusPer = req.appCpus / ratio;
   const memPer = req.appMemoryMiB + idleMiB;
   const usable = 1 - req.headroom;
   // A small epsilon so that 64 × 0.9 / 0.5 = 115.2 is not floored to 115 by binary rounding of an exact case.
   const floor = (x: number) => Math.floor(x + 1e-9);
-  return { cpusPer, memPer, byCpu: floor((req.hostCpus * usable) / cpusPer), byMemory: floor((req.hostMemoryMiB * usable) / memPer) };
+  return {
+    cpusPer,
+    memPer,
+    byCpu: floor((req.hostCpus * usable) / cpusPer),
+    byMemory: floor((req.hostMemoryMiB * usable) / memPer),
+  };
 }
 
 /**
@@ -171,9 +212,15 @@ export function plan(req: PlanRequest, costs: readonly EnvCost[]): EnvFit[] {
     const best = fitWith(req, memLo, cpuHi);
     const fit = Math.min(mid.byCpu, mid.byMemory);
     return {
-      envId: cost.envId, cpusPerInstance: mid.cpusPer, memoryPerInstanceMiB: mid.memPer,
-      byCpu: mid.byCpu, byMemory: mid.byMemory, fit, limit: mid.byCpu <= mid.byMemory ? 'cpu' : 'memory',
-      fitRange: [Math.min(worst.byCpu, worst.byMemory), Math.min(best.byCpu, best.byMemory)], cost,
+      envId: cost.envId,
+      cpusPerInstance: mid.cpusPer,
+      memoryPerInstanceMiB: mid.memPer,
+      byCpu: mid.byCpu,
+      byMemory: mid.byMemory,
+      fit,
+      limit: mid.byCpu <= mid.byMemory ? 'cpu' : 'memory',
+      fitRange: [Math.min(worst.byCpu, worst.byMemory), Math.min(best.byCpu, best.byMemory)],
+      cost,
     };
   });
 }

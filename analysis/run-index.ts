@@ -116,7 +116,13 @@ export function runIndex(record: RunRecord): RunIndex {
       envs.add(id);
       const key = caseKey(s.workload, s.params);
       const metric = metricName(s.metric);
-      const c = cases.get(key) ?? { key, workload: s.workload, params: s.params, shape: caseShape(s.kind, s.workload), metrics: [] };
+      const c = cases.get(key) ?? {
+        key,
+        workload: s.workload,
+        params: s.params,
+        shape: caseShape(s.kind, s.workload),
+        metrics: [],
+      };
       cases.set(key, c);
       if (!c.metrics.includes(metric)) c.metrics.push(metric);
       const byMetric = values.get(key) ?? new Map<MetricName, Map<EnvId, Point[]>>();

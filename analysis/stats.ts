@@ -12,7 +12,10 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 
 /** Linear-interpolated quantile (q in [0,1]) of a non-empty array. */
 export function quantile(xs: readonly number[], q: number): number {
-  return quantileSorted([...xs].sort((a, b) => a - b), q);
+  return quantileSorted(
+    [...xs].sort((a, b) => a - b),
+    q,
+  );
 }
 
 /** Median. */
@@ -101,5 +104,11 @@ export function summarise(trials: readonly TrialValues[]): GroupSummary {
   const ordered = [...trials].filter((t) => t.values.length > 0).sort((a, b) => a.trialId - b.trialId);
   const all = ordered.flatMap((t) => t.values);
   const trialMedians = ordered.map((t) => median(t.values));
-  return { ...describe(all), trials: ordered.length, trialMedians, trialMedian: median(trialMedians), trialCv: cv(trialMedians) };
+  return {
+    ...describe(all),
+    trials: ordered.length,
+    trialMedians,
+    trialMedian: median(trialMedians),
+    trialCv: cv(trialMedians),
+  };
 }

@@ -64,7 +64,11 @@ export type CellPrecision = OpenablePrecision | NoDataPrecision;
  * indexes; the caller leaves out cells whose workload is not compared trial by trial, such as a
  * density sweep). Pure: reads the analysis only.
  */
-export function cellPrecision(analysis: Analysis, cells: readonly PlanCell[], candidates: readonly number[]): CellPrecision[] {
+export function cellPrecision(
+  analysis: Analysis,
+  cells: readonly PlanCell[],
+  candidates: readonly number[],
+): CellPrecision[] {
   const out: CellPrecision[] = [];
   for (const i of candidates) {
     const cell = at(cells, i, 'plan cell');
@@ -73,13 +77,32 @@ export function cellPrecision(analysis: Analysis, cells: readonly PlanCell[], ca
     const key = caseKey(cell.workload, cell.params);
     const baseline = cells.findIndex((c) => envId(c) === analysis.baselineId && caseKey(c.workload, c.params) === key);
     const c = analysis.cases.find((x) => x.key === key);
-    const entry = c === undefined ? undefined : analysis.entries.find((e) => e.case.key === key && e.metric === c.headline && e.stats.envId === id);
-    const base = c === undefined ? undefined : analysis.entries.find((e) => e.case.key === key && e.metric === c.headline && e.stats.envId === analysis.baselineId);
+    const entry =
+      c === undefined
+        ? undefined
+        : analysis.entries.find((e) => e.case.key === key && e.metric === c.headline && e.stats.envId === id);
+    const base =
+      c === undefined
+        ? undefined
+        : analysis.entries.find(
+            (e) => e.case.key === key && e.metric === c.headline && e.stats.envId === analysis.baselineId,
+          );
     const trials = entry?.stats.summary.trialMedians.length ?? 0;
     const baselineTrials = base?.stats.summary.trialMedians.length ?? 0;
     const ratioCi = entry?.comparison?.ratioCi ?? null;
-    const common = { cell: i, metric: c?.headline ?? '', trials, baselineTrials, ratioCi, precise: ratioCi !== null && preciseEnough(ratioCi, analysis.margin) };
-    out.push(baseline < 0 || trials === 0 || baselineTrials === 0 ? { ...common, noData: true, baseline: baseline < 0 ? null : baseline } : { ...common, noData: false, baseline });
+    const common = {
+      cell: i,
+      metric: c?.headline ?? '',
+      trials,
+      baselineTrials,
+      ratioCi,
+      precise: ratioCi !== null && preciseEnough(ratioCi, analysis.margin),
+    };
+    out.push(
+      baseline < 0 || trials === 0 || baselineTrials === 0
+        ? { ...common, noData: true, baseline: baseline < 0 ? null : baseline }
+        : { ...common, noData: false, baseline },
+    );
   }
   return out;
 }

@@ -109,13 +109,20 @@ export function chooseBaseline(record: RunRecord, envIds: readonly EnvId[]): { i
   if (bare !== undefined) return { id: bare, note: null };
   const first = envIds[0];
   if (first === undefined) return { id: null, note: 'no environment produced results, so nothing is compared' };
-  return { id: first, note: `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the first environment of the plan` };
+  return {
+    id: first,
+    note: `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the first environment of the plan`,
+  };
 }
 
-
-
 function slugify(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'case';
+  return (
+    text
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'case'
+  );
 }
 
 /** Case display names and slugs: the workload plus the params that differ between its cases. */
@@ -123,7 +130,9 @@ function describeCases(cases: Omit<CaseInfo, 'label' | 'slug'>[]): CaseInfo[] {
   const used = new Set<string>();
   return cases.map((c) => {
     const siblings = cases.filter((o) => o.workload === c.workload);
-    const varying = Object.keys(c.params).sort().filter((p) => new Set(siblings.map((s) => String(s.params[p]))).size > 1);
+    const varying = Object.keys(c.params)
+      .sort()
+      .filter((p) => new Set(siblings.map((s) => String(s.params[p]))).size > 1);
     const label = [c.workload, ...varying.map((p) => `${p}=${String(c.params[p])}`)].join(' ');
     let slug = slugify(label);
     for (let i = 2; used.has(slug); i++) slug = `${slugify(label)}-${i}`;
@@ -171,7 +180,15 @@ export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis 
     return i >= 0 ? i : timesStarts(c.shape) ? 1e6 : 2e6;
   };
   const indexed = [...index.cases.values()].sort((a, b) => rank(a) - rank(b) || a.key.localeCompare(b.key));
-  const described = describeCases(indexed.map((c) => ({ key: c.key, workload: c.workload, params: c.params, shape: c.shape, headline: metricsOf.get(c.key)?.[0] ?? '' })));
+  const described = describeCases(
+    indexed.map((c) => ({
+      key: c.key,
+      workload: c.workload,
+      params: c.params,
+      shape: c.shape,
+      headline: metricsOf.get(c.key)?.[0] ?? '',
+    })),
+  );
   const cases = described.filter((c) => pooledVerdicts(c.shape));
   const sweepCases = described.filter((c) => !pooledVerdicts(c.shape));
 
@@ -185,8 +202,14 @@ export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis 
         const summary = summarise(trials);
         const { env, engine } = splitEnvId(envId);
         return {
-          envId, env, engine, summary,
-          medianCi: opts.medianIntervals === false ? null : medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
+          envId,
+          env,
+          engine,
+          summary,
+          medianCi:
+            opts.medianIntervals === false
+              ? null
+              : medianInterval(summary.trialMedians, { seed: seedFor(seed, `median|${c.key}|${metric}|${envId}`) }),
           trialIds: trials.map((t) => t.trialId).sort((a, b) => a - b),
           emulation: emulationOf(record, envId),
         };
@@ -195,7 +218,22 @@ export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis 
       const base = baseline.id !== null && present.includes(baseline.id) ? statsOf(baseline.id) : null;
       for (const envId of present) {
         const stats = envId === baseline.id && base ? base : statsOf(envId);
-        entries.push({ case: c, metric, info, stats, ...judge(envId, stats, base, baseline.id, info, margin, seedFor(seed, `ratio|${c.key}|${metric}|${envId}`), metric) });
+        entries.push({
+          case: c,
+          metric,
+          info,
+          stats,
+          ...judge(
+            envId,
+            stats,
+            base,
+            baseline.id,
+            info,
+            margin,
+            seedFor(seed, `ratio|${c.key}|${metric}|${envId}`),
+            metric,
+          ),
+        });
       }
     }
   }
@@ -204,7 +242,9 @@ export function analyse(source: Indexable, opts: AnalyseOptions = {}): Analysis 
 
 /** Emulation caveats of a comparison: the environment's own, then its baseline's. */
 function caveatsOf(sides: readonly EnvStats[]): Caveat[] {
-  return sides.flatMap((s) => (s.emulation === null ? [] : [{ kind: 'emulation' as const, env: s.envId, note: s.emulation.note }]));
+  return sides.flatMap((s) =>
+    s.emulation === null ? [] : [{ kind: 'emulation' as const, env: s.envId, note: s.emulation.note }],
+  );
 }
 
 /** A row judged against a baseline: its ratio, interval, change, verdict and caveats. */
@@ -216,11 +256,25 @@ export type Judged = Pick<Entry, 'isBaseline' | 'comparison' | 'verdict' | 'cave
  * of medians with its own bootstrap interval, taken relative to the baseline's median for the
  * margin, and its verdict carries that difference (`added`); the ratio is still computed.
  */
-export function judge(envId: string, stats: EnvStats, base: EnvStats | null, baselineId: string | null, info: MetricInfo, margin: number, seed: number, metric?: string): Judged {
+export function judge(
+  envId: string,
+  stats: EnvStats,
+  base: EnvStats | null,
+  baselineId: string | null,
+  info: MetricInfo,
+  margin: number,
+  seed: number,
+  metric?: string,
+): Judged {
   const none = (isBaseline: boolean, v: Verdict): Judged => ({ isBaseline, comparison: null, verdict: v, caveats: [] });
-  if (envId === baselineId) return none(true, stats.summary.trials === 0 ? { kind: 'no-data', reason: 'baseline-no-trials' } : { kind: 'baseline' });
+  if (envId === baselineId)
+    return none(
+      true,
+      stats.summary.trials === 0 ? { kind: 'no-data', reason: 'baseline-no-trials' } : { kind: 'baseline' },
+    );
   if (stats.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-trials' });
-  if (base === null || baselineId === null || base.summary.trials === 0) return none(false, { kind: 'no-data', reason: 'no-baseline-data' });
+  if (base === null || baselineId === null || base.summary.trials === 0)
+    return none(false, { kind: 'no-data', reason: 'no-baseline-data' });
   const den = base.summary.trialMedian;
   if (den === 0) return none(false, { kind: 'no-data', reason: 'baseline-zero' });
   const ratio = stats.summary.trialMedian / den;
@@ -230,12 +284,22 @@ export function judge(envId: string, stats: EnvStats, base: EnvStats | null, bas
   const trials = { base: base.summary.trials, env: stats.summary.trials };
   let v: Verdict;
   if (metric !== undefined && TIME_ADDED_METRICS.has(metric) && info.better === 'lower') {
-    const added = { value: stats.summary.trialMedian - den, interval: differenceInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed }), unit: info.unit, baselineId };
+    const added = {
+      value: stats.summary.trialMedian - den,
+      interval: differenceInterval(base.summary.trialMedians, stats.summary.trialMedians, { seed }),
+      unit: info.unit,
+      baselineId,
+    };
     const interval = added.interval === null ? null : { lo: added.interval.lo / den, hi: added.interval.hi / den };
     v = { ...verdict({ change: added.value / den, interval, margin, trials, quantity: info.quantity }), added };
   } else {
     v = verdict({ change, interval: changeCi, margin, trials, quantity: info.quantity });
   }
   // Emulated numbers travel with their caveat into every table, sentence and CSV row.
-  return { isBaseline: false, comparison: { baselineId, ratio, ratioCi, change, changeCi }, verdict: v, caveats: caveatsOf([stats, base]) };
+  return {
+    isBaseline: false,
+    comparison: { baselineId, ratio, ratioCi, change, changeCi },
+    verdict: v,
+    caveats: caveatsOf([stats, base]),
+  };
 }

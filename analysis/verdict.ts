@@ -4,7 +4,21 @@ import type { ComparedVerdict, Interval } from '../model/verdict.js';
 import type { Fraction } from '../lib/numbers.js';
 
 // The verdict types are data of the record model (a study stores them); they are re-exported here for the analysis and reports.
-export type { BaselineVerdict, Caveat, ChangeVerdict, ComparedVerdict, EquivalentVerdict, NoDataReason, NoDataVerdict, NoFiniteIntervalVerdict, TimeAdded, TooFewTrialsVerdict, TooNoisyVerdict, Verdict, VerdictKind } from '../model/verdict.js';
+export type {
+  BaselineVerdict,
+  Caveat,
+  ChangeVerdict,
+  ComparedVerdict,
+  EquivalentVerdict,
+  NoDataReason,
+  NoDataVerdict,
+  NoFiniteIntervalVerdict,
+  TimeAdded,
+  TooFewTrialsVerdict,
+  TooNoisyVerdict,
+  Verdict,
+  VerdictKind,
+} from '../model/verdict.js';
 
 /** Fewest trials per environment for which an interval is judged at all. */
 export const MIN_TRIALS = 3;
@@ -54,6 +68,7 @@ export function verdict(v: VerdictInput): ComparedVerdict {
   const { lo, hi } = v.interval;
   if (!Number.isFinite(lo) || !Number.isFinite(hi)) return { kind: 'inconclusive', reason: 'no-finite-interval' };
   if (lo >= -v.margin && hi <= v.margin) return { kind: 'equivalent', margin: v.margin };
-  if (lo > 0 || hi < 0) return { kind: lo > 0 ? 'worse' : 'better', change: v.change, interval: v.interval, quantity: v.quantity };
+  if (lo > 0 || hi < 0)
+    return { kind: lo > 0 ? 'worse' : 'better', change: v.change, interval: v.interval, quantity: v.quantity };
   return { kind: 'inconclusive', reason: 'too-noisy', interval: v.interval, margin: v.margin };
 }

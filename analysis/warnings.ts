@@ -40,32 +40,70 @@ export interface Warning {
 
 /** Warnings about how the run went (unavailable environments, failures, fallbacks), traps and noise. */
 export function runWarnings(record: RunRecord, analysis: Analysis = analyse(record)): Warning[] {
-  return [...runLevel(record, analysis), ...emulation(record), ...parity(record, analysis), ...securityParity(record, analysis), ...traps(record, analysis), ...noise(record, analysis)];
+  return [
+    ...runLevel(record, analysis),
+    ...emulation(record),
+    ...parity(record, analysis),
+    ...securityParity(record, analysis),
+    ...traps(record, analysis),
+    ...noise(record, analysis),
+  ];
 }
 
 /** A warning about the run as a whole, or about one environment (`env`) when given. */
-const about = (kind: WarningKind, env: string | null, finding: string, advice: string | null = null): Warning => ({ kind, caseLabel: null, env, finding, advice });
+const about = (kind: WarningKind, env: string | null, finding: string, advice: string | null = null): Warning => ({
+  kind,
+  caseLabel: null,
+  env,
+  finding,
+  advice,
+});
 
 function runLevel(record: RunRecord, a: Analysis): Warning[] {
   const out: Warning[] = [];
   for (const p of record.probes) {
-    if (!p.ok) out.push(about('run', p.id, `${p.id} was unavailable and its trials were skipped: ${p.reason ?? 'no reason given'}.`));
+    if (!p.ok)
+      out.push(
+        about('run', p.id, `${p.id} was unavailable and its trials were skipped: ${p.reason ?? 'no reason given'}.`),
+      );
     else if (p.reason) out.push(about('run', p.id, `${p.id}: ${p.reason}`));
   }
   const errored = record.results.filter((r) => r.status === 'errored');
   if (errored.length > 0) {
-    out.push(about('run', null, `${errored.length} trial(s) errored; their error messages and log tails are in run.json.`, 'Fix the cause and re-run, or read the results as incomplete.'));
+    out.push(
+      about(
+        'run',
+        null,
+        `${errored.length} trial(s) errored; their error messages and log tails are in run.json.`,
+        'Fix the cause and re-run, or read the results as incomplete.',
+      ),
+    );
   }
-  if (record.interrupted) out.push(about('run', null, 'The run was interrupted: results cover only the trials that finished.'));
-  if (a.baselineNote !== null) out.push(about('run', null, `Baseline: ${a.baselineNote}.`, 'Add bare metal (--env bare,…) to measure overhead against the host itself.'));
+  if (record.interrupted)
+    out.push(about('run', null, 'The run was interrupted: results cover only the trials that finished.'));
+  if (a.baselineNote !== null)
+    out.push(
+      about(
+        'run',
+        null,
+        `Baseline: ${a.baselineNote}.`,
+        'Add bare metal (--env bare,…) to measure overhead against the host itself.',
+      ),
+    );
   return out;
 }
 
-
 function emulation(record: RunRecord): Warning[] {
-  return record.probes.filter((p) => emulationOf(record, p.id) !== null).map(({ id }) => about('emulation', id,
-    `${id} ran emulated (TCG): not representative of KVM — it measures the emulator, not hardware virtualization.`,
-    'Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested virtualization) and re-run with --vm-accel kvm.'));
+  return record.probes
+    .filter((p) => emulationOf(record, p.id) !== null)
+    .map(({ id }) =>
+      about(
+        'emulation',
+        id,
+        `${id} ran emulated (TCG): not representative of KVM — it measures the emulator, not hardware virtualization.`,
+        'Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested virtualization) and re-run with --vm-accel kvm.',
+      ),
+    );
 }
 
 /**
@@ -78,14 +116,25 @@ export const PARITY_TOLERANCE: Record<string, number> = { effective_cpus: 0, eff
 function parity(record: RunRecord, a: Analysis): Warning[] {
   const out: Warning[] = [];
   for (const [label, tolerance] of Object.entries(PARITY_TOLERANCE)) {
-    const byEnv = [...a.index.labelValues(label)].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
+    const byEnv = [...a.index.labelValues(label)]
+      .filter(([id]) => id !== a.baselineId)
+      .sort(([x], [y]) => x.localeCompare(y));
     const distinct = [...new Set(byEnv.flatMap(([, v]) => [...v]))].filter((v) => v !== 'unknown');
     const numbers = distinct.map(Number).filter((n) => Number.isFinite(n) && n > 0);
-    const apart = numbers.length === distinct.length ? Math.max(...numbers) / Math.min(...numbers) - 1 > tolerance : distinct.length > 1;
+    const apart =
+      numbers.length === distinct.length
+        ? Math.max(...numbers) / Math.min(...numbers) - 1 > tolerance
+        : distinct.length > 1;
     if (byEnv.length > 0 && distinct.length > 1 && apart) {
       const list = byEnv.map(([id, v]) => `${id}=${[...v].sort().join('/')}`).join(', ');
-      out.push(about('parity', null, `Parity mismatch between isolated environments: ${label} differs (${list}).`,
-        'Give every isolated environment the same budget (--cpus N, --memory SIZE) or the comparison mixes isolation cost with resource differences.'));
+      out.push(
+        about(
+          'parity',
+          null,
+          `Parity mismatch between isolated environments: ${label} differs (${list}).`,
+          'Give every isolated environment the same budget (--cpus N, --memory SIZE) or the comparison mixes isolation cost with resource differences.',
+        ),
+      );
     }
   }
   return out;
@@ -97,12 +146,20 @@ function parity(record: RunRecord, a: Analysis): Warning[] {
  * says so when the compared environments differ.
  */
 function securityParity(record: RunRecord, a: Analysis): Warning[] {
-  const byEnv = [...a.index.labelValues('seccomp')].filter(([id]) => id !== a.baselineId).sort(([x], [y]) => x.localeCompare(y));
+  const byEnv = [...a.index.labelValues('seccomp')]
+    .filter(([id]) => id !== a.baselineId)
+    .sort(([x], [y]) => x.localeCompare(y));
   const distinct = new Set(byEnv.flatMap(([, v]) => [...v]));
   if (distinct.size < 2) return [];
   const list = byEnv.map(([id, v]) => `${id}=${[...v].sort().join('/')}`).join(', ');
-  return [about('security', null, `Security parity: seccomp differs between isolated environments (${list}).`,
-    'A seccomp filter runs on every system call, so syscall-heavy workloads (fileio, startup) include its cost in some environments and not in others; each engine keeps its default, labelled seccomp and seccomp_profile on every sample.')];
+  return [
+    about(
+      'security',
+      null,
+      `Security parity: seccomp differs between isolated environments (${list}).`,
+      'A seccomp filter runs on every system call, so syscall-heavy workloads (fileio, startup) include its cost in some environments and not in others; each engine keeps its default, labelled seccomp and seccomp_profile on every sample.',
+    ),
+  ];
 }
 
 /** The trap input's view of a case's entries: per environment (first-seen order), per metric. */
@@ -111,7 +168,11 @@ function trapEnvs(entries: readonly Entry[]): TrapEnv[] {
   for (const e of entries) {
     const env = out.get(e.stats.envId) ?? { envId: e.stats.envId, metrics: {} };
     const c = e.comparison;
-    env.metrics[e.metric] = { trials: e.stats.summary.trials, max: e.stats.summary.max, vsBaseline: c === null ? null : { ratio: c.ratio, baselineId: c.baselineId } };
+    env.metrics[e.metric] = {
+      trials: e.stats.summary.trials,
+      max: e.stats.summary.max,
+      vsBaseline: c === null ? null : { ratio: c.ratio, baselineId: c.baselineId },
+    };
     out.set(e.stats.envId, env);
   }
   return [...out.values()];
@@ -123,7 +184,8 @@ function traps(record: RunRecord, a: Analysis): Warning[] {
   return a.cases.flatMap((c) => {
     const workload = findWorkload(c.workload);
     if (workload === undefined) return [];
-    return workload.traps({ params: c.params, host, envs: trapEnvs(a.entries.filter((e) => e.case === c)) })
+    return workload
+      .traps({ params: c.params, host, envs: trapEnvs(a.entries.filter((e) => e.case === c)) })
       .map((t): Warning => ({ kind: 'trap', caseLabel: c.label, env: t.env, finding: t.finding, advice: t.advice }));
   });
 }
@@ -144,17 +206,38 @@ function noise(record: RunRecord, a: Analysis): Warning[] {
   for (const group of byCaseEnv(a.entries)) {
     const first = group[0] as Entry;
     if (unavailable.has(first.stats.envId)) continue;
-    const at = (kind: WarningKind, finding: string, advice: string): Warning => ({ kind, caseLabel: first.case.label, env: first.stats.envId, finding, advice });
+    const at = (kind: WarningKind, finding: string, advice: string): Warning => ({
+      kind,
+      caseLabel: first.case.label,
+      env: first.stats.envId,
+      finding,
+      advice,
+    });
     const trials = Math.max(...group.map((e) => e.stats.summary.trials));
     if (trials < MIN_TRIALS) {
-      out.push(at('noise', `${trials} measured trial(s), fewer than ${MIN_TRIALS}: no interval and no verdict.`, `Raise --trials${trials === 0 ? ' and fix the errors of its trials (see run.json)' : ''}.`));
+      out.push(
+        at(
+          'noise',
+          `${trials} measured trial(s), fewer than ${MIN_TRIALS}: no interval and no verdict.`,
+          `Raise --trials${trials === 0 ? ' and fix the errors of its trials (see run.json)' : ''}.`,
+        ),
+      );
       continue;
     }
-    const noisy = group.filter((e) => e.stats.summary.cv > CV_LIMIT || e.stats.summary.trialCv > CV_LIMIT)
-      .map((e) => `${e.metric} ${pct(e.stats.summary.cv)} % across samples, ${pct(e.stats.summary.trialCv)} % between trials`);
+    const noisy = group
+      .filter((e) => e.stats.summary.cv > CV_LIMIT || e.stats.summary.trialCv > CV_LIMIT)
+      .map(
+        (e) =>
+          `${e.metric} ${pct(e.stats.summary.cv)} % across samples, ${pct(e.stats.summary.trialCv)} % between trials`,
+      );
     if (noisy.length > 0) {
-      out.push(at('noise', `CV above ${pct(CV_LIMIT)} % (${noisy.join('; ')}).`,
-        'The host is noisy: stop other load, pin CPUs (--pin), add warm-ups (--warmup) and trials (--trials); until then read its verdicts as less certain.'));
+      out.push(
+        at(
+          'noise',
+          `CV above ${pct(CV_LIMIT)} % (${noisy.join('; ')}).`,
+          'The host is noisy: stop other load, pin CPUs (--pin), add warm-ups (--warmup) and trials (--trials); until then read its verdicts as less certain.',
+        ),
+      );
     }
     const settling = group.flatMap((e) => {
       const [head, ...rest] = e.stats.summary.trialMedians;
@@ -165,8 +248,13 @@ function noise(record: RunRecord, a: Analysis): Warning[] {
       return off > Math.max(FIRST_TRIAL_LIMIT, 3 * spread) ? [`${e.metric} ${signedPct(head / m - 1)} %`] : [];
     });
     if (settling.length > 0) {
-      out.push(at('settling', `the first trial is far from the others (${settling.join('; ')} against their median).`,
-        'The host or instance was probably still settling (CPU frequency, caches, image pull); it is kept, not dropped. Add warm-ups (--warmup) or a throw-away first round.'));
+      out.push(
+        at(
+          'settling',
+          `the first trial is far from the others (${settling.join('; ')} against their median).`,
+          'The host or instance was probably still settling (CPU frequency, caches, image pull); it is kept, not dropped. Add warm-ups (--warmup) or a throw-away first round.',
+        ),
+      );
     }
   }
   return out;

@@ -55,7 +55,9 @@ export function parseRunFlags(argv: string[]) {
 export function intFlag(name: string, text: string, allowZero = false): number {
   const n = Number(text);
   if (!/^[0-9]+$/.test(text) || (!allowZero && n < 1)) {
-    throw new ConfigError(`bad value '${text}' for --${name}: expected ${allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1'}`);
+    throw new ConfigError(
+      `bad value '${text}' for --${name}: expected ${allowZero ? 'a whole number ≥ 0' : 'a whole number ≥ 1'}`,
+    );
   }
   return n;
 }
@@ -63,7 +65,8 @@ export function intFlag(name: string, text: string, allowZero = false): number {
 /** A positive number flag (decimals allowed). */
 export function numberFlag(name: string, text: string): number {
   const n = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || n <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || n <= 0)
+    throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number`);
   return n;
 }
 
@@ -75,15 +78,20 @@ export function marginFlag(text: string): Fraction {
 /** A memory size like `2048`, `512M` or `2G`, in MiB. */
 export function memoryFlag(text: string): number {
   const bytes = sizeOrNull(text, { plain: 'M', suffixes: ['M', 'G'] });
-  if (bytes === null || bytes < 2 ** 20) throw new ConfigError(`bad value '${text}' for --memory: expected MiB or a size such as 512M or 2G`);
+  if (bytes === null || bytes < 2 ** 20)
+    throw new ConfigError(`bad value '${text}' for --memory: expected MiB or a size such as 512M or 2G`);
   return bytes / 2 ** 20;
 }
 
 /** A comma list where every item must be one of `choices`. */
 export function listFlag(name: string, text: string, choices: readonly string[]): string[] {
-  const items = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new ConfigError(`--${name} is empty; valid choices: ${choices.join(', ')}`);
-  for (const it of items) if (!choices.includes(it)) throw badChoice(name === 'env' ? 'environment' : name, it, choices);
+  for (const it of items)
+    if (!choices.includes(it)) throw badChoice(name === 'env' ? 'environment' : name, it, choices);
   return [...new Set(items)];
 }
 
@@ -95,14 +103,17 @@ export function choiceFlag<T extends string>(name: string, text: string, choices
 
 /** A CPU list for taskset/cpuset (`0`, `0-1`, `0,2`). */
 export function cpusetFlag(text: string): string {
-  if (!/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(text)) throw new ConfigError(`bad value '${text}' for --pin: expected a CPU list such as 0 or 0-1 or 0,2`);
+  if (!/^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$/.test(text))
+    throw new ConfigError(`bad value '${text}' for --pin: expected a CPU list such as 0 or 0-1 or 0,2`);
   return text;
 }
 
 /** A host's name in a multi-host study: letters, digits and `._-`, at most 64 characters. */
 export function hostLabelFlag(text: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(text)) {
-    throw new ConfigError(`bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the inventory name web-01)`);
+    throw new ConfigError(
+      `bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the inventory name web-01)`,
+    );
   }
   return text;
 }
@@ -111,6 +122,7 @@ export function hostLabelFlag(text: string): string {
 export function durationFlag(name: string, text: string): number {
   const m = /^(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s?)?$/.exec(text.trim());
   const ms = m === null ? 0 : ((Number(m[1] ?? 0) * 60 + Number(m[2] ?? 0)) * 60 + Number(m[3] ?? 0)) * 1000;
-  if (m === null || ms <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a duration such as 90s, 10m or 1h30m`);
+  if (m === null || ms <= 0)
+    throw new ConfigError(`bad value '${text}' for --${name}: expected a duration such as 90s, 10m or 1h30m`);
   return ms;
 }

@@ -85,12 +85,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`isobench: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`isobench: internal error: ${causeChain(err).join(': ')}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`);
+    process.stderr.write(
+      `isobench: internal error: ${causeChain(err).join(': ')}\n${err instanceof Error ? (err.stack ?? '') : ''}\n`,
+    );
     return 3;
   }
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.stderr.write(`isobench: ${String(err)}\n`); process.exitCode = 3; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`isobench: ${String(err)}\n`);
+    process.exitCode = 3;
+  },
 );

@@ -13,9 +13,17 @@ const COMMON: ClaimSource = {
   status: 'unverified',
   note: 'No primary source found; the figures are round numbers used to explain an idea.',
 };
-const SLIDE_METHOD = (workload: string, virtualization: 'hardware' | 'none') =>
-  ({ workload, threads: 'not stated', hypervisor: virtualization === 'hardware' ? 'hardware virtualization (hypervisor not stated)' : 'containers (engine not stated)', virtualization });
-const CONTRADICTS = 'At odds with every hardware-accelerated measurement here: Felter et al. 2014 (tuned KVM Linpack at 0.977 of native) and the Firecracker and gVisor figures. A factor like this is what emulation (TCG) or a misconfigured guest costs.';
+const SLIDE_METHOD = (workload: string, virtualization: 'hardware' | 'none') => ({
+  workload,
+  threads: 'not stated',
+  hypervisor:
+    virtualization === 'hardware'
+      ? 'hardware virtualization (hypervisor not stated)'
+      : 'containers (engine not stated)',
+  virtualization,
+});
+const CONTRADICTS =
+  'At odds with every hardware-accelerated measurement here: Felter et al. 2014 (tuned KVM Linpack at 0.977 of native) and the Firecracker and gVisor figures. A factor like this is what emulation (TCG) or a misconfigured guest costs.';
 const ALL_RATES = ['events_per_s', 'transfer_MiBps', 'read_MiBps', 'written_MiBps', 'read_iops', 'write_iops'];
 
 /** Vendor assertions, marketing and illustrations, kept because readers meet them, and marked as what they are. */
@@ -23,11 +31,22 @@ const VENDOR_CLAIMS: readonly Claim[] = [
   {
     id: 'containers-98pct',
     kind: 'vendor-assertion',
-    source: { cite: "a vendor article in an IT magazine's container feature (article not identified)", status: 'unverified', note: 'The line comes from a vendor article, not from the sysbench slide it was attributed to before; the article could not be found. Measurements that support it: Felter et al. 2014 (Docker Linpack 290.9 against native 290.8 GFLOPS).' },
+    source: {
+      cite: "a vendor article in an IT magazine's container feature (article not identified)",
+      status: 'unverified',
+      note: 'The line comes from a vendor article, not from the sysbench slide it was attributed to before; the article could not be found. Measurements that support it: Felter et al. 2014 (Docker Linpack 290.9 against native 290.8 GFLOPS).',
+    },
     claim: 'Containers give 98 % or more of bare-metal performance.',
     method: { workload: 'not stated', hypervisor: 'containers (engine not stated)', virtualization: 'none' },
     checks: [
-      { env: 'container', against: 'bare', metrics: ALL_RATES, rule: 'relative-at-least', value: 0.98, says: 'reaches ≥ 98 % of bare metal' },
+      {
+        env: 'container',
+        against: 'bare',
+        metrics: ALL_RATES,
+        rule: 'relative-at-least',
+        value: 0.98,
+        says: 'reaches ≥ 98 % of bare metal',
+      },
     ],
   },
   {
@@ -37,7 +56,15 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'Container and bare metal are nearly equal on sysbench CPU, memory and file IO.',
     method: SLIDE_METHOD('sysbench cpu, memory and fileio (options not stated)', 'none'),
     checks: [
-      { env: 'container', against: 'bare', metrics: ['events_per_s', 'transfer_MiBps', 'read_MiBps', 'written_MiBps'], rule: 'relative-about', value: 1.0, factor: 1.05, says: '≈ 100 % of bare metal (within 5 %)' },
+      {
+        env: 'container',
+        against: 'bare',
+        metrics: ['events_per_s', 'transfer_MiBps', 'read_MiBps', 'written_MiBps'],
+        rule: 'relative-about',
+        value: 1.0,
+        factor: 1.05,
+        says: '≈ 100 % of bare metal (within 5 %)',
+      },
     ],
   },
   {
@@ -47,7 +74,15 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'Hardware virtualization took about 5× the time of bare metal for sysbench CPU.',
     method: SLIDE_METHOD('sysbench cpu (options not stated)', 'hardware'),
     checks: [
-      { env: 'vm', against: 'bare', metrics: ['events_per_s'], rule: 'relative-about', value: 0.2, factor: 1.5, says: '≈ 20 % of bare-metal throughput (5× the time)' },
+      {
+        env: 'vm',
+        against: 'bare',
+        metrics: ['events_per_s'],
+        rule: 'relative-about',
+        value: 0.2,
+        factor: 1.5,
+        says: '≈ 20 % of bare-metal throughput (5× the time)',
+      },
     ],
     note: CONTRADICTS,
   },
@@ -58,7 +93,15 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'Hardware virtualization took about 2× the time of bare metal for sysbench memory and file IO.',
     method: SLIDE_METHOD('sysbench memory and fileio (options not stated)', 'hardware'),
     checks: [
-      { env: 'vm', against: 'bare', metrics: ['transfer_MiBps', 'read_MiBps', 'written_MiBps'], rule: 'relative-about', value: 0.5, factor: 1.5, says: '≈ 50 % of bare-metal throughput (2× the time)' },
+      {
+        env: 'vm',
+        against: 'bare',
+        metrics: ['transfer_MiBps', 'read_MiBps', 'written_MiBps'],
+        rule: 'relative-about',
+        value: 0.5,
+        factor: 1.5,
+        says: '≈ 50 % of bare-metal throughput (2× the time)',
+      },
     ],
     note: CONTRADICTS,
   },
@@ -67,10 +110,27 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     kind: 'illustration',
     source: COMMON,
     claim: 'VMs boot in minutes, containers in seconds.',
-    method: { workload: 'not stated', hypervisor: 'hardware virtualization and containers (not stated)', virtualization: 'hardware' },
+    method: {
+      workload: 'not stated',
+      hypervisor: 'hardware virtualization and containers (not stated)',
+      virtualization: 'hardware',
+    },
     checks: [
-      { env: 'vm', metrics: ['startup_ms'], rule: 'absolute-range', min: 60000, max: 3600000, says: 'VM start takes minutes (≥ 60 000 ms)' },
-      { env: 'container', metrics: ['startup_ms'], rule: 'absolute-at-most', max: 60000, says: 'container start takes seconds at most (< 60 000 ms; an upper bound, so runc at ~50 ms agrees)' },
+      {
+        env: 'vm',
+        metrics: ['startup_ms'],
+        rule: 'absolute-range',
+        min: 60000,
+        max: 3600000,
+        says: 'VM start takes minutes (≥ 60 000 ms)',
+      },
+      {
+        env: 'container',
+        metrics: ['startup_ms'],
+        rule: 'absolute-at-most',
+        max: 60000,
+        says: 'container start takes seconds at most (< 60 000 ms; an upper bound, so runc at ~50 ms agrees)',
+      },
     ],
     note: "Measured anchors contradict the VM half: Kata Containers' QEMU guests reach their workload in ~0.71 s, Firecracker's microVMs their init in ≤ 125 ms, LightVM's unikernels boot in 2.3 ms.",
   },
@@ -95,7 +155,10 @@ const VENDOR_CLAIMS: readonly Claim[] = [
   {
     id: 'guest-os-500mb',
     kind: 'illustration',
-    source: { cite: "a blog's remark about the memory an Ubuntu server OS needs to stay up (blog not identified)", status: 'unverified' },
+    source: {
+      cite: "a blog's remark about the memory an Ubuntu server OS needs to stay up (blog not identified)",
+      status: 'unverified',
+    },
     claim: 'A guest OS alone takes ~500 MB of memory.',
     method: { workload: 'not a measurement: a full Ubuntu server OS kept alive', virtualization: 'hardware' },
     checks: [],

@@ -32,5 +32,9 @@ export async function writeAtomic(path: string, data: string | Uint8Array, tmp =
   }
   // Best effort: a directory that cannot be opened for fsync (some network filesystems) is not an error.
   const dh = await open(dirname(path), 'r').catch(() => null);
-  if (dh) await dh.sync().catch(() => undefined).finally(() => dh.close());
+  if (dh)
+    await dh
+      .sync()
+      .catch(() => undefined)
+      .finally(() => dh.close());
 }

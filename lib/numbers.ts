@@ -13,7 +13,9 @@ export function fmtNum(v: number): string {
 
 /** A byte count in MiB or GiB (`256 MiB`, `16.0 GiB`; below 1 MiB with two decimals). */
 export function bytesText(b: number): string {
-  return b >= 1024 ** 3 ? `${(b / 1024 ** 3).toFixed(1)} GiB` : `${(b / 1024 ** 2).toFixed(b >= 1024 ** 2 ? 0 : 2)} MiB`;
+  return b >= 1024 ** 3
+    ? `${(b / 1024 ** 3).toFixed(1)} GiB`
+    : `${(b / 1024 ** 2).toFixed(b >= 1024 ** 2 ? 0 : 2)} MiB`;
 }
 
 /** Formats a fraction as a percentage with one decimal (`0.1234` → `12.3`). */

@@ -3,8 +3,7 @@ import type { MethodFact } from './method.js';
 
 /** How a check judges a measured value. */
 export type ClaimRule =
-  | 'relative-at-least' | 'relative-about' | 'relative-range'
-  | 'absolute-range' | 'absolute-about' | 'absolute-at-most';
+  'relative-at-least' | 'relative-about' | 'relative-range' | 'absolute-range' | 'absolute-about' | 'absolute-at-most';
 
 /**
  * What kind of statement a claim is: a `measurement` someone published with its method; a

@@ -3,7 +3,11 @@
 /** Failure of an environment, with the log tail the executor copies into the errored trial. */
 export class LogTailError extends Error {
   override name = 'LogTailError';
-  constructor(message: string, readonly logTail: string, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    readonly logTail: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

@@ -37,14 +37,56 @@ export const LIFECYCLE_WORKLOAD = 'startup';
 
 /** Lifecycle metrics an instance may report (host-side timings and memory), with their units. */
 export const LIFECYCLE_METRICS = {
-  startup_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time from spawning the engine to the payload announcing it is ready.' },
-  kernel_up_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time from spawning qemu to the first guest kernel output.' },
-  guest_uptime_at_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: "The guest's own clock (uptime) when it announced ready." },
-  oci_create_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'OCI runtimes (runc, crun): host-side time of `create` (namespaces, cgroup, mounts; the init waits), from spawning it until it exited.' },
-  oci_start_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'OCI runtimes: host-side time of `start` (releases the waiting init into the payload), from spawning it until it exited.' },
-  oci_start_to_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'OCI runtimes: host-side time from spawning `start` until the payload announced it is ready.' },
-  teardown_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time to stop the instance and remove what it created.' },
-  instance_memory_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: 'Host memory held by one idle instance (cgroup usage for containers, PSS of qemu for guests).' },
+  startup_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description: 'Host-side time from spawning the engine to the payload announcing it is ready.',
+  },
+  kernel_up_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description: 'Host-side time from spawning qemu to the first guest kernel output.',
+  },
+  guest_uptime_at_ready_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description: "The guest's own clock (uptime) when it announced ready.",
+  },
+  oci_create_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description:
+      'OCI runtimes (runc, crun): host-side time of `create` (namespaces, cgroup, mounts; the init waits), from spawning it until it exited.',
+  },
+  oci_start_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description:
+      'OCI runtimes: host-side time of `start` (releases the waiting init into the payload), from spawning it until it exited.',
+  },
+  oci_start_to_ready_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description: 'OCI runtimes: host-side time from spawning `start` until the payload announced it is ready.',
+  },
+  teardown_ms: {
+    unit: 'ms',
+    better: 'lower',
+    quantity: 'time',
+    description: 'Host-side time to stop the instance and remove what it created.',
+  },
+  instance_memory_MiB: {
+    unit: 'MiB',
+    better: 'lower',
+    quantity: 'size',
+    description: 'Host memory held by one idle instance (cgroup usage for containers, PSS of qemu for guests).',
+  },
 } as const satisfies Record<string, MetricInfo>;
 
 /**
@@ -52,7 +94,12 @@ export const LIFECYCLE_METRICS = {
  * process start", a bootstrap interval on the difference of medians) rather than by a ratio,
  * which for a 7 ms process start reads as "+581 %". The ratio stays in summary.csv.
  */
-export const TIME_ADDED_METRICS: ReadonlySet<string> = new Set(['startup_ms', 'burst_ready_p50_ms', 'burst_ready_p95_ms', 'burst_ready_ms']);
+export const TIME_ADDED_METRICS: ReadonlySet<string> = new Set([
+  'startup_ms',
+  'burst_ready_p50_ms',
+  'burst_ready_p95_ms',
+  'burst_ready_ms',
+]);
 
 /** Name of a lifecycle metric. */
 export type LifecycleMetric = keyof typeof LIFECYCLE_METRICS;

@@ -118,7 +118,14 @@ export interface PlanGroup {
 /** Something a reader must know before trusting the study: it is shown, never silently mixed. */
 export interface StudyFlag {
   /** What kind of problem. */
-  kind: 'missing-host' | 'plan-mismatch' | 'tool-version-mismatch' | 'image-digest-mismatch' | 'label-conflict' | 'resolved-params-differ' | 'incomplete-run';
+  kind:
+    | 'missing-host'
+    | 'plan-mismatch'
+    | 'tool-version-mismatch'
+    | 'image-digest-mismatch'
+    | 'label-conflict'
+    | 'resolved-params-differ'
+    | 'incomplete-run';
   /** Labels of the hosts concerned. */
   hosts: string[];
   /** One sentence saying what differs and what to do. */

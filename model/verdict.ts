@@ -106,10 +106,18 @@ export interface ChangeVerdict extends MayAddTime {
 }
 
 /** A verdict as data. */
-export type Verdict = BaselineVerdict | NoDataVerdict | TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
+export type Verdict =
+  | BaselineVerdict
+  | NoDataVerdict
+  | TooFewTrialsVerdict
+  | NoFiniteIntervalVerdict
+  | TooNoisyVerdict
+  | EquivalentVerdict
+  | ChangeVerdict;
 
 /** A verdict the rule gives when two sides were compared (every kind but `baseline` and `no-data`). */
-export type ComparedVerdict = TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
+export type ComparedVerdict =
+  TooFewTrialsVerdict | NoFiniteIntervalVerdict | TooNoisyVerdict | EquivalentVerdict | ChangeVerdict;
 
 /** The verdict's category (`worse`/`better` read as slower/faster for rates and times). */
 export type VerdictKind = Verdict['kind'];

@@ -25,8 +25,13 @@ const params = { threads: 1, 'max-prime': 10000, time: seconds };
 const runId = `perf-${process.pid}`;
 const root = await mkdtemp(join(tmpdir(), `isobench-${runId}-`));
 const ctx: RunContext = {
-  runId, scratchRoot: join(root, 'scratch'), cacheDir: process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-cache'),
-  limits: { cpus: availableParallelism(), memoryMiB: 2048 }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: (l) => console.error(l),
+  runId,
+  scratchRoot: join(root, 'scratch'),
+  cacheDir: process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-cache'),
+  limits: { cpus: availableParallelism(), memoryMiB: 2048 },
+  cpuset: null,
+  options: DEFAULT_RUNNER_OPTIONS,
+  log: (l) => console.error(l),
 };
 await mkdir(ctx.scratchRoot, { recursive: true });
 const image = await imageFor(ctx.cacheDir, ctx.log);
@@ -67,12 +72,24 @@ async function direct(bundle: string): Promise<number> {
     let out = '';
     let readyAt: number | null = null;
     let exited = false;
-    const done = () => { if (readyAt !== null && exited) { child.stdout.destroy(); resolve(readyAt - t0); } };
+    const done = () => {
+      if (readyAt !== null && exited) {
+        child.stdout.destroy();
+        resolve(readyAt - t0);
+      }
+    };
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       out += d;
-      if (readyAt === null && out.includes(READY_MARKER)) { readyAt = performance.now(); done(); }
+      if (readyAt === null && out.includes(READY_MARKER)) {
+        readyAt = performance.now();
+        done();
+      }
     });
-    child.on('exit', (code) => { if (code !== 0) reject(new Error(`runc run exited ${String(code)}`)); exited = true; done(); });
+    child.on('exit', (code) => {
+      if (code !== 0) reject(new Error(`runc run exited ${String(code)}`));
+      exited = true;
+      done();
+    });
   });
   await runProcess(['runc', 'delete', '-f', name], { timeoutMs: 30_000 });
   return ms;
@@ -86,7 +103,15 @@ const fmt = (xs: number[], digits: number) => {
 try {
   const bundle = join(root, 'direct-bundle');
   await mkdir(join(bundle, 'scratch'), { recursive: true });
-  const spec = ociSpec({ rootfs: image.rootfs, scratch: join(bundle, 'scratch'), args: IDLE_PAYLOAD, cgroupsPath: `/isobench-${runId}-direct`, hostname: 'isobench', limits: ctx.limits, cpuset: null });
+  const spec = ociSpec({
+    rootfs: image.rootfs,
+    scratch: join(bundle, 'scratch'),
+    args: IDLE_PAYLOAD,
+    cgroupsPath: `/isobench-${runId}-direct`,
+    hostname: 'isobench',
+    limits: ctx.limits,
+    cpuset: null,
+  });
   await writeFile(join(bundle, 'config.json'), JSON.stringify(spec));
   await direct(bundle); // warm the page cache and runc's binary once for both sides
   await viaRunner();
@@ -118,16 +143,24 @@ try {
       recordedMs.push(v.recorded);
       if (runnerFirst) directMs.push(await direct(bundle));
     }
-    console.log(`round ${i + 1}: bare ${b.toFixed(2)} events/s, container ${c.toFixed(2)} events/s, ratio ${(c / b).toFixed(4)}; startup runner ${describe(runnerMs.slice(-startups)).median.toFixed(1)} ms, direct ${describe(directMs.slice(-startups)).median.toFixed(1)} ms`);
+    console.log(
+      `round ${i + 1}: bare ${b.toFixed(2)} events/s, container ${c.toFixed(2)} events/s, ratio ${(c / b).toFixed(4)}; startup runner ${describe(runnerMs.slice(-startups)).median.toFixed(1)} ms, direct ${describe(directMs.slice(-startups)).median.toFixed(1)} ms`,
+    );
   }
   const added = describe(runnerMs).median - describe(directMs).median;
   const paired = runnerMs.map((r, j) => r - (directMs[j] as number));
-  console.log(`\n(a) container/bare sysbench cpu events/s over ${rounds} interleaved rounds (${seconds} s each): ratio ${fmt(ratios, 4)}`);
+  console.log(
+    `\n(a) container/bare sysbench cpu events/s over ${rounds} interleaved rounds (${seconds} s each): ratio ${fmt(ratios, 4)}`,
+  );
   console.log(`    bare ${fmt(bareEps, 1)} events/s; container ${fmt(contEps, 1)} events/s`);
-  console.log(`(b) startup to ready, ${runnerMs.length} each: isobench runc runner start() ${fmt(runnerMs, 1)} ms; runc run -d direct ${fmt(directMs, 1)} ms`);
+  console.log(
+    `(b) startup to ready, ${runnerMs.length} each: isobench runc runner start() ${fmt(runnerMs, 1)} ms; runc run -d direct ${fmt(directMs, 1)} ms`,
+  );
   console.log(`    startup_ms recorded by the runner (spawn → ready) ${fmt(recordedMs, 1)} ms`);
   console.log(`    runner − direct, adjacent pairs: ${fmt(paired, 1)} ms`);
-  console.log(`    isobench adds ${added.toFixed(1)} ms at the median (${describe(paired).median.toFixed(1)} ms paired): ${added <= 5 ? 'PASS (≤ 5 ms)' : 'FAIL (> 5 ms)'}`);
+  console.log(
+    `    isobench adds ${added.toFixed(1)} ms at the median (${describe(paired).median.toFixed(1)} ms paired): ${added <= 5 ? 'PASS (≤ 5 ms)' : 'FAIL (> 5 ms)'}`,
+  );
 } finally {
   await bare.cleanup(ctx);
   await runc.cleanup(ctx);

@@ -23,7 +23,25 @@ async function direct(): Promise<number> {
 async function viaIsobench(): Promise<number> {
   const out = await mkdtemp(join(tmpdir(), 'isobench-harness-'));
   try {
-    await execa('node', [cli, 'run', '--env', 'bare', '--workload', 'cpu', '--set', `cpu.time=${seconds}`, '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--out', out]);
+    await execa('node', [
+      cli,
+      'run',
+      '--env',
+      'bare',
+      '--workload',
+      'cpu',
+      '--set',
+      `cpu.time=${seconds}`,
+      '--trials',
+      '1',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--no-report',
+      '--out',
+      out,
+    ]);
     const [dir] = await readdir(out);
     const rec = JSON.parse(await readFile(join(out, dir as string, 'run.json'), 'utf8')) as RunRecord;
     return rec.results.flatMap((t) => t.samples).find((s) => s.metric === 'events_per_s')?.value ?? Number.NaN;
@@ -45,8 +63,12 @@ for (let i = 0; i < pairs; i++) {
     d = await direct();
   }
   ratios.push(v / d);
-  console.log(`pair ${i + 1}: direct ${d.toFixed(2)} events/s, isobench ${v.toFixed(2)} events/s, ratio ${(v / d).toFixed(4)}`);
+  console.log(
+    `pair ${i + 1}: direct ${d.toFixed(2)} events/s, isobench ${v.toFixed(2)} events/s, ratio ${(v / d).toFixed(4)}`,
+  );
 }
 const s = describe(ratios);
-console.log(`\nisobench/direct events/s ratio over ${pairs} interleaved pairs (${seconds} s each): median ${s.median.toFixed(4)}, min ${s.min.toFixed(4)}, max ${s.max.toFixed(4)}, MAD ${s.mad.toFixed(4)}`);
+console.log(
+  `\nisobench/direct events/s ratio over ${pairs} interleaved pairs (${seconds} s each): median ${s.median.toFixed(4)}, min ${s.min.toFixed(4)}, max ${s.max.toFixed(4)}, MAD ${s.mad.toFixed(4)}`,
+);
 console.log(Math.abs(s.median - 1) <= 0.01 ? 'PASS: median within 1 % of 1.0' : 'FAIL: median outside 1 % of 1.0');

@@ -12,14 +12,48 @@ import { writeRecord } from '../bench/run/record.js';
 import { noisyTrials, syntheticRecord, type SynthCell } from '../test/factories/synthetic.js';
 
 const CASES: { workload: string; params: Params; metric: string; mean: number; runs: number }[] = [
-  { workload: 'cpu', params: { threads: 1, 'max-prime': 10000, time: 10 }, metric: 'events_per_s', mean: 1200, runs: 10 },
-  { workload: 'cpu', params: { threads: 1, 'max-prime': 10000, time: 10 }, metric: 'latency_avg_ms', mean: 0.83, runs: 10 },
-  { workload: 'memory', params: { threads: 1, 'block-size': '64M', oper: 'read' }, metric: 'transfer_MiBps', mean: 9000, runs: 10 },
-  { workload: 'fileio', params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' }, metric: 'read_MiBps', mean: 90, runs: 10 },
-  { workload: 'fileio', params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' }, metric: 'written_MiBps', mean: 60, runs: 10 },
+  {
+    workload: 'cpu',
+    params: { threads: 1, 'max-prime': 10000, time: 10 },
+    metric: 'events_per_s',
+    mean: 1200,
+    runs: 10,
+  },
+  {
+    workload: 'cpu',
+    params: { threads: 1, 'max-prime': 10000, time: 10 },
+    metric: 'latency_avg_ms',
+    mean: 0.83,
+    runs: 10,
+  },
+  {
+    workload: 'memory',
+    params: { threads: 1, 'block-size': '64M', oper: 'read' },
+    metric: 'transfer_MiBps',
+    mean: 9000,
+    runs: 10,
+  },
+  {
+    workload: 'fileio',
+    params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' },
+    metric: 'read_MiBps',
+    mean: 90,
+    runs: 10,
+  },
+  {
+    workload: 'fileio',
+    params: { mode: 'rndrw', direct: true, 'file-total-size': '2G' },
+    metric: 'written_MiBps',
+    mean: 60,
+    runs: 10,
+  },
   { workload: 'startup', params: {}, metric: 'startup_ms', mean: 300, runs: 1 },
 ];
-const ENVS = [{ env: 'bare', engine: 'host', cost: 1 }, { env: 'container', engine: 'runc', cost: 0.98 }, { env: 'vm', engine: 'qemu', cost: 0.9 }];
+const ENVS = [
+  { env: 'bare', engine: 'host', cost: 1 },
+  { env: 'container', engine: 'runc', cost: 0.98 },
+  { env: 'vm', engine: 'qemu', cost: 0.9 },
+];
 const TYPES: Partial<HostFingerprint>[] = [
   { cpuModel: { value: 'Synthetic Xeon A' }, kernel: { value: '6.1.0-synthetic' }, kvmModule: { value: 'kvm_intel' } },
   { cpuModel: { value: 'Synthetic Xeon A' }, kernel: { value: '6.8.0-synthetic' }, kvmModule: { value: 'kvm_intel' } },
@@ -32,11 +66,23 @@ function hostRecord(i: number, samples: number): RunRecord {
   const perRound = ENVS.length * CASES.reduce((n, c) => n + c.runs, 0);
   const trials = Math.max(3, Math.round(samples / perRound));
   const speed = 0.9 + 0.2 * rand();
-  const cells: SynthCell[] = ENVS.flatMap((e) => CASES.map((c) => ({
-    env: e.env, engine: e.engine, workload: c.workload, params: c.params, metric: c.metric,
-    trials: noisyTrials(c.mean * speed * (c.metric.endsWith('_ms') ? 1 / e.cost : e.cost), 0.02, trials, c.runs, rand),
-    labels: { image_digest: 'f'.repeat(64) },
-  })));
+  const cells: SynthCell[] = ENVS.flatMap((e) =>
+    CASES.map((c) => ({
+      env: e.env,
+      engine: e.engine,
+      workload: c.workload,
+      params: c.params,
+      metric: c.metric,
+      trials: noisyTrials(
+        c.mean * speed * (c.metric.endsWith('_ms') ? 1 / e.cost : e.cost),
+        0.02,
+        trials,
+        c.runs,
+        rand,
+      ),
+      labels: { image_digest: 'f'.repeat(64) },
+    })),
+  );
   const label = `host-${String(i + 1).padStart(3, '0')}`;
   const r = syntheticRecord(cells, { seed: 42, host: { hostname: { value: label }, ...TYPES[i % TYPES.length] } });
   return { ...r, runId: `synthetic-${label}`, hostLabel: label };
@@ -51,7 +97,16 @@ async function child(dirs: string[], out: string, result: string): Promise<void>
   const code = await mergeCommand([...dirs, '--out', out], () => undefined);
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
-  writeFileSync(result, JSON.stringify({ code, ms, cpuMs: (cpu.user + cpu.system) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024, heapMiB: process.memoryUsage().heapUsed / 1024 ** 2 }));
+  writeFileSync(
+    result,
+    JSON.stringify({
+      code,
+      ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      heapMiB: process.memoryUsage().heapUsed / 1024 ** 2,
+    }),
+  );
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] ?? Number.NaN;
@@ -86,12 +141,17 @@ async function main(): Promise<void> {
       for (let k = 0; k < repeats; k++) {
         const out = join(root, `study-${k}`);
         const result = join(root, `result-${k}.json`);
-        await execa('node', [...childNodeArgs, self, '--child', out, result, ...dirs], { stdout: 'ignore', stderr: 'inherit' });
+        await execa('node', [...childNodeArgs, self, '--child', out, result, ...dirs], {
+          stdout: 'ignore',
+          stderr: 'inherit',
+        });
         runs.push(JSON.parse(readFileSync(result, 'utf8')) as (typeof runs)[number]);
       }
       const ms = runs.map((r) => r.ms);
       const load = loadavg()[0]?.toFixed(1);
-      console.log(`${hosts} hosts, ${total} samples, ${(bytes / 1024 ** 2).toFixed(1)} MiB of run.json: merge + render median ${median(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; ${repeats} runs, each in a fresh process, exit ${runs[0]?.code}, load average ${load} on ${availableParallelism()} CPUs); CPU time (all threads) median ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms; peak RSS ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)} MiB, heap after ${median(runs.map((r) => r.heapMiB)).toFixed(0)} MiB`);
+      console.log(
+        `${hosts} hosts, ${total} samples, ${(bytes / 1024 ** 2).toFixed(1)} MiB of run.json: merge + render median ${median(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; ${repeats} runs, each in a fresh process, exit ${runs[0]?.code}, load average ${load} on ${availableParallelism()} CPUs); CPU time (all threads) median ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms; peak RSS ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)} MiB, heap after ${median(runs.map((r) => r.heapMiB)).toFixed(0)} MiB`,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

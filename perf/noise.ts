@@ -63,7 +63,13 @@ for (const dir of dirs) {
   const record = await readRecord(dir);
   const trials = trialsOf(record);
   console.log(`\n${dir}  (${record.plan.argv.slice(2).join(' ')}; ${record.results.length} trials)`);
-  console.log('case|metric|env'.padEnd(44) + 'within'.padStart(9) + 'between'.padStart(9) + 'warm-up'.padStart(9) + '   vs bare: r(rounds)  unpaired width  paired width');
+  console.log(
+    'case|metric|env'.padEnd(44) +
+      'within'.padStart(9) +
+      'between'.padStart(9) +
+      'warm-up'.padStart(9) +
+      '   vs bare: r(rounds)  unpaired width  paired width',
+  );
   for (const [k, m] of [...trials].sort()) {
     const [workload, metric, env] = k.split('|') as [string, string, string];
     if (!HEADLINE.has(metric)) continue;
@@ -74,7 +80,9 @@ for (const dir of dirs) {
     const betweenTotal = sd(logMedians);
     // Variance of a trial median beyond the within-run noise (median of n ≈ mean's variance × π/2 for small n; keep it simple: /n).
     const between = Math.sqrt(Math.max(0, betweenTotal ** 2 - within ** 2 / runsPer));
-    const warm = mean(ts.filter(([, t]) => t.warmup.length > 0).map(([, t]) => Math.log((t.warmup[0] as number) / median(t.measure))));
+    const warm = mean(
+      ts.filter(([, t]) => t.warmup.length > 0).map(([, t]) => Math.log((t.warmup[0] as number) / median(t.measure))),
+    );
     let cmp = '';
     if (!env.startsWith('bare:')) {
       const bare = [...trials].find(([bk]) => bk.startsWith(`${workload}|${metric}|bare:`))?.[1];

@@ -12,16 +12,50 @@ function syntheticRecord(samples: number): RunRecord {
   const results: TrialResult[] = [];
   for (let t = 0; t < samples / perTrial; t++) {
     const s: Sample[] = Array.from({ length: perTrial }, (_, i) => ({
-      kind: 'workload', metric: 'events_per_s', value: 3000 + i, unit: 'events/s', env: 'bare', engine: 'host', workload: 'cpu',
-      params: { threads: 1, 'max-prime': 10000, time: 10 }, trial: t + 1, trialId: t + 1, iteration: i + 1,
-      phase: i === 0 ? 'warmup' : 'measure', timestamp: '2026-01-01T00:00:00.000Z',
+      kind: 'workload',
+      metric: 'events_per_s',
+      value: 3000 + i,
+      unit: 'events/s',
+      env: 'bare',
+      engine: 'host',
+      workload: 'cpu',
+      params: { threads: 1, 'max-prime': 10000, time: 10 },
+      trial: t + 1,
+      trialId: t + 1,
+      iteration: i + 1,
+      phase: i === 0 ? 'warmup' : 'measure',
+      timestamp: '2026-01-01T00:00:00.000Z',
       labels: { image_digest: 'a'.repeat(64), sysbench_sha256: 'b'.repeat(64), engine_version: 'sysbench 1.0.20' },
     }));
-    results.push({ trialId: t + 1, env: 'bare', engine: 'host', workload: 'cpu', params: {}, trial: t + 1, status: 'completed', startedAt: '', finishedAt: '', durationMs: 1, samples: s, notes: [] });
+    results.push({
+      trialId: t + 1,
+      env: 'bare',
+      engine: 'host',
+      workload: 'cpu',
+      params: {},
+      trial: t + 1,
+      status: 'completed',
+      startedAt: '',
+      finishedAt: '',
+      durationMs: 1,
+      samples: s,
+      notes: [],
+    });
   }
   return {
-    schema: RECORD_SCHEMA_VERSION, runId: 'bench', toolVersion: '0', gitDescribe: { value: 'x' }, host: {} as RunRecord['host'], plan: {} as RunRecord['plan'],
-    probes: [], metrics: {}, results, warnings: [], startedAt: '', finishedAt: null, interrupted: false,
+    schema: RECORD_SCHEMA_VERSION,
+    runId: 'bench',
+    toolVersion: '0',
+    gitDescribe: { value: 'x' },
+    host: {} as RunRecord['host'],
+    plan: {} as RunRecord['plan'],
+    probes: [],
+    metrics: {},
+    results,
+    warnings: [],
+    startedAt: '',
+    finishedAt: null,
+    interrupted: false,
   };
 }
 
@@ -35,7 +69,8 @@ await bench.run();
 for (const task of bench.tasks) {
   const r = task.result;
   if (r.state === 'errored') console.log(`${task.name}: errored: ${String(r.error)}`);
-  else if ('latency' in r) console.log(`${task.name}: median ${r.latency.p50.toFixed(1)} ms per save (${r.latency.samplesCount} saves)`);
+  else if ('latency' in r)
+    console.log(`${task.name}: median ${r.latency.p50.toFixed(1)} ms per save (${r.latency.samplesCount} saves)`);
   else console.log(`${task.name}: ${r.state}`);
 }
 await rm(dir, { recursive: true, force: true });

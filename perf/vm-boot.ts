@@ -33,9 +33,22 @@ const boots = Number(positionals[0] ?? 20);
 
 const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-vm-boot-'));
 const ctx: RunContext = {
-  runId: newRunId(), scratchRoot, cacheDir: values['cache-dir'], cpuset: null,
-  limits: { cpus: Number(values.cpus), memoryMiB: values['memory-mib'] === undefined ? null : Number(values['memory-mib']) },
-  options: { vm: { ...DEFAULT_RUNNER_OPTIONS.vm, accel: choice('accel', values.accel, VM_ACCELS), boot: choice('boot', values.boot, VM_BOOT_MODES), machine: values.machine ?? null } },
+  runId: newRunId(),
+  scratchRoot,
+  cacheDir: values['cache-dir'],
+  cpuset: null,
+  limits: {
+    cpus: Number(values.cpus),
+    memoryMiB: values['memory-mib'] === undefined ? null : Number(values['memory-mib']),
+  },
+  options: {
+    vm: {
+      ...DEFAULT_RUNNER_OPTIONS.vm,
+      accel: choice('accel', values.accel, VM_ACCELS),
+      boot: choice('boot', values.boot, VM_BOOT_MODES),
+      machine: values.machine ?? null,
+    },
+  },
   log: (l) => console.error(l),
 };
 const runner = vmRunner();
@@ -57,13 +70,20 @@ try {
     const startup = at('startup_ms') as number;
     ready.push(startup);
     labels = inst.labels;
-    console.log(`boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`);
+    console.log(
+      `boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`,
+    );
   }
   const sorted = [...ready].sort((a, b) => a - b);
   const median = quantileSorted(sorted, 0.5);
-  console.log(`\n${boots} boots to ready, accelerator ${labels['accelerator']}, machine ${labels['machine']}, ${labels['vm_vcpus']} vCPUs, ${labels['vm_memory_MiB']} MiB, ${labels['guest_boot']}`);
-  console.log(`boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ${(quantileSorted(sorted, 0.95) / 1000).toFixed(2)} s, min ${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`);
-  if (labels['accelerator'] === 'tcg') console.log(median <= 12_000 ? 'PASS: TCG median ≤ 12 s' : 'FAIL: TCG median above 12 s');
+  console.log(
+    `\n${boots} boots to ready, accelerator ${labels['accelerator']}, machine ${labels['machine']}, ${labels['vm_vcpus']} vCPUs, ${labels['vm_memory_MiB']} MiB, ${labels['guest_boot']}`,
+  );
+  console.log(
+    `boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ${(quantileSorted(sorted, 0.95) / 1000).toFixed(2)} s, min ${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`,
+  );
+  if (labels['accelerator'] === 'tcg')
+    console.log(median <= 12_000 ? 'PASS: TCG median ≤ 12 s' : 'FAIL: TCG median above 12 s');
 } finally {
   await runner.cleanup(ctx);
   await rm(scratchRoot, { recursive: true, force: true });

@@ -14,7 +14,8 @@ const READY = 'isobench-ready';
 
 async function probe(ctx: RunContext): Promise<ProbeResult> {
   const sysbench = await which('sysbench');
-  if (sysbench === null) return { ok: false, reason: 'sysbench not found on PATH (apt-get install sysbench)', details: {} };
+  if (sysbench === null)
+    return { ok: false, reason: 'sysbench not found on PATH (apt-get install sysbench)', details: {} };
   const v = await runProcess([sysbench, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
   return { ok: true, version: v.stdout.trim() || 'unknown', details: { sysbench } };
 }
@@ -36,12 +37,15 @@ export function bareRunner(): Runner {
       const pin = ctx.cpuset === null ? [] : ['taskset', '-c', ctx.cpuset];
       const ready = await runProcess([...pin, 'echo', READY], { timeoutMs: 10_000, signal: ctx.signal });
       const readyAt = performance.now();
-      if (!ready.stdout.includes(READY)) throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
+      if (!ready.stdout.includes(READY))
+        throw new Error(`bare payload did not print its ready marker: ${ready.stderr}`);
       const startup: Measurement[] = [lifecycle('startup_ms', ready.durationMs)];
       const image = await imageFor(ctx.cacheDir, ctx.log);
       const sha = await sha256File(sysbench);
       if (sha !== image.sysbenchSha256) {
-        throw new Error(`host sysbench ${sysbench} (sha256 ${sha}) differs from the image's (${image.sysbenchSha256}): the host changed during the run`);
+        throw new Error(
+          `host sysbench ${sysbench} (sha256 ${sha}) differs from the image's (${image.sysbenchSha256}): the host changed during the run`,
+        );
       }
       const labels: Record<string, string> = {
         image_digest: image.digest,
@@ -56,7 +60,11 @@ export function bareRunner(): Runner {
         startup,
         readyAt,
         exec: (req) => {
-          return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], { timeoutMs: req.timeoutMs, signal: ctx.signal, ...(req.inScratch ? { cwd: scratch } : {}) });
+          return runProcess([...pin, ...resolveSysbench(req.argv, sysbench)], {
+            timeoutMs: req.timeoutMs,
+            signal: ctx.signal,
+            ...(req.inScratch ? { cwd: scratch } : {}),
+          });
         },
         async stop() {
           if (stopped) return [];

@@ -60,7 +60,6 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
-
 /** What one instance is for. */
 export interface InstanceSpec {
   /** Unique name of the instance within the run (`<runId>-t<trialId>`): names containers, dirs. */

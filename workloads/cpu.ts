@@ -38,18 +38,24 @@ function implausibleRates({ params, envs }: TrapInput): Trap[] {
     if (m === undefined || m.trials === 0) return [];
     const perThread = m.max / threads;
     if (perThread > ceiling) {
-      return [{
-        env,
-        finding: `${Math.round(perThread)} events/s per thread is physically implausible for max-prime ${maxPrime} (ceiling ${Math.round(ceiling)}: ${Math.round(steps)} modulo steps per event at one per cycle at 6 GHz).`,
-        advice: "The instance's clock is probably wrong or sysbench did not run as configured; check its clocksource and sysbench version before trusting any cpu result.",
-      }];
+      return [
+        {
+          env,
+          finding: `${Math.round(perThread)} events/s per thread is physically implausible for max-prime ${maxPrime} (ceiling ${Math.round(ceiling)}: ${Math.round(steps)} modulo steps per event at one per cycle at 6 GHz).`,
+          advice:
+            "The instance's clock is probably wrong or sysbench did not run as configured; check its clocksource and sysbench version before trusting any cpu result.",
+        },
+      ];
     }
     if (m.vsBaseline !== null && m.vsBaseline.ratio > CPU_ABOVE_BASELINE) {
-      return [{
-        env,
-        finding: `events/s is ${pct(m.vsBaseline.ratio - 1)} % above ${m.vsBaseline.baselineId} — more than an isolation layer can give the same binary on the same host.`,
-        advice: "Suspect the instance's clock (a slow guest clock stretches the time-bounded run) or different CPU limits; check its clocksource and --cpus.",
-      }];
+      return [
+        {
+          env,
+          finding: `events/s is ${pct(m.vsBaseline.ratio - 1)} % above ${m.vsBaseline.baselineId} — more than an isolation layer can give the same binary on the same host.`,
+          advice:
+            "Suspect the instance's clock (a slow guest clock stretches the time-bounded run) or different CPU limits; check its clocksource and --cpus.",
+        },
+      ];
     }
     return [];
   });
@@ -67,15 +73,37 @@ export const cpu: Workload = {
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    events_per_s: { unit: 'events/s', better: 'higher', quantity: 'rate', description: 'Prime-search loops completed per second across all threads (sysbench "events per second").' },
-    latency_avg_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Mean time of one prime-search loop.' },
-    latency_p95_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: '95th percentile time of one prime-search loop.' },
+    events_per_s: {
+      unit: 'events/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Prime-search loops completed per second across all threads (sysbench "events per second").',
+    },
+    latency_avg_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description: 'Mean time of one prime-search loop.',
+    },
+    latency_p95_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description: '95th percentile time of one prime-search loop.',
+    },
   },
   defaults: (quick) => ({ threads: 1, 'max-prime': 10000, time: quick ? 1 : 10 }),
   scratchMiB: () => 0,
   method: (p) => ({ tool: `sysbench cpu (max-prime ${num(p, 'max-prime')})`, threads: num(p, 'threads') }),
   steps: (p) => ({
-    run: ['sysbench', 'cpu', `--threads=${num(p, 'threads')}`, `--cpu-max-prime=${num(p, 'max-prime')}`, `--time=${num(p, 'time')}`, 'run'],
+    run: [
+      'sysbench',
+      'cpu',
+      `--threads=${num(p, 'threads')}`,
+      `--cpu-max-prime=${num(p, 'max-prime')}`,
+      `--time=${num(p, 'time')}`,
+      'run',
+    ],
   }),
   parse(stdout) {
     reportLayout(stdout);
@@ -100,6 +128,10 @@ export function eventsPerSecond(stdout: string): number {
   if (printed !== null) return printed;
   const events = numberAfter(stdout, 'total number of events:', 'cpu events');
   const seconds = totalTimeS(stdout);
-  if (seconds === null || seconds <= 0) throw new ParseError('sysbench cpu output has neither "events per second" nor a positive total time to derive it from', stdout);
+  if (seconds === null || seconds <= 0)
+    throw new ParseError(
+      'sysbench cpu output has neither "events per second" nor a positive total time to derive it from',
+      stdout,
+    );
   return events / seconds;
 }

@@ -74,7 +74,8 @@ export function stopReason(plan: SweepPlan, s: SweepState): string | null {
   }
   if (plan.readyP95Ms !== null && s.readyMs.length > 0) {
     const p95 = percentile(s.readyMs.slice(-READY_WINDOW), 95);
-    if (p95 > plan.readyP95Ms) return `ready-time p95 of the last ${Math.min(READY_WINDOW, s.readyMs.length)} instances is ${p95.toFixed(0)} ms, above density.ready-p95-ms (${plan.readyP95Ms} ms)`;
+    if (p95 > plan.readyP95Ms)
+      return `ready-time p95 of the last ${Math.min(READY_WINDOW, s.readyMs.length)} instances is ${p95.toFixed(0)} ms, above density.ready-p95-ms (${plan.readyP95Ms} ms)`;
   }
   return null;
 }
@@ -86,20 +87,53 @@ export function nextBatch(plan: SweepPlan, count: number): number {
 
 export const density: OwnInstancesWorkload = {
   name: 'density',
-  description: 'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory per instance two ways, ready time vs count',
+  description:
+    'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory per instance two ways, ready time vs count',
   shape: 'sweep',
   params: [
     { name: 'max', kind: 'int', description: 'most instances the sweep starts' },
-    { name: 'batch', kind: 'int', description: 'instances started at once per step (1: one at a time; 8: parallel batches of 8)' },
+    {
+      name: 'batch',
+      kind: 'int',
+      description: 'instances started at once per step (1: one at a time; 8: parallel batches of 8)',
+    },
     { name: 'floor', kind: 'size', description: 'host MemAvailable the sweep never goes below (e.g. 2G)' },
-    { name: 'ready-p95-ms', kind: 'int', description: 'stop when the p95 of the last 10 ready times exceeds this (0, the default: no limit)' },
+    {
+      name: 'ready-p95-ms',
+      kind: 'int',
+      description: 'stop when the p95 of the last 10 ready times exceeds this (0, the default: no limit)',
+    },
     { name: 'settle-ms', kind: 'int', description: 'pause after each step before memory is read' },
   ],
   metrics: {
-    density_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Host-side time one instance of a step took to become ready (iteration = instances running after the step).' },
-    density_engine_memory_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: "Memory of the step's newest instances by the engine's own accounting (cgroup usage for containers, PSS of the hypervisor process for guests), mean per instance." },
-    density_host_drop_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: "Drop of the host's MemAvailable since before the first instance (shims, page tables and kernel memory included)." },
-    density_drop_per_instance_MiB: { unit: 'MiB', better: 'lower', quantity: 'size', description: "The host's MemAvailable drop since the sweep began divided by the instances running (gVisor's method)." },
+    density_ready_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description:
+        'Host-side time one instance of a step took to become ready (iteration = instances running after the step).',
+    },
+    density_engine_memory_MiB: {
+      unit: 'MiB',
+      better: 'lower',
+      quantity: 'size',
+      description:
+        "Memory of the step's newest instances by the engine's own accounting (cgroup usage for containers, PSS of the hypervisor process for guests), mean per instance.",
+    },
+    density_host_drop_MiB: {
+      unit: 'MiB',
+      better: 'lower',
+      quantity: 'size',
+      description:
+        "Drop of the host's MemAvailable since before the first instance (shims, page tables and kernel memory included).",
+    },
+    density_drop_per_instance_MiB: {
+      unit: 'MiB',
+      better: 'lower',
+      quantity: 'size',
+      description:
+        "The host's MemAvailable drop since the sweep began divided by the instances running (gVisor's method).",
+    },
   },
   defaults: (quick) => ({ max: quick ? 5 : 20, batch: 1, floor: '2G', 'ready-p95-ms': 0, 'settle-ms': 300 }),
   method: (p) => ({ tool: `density sweep, batches of ${num(p, 'batch')}` }),

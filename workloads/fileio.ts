@@ -23,11 +23,13 @@ function pageCache({ params, host }: TrapInput): Trap[] {
   const files = sizeOrNull(String(params['file-total-size']));
   const mem = host.memoryBytes;
   if (isDirect(params) || files === null || (mem !== null && files >= mem)) return [];
-  return [{
-    env: null,
-    finding: `without direct I/O on ${bytesText(files)} of files${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page cache, not storage.`,
-    advice: 'Use --set fileio.direct=true, or files larger than RAM (--set fileio.file-total-size=…).',
-  }];
+  return [
+    {
+      env: null,
+      finding: `without direct I/O on ${bytesText(files)} of files${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page cache, not storage.`,
+      advice: 'Use --set fileio.direct=true, or files larger than RAM (--set fileio.file-total-size=…).',
+    },
+  ];
 }
 
 function common(p: Record<string, unknown>): string[] {
@@ -51,20 +53,54 @@ export const fileio: Workload = {
   usesScratch: true,
   params: [
     { name: 'mode', kind: 'enum', choices: FILEIO_MODES, description: 'IO pattern (sysbench --file-test-mode)' },
-    { name: 'file-total-size', kind: 'size', description: 'total size of the test files; below free RAM without direct it measures the page cache' },
+    {
+      name: 'file-total-size',
+      kind: 'size',
+      description: 'total size of the test files; below free RAM without direct it measures the page cache',
+    },
     { name: 'file-num', kind: 'int', description: 'number of test files' },
     { name: 'block-size', kind: 'size', description: 'bytes per IO request' },
     { name: 'direct', kind: 'bool', description: 'open files with O_DIRECT, bypassing the page cache' },
-    { name: 'io-mode', kind: 'enum', choices: FILEIO_IO_MODES, description: 'sync: one request in flight per thread; async: Linux AIO with async-backlog requests in flight per thread (sysbench --file-io-mode)' },
-    { name: 'async-backlog', kind: 'int', description: `requests queued per thread in async mode (sysbench --file-async-backlog, default ${SYSBENCH_ASYNC_BACKLOG}): the IO depth` },
+    {
+      name: 'io-mode',
+      kind: 'enum',
+      choices: FILEIO_IO_MODES,
+      description:
+        'sync: one request in flight per thread; async: Linux AIO with async-backlog requests in flight per thread (sysbench --file-io-mode)',
+    },
+    {
+      name: 'async-backlog',
+      kind: 'int',
+      description: `requests queued per thread in async mode (sysbench --file-async-backlog, default ${SYSBENCH_ASYNC_BACKLOG}): the IO depth`,
+    },
     { name: 'threads', kind: 'int', description: 'worker threads' },
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    read_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Bytes read from the test files per second.' },
-    written_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Bytes written to the test files per second.' },
-    read_iops: { unit: 'ops/s', better: 'higher', quantity: 'rate', description: 'Read requests completed per second.' },
-    write_iops: { unit: 'ops/s', better: 'higher', quantity: 'rate', description: 'Write requests completed per second.' },
+    read_MiBps: {
+      unit: 'MiB/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Bytes read from the test files per second.',
+    },
+    written_MiBps: {
+      unit: 'MiB/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Bytes written to the test files per second.',
+    },
+    read_iops: {
+      unit: 'ops/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Read requests completed per second.',
+    },
+    write_iops: {
+      unit: 'ops/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Write requests completed per second.',
+    },
   },
   defaults: (quick) => ({
     mode: 'rndrw',
@@ -78,7 +114,8 @@ export const fileio: Workload = {
   }),
   profiles: {
     'felter-fio': {
-      description: "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio), 8 threads × 16 requests = 128 in flight (their random read/write jobs: numjobs=8, iodepth=16)",
+      description:
+        "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio), 8 threads × 16 requests = 128 in flight (their random read/write jobs: numjobs=8, iodepth=16)",
       params: { 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 16, threads: 8 },
     },
   },
@@ -88,10 +125,17 @@ export const fileio: Workload = {
     return {
       prepare: ['sysbench', 'fileio', ...common(p), 'prepare'],
       run: [
-        'sysbench', 'fileio', ...common(p), `--file-test-mode=${str(p, 'mode')}`,
-        `--file-block-size=${parseSize(str(p, 'block-size'))}`, `--threads=${num(p, 'threads')}`,
-        `--time=${num(p, 'time')}`, ...(isDirect(p) ? ['--file-extra-flags=direct'] : []),
-        ...ioMode, ...(isAsync(p) ? [`--file-async-backlog=${backlog(p)}`] : []), 'run',
+        'sysbench',
+        'fileio',
+        ...common(p),
+        `--file-test-mode=${str(p, 'mode')}`,
+        `--file-block-size=${parseSize(str(p, 'block-size'))}`,
+        `--threads=${num(p, 'threads')}`,
+        `--time=${num(p, 'time')}`,
+        ...(isDirect(p) ? ['--file-extra-flags=direct'] : []),
+        ...ioMode,
+        ...(isAsync(p) ? [`--file-async-backlog=${backlog(p)}`] : []),
+        'run',
       ],
       cleanup: ['sysbench', 'fileio', ...common(p), 'cleanup'],
     };
@@ -114,12 +158,28 @@ export const fileio: Workload = {
     // 1.0: "read, MiB/s:" and "reads/s:"; 1.1: "read:  IOPS=… … MiB/s (… MB/s)".
     const v11 = layout === '1.1' && maybeNumberAfter(stdout, 'read, MiB/s:') === null;
     if (reads) {
-      const r = v11 ? line11(stdout, 'read') : { mibps: numberAfter(stdout, 'read, MiB/s:', 'read throughput'), iops: numberAfter(stdout, 'reads/s:', 'read rate') };
-      out.push({ metric: 'read_MiBps', value: r.mibps, unit: 'MiB/s' }, { metric: 'read_iops', value: r.iops, unit: 'ops/s' });
+      const r = v11
+        ? line11(stdout, 'read')
+        : {
+            mibps: numberAfter(stdout, 'read, MiB/s:', 'read throughput'),
+            iops: numberAfter(stdout, 'reads/s:', 'read rate'),
+          };
+      out.push(
+        { metric: 'read_MiBps', value: r.mibps, unit: 'MiB/s' },
+        { metric: 'read_iops', value: r.iops, unit: 'ops/s' },
+      );
     }
     if (writes) {
-      const w = v11 ? line11(stdout, 'write') : { mibps: numberAfter(stdout, 'written, MiB/s:', 'write throughput'), iops: numberAfter(stdout, 'writes/s:', 'write rate') };
-      out.push({ metric: 'written_MiBps', value: w.mibps, unit: 'MiB/s' }, { metric: 'write_iops', value: w.iops, unit: 'ops/s' });
+      const w = v11
+        ? line11(stdout, 'write')
+        : {
+            mibps: numberAfter(stdout, 'written, MiB/s:', 'write throughput'),
+            iops: numberAfter(stdout, 'writes/s:', 'write rate'),
+          };
+      out.push(
+        { metric: 'written_MiBps', value: w.mibps, unit: 'MiB/s' },
+        { metric: 'write_iops', value: w.iops, unit: 'ops/s' },
+      );
     }
     return out;
   },

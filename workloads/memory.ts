@@ -18,11 +18,13 @@ function blockInCache({ params, host }: TrapInput): Trap[] {
   const llc = host.llcBytes;
   const block = sizeOrNull(String(params['block-size']));
   if (llc === null || block === null || block > llc) return [];
-  return [{
-    env: null,
-    finding: `block-size ${String(params['block-size'])} is within the host's last-level cache (${bytesText(llc)}), so it measures cache, not RAM.`,
-    advice: `Use a block above the LLC, e.g. --set memory.block-size=${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`,
-  }];
+  return [
+    {
+      env: null,
+      finding: `block-size ${String(params['block-size'])} is within the host's last-level cache (${bytesText(llc)}), so it measures cache, not RAM.`,
+      advice: `Use a block above the LLC, e.g. --set memory.block-size=${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`,
+    },
+  ];
 }
 
 export const memory: Workload = {
@@ -32,14 +34,23 @@ export const memory: Workload = {
   usesScratch: false,
   params: [
     { name: 'threads', kind: 'int', description: 'worker threads' },
-    { name: 'block-size', kind: 'size', description: 'bytes per operation (e.g. 64M); within the LLC this measures cache, not RAM' },
+    {
+      name: 'block-size',
+      kind: 'size',
+      description: 'bytes per operation (e.g. 64M); within the LLC this measures cache, not RAM',
+    },
     { name: 'total-size', kind: 'size', description: 'bytes to transfer at most (the time limit usually ends first)' },
     { name: 'oper', kind: 'enum', choices: ['read', 'write'], description: 'memory operation' },
     { name: 'access-mode', kind: 'enum', choices: ['seq', 'rnd'], description: 'sequential or random access' },
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
   ],
   metrics: {
-    transfer_MiBps: { unit: 'MiB/s', better: 'higher', quantity: 'rate', description: 'Memory transferred per second across all threads (sysbench "MiB/sec").' },
+    transfer_MiBps: {
+      unit: 'MiB/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Memory transferred per second across all threads (sysbench "MiB/sec").',
+    },
   },
   defaults: (quick, host) => ({
     threads: 1,
@@ -50,12 +61,22 @@ export const memory: Workload = {
     time: quick ? 1 : 10,
   }),
   scratchMiB: () => 0,
-  method: (p) => ({ tool: `sysbench memory ${str(p, 'oper')} ${str(p, 'access-mode')}`, threads: num(p, 'threads'), blockBytes: parseSize(str(p, 'block-size')) }),
+  method: (p) => ({
+    tool: `sysbench memory ${str(p, 'oper')} ${str(p, 'access-mode')}`,
+    threads: num(p, 'threads'),
+    blockBytes: parseSize(str(p, 'block-size')),
+  }),
   steps: (p) => ({
     run: [
-      'sysbench', 'memory', `--threads=${num(p, 'threads')}`, `--time=${num(p, 'time')}`,
-      `--memory-block-size=${str(p, 'block-size')}`, `--memory-total-size=${str(p, 'total-size')}`,
-      `--memory-oper=${str(p, 'oper')}`, `--memory-access-mode=${str(p, 'access-mode')}`, 'run',
+      'sysbench',
+      'memory',
+      `--threads=${num(p, 'threads')}`,
+      `--time=${num(p, 'time')}`,
+      `--memory-block-size=${str(p, 'block-size')}`,
+      `--memory-total-size=${str(p, 'total-size')}`,
+      `--memory-oper=${str(p, 'oper')}`,
+      `--memory-access-mode=${str(p, 'access-mode')}`,
+      'run',
     ],
   }),
   parse(stdout) {

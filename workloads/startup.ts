@@ -28,16 +28,43 @@ export function burstFigures(readyMs: readonly number[]): BurstFigures | null {
 
 export const startup: OwnInstancesWorkload = {
   name: 'startup',
-  description: 'startup under concurrency: startup.burst instances launched at once per iteration; time-to-ready p50/p95 from the burst start, launches per second, each start\'s phases',
+  description:
+    "startup under concurrency: startup.burst instances launched at once per iteration; time-to-ready p50/p95 from the burst start, launches per second, each start's phases",
   shape: 'burst',
   params: [
-    { name: 'burst', kind: 'int', description: 'instances launched at once (1: one start at a time; a list such as 1,10 makes one case per size)' },
+    {
+      name: 'burst',
+      kind: 'int',
+      description: 'instances launched at once (1: one start at a time; a list such as 1,10 makes one case per size)',
+    },
   ],
   metrics: {
-    burst_ready_p50_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: "Median time-to-ready of a burst's instances, from the moment the burst was launched." },
-    burst_ready_p95_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: "95th-percentile time-to-ready of a burst's instances, from the moment the burst was launched (linear interpolation)." },
-    burst_launches_per_s: { unit: 'launches/s', better: 'higher', quantity: 'rate', description: 'Instances of a burst divided by the time from its launch until the last one was ready.' },
-    burst_ready_ms: { unit: 'ms', better: 'lower', quantity: 'time', description: 'Time-to-ready of one instance of a burst, from the moment the burst was launched (its own start phases are recorded beside it).' },
+    burst_ready_p50_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description: "Median time-to-ready of a burst's instances, from the moment the burst was launched.",
+    },
+    burst_ready_p95_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description:
+        "95th-percentile time-to-ready of a burst's instances, from the moment the burst was launched (linear interpolation).",
+    },
+    burst_launches_per_s: {
+      unit: 'launches/s',
+      better: 'higher',
+      quantity: 'rate',
+      description: 'Instances of a burst divided by the time from its launch until the last one was ready.',
+    },
+    burst_ready_ms: {
+      unit: 'ms',
+      better: 'lower',
+      quantity: 'time',
+      description:
+        'Time-to-ready of one instance of a burst, from the moment the burst was launched (its own start phases are recorded beside it).',
+    },
   },
   defaults: (quick) => ({ burst: quick ? 5 : 10 }),
   // The lifecycle samples every instance records (no burst parameter) are one start at a time.

@@ -19,7 +19,9 @@ export function numberAfter(text: string, label: string, what: string): number {
 export function maybeNumberAfter(text: string, label: string): number | null {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   // The number must be a whole token: '1e308', '0x1F', '1,234.5' or '3.1.4' are not read as their first digits.
-  const m = new RegExp(`${escaped}\\s*([0-9]+(?:\\.[0-9]+)?)(?![0-9.]|,[0-9]|[eE][+-]?[0-9]|[xX][0-9a-fA-F])`).exec(text);
+  const m = new RegExp(`${escaped}\\s*([0-9]+(?:\\.[0-9]+)?)(?![0-9.]|,[0-9]|[eE][+-]?[0-9]|[xX][0-9a-fA-F])`).exec(
+    text,
+  );
   if (!m?.[1]) return null;
   const v = Number(m[1]);
   return Number.isFinite(v) ? v : null;
@@ -31,7 +33,8 @@ export function sysbenchVersion(text: string): string | null {
 }
 
 /** The end of a finished report, complete up to its newline: "Threads fairness … execution time a/b". */
-const FAIRNESS_END = /Threads fairness:[^\n]*\n[^\n]*\n\s*execution time \(avg\/stddev\):\s*[0-9.]+\/[0-9.]+[ \t]*\r?\n/;
+const FAIRNESS_END =
+  /Threads fairness:[^\n]*\n[^\n]*\n\s*execution time \(avg\/stddev\):\s*[0-9.]+\/[0-9.]+[ \t]*\r?\n/;
 /**
  * The last line of the latency block, complete up to its newline. Every value isobench reads comes
  * before it, so a report that reaches it cannot be half-read (1.1 fileio prints nothing after it).
@@ -48,7 +51,10 @@ const OTHER_LAYOUT = /Test execution summary:|Operations performed:|per-request 
 export function reportLayout(text: string): ReportLayout {
   const version = sysbenchVersion(text);
   const general = /General statistics:/.test(text) && /total time:\s*[0-9.]+s/.test(text);
-  const throughput11 = /Throughput:/.test(text) && ((/events\/s \(eps\):/.test(text) && /time elapsed:\s*[0-9.]+s/.test(text)) || /^\s*(read|write):\s+IOPS=/m.test(text));
+  const throughput11 =
+    /Throughput:/.test(text) &&
+    ((/events\/s \(eps\):/.test(text) && /time elapsed:\s*[0-9.]+s/.test(text)) ||
+      /^\s*(read|write):\s+IOPS=/m.test(text));
   const fairness = FAIRNESS_END.test(text);
   const complete = fairness || LATENCY_END.test(text);
   if (general) {
@@ -56,9 +62,15 @@ export function reportLayout(text: string): ReportLayout {
   } else if (throughput11) {
     if (complete) return '1.1';
   } else if (complete || OTHER_LAYOUT.test(text)) {
-    throw new ParseError(`unsupported sysbench output format${version === null ? '' : ` (sysbench ${version})`}: the report is complete but has neither "General statistics: total time" (sysbench 1.0) nor "Throughput: events/s (eps), time elapsed" (1.1); isobench reads sysbench 1.0.x and 1.1 reports`, text);
+    throw new ParseError(
+      `unsupported sysbench output format${version === null ? '' : ` (sysbench ${version})`}: the report is complete but has neither "General statistics: total time" (sysbench 1.0) nor "Throughput: events/s (eps), time elapsed" (1.1); isobench reads sysbench 1.0.x and 1.1 reports`,
+      text,
+    );
   }
-  throw new ParseError('sysbench output is incomplete: it stops before its final statistics (the latency block\'s "sum:" line); the run was cut short', text);
+  throw new ParseError(
+    'sysbench output is incomplete: it stops before its final statistics (the latency block\'s "sum:" line); the run was cut short',
+    text,
+  );
 }
 
 /** Run time in seconds: "total time:" (1.0) or "time elapsed:" (1.1), or null (1.1 fileio prints neither). */

@@ -31,7 +31,11 @@ export interface Thresholds {
 export type CompareVerdict =
   | { kind: 'regression' | 'improvement'; change: number; interval: Interval }
   | { kind: 'within-noise'; change: number; interval: Interval; significant: boolean }
-  | { kind: 'unjudged'; reason: 'too-few-trials' | 'baseline-zero' | 'no-finite-interval'; trials: { baseline: number; current: number } };
+  | {
+      kind: 'unjudged';
+      reason: 'too-few-trials' | 'baseline-zero' | 'no-finite-interval';
+      trials: { baseline: number; current: number };
+    };
 
 /** One side of a compared cell. */
 export interface CompareSide {
@@ -134,7 +138,15 @@ function groups(index: RunIndex): Map<CellKey, Group> {
   const out = new Map<CellKey, Group>();
   for (const { case: c, envId, metric } of index.cells) {
     const summary = summarise(index.trialValues(c.key, metric, envId));
-    out.set(cellKey(c.key, envId, metric), { workload: c.workload, params: c.params, caseKey: c.key, shape: c.shape, envId, metric, summary });
+    out.set(cellKey(c.key, envId, metric), {
+      workload: c.workload,
+      params: c.params,
+      caseKey: c.key,
+      shape: c.shape,
+      envId,
+      metric,
+      summary,
+    });
   }
   return out;
 }
@@ -146,7 +158,9 @@ function caseLabels(all: readonly Group[]): Map<string, string> {
   const out = new Map<string, string>();
   for (const [key, c] of cases) {
     const siblings = [...cases.values()].filter((o) => o.workload === c.workload);
-    const varying = Object.keys(c.params).sort().filter((p) => new Set(siblings.map((s) => String(s.params[p]))).size > 1);
+    const varying = Object.keys(c.params)
+      .sort()
+      .filter((p) => new Set(siblings.map((s) => String(s.params[p]))).size > 1);
     out.set(key, [c.workload, ...varying.map((p) => `${p}=${String(c.params[p])}`)].join(' '));
   }
   return out;
@@ -166,8 +180,10 @@ export interface CompareVerdictInput {
 
 /** The verdict rule of the gate (see CompareVerdict). */
 export function compareVerdict(v: CompareVerdictInput): CompareVerdict {
-  if (v.trials.baseline < MIN_TRIALS || v.trials.current < MIN_TRIALS) return { kind: 'unjudged', reason: 'too-few-trials', trials: v.trials };
-  if (v.interval === null || !Number.isFinite(v.interval.lo) || !Number.isFinite(v.interval.hi)) return { kind: 'unjudged', reason: 'no-finite-interval', trials: v.trials };
+  if (v.trials.baseline < MIN_TRIALS || v.trials.current < MIN_TRIALS)
+    return { kind: 'unjudged', reason: 'too-few-trials', trials: v.trials };
+  if (v.interval === null || !Number.isFinite(v.interval.lo) || !Number.isFinite(v.interval.hi))
+    return { kind: 'unjudged', reason: 'no-finite-interval', trials: v.trials };
   const { lo, hi } = v.interval;
   if (lo > v.threshold) return { kind: 'regression', change: v.change, interval: v.interval };
   if (hi < -v.threshold) return { kind: 'improvement', change: v.change, interval: v.interval };
@@ -182,7 +198,11 @@ const side = (s: GroupSummary): CompareSide => ({ trials: s.trials, median: s.tr
  * each run's per-trial medians, and a verdict against the metric's threshold. Pure and
  * deterministic (the bootstrap is seeded from both runs' seeds and the cell's key).
  */
-export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds: Thresholds = { default: DEFAULT_THRESHOLD, metrics: {} }): RunComparison {
+export function compareRuns(
+  baseline: RunRecord,
+  current: RunRecord,
+  thresholds: Thresholds = { default: DEFAULT_THRESHOLD, metrics: {} },
+): RunComparison {
   const indexes = { baseline: runIndex(baseline), current: runIndex(current) };
   const all = { base: groups(indexes.baseline), cur: groups(indexes.current) };
   const labels = caseLabels([...all.base.values(), ...all.cur.values()]);
@@ -192,14 +212,20 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
   const cur = measured(all.cur);
   const seed = seedFor(baseline.plan.seed, `compare|${current.plan.seed}`);
   const catalogue = [...Object.keys(current.metrics), ...Object.keys(baseline.metrics)];
-  const caseOrder: string[] = [...new Set([...current.plan.cells, ...baseline.plan.cells].map((c) => caseKey(c.workload, c.params)))];
+  const caseOrder: string[] = [
+    ...new Set([...current.plan.cells, ...baseline.plan.cells].map((c) => caseKey(c.workload, c.params))),
+  ];
   const rank = (list: readonly string[], k: string) => {
     const i = list.indexOf(k);
     return i < 0 ? list.length : i;
   };
-  const order = (a: Group, b: Group) => rank(caseOrder, a.caseKey) - rank(caseOrder, b.caseKey) || a.caseKey.localeCompare(b.caseKey)
-    || rank(catalogue, a.metric) - rank(catalogue, b.metric) || a.metric.localeCompare(b.metric)
-    || rank(current.plan.envs, a.envId) - rank(current.plan.envs, b.envId) || a.envId.localeCompare(b.envId);
+  const order = (a: Group, b: Group) =>
+    rank(caseOrder, a.caseKey) - rank(caseOrder, b.caseKey) ||
+    a.caseKey.localeCompare(b.caseKey) ||
+    rank(catalogue, a.metric) - rank(catalogue, b.metric) ||
+    a.metric.localeCompare(b.metric) ||
+    rank(current.plan.envs, a.envId) - rank(current.plan.envs, b.envId) ||
+    a.envId.localeCompare(b.envId);
 
   const cells: CellComparison[] = [];
   const oneSided: OneSided[] = [];
@@ -209,7 +235,13 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
     const c = cur.get(key);
     const label = labels.get(g.caseKey) ?? g.workload;
     if (b === undefined || c === undefined) {
-      oneSided.push({ in: b === undefined ? 'current' : 'baseline', label, envId: g.envId, metric: g.metric, trials: g.summary.trials });
+      oneSided.push({
+        in: b === undefined ? 'current' : 'baseline',
+        label,
+        envId: g.envId,
+        metric: g.metric,
+        trials: g.summary.trials,
+      });
       continue;
     }
     const info = current.metrics[g.metric] ?? baseline.metrics[g.metric];
@@ -217,25 +249,60 @@ export function compareRuns(baseline: RunRecord, current: RunRecord, thresholds:
     const threshold = thresholds.metrics[g.metric] ?? thresholds.default;
     const trials = { baseline: b.summary.trials, current: c.summary.trials };
     const den = b.summary.trialMedian;
-    const common = { caseKey: g.caseKey, workload: g.workload, params: g.params, label, envId: g.envId, metric: g.metric, info, baseline: side(b.summary), current: side(c.summary), threshold };
+    const common = {
+      caseKey: g.caseKey,
+      workload: g.workload,
+      params: g.params,
+      label,
+      envId: g.envId,
+      metric: g.metric,
+      info,
+      baseline: side(b.summary),
+      current: side(c.summary),
+      threshold,
+    };
     if (den === 0) {
-      cells.push({ ...common, ratio: Number.NaN, ratioCi: null, verdict: { kind: 'unjudged', reason: 'baseline-zero', trials } });
+      cells.push({
+        ...common,
+        ratio: Number.NaN,
+        ratioCi: null,
+        verdict: { kind: 'unjudged', reason: 'baseline-zero', trials },
+      });
       continue;
     }
     const ratio = c.summary.trialMedian / den;
     const ratioCi = ratioInterval(b.summary.trialMedians, c.summary.trialMedians, { seed: seedFor(seed, key) });
-    const verdict = compareVerdict({ change: changeOf(ratio, info.better), interval: ratioCi === null ? null : changeInterval(ratioCi, info.better), threshold, trials });
+    const verdict = compareVerdict({
+      change: changeOf(ratio, info.better),
+      interval: ratioCi === null ? null : changeInterval(ratioCi, info.better),
+      threshold,
+      trials,
+    });
     cells.push({ ...common, ratio, ratioCi, verdict });
   }
   const counts = { regression: 0, improvement: 0, 'within-noise': 0, unjudged: 0 };
   for (const c of cells) counts[c.verdict.kind]++;
-  return { runs: { baseline: baseline.runId, current: current.runId }, setup: setupDifferences(indexes.baseline, indexes.current), cells, oneSided, sweeps, counts };
+  return {
+    runs: { baseline: baseline.runId, current: current.runId },
+    setup: setupDifferences(indexes.baseline, indexes.current),
+    cells,
+    oneSided,
+    sweeps,
+    counts,
+  };
 }
 
 /** The sweeps of either run, one per case × environment, with the instances each run reached. */
-function sweepsLeftOut(base: Map<CellKey, Group>, cur: Map<CellKey, Group>, indexes: { baseline: RunIndex; current: RunIndex }, labels: Map<string, string>): SweepLeftOut[] {
+function sweepsLeftOut(
+  base: Map<CellKey, Group>,
+  cur: Map<CellKey, Group>,
+  indexes: { baseline: RunIndex; current: RunIndex },
+  labels: Map<string, string>,
+): SweepLeftOut[] {
   const reached = (index: RunIndex, g: Group): number | null => {
-    const counts = (index.cases.get(g.caseKey)?.metrics ?? []).flatMap((m) => index.points(g.caseKey, m, g.envId).map((p) => p.iteration));
+    const counts = (index.cases.get(g.caseKey)?.metrics ?? []).flatMap((m) =>
+      index.points(g.caseKey, m, g.envId).map((p) => p.iteration),
+    );
     return counts.length === 0 ? null : Math.max(...counts);
   };
   const out = new Map<CaseEnvKey, SweepLeftOut>();

@@ -17,7 +17,8 @@ export interface SetupDifference {
   current: string;
 }
 
-const known = (k: Known<unknown> | undefined): string => (k === undefined || k.value === null ? 'unknown' : String(k.value));
+const known = (k: Known<unknown> | undefined): string =>
+  k === undefined || k.value === null ? 'unknown' : String(k.value);
 
 /** Labels of samples that describe an environment's set-up (the same in every sample of one run, normally). */
 const SETUP_LABELS: { label: string; area: SetupArea; what: string }[] = [
@@ -32,10 +33,12 @@ const SETUP_LABELS: { label: string; area: SetupArea; what: string }[] = [
 /** Distinct values of each set-up label, per environment (`env:engine` → label → sorted values). */
 function envLabels(index: RunIndex): Map<string, Map<string, string>> {
   const values = (byLabel: ReadonlyMap<string, ReadonlySet<string>>) =>
-    new Map(SETUP_LABELS.flatMap(({ label }): [string, string][] => {
-      const vs = byLabel.get(label);
-      return vs === undefined ? [] : [[label, [...vs].sort().join(', ')]];
-    }));
+    new Map(
+      SETUP_LABELS.flatMap(({ label }): [string, string][] => {
+        const vs = byLabel.get(label);
+        return vs === undefined ? [] : [[label, [...vs].sort().join(', ')]];
+      }),
+    );
   return new Map([...index.labels].map(([id, byLabel]) => [id, values(byLabel)]));
 }
 
@@ -47,7 +50,8 @@ function planFacts(r: RunRecord): Record<string, string> {
     'measured iterations per trial (--runs)': String(p.runs),
     'warm-ups per trial (--warmup)': String(p.warmup),
     'CPU limit (--cpus)': String(p.limits?.cpus ?? 'none'),
-    'memory limit (--memory)': p.limits?.memoryMiB === null || p.limits?.memoryMiB === undefined ? 'none' : `${p.limits.memoryMiB} MiB`,
+    'memory limit (--memory)':
+      p.limits?.memoryMiB === null || p.limits?.memoryMiB === undefined ? 'none' : `${p.limits.memoryMiB} MiB`,
     'runner options': JSON.stringify(p.runner ?? {}),
   };
 }
@@ -77,7 +81,12 @@ export function setupDifferences(baselineRun: Indexable, currentRun: Indexable):
   add('host', 'KVM module', known(hb.kvmModule), known(hc.kvmModule));
   add('host', '/dev/kvm', known(hb.kvmDevice), known(hc.kvmDevice));
   add('host', 'cgroup layout', known(hb.cgroup), known(hc.cgroup));
-  add('version', 'isobench version', `${baseline.toolVersion} (${known(baseline.gitDescribe)})`, `${current.toolVersion} (${known(current.gitDescribe)})`);
+  add(
+    'version',
+    'isobench version',
+    `${baseline.toolVersion} (${known(baseline.gitDescribe)})`,
+    `${current.toolVersion} (${known(current.gitDescribe)})`,
+  );
   for (const tool of [...new Set([...Object.keys(hb.tools ?? {}), ...Object.keys(hc.tools ?? {})])].sort()) {
     add('version', `${tool} version`, known(hb.tools?.[tool]), known(hc.tools?.[tool]));
   }
@@ -94,7 +103,8 @@ export function setupDifferences(baselineRun: Indexable, currentRun: Indexable):
     const lb = labelsB.get(id);
     if (lb === undefined) continue;
     for (const { label, area, what } of SETUP_LABELS) {
-      if (lb.has(label) || lc.has(label)) add(area, `${id} ${what}`, lb.get(label) ?? 'unknown', lc.get(label) ?? 'unknown');
+      if (lb.has(label) || lc.has(label))
+        add(area, `${id} ${what}`, lb.get(label) ?? 'unknown', lc.get(label) ?? 'unknown');
     }
   }
   const pb = planFacts(baseline);

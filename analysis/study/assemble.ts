@@ -1,5 +1,16 @@
 // Assembles a study from many hosts' run digests: plan groups, host types, side-by-side rows, spreads.
-import { STUDY_SCHEMA, type HostType, type MeasuredHost, type PlanGroup, type Spread, type Study, type StudyComparison, type StudyFlag, type StudyHost, type StudyRun } from '../../model/study.js';
+import {
+  STUDY_SCHEMA,
+  type HostType,
+  type MeasuredHost,
+  type PlanGroup,
+  type Spread,
+  type Study,
+  type StudyComparison,
+  type StudyFlag,
+  type StudyHost,
+  type StudyRun,
+} from '../../model/study.js';
 import { median } from '../stats.js';
 import type { DigestRow, RunDigest } from './digest.js';
 import { studyFlags } from './flags.js';
@@ -90,7 +101,12 @@ function hostTypes(hosts: readonly HostInput[]): HostType[] {
   return [...types.values()];
 }
 
-function comparisons(hosts: readonly HostInput[], groups: readonly PlanGroup[], typeOf: Map<string, string>, typeOrder: readonly string[]): StudyComparison[] {
+function comparisons(
+  hosts: readonly HostInput[],
+  groups: readonly PlanGroup[],
+  typeOf: Map<string, string>,
+  typeOrder: readonly string[],
+): StudyComparison[] {
   const out: StudyComparison[] = [];
   for (const g of groups) {
     const rows = new Map<string, StudyComparison>();
@@ -98,13 +114,34 @@ function comparisons(hosts: readonly HostInput[], groups: readonly PlanGroup[], 
       for (const r of h.rowsByPlan.get(g.key) ?? []) {
         const k = JSON.stringify([r.caseKey, r.metric, r.envId]);
         const c = rows.get(k) ?? {
-          planGroup: g.id, caseKey: r.caseKey, caseLabel: r.caseLabel, workload: r.workload, params: r.params, metric: r.metric,
-          headline: r.headline, unit: r.unit, better: r.better, envId: r.envId, baselineId: r.baselineId, isBaseline: r.isBaseline,
-          hosts: [], ratioSpread: null, medianSpread: null, byType: [],
+          planGroup: g.id,
+          caseKey: r.caseKey,
+          caseLabel: r.caseLabel,
+          workload: r.workload,
+          params: r.params,
+          metric: r.metric,
+          headline: r.headline,
+          unit: r.unit,
+          better: r.better,
+          envId: r.envId,
+          baselineId: r.baselineId,
+          isBaseline: r.isBaseline,
+          hosts: [],
+          ratioSpread: null,
+          medianSpread: null,
+          byType: [],
         };
         c.hosts.push({
-          host: h.label, hostType: typeOf.get(h.label) ?? '', trials: r.trials, trialMedian: r.trialMedian, ratio: r.ratio, ratioCi: r.ratioCi,
-          change: r.change, changeCi: r.changeCi, verdict: r.verdict, caveats: r.caveats,
+          host: h.label,
+          hostType: typeOf.get(h.label) ?? '',
+          trials: r.trials,
+          trialMedian: r.trialMedian,
+          ratio: r.ratio,
+          ratioCi: r.ratioCi,
+          change: r.change,
+          changeCi: r.changeCi,
+          verdict: r.verdict,
+          caveats: r.caveats,
         });
         rows.set(k, c);
       }
@@ -114,10 +151,12 @@ function comparisons(hosts: readonly HostInput[], groups: readonly PlanGroup[], 
       const medians = (hs: typeof c.hosts) => hs.flatMap((x) => (x.trials > 0 ? [x.trialMedian] : []));
       c.ratioSpread = spreadOf(ratios(c.hosts));
       c.medianSpread = spreadOf(medians(c.hosts));
-      c.byType = typeOrder.filter((t) => c.hosts.some((x) => x.hostType === t)).map((t) => {
-        const of = c.hosts.filter((x) => x.hostType === t);
-        return { hostType: t, ratio: spreadOf(ratios(of)), median: spreadOf(medians(of)) };
-      });
+      c.byType = typeOrder
+        .filter((t) => c.hosts.some((x) => x.hostType === t))
+        .map((t) => {
+          const of = c.hosts.filter((x) => x.hostType === t);
+          return { hostType: t, ratio: spreadOf(ratios(of)), median: spreadOf(medians(of)) };
+        });
       out.push(c);
     }
   }
@@ -127,9 +166,17 @@ function comparisons(hosts: readonly HostInput[], groups: readonly PlanGroup[], 
 function studyRun(r: RunInput, groups: readonly PlanGroup[]): StudyRun {
   const d = r.digest;
   return {
-    runId: d.runId, path: r.path, source: r.source, planGroup: groups.find((g) => g.key === d.planKey)?.id ?? -1,
-    toolVersion: d.toolVersion, gitDescribe: d.gitDescribe, sysbenchVersion: d.sysbenchVersion, imageDigests: d.imageDigests,
-    trials: d.trials, startedAt: d.startedAt, interrupted: d.interrupted,
+    runId: d.runId,
+    path: r.path,
+    source: r.source,
+    planGroup: groups.find((g) => g.key === d.planKey)?.id ?? -1,
+    toolVersion: d.toolVersion,
+    gitDescribe: d.gitDescribe,
+    sysbenchVersion: d.sysbenchVersion,
+    imageDigests: d.imageDigests,
+    trials: d.trials,
+    startedAt: d.startedAt,
+    interrupted: d.interrupted,
   };
 }
 
@@ -138,17 +185,42 @@ export function assembleStudy(input: StudyInput): Study {
   const groups = planGroups(input.hosts);
   const types = hostTypes(input.hosts);
   const typeOf = new Map(types.flatMap((t) => t.hosts.map((h): [string, string] => [h, t.key])));
-  const measured: MeasuredHost[] = input.hosts.filter((h) => h.runs.length > 0).map((h) => ({
-    label: h.label, status: 'ok', fingerprint: (h.runs[0] as RunInput).digest.fingerprint, hostType: typeOf.get(h.label) ?? '',
-    runs: h.runs.map((r) => studyRun(r, groups)).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
-  }));
-  const missing: StudyHost[] = input.missing.filter((m) => !measured.some((h) => h.label === m.label)).map((m) => ({ label: m.label, status: 'missing', reason: m.reason }));
+  const measured: MeasuredHost[] = input.hosts
+    .filter((h) => h.runs.length > 0)
+    .map((h) => ({
+      label: h.label,
+      status: 'ok',
+      fingerprint: (h.runs[0] as RunInput).digest.fingerprint,
+      hostType: typeOf.get(h.label) ?? '',
+      runs: h.runs.map((r) => studyRun(r, groups)).sort((a, b) => a.startedAt.localeCompare(b.startedAt)),
+    }));
+  const missing: StudyHost[] = input.missing
+    .filter((m) => !measured.some((h) => h.label === m.label))
+    .map((m) => ({ label: m.label, status: 'missing', reason: m.reason }));
   const hosts: StudyHost[] = [...measured, ...missing];
   const firstGroupRun = input.hosts.flatMap((h) => h.runs).find((r) => r.digest.planKey === groups[0]?.key);
   return {
-    schema: STUDY_SCHEMA, kind: 'isobench-study', createdAt: input.createdAt, toolVersion: input.toolVersion,
-    margin: firstGroupRun?.digest.margin ?? DEFAULT_MARGIN, hosts, hostTypes: types, planGroups: groups,
-    comparisons: comparisons(input.hosts, groups, typeOf, types.map((t) => t.key)),
-    flags: [...input.extraFlags, ...studyFlags(input.hosts.flatMap((h) => h.runs.map((r) => ({ label: h.label, digest: r.digest }))), groups, hosts)],
+    schema: STUDY_SCHEMA,
+    kind: 'isobench-study',
+    createdAt: input.createdAt,
+    toolVersion: input.toolVersion,
+    margin: firstGroupRun?.digest.margin ?? DEFAULT_MARGIN,
+    hosts,
+    hostTypes: types,
+    planGroups: groups,
+    comparisons: comparisons(
+      input.hosts,
+      groups,
+      typeOf,
+      types.map((t) => t.key),
+    ),
+    flags: [
+      ...input.extraFlags,
+      ...studyFlags(
+        input.hosts.flatMap((h) => h.runs.map((r) => ({ label: h.label, digest: r.digest }))),
+        groups,
+        hosts,
+      ),
+    ],
   };
 }

@@ -94,8 +94,17 @@ export function planRequest(record: RunRecord): PlanRequest {
   const p = record.plan;
   // study.json (format 1) keeps the margin in percent, as typed; the record carries a fraction.
   return {
-    args: comparedArgs(p.argv), envs: [...p.envs], workloads: [...p.workloads], trials: p.trials, runs: p.runs,
-    warmup: p.warmup, seed: p.seed, order: p.order, quick: p.quick, runner: p.runner, margin: percentOf(p.margin),
+    args: comparedArgs(p.argv),
+    envs: [...p.envs],
+    workloads: [...p.workloads],
+    trials: p.trials,
+    runs: p.runs,
+    warmup: p.warmup,
+    seed: p.seed,
+    order: p.order,
+    quick: p.quick,
+    runner: p.runner,
+    margin: percentOf(p.margin),
   };
 }
 
@@ -108,7 +117,10 @@ export function planDifferences(a: PlanRequest, b: PlanRequest): string[] {
   for (const k of Object.keys(a) as (keyof PlanRequest)[]) {
     const x = JSON.stringify(a[k]);
     const y = JSON.stringify(b[k]);
-    if (x !== y) out.push(`${k} (${k === 'args' ? (a.args.join(' ') || 'none') : x} vs ${k === 'args' ? (b.args.join(' ') || 'none') : y})`);
+    if (x !== y)
+      out.push(
+        `${k} (${k === 'args' ? a.args.join(' ') || 'none' : x} vs ${k === 'args' ? b.args.join(' ') || 'none' : y})`,
+      );
   }
   return out;
 }
@@ -128,19 +140,47 @@ export function digestRun(record: RunRecord): RunDigest {
   const accels = everywhere('accelerator');
   const request = planRequest(record);
   const rows: DigestRow[] = a.entries.map((e) => ({
-    caseKey: e.case.key, caseLabel: e.case.label, workload: e.case.workload, params: e.case.params, metric: e.metric,
-    headline: e.metric === e.case.headline, unit: e.info.unit, better: e.info.better, envId: e.stats.envId,
-    baselineId: a.baselineId, isBaseline: e.isBaseline, trials: e.stats.summary.trials, trialMedian: e.stats.summary.trialMedian,
-    ratio: e.comparison?.ratio ?? null, ratioCi: e.comparison?.ratioCi ?? null, change: e.comparison?.change ?? null,
-    changeCi: e.comparison?.changeCi ?? null, verdict: e.verdict, caveats: e.caveats,
+    caseKey: e.case.key,
+    caseLabel: e.case.label,
+    workload: e.case.workload,
+    params: e.case.params,
+    metric: e.metric,
+    headline: e.metric === e.case.headline,
+    unit: e.info.unit,
+    better: e.info.better,
+    envId: e.stats.envId,
+    baselineId: a.baselineId,
+    isBaseline: e.isBaseline,
+    trials: e.stats.summary.trials,
+    trialMedian: e.stats.summary.trialMedian,
+    ratio: e.comparison?.ratio ?? null,
+    ratioCi: e.comparison?.ratioCi ?? null,
+    change: e.comparison?.change ?? null,
+    changeCi: e.comparison?.changeCi ?? null,
+    verdict: e.verdict,
+    caveats: e.caveats,
   }));
   return {
-    label: hostLabelOf(record), runId: record.runId, fingerprint: record.host, request, planKey: planKey(request),
-    toolVersion: record.toolVersion, gitDescribe: record.gitDescribe.value,
+    label: hostLabelOf(record),
+    runId: record.runId,
+    fingerprint: record.host,
+    request,
+    planKey: planKey(request),
+    toolVersion: record.toolVersion,
+    gitDescribe: record.gitDescribe.value,
     sysbenchVersion: record.host.tools['sysbench']?.value ?? null,
-    imageDigests: [...digests].sort(), accelerators: [...accels].sort(), caseKeys: a.cases.map((c) => c.key).sort(),
-    trials: { completed: count(record.results, 'completed'), errored: count(record.results, 'errored'), skipped: count(record.results, 'skipped') },
-    startedAt: record.startedAt, interrupted: record.interrupted, margin: a.margin, rows,
+    imageDigests: [...digests].sort(),
+    accelerators: [...accels].sort(),
+    caseKeys: a.cases.map((c) => c.key).sort(),
+    trials: {
+      completed: count(record.results, 'completed'),
+      errored: count(record.results, 'errored'),
+      skipped: count(record.results, 'skipped'),
+    },
+    startedAt: record.startedAt,
+    interrupted: record.interrupted,
+    margin: a.margin,
+    rows,
   };
 }
 
@@ -160,6 +200,10 @@ export function poolRuns(records: readonly RunRecord[]): RunRecord {
     for (const t of r.results) results.push(shiftTrialIds(t, shift));
     offset += Math.max(0, ...r.results.map((t) => t.trialId));
   }
-  return { ...first, runId: records.map((r) => r.runId).join('+'), results, interrupted: records.some((r) => r.interrupted) };
+  return {
+    ...first,
+    runId: records.map((r) => r.runId).join('+'),
+    results,
+    interrupted: records.some((r) => r.interrupted),
+  };
 }
-

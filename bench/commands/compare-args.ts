@@ -61,7 +61,10 @@ function takeMarkdown(argv: readonly string[]): { rest: string[]; markdown: stri
       } else markdown = '-';
     } else if (a.startsWith('--markdown=')) {
       const file = a.slice('--markdown='.length);
-      if (file === '') throw new ConfigError("bad value '' for --markdown: expected a file name, e.g. --markdown=compare.md, or --markdown alone for stdout");
+      if (file === '')
+        throw new ConfigError(
+          "bad value '' for --markdown: expected a file name, e.g. --markdown=compare.md, or --markdown alone for stdout",
+        );
       markdown = file;
     } else rest.push(a);
   }
@@ -76,15 +79,30 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     parsed = parseArgs({ args: rest, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${msg.split('\n')[0] ?? msg}; valid flags: --threshold, --config, --json, --markdown`, { cause: err });
+    throw new ConfigError(`${msg.split('\n')[0] ?? msg}; valid flags: --threshold, --config, --json, --markdown`, {
+      cause: err,
+    });
   }
   const { values: v, positionals } = parsed;
   const help = v.help;
   if (!help && positionals.length !== 2) {
-    throw new ConfigError(`compare needs two runs, the baseline and the current one (a run directory or its run.json), got ${positionals.length}${positionals.length > 2 ? `: ${positionals.join(' ')}` : ''}; e.g. isobench compare baseline/run.json results/<run-id>`);
+    throw new ConfigError(
+      `compare needs two runs, the baseline and the current one (a run directory or its run.json), got ${positionals.length}${positionals.length > 2 ? `: ${positionals.join(' ')}` : ''}; e.g. isobench compare baseline/run.json results/<run-id>`,
+    );
   }
-  if (v.json && markdown === '-') throw new ConfigError('--json and --markdown both print to stdout: choose one, or write the Markdown to a file with --markdown=FILE');
-  return { baseline: positionals[0] ?? '', current: positionals[1] ?? '', threshold: v.threshold, config: v.config, json: v.json, markdown, help };
+  if (v.json && markdown === '-')
+    throw new ConfigError(
+      '--json and --markdown both print to stdout: choose one, or write the Markdown to a file with --markdown=FILE',
+    );
+  return {
+    baseline: positionals[0] ?? '',
+    current: positionals[1] ?? '',
+    threshold: v.threshold,
+    config: v.config,
+    json: v.json,
+    markdown,
+    help,
+  };
 }
 
 /** A threshold as a fraction from `5%`, `5` or `2.5%` (a percentage greater than 0 and below 100). */
@@ -92,7 +110,10 @@ export function parseThreshold(text: unknown, where: string): Fraction {
   const s = typeof text === 'number' ? String(text) : typeof text === 'string' ? text.trim() : JSON.stringify(text);
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*%?$/.exec(s ?? '');
   const n = m ? Number(m[1]) : Number.NaN;
-  if (!(n > 0 && n < 100)) throw new ConfigError(`bad value '${s}' for ${where}: expected a percentage above 0 and below 100, such as 5% or 2.5%`);
+  if (!(n > 0 && n < 100))
+    throw new ConfigError(
+      `bad value '${s}' for ${where}: expected a percentage above 0 and below 100, such as 5% or 2.5%`,
+    );
   return fractionOfPercent(n);
 }
 
@@ -100,7 +121,10 @@ export function parseThreshold(text: unknown, where: string): Fraction {
  * The thresholds: the config file's (if any), the --threshold flag over its default. Metric
  * names of the file must be among `metrics` (the metric catalogue and both runs' metrics).
  */
-export function resolveThresholds(args: Pick<CompareArgs, 'threshold' | 'config'>, metrics: readonly string[]): Thresholds {
+export function resolveThresholds(
+  args: Pick<CompareArgs, 'threshold' | 'config'>,
+  metrics: readonly string[],
+): Thresholds {
   const out: Thresholds = { default: DEFAULT_THRESHOLD, metrics: {} };
   if (args.config !== undefined) {
     const file = args.config;
@@ -110,18 +134,33 @@ export function resolveThresholds(args: Pick<CompareArgs, 'threshold' | 'config'
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
-      throw new ConfigError(`cannot read the compare config '${file}' (${why}): expected a JSON file such as {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`, { cause: err });
+      throw new ConfigError(
+        `cannot read the compare config '${file}' (${why}): expected a JSON file such as {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`,
+        { cause: err },
+      );
     }
-    if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new ConfigError(`the compare config '${file}' is not a JSON object: expected {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`);
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+      throw new ConfigError(
+        `the compare config '${file}' is not a JSON object: expected {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`,
+      );
     const obj = data as Record<string, unknown>;
     const unknown = Object.keys(obj).filter((k) => k !== 'threshold' && k !== 'metrics');
-    if (unknown.length > 0) throw new ConfigError(`unknown key '${unknown[0]}' in the compare config '${file}'; valid keys: threshold, metrics`);
+    if (unknown.length > 0)
+      throw new ConfigError(
+        `unknown key '${unknown[0]}' in the compare config '${file}'; valid keys: threshold, metrics`,
+      );
     if (obj['threshold'] !== undefined) out.default = parseThreshold(obj['threshold'], `"threshold" in ${file}`);
     const perMetric = obj['metrics'];
     if (perMetric !== undefined) {
-      if (typeof perMetric !== 'object' || perMetric === null || Array.isArray(perMetric)) throw new ConfigError(`"metrics" in the compare config '${file}' must be an object of metric name → threshold, e.g. {"startup_ms": "20%"}`);
+      if (typeof perMetric !== 'object' || perMetric === null || Array.isArray(perMetric))
+        throw new ConfigError(
+          `"metrics" in the compare config '${file}' must be an object of metric name → threshold, e.g. {"startup_ms": "20%"}`,
+        );
       for (const [name, t] of Object.entries(perMetric as Record<string, unknown>)) {
-        if (!metrics.includes(name)) throw new ConfigError(`unknown metric '${name}' in the compare config '${file}'; valid choices: ${[...new Set(metrics)].join(', ')}`);
+        if (!metrics.includes(name))
+          throw new ConfigError(
+            `unknown metric '${name}' in the compare config '${file}'; valid choices: ${[...new Set(metrics)].join(', ')}`,
+          );
         out.metrics[name] = parseThreshold(t, `metric '${name}' in ${file}`);
       }
     }

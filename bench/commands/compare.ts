@@ -20,12 +20,18 @@ export async function compareCommand(argv: string[], log: (line: string) => void
   // Read both records before judging anything: a bad second file must not leave half a report.
   const baseline = await readRecord(args.baseline);
   const current = await readRecord(args.current);
-  const thresholds = resolveThresholds(args, [...Object.keys(metricCatalogue()), ...Object.keys(baseline.metrics), ...Object.keys(current.metrics)]);
+  const thresholds = resolveThresholds(args, [
+    ...Object.keys(metricCatalogue()),
+    ...Object.keys(baseline.metrics),
+    ...Object.keys(current.metrics),
+  ]);
   const cmp = compareRuns(baseline, current, thresholds);
   const markdown = compareMarkdown(cmp);
   const text = compareText(cmp, { baseline: recordPath(args.baseline), current: recordPath(args.current) });
   if (args.json) {
-    process.stdout.write(`${JSON.stringify({ version: COMPARE_JSON_VERSION, gate: cmp.counts.regression > 0 ? 'fail' : 'pass', thresholds, ...cmp }, null, 1)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ version: COMPARE_JSON_VERSION, gate: cmp.counts.regression > 0 ? 'fail' : 'pass', thresholds, ...cmp }, null, 1)}\n`,
+    );
   } else if (args.markdown === '-') {
     process.stdout.write(markdown);
   } else {
@@ -36,7 +42,10 @@ export async function compareCommand(argv: string[], log: (line: string) => void
     log(`job summary written to ${args.markdown}`);
   }
   // Loud on stderr too, so that a --json or --markdown consumer's log still shows it.
-  if (cmp.setup.length > 0 && (args.json || args.markdown === '-')) log(`warning: the runs are not like for like (${cmp.setup.length} difference(s) of host or set-up: ${cmp.setup.map((d) => d.what).join(', ')})`);
+  if (cmp.setup.length > 0 && (args.json || args.markdown === '-'))
+    log(
+      `warning: the runs are not like for like (${cmp.setup.length} difference(s) of host or set-up: ${cmp.setup.map((d) => d.what).join(', ')})`,
+    );
   await appendStepSummary(markdown, log);
   return cmp.counts.regression > 0 ? 1 : 0;
 }

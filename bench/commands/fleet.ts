@@ -62,7 +62,9 @@ export interface FleetOptions {
 
 /** The playbook shipped with this isobench: fleet/ at the package root (above dist/bench/commands when built, bench/commands in the sources). */
 export function defaultPlaybook(): string {
-  const candidates = ['../../../fleet/playbook.yml', '../../fleet/playbook.yml'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  const candidates = ['../../../fleet/playbook.yml', '../../fleet/playbook.yml'].map((rel) =>
+    fileURLToPath(new URL(rel, import.meta.url)),
+  );
   return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
 }
 
@@ -72,7 +74,8 @@ function utcStamp(now: Date): string {
 
 function existingFile(flag: string, path: string): string {
   const abs = resolve(path);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new ConfigError(`bad value '${path}' for --${flag}: no such file`);
+  if (!existsSync(abs) || !statSync(abs).isFile())
+    throw new ConfigError(`bad value '${path}' for --${flag}: no such file`);
   return abs;
 }
 
@@ -86,12 +89,23 @@ export function parseFleetArgs(argv: string[], now = new Date()): FleetOptions |
     parsed = parseArgs({ args: own, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${msg.split('\n')[0] ?? msg}; valid flags: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(', ')} (run arguments go after --)`, { cause: err });
+    throw new ConfigError(
+      `${msg.split('\n')[0] ?? msg}; valid flags: ${Object.keys(OPTIONS)
+        .map((k) => `--${k}`)
+        .join(', ')} (run arguments go after --)`,
+      { cause: err },
+    );
   }
   const { values: v, positionals } = parsed;
   if (v.help) return null;
-  if (positionals.length > 0) throw new ConfigError(`unexpected argument '${positionals[0]}'; isobench run's arguments go after --, e.g. isobench fleet --inventory hosts.ini -- --quick`);
-  if (v.inventory === undefined) throw new ConfigError('fleet needs --inventory FILE: the Ansible inventory of the hosts (see fleet/inventory.example.ini)');
+  if (positionals.length > 0)
+    throw new ConfigError(
+      `unexpected argument '${positionals[0]}'; isobench run's arguments go after --, e.g. isobench fleet --inventory hosts.ini -- --quick`,
+    );
+  if (v.inventory === undefined)
+    throw new ConfigError(
+      'fleet needs --inventory FILE: the Ansible inventory of the hosts (see fleet/inventory.example.ini)',
+    );
   const inventory = existingFile('inventory', v.inventory);
   const playbook = existingFile('playbook', v.playbook ?? defaultPlaybook());
   const tarball = v.tarball === undefined ? null : existingFile('tarball', v.tarball);
@@ -101,17 +115,29 @@ export function parseFleetArgs(argv: string[], now = new Date()): FleetOptions |
   const run = parseRunFlags(runArgs).values;
   for (const flag of ['seed', 'host-label', 'out'] as const) {
     if (runArgs.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`))) {
-      const instead = flag === 'seed' ? 'isobench fleet --seed N' : flag === 'out' ? 'isobench fleet --fleet-dir DIR' : 'the inventory variable isobench_host_label';
+      const instead =
+        flag === 'seed'
+          ? 'isobench fleet --seed N'
+          : flag === 'out'
+            ? 'isobench fleet --fleet-dir DIR'
+            : 'the inventory variable isobench_host_label';
       throw new ConfigError(`run argument --${flag} is set by the playbook on every host; use ${instead} instead`);
     }
   }
   if (run.env !== undefined) listFlag('env', run.env, envNames());
   if (run.engine !== '') listFlag('engine', run.engine, engineNames());
-  listFlag('workload', run.workload, WORKLOADS.map((w) => w.name));
+  listFlag(
+    'workload',
+    run.workload,
+    WORKLOADS.map((w) => w.name),
+  );
   if (run.help) throw new ConfigError('--help is not a run argument here; see isobench help');
 
   return {
-    inventory, playbook, tarball, runArgs,
+    inventory,
+    playbook,
+    tarball,
+    runArgs,
     fleetDir: resolve(v['fleet-dir'] ?? join('results', `fleet-${utcStamp(now)}`)),
     seed: v.seed === undefined ? null : intFlag('seed', v.seed, true),
     serial: v.serial === undefined ? null : intFlag('serial', v.serial),
@@ -132,7 +158,15 @@ export function fleetArgv(o: FleetOptions): string[] {
   if (o.serial !== null) vars['isobench_serial'] = o.serial;
   if (o.hosts !== null) vars['isobench_hosts'] = o.hosts;
   if (o.tarball !== null) vars['isobench_tarball'] = o.tarball;
-  return ['-i', o.inventory, o.playbook, '-e', JSON.stringify(vars), ...(o.forks === null ? [] : ['--forks', String(o.forks)]), ...o.ansibleArgs];
+  return [
+    '-i',
+    o.inventory,
+    o.playbook,
+    '-e',
+    JSON.stringify(vars),
+    ...(o.forks === null ? [] : ['--forks', String(o.forks)]),
+    ...o.ansibleArgs,
+  ];
 }
 
 /** Runs `isobench fleet`; returns the exit code. */
@@ -146,18 +180,25 @@ export async function fleetCommand(argv: string[], log: (line: string) => void):
   log(`ansible-playbook ${shellCommand(args)}`);
   const r = await execa('ansible-playbook', args, { stdio: 'inherit', reject: false });
   if (r.failed && r.exitCode === undefined) {
-    if ((r as { code?: string }).code === 'ENOENT') throw new ConfigError('ansible-playbook not found on PATH: install Ansible (Debian: apt-get install ansible-core)');
+    if ((r as { code?: string }).code === 'ENOENT')
+      throw new ConfigError(
+        'ansible-playbook not found on PATH: install Ansible (Debian: apt-get install ansible-core)',
+      );
     throw new ConfigError(`ansible-playbook could not start: ${r.shortMessage}`);
   }
   const studyFile = join(o.fleetDir, 'study', 'study.json');
   if (!existsSync(studyFile)) {
-    log(`isobench fleet: ansible-playbook exited ${String(r.exitCode)} and wrote no study (${studyFile}); the fetched runs, if any, are under ${join(o.fleetDir, 'fetched')}`);
+    log(
+      `isobench fleet: ansible-playbook exited ${String(r.exitCode)} and wrote no study (${studyFile}); the fetched runs, if any, are under ${join(o.fleetDir, 'fetched')}`,
+    );
     return 1;
   }
   const study = readStudy(studyFile);
   const ok = study.hosts.filter((h) => h.status === 'ok').map((h) => h.label);
   const missing = study.hosts.filter((h) => h.status === 'missing').map((h) => h.label);
-  log(`study: ${join(o.fleetDir, 'study', 'report.html')} (${ok.length} host${ok.length === 1 ? '' : 's'}: ${ok.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''})`);
+  log(
+    `study: ${join(o.fleetDir, 'study', 'report.html')} (${ok.length} host${ok.length === 1 ? '' : 's'}: ${ok.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''})`,
+  );
   if (r.exitCode !== 0) {
     log(`isobench fleet: ansible-playbook exited ${String(r.exitCode)}`);
     return 1;

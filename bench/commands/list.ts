@@ -16,9 +16,16 @@ export async function listCommand(args: string[]): Promise<number> {
   const out: string[] = ['workloads:'];
   for (const w of WORKLOADS) {
     out.push(`  ${w.name.padEnd(8)} ${w.description}`);
-    for (const p of w.params) out.push(`      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`);
+    for (const p of w.params)
+      out.push(
+        `      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`,
+      );
     for (const [name, p] of Object.entries(w.profiles ?? {})) {
-      out.push(`      --profile ${name.padEnd(14)} ${Object.entries(p.params).map(([k, v]) => `${k}=${String(v)}`).join(' ')}: ${p.description}`);
+      out.push(
+        `      --profile ${name.padEnd(14)} ${Object.entries(p.params)
+          .map(([k, v]) => `${k}=${String(v)}`)
+          .join(' ')}: ${p.description}`,
+      );
     }
   }
   out.push('', 'environments:');
@@ -27,8 +34,14 @@ export async function listCommand(args: string[]): Promise<number> {
   const abort = new RunAbort((line) => process.stderr.write(`${line}\n`)).install();
   const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-list-'));
   const ctx: RunContext = {
-    runId: `list-${process.pid}`, scratchRoot, cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
-    limits: { cpus: null, memoryMiB: null }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined, signal: abort.signal,
+    runId: `list-${process.pid}`,
+    scratchRoot,
+    cacheDir: process.env['ISOBENCH_CACHE'] ?? `${tmpdir()}/isobench-cache`,
+    limits: { cpus: null, memoryMiB: null },
+    cpuset: null,
+    options: DEFAULT_RUNNER_OPTIONS,
+    log: () => undefined,
+    signal: abort.signal,
   };
   const runners = resolveRunners(envNames(), engineNames());
   try {
@@ -41,7 +54,10 @@ export async function listCommand(args: string[]): Promise<number> {
       if (p.details['kvm_proof'] !== undefined) out.push(`  ${''.padEnd(20)} KVM proof: ${p.details['kvm_proof']}`);
     }
   } finally {
-    for (const r of runners) await r.cleanup(ctx).catch((err: unknown) => process.stderr.write(`cleanup of ${envId(r)} failed: ${String(err)}\n`));
+    for (const r of runners)
+      await r
+        .cleanup(ctx)
+        .catch((err: unknown) => process.stderr.write(`cleanup of ${envId(r)} failed: ${String(err)}\n`));
     await rm(scratchRoot, { recursive: true, force: true });
     abort.done();
   }

@@ -15,22 +15,24 @@ export async function readAll(inputs: readonly string[], staging: string): Promi
     for (const [i, input] of inputs.entries()) answers[i] = await answer(input, join(staging, String(i)));
   } else {
     let next = 0;
-    await Promise.all(Array.from({ length: threads }, async () => {
-      const worker = new Worker(workerFile);
-      try {
-        while (next < inputs.length) {
-          const i = next++;
-          answers[i] = await new Promise<ReadAnswer>((resolve, reject) => {
-            worker.once('message', resolve);
-            worker.once('error', reject);
-            worker.postMessage({ input: inputs[i], staged: join(staging, String(i)) });
-          });
-          worker.removeAllListeners('error');
+    await Promise.all(
+      Array.from({ length: threads }, async () => {
+        const worker = new Worker(workerFile);
+        try {
+          while (next < inputs.length) {
+            const i = next++;
+            answers[i] = await new Promise<ReadAnswer>((resolve, reject) => {
+              worker.once('message', resolve);
+              worker.once('error', reject);
+              worker.postMessage({ input: inputs[i], staged: join(staging, String(i)) });
+            });
+            worker.removeAllListeners('error');
+          }
+        } finally {
+          await worker.terminate();
         }
-      } finally {
-        await worker.terminate();
-      }
-    }));
+      }),
+    );
   }
   return answers.map((a) => {
     if (a.ok) return a.run;

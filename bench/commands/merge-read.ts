@@ -22,7 +22,8 @@ export interface ReadRun {
 }
 
 /** What identifies a machine across its runs (the kernel may change between runs of one host). */
-export const identity = (h: HostFingerprint) => JSON.stringify([h.hostname.value, h.cpuModel.value, h.cpuCount.value, h.memoryBytes.value]);
+export const identity = (h: HostFingerprint) =>
+  JSON.stringify([h.hostname.value, h.cpuModel.value, h.cpuCount.value, h.memoryBytes.value]);
 
 /** Reads, validates and digests `input`, copying its run.json and samples.csv into `staged`. */
 export async function readRun(input: string, staged: string): Promise<ReadRun> {

@@ -51,30 +51,45 @@ function parseMergeArgs(argv: string[]): MergeArgs | null {
   if (v.help) return null;
   const missing = v.missing.map((m) => {
     const i = m.indexOf('=');
-    if (i <= 0) throw new ConfigError(`bad value '${m}' for --missing: expected LABEL=REASON, e.g. --missing 'web-03=unreachable'`);
+    if (i <= 0)
+      throw new ConfigError(
+        `bad value '${m}' for --missing: expected LABEL=REASON, e.g. --missing 'web-03=unreachable'`,
+      );
     return { label: m.slice(0, i), reason: m.slice(i + 1).trim() || 'no reason given' };
   });
-  if (positionals.length === 0 && missing.length === 0) throw new ConfigError('merge needs at least one run directory or run.json (results/<run-id>)');
-  if (v.out === undefined || v.out === '') throw new ConfigError('merge needs --out <study dir>: where the study is written');
+  if (positionals.length === 0 && missing.length === 0)
+    throw new ConfigError('merge needs at least one run directory or run.json (results/<run-id>)');
+  if (v.out === undefined || v.out === '')
+    throw new ConfigError('merge needs --out <study dir>: where the study is written');
   return { inputs: positionals, out: resolve(v.out), missing };
 }
 
 /** The study directory: created, or an earlier study's files replaced; never someone else's folder. */
 async function prepareOut(out: string, inputs: readonly string[]): Promise<void> {
   for (const i of inputs) {
-    if (!existsSync(recordPath(i))) throw new ConfigError(`cannot read '${recordPath(i)}' (no such file): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`);
-    if (resolve(i).startsWith(`${out}/`)) throw new ConfigError(`input '${i}' lies inside --out '${out}': merge into a new study directory`);
+    if (!existsSync(recordPath(i)))
+      throw new ConfigError(
+        `cannot read '${recordPath(i)}' (no such file): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`,
+      );
+    if (resolve(i).startsWith(`${out}/`))
+      throw new ConfigError(`input '${i}' lies inside --out '${out}': merge into a new study directory`);
   }
   if (existsSync(out)) {
     const entries = await readdir(out);
-    if (entries.length > 0 && !entries.includes('study.json')) throw new ConfigError(`--out '${out}' exists and is not a study directory (no study.json): choose a new directory`);
+    if (entries.length > 0 && !entries.includes('study.json'))
+      throw new ConfigError(
+        `--out '${out}' exists and is not a study directory (no study.json): choose a new directory`,
+      );
     await rm(join(out, 'runs'), { recursive: true, force: true });
   }
   await makeDir(join(out, 'runs'));
 }
 
 /** Reads every input once, keeps its record under runs/, and returns the hosts with their run digests. */
-async function readRuns(args: MergeArgs, log: (l: string) => void): Promise<{ hosts: HostInput[]; flags: StudyFlag[] }> {
+async function readRuns(
+  args: MergeArgs,
+  log: (l: string) => void,
+): Promise<{ hosts: HostInput[]; flags: StudyFlag[] }> {
   const hosts = new Map<string, HostInput & { identity: string }>();
   const flags: StudyFlag[] = [];
   const staging = join(args.out, 'runs', '.staging');
@@ -86,11 +101,21 @@ async function readRuns(args: MergeArgs, log: (l: string) => void): Promise<{ ho
       while (hosts.has(`${named}~${n}`) && hosts.get(`${named}~${n}`)?.identity !== id) n++;
       label = `${named}~${n}`;
       if (!hosts.has(label)) {
-        flags.push({ kind: 'label-conflict', hosts: [named, label], message: `Two different machines are both named '${named}' (host name, CPU or memory differ); run ${digest.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the playbook uses the inventory name).` });
+        flags.push({
+          kind: 'label-conflict',
+          hosts: [named, label],
+          message: `Two different machines are both named '${named}' (host name, CPU or memory differ); run ${digest.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the playbook uses the inventory name).`,
+        });
       }
     }
-    const host = hosts.get(label) ?? { label, runs: [] as RunInput[], rowsByPlan: new Map<string, DigestRow[]>(), identity: id };
-    if (host.runs.some((r) => r.digest.runId === digest.runId)) throw new ConfigError(`run ${digest.runId} of host '${label}' is given twice (${input})`);
+    const host = hosts.get(label) ?? {
+      label,
+      runs: [] as RunInput[],
+      rowsByPlan: new Map<string, DigestRow[]>(),
+      identity: id,
+    };
+    if (host.runs.some((r) => r.digest.runId === digest.runId))
+      throw new ConfigError(`run ${digest.runId} of host '${label}' is given twice (${input})`);
     const dir = join('runs', label, digest.runId);
     await mkdir(join(args.out, 'runs', label), { recursive: true });
     await rename(read.staged, join(args.out, dir));
@@ -132,11 +157,18 @@ export async function mergeCommand(argv: string[], log: (l: string) => void): Pr
   }
   await prepareOut(args.out, args.inputs);
   const { hosts, flags } = await readRuns(args, log);
-  const study = assembleStudy({ hosts, missing: args.missing, extraFlags: flags, createdAt: new Date().toISOString(), toolVersion: await toolVersion() });
+  const study = assembleStudy({
+    hosts,
+    missing: args.missing,
+    extraFlags: flags,
+    createdAt: new Date().toISOString(),
+    toolVersion: await toolVersion(),
+  });
   const written = await writeStudy(args.out, study);
   log(`study written to ${args.out}: ${written.join(', ')}`);
-  process.stdout.write(`${studyTable(study)}\n\nstudy: ${join(args.out, 'study.json')}\nreport: ${join(args.out, 'report.html')}\n`);
+  process.stdout.write(
+    `${studyTable(study)}\n\nstudy: ${join(args.out, 'study.json')}\nreport: ${join(args.out, 'report.html')}\n`,
+  );
   for (const f of study.flags) log(`flag (${f.kind}): ${f.message}`);
   return study.flags.length > 0 ? 1 : 0;
 }
-

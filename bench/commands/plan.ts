@@ -4,7 +4,15 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError } from '../../model/errors.js';
-import { measuredCosts, plan, pooledCosts, type EnvCost, type EnvFit, type MissingFigure, type PlanRequest } from '../../analysis/plan.js';
+import {
+  measuredCosts,
+  plan,
+  pooledCosts,
+  type EnvCost,
+  type EnvFit,
+  type MissingFigure,
+  type PlanRequest,
+} from '../../analysis/plan.js';
 import { missingText, planText, runPlanTitle } from '../../reports/plan/text.js';
 import { readRecord } from '../run/record.js';
 import { readStudy } from '../run/study-file.js';
@@ -35,14 +43,16 @@ const SIZE_UNITS: Record<string, number> = { '': 1, K: 1 / 1024, M: 1, G: 1024, 
 export function sizeMiBFlag(name: string, text: string): number {
   const m = /^([0-9]+(?:\.[0-9]+)?)\s*([KMGT]?)(?:i?B)?$/i.exec(text.trim());
   const v = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toUpperCase()] ?? Number.NaN) : Number.NaN;
-  if (!Number.isFinite(v) || v <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a size such as 512MiB, 512M, 256GiB or 256G`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new ConfigError(`bad value '${text}' for --${name}: expected a size such as 512MiB, 512M, 256GiB or 256G`);
   return v;
 }
 
 function positive(name: string, text: string | undefined): number {
   if (text === undefined) throw new ConfigError(`plan needs --${name}`);
   const v = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || v <= 0) throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number such as 64 or 0.5`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || v <= 0)
+    throw new ConfigError(`bad value '${text}' for --${name}: expected a positive number such as 64 or 0.5`);
   return v;
 }
 
@@ -50,7 +60,8 @@ function positive(name: string, text: string | undefined): number {
 function headroomFlag(text: string): Fraction {
   const m = /^([0-9]+(?:\.[0-9]+)?)%?$/.exec(text);
   const v = m ? Number(m[1]) : Number.NaN;
-  if (!(v >= 0 && v < 100)) throw new ConfigError(`bad value '${text}' for --headroom: expected a percentage from 0 to below 100, e.g. 10%`);
+  if (!(v >= 0 && v < 100))
+    throw new ConfigError(`bad value '${text}' for --headroom: expected a percentage from 0 to below 100, e.g. 10%`);
   return fractionOfPercent(v);
 }
 
@@ -83,7 +94,11 @@ async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
         }
       }
       if (perHost.length === 0) continue;
-      out.push({ title: `${type.name}: ${type.cpuModel}, kernel ${type.kernel}, ${type.accelerator} — hosts ${type.hosts.join(', ')}`, hosts: type.hosts, fits: plan(req, pooledCosts(perHost)) });
+      out.push({
+        title: `${type.name}: ${type.cpuModel}, kernel ${type.kernel}, ${type.accelerator} — hosts ${type.hosts.join(', ')}`,
+        hosts: type.hosts,
+        fits: plan(req, pooledCosts(perHost)),
+      });
     }
     if (out.length === 0) throw new ConfigError(`'${studyFile}' has no measured host to plan from`);
     return out;
@@ -91,8 +106,17 @@ async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
   const record = await readRecord(from);
   const { costs, missing } = measuredCosts(record);
   if (missing.length > 0) refuse(from, missing);
-  if (costs.length === 0) throw new ConfigError(`${from}: the run measured no environment besides its baseline; plan compares isolated environments against bare metal`);
-  return [{ title: runPlanTitle(record), hosts: [record.hostLabel ?? record.host.hostname.value ?? record.runId], fits: plan(req, costs) }];
+  if (costs.length === 0)
+    throw new ConfigError(
+      `${from}: the run measured no environment besides its baseline; plan compares isolated environments against bare metal`,
+    );
+  return [
+    {
+      title: runPlanTitle(record),
+      hosts: [record.hostLabel ?? record.host.hostname.value ?? record.runId],
+      fits: plan(req, costs),
+    },
+  ];
 }
 
 /** Runs `isobench plan`; returns the exit code. */
@@ -102,19 +126,31 @@ export async function planCommand(argv: string[]): Promise<number> {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    throw new ConfigError(`${msg.split('\n')[0] ?? msg}; valid flags: ${Object.keys(OPTIONS).map((k) => `--${k}`).join(', ')}`, { cause: err });
+    throw new ConfigError(
+      `${msg.split('\n')[0] ?? msg}; valid flags: ${Object.keys(OPTIONS)
+        .map((k) => `--${k}`)
+        .join(', ')}`,
+      { cause: err },
+    );
   }
   const v = parsed.values;
   if (v.help) {
     process.stdout.write(PLAN_USAGE);
     return 0;
   }
-  if (v.from === undefined) throw new ConfigError('plan needs --from <run dir|study dir>: a run of isobench run (results/<run-id>) or a study of isobench merge');
+  if (v.from === undefined)
+    throw new ConfigError(
+      'plan needs --from <run dir|study dir>: a run of isobench run (results/<run-id>) or a study of isobench merge',
+    );
   const req: PlanRequest = {
     hostCpus: positive('host-cpus', v['host-cpus']),
-    hostMemoryMiB: v['host-memory'] === undefined ? positive('host-memory', undefined) : sizeMiBFlag('host-memory', v['host-memory']),
+    hostMemoryMiB:
+      v['host-memory'] === undefined
+        ? positive('host-memory', undefined)
+        : sizeMiBFlag('host-memory', v['host-memory']),
     appCpus: positive('app-cpus', v['app-cpus']),
-    appMemoryMiB: v['app-memory'] === undefined ? positive('app-memory', undefined) : sizeMiBFlag('app-memory', v['app-memory']),
+    appMemoryMiB:
+      v['app-memory'] === undefined ? positive('app-memory', undefined) : sizeMiBFlag('app-memory', v['app-memory']),
     headroom: headroomFlag(v.headroom),
   };
   const planned = await groups(v.from, req);

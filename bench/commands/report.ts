@@ -8,9 +8,17 @@ import { makeDir, writeFilesAtomic } from '../run/atomic.js';
 import type { RunRecord } from '../../model/record.js';
 
 /** Writes the reports of the run in `args[0]`; `record` skips re-reading when already in hand. */
-export async function reportCommand(args: string[], log: (l: string) => void, record?: RunRecord, interrupted: () => boolean = () => false): Promise<number> {
+export async function reportCommand(
+  args: string[],
+  log: (l: string) => void,
+  record?: RunRecord,
+  interrupted: () => boolean = () => false,
+): Promise<number> {
   const [arg, extra] = args;
-  if (arg === undefined || arg.startsWith('-')) throw new ConfigError(`report needs a run directory, e.g. isobench report results/<run-id>${arg ? ` (got '${arg}')` : ''}`);
+  if (arg === undefined || arg.startsWith('-'))
+    throw new ConfigError(
+      `report needs a run directory, e.g. isobench report results/<run-id>${arg ? ` (got '${arg}')` : ''}`,
+    );
   if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; report takes one run directory`);
   const dir = dirname(recordPath(arg));
   const rec = record ?? (await readRecord(arg));

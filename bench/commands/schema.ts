@@ -19,7 +19,10 @@ export function schemaText(name: SchemaName = 'run-record'): string {
 /** Prints the named schema (the run record's without an argument) to stdout. */
 export function schemaCommand(args: string[]): number {
   const [name = 'run-record', extra] = args;
-  if (extra !== undefined) throw new ConfigError(`unexpected argument '${extra}'; schema takes at most one name: ${Object.keys(SCHEMAS).join(', ')}`);
+  if (extra !== undefined)
+    throw new ConfigError(
+      `unexpected argument '${extra}'; schema takes at most one name: ${Object.keys(SCHEMAS).join(', ')}`,
+    );
   if (!isSchemaName(name)) throw badChoice('schema', name, Object.keys(SCHEMAS));
   process.stdout.write(schemaText(name));
   return 0;

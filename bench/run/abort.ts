@@ -55,11 +55,15 @@ export class RunAbort {
     if (this.finished) process.exit(this.received !== null ? this.exitCode() : sig === 'SIGTERM' ? 143 : 130);
     if (this.received !== null) {
       // Exiting now would leave containers, guests and temp files behind: cleanup goes on.
-      this.log(`received ${sig} again: still removing this run's instances and temp files; isobench exits when they are gone`);
+      this.log(
+        `received ${sig} again: still removing this run's instances and temp files; isobench exits when they are gone`,
+      );
       return;
     }
     this.received = { signal: sig, phase: this.phase, at: new Date().toISOString() };
-    this.log(`received ${sig} while ${this.phase}: stopping this run's instances, removing its temp files, saving what was measured`);
+    this.log(
+      `received ${sig} while ${this.phase}: stopping this run's instances, removing its temp files, saving what was measured`,
+    );
     this.controller.abort(new Error(`interrupted by ${sig}`));
   }
 }

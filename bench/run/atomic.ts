@@ -22,7 +22,10 @@ const WHY: Record<string, string> = {
 export function outputError(err: unknown, dir: string, what: string | null): unknown {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === undefined || !(code in WHY)) return err;
-  const kept = code === 'ENOSPC' || code === 'EDQUOT' ? '; the files already there are unchanged, free some space and run again' : '; choose a writable directory';
+  const kept =
+    code === 'ENOSPC' || code === 'EDQUOT'
+      ? '; the files already there are unchanged, free some space and run again'
+      : '; choose a writable directory';
   const action = what === null ? `create the directory '${dir}'` : `write ${what} in '${dir}'`;
   return new OutputError(`cannot ${action}: ${WHY[code]} (${code})${kept}`, code, dir, { cause: err });
 }
@@ -37,7 +40,8 @@ export async function makeDir(dir: string): Promise<void> {
   for (let d = resolve(dir); ; d = dirname(d)) {
     const st = await stat(d).catch((err: NodeJS.ErrnoException) => err);
     if (!(st instanceof Error)) {
-      if (!st.isDirectory()) throw outputError(Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR' }), dir, null);
+      if (!st.isDirectory())
+        throw outputError(Object.assign(new Error(`${d} is not a directory`), { code: 'ENOTDIR' }), dir, null);
       break;
     }
     if (st.code !== 'ENOENT') throw outputError(st, dir, null);

@@ -45,18 +45,36 @@ export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
       input.onStage?.(`burst ${i} of ${total} (${size} instances)`);
       const phase = i <= input.warmup ? 'warmup' : 'measure';
       const push = (m: Measurement, labels: Record<string, string>) => {
-        samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration: i, phase, timestamp: new Date().toISOString(), labels: { ...input.labels, ...labels, burst_size: String(size) } });
+        samples.push({
+          ...m,
+          kind: 'workload',
+          env: cell.env,
+          engine: cell.engine,
+          workload: cell.workload,
+          params: cell.params,
+          trial: input.trial,
+          trialId: input.trialId,
+          iteration: i,
+          phase,
+          timestamp: new Date().toISOString(),
+          labels: { ...input.labels, ...labels, burst_size: String(size) },
+        });
       };
       const launchedAt = performance.now();
-      const starts = Array.from({ length: size }, (_, k) => runner.start(ctx, { tag: `${ctx.runId}-t${input.trialId}-b${i}-i${k + 1}`, scratchMiB: 0 }).then((inst) => {
-        live.add(inst);
-        return inst;
-      }));
+      const starts = Array.from({ length: size }, (_, k) =>
+        runner.start(ctx, { tag: `${ctx.runId}-t${input.trialId}-b${i}-i${k + 1}`, scratchMiB: 0 }).then((inst) => {
+          live.add(inst);
+          return inst;
+        }),
+      );
       const settled = await Promise.allSettled(starts);
       const failed = settled.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed.length > 0) {
         const first = failed[0] as PromiseRejectedResult;
-        throw new Error(`${failed.length} of ${size} starts of burst ${i} failed: ${causeChain(first.reason).join(': ')}`, { cause: first.reason });
+        throw new Error(
+          `${failed.length} of ${size} starts of burst ${i} failed: ${causeChain(first.reason).join(': ')}`,
+          { cause: first.reason },
+        );
       }
       const instances = settled.map((r) => (r as PromiseFulfilledResult<Instance>).value);
       const readyMs = instances.map((inst) => inst.readyAt - launchedAt);
@@ -69,8 +87,11 @@ export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
       if (fig !== null) {
         push({ metric: 'burst_ready_p50_ms', value: fig.p50Ms, unit: 'ms' }, shared);
         push({ metric: 'burst_ready_p95_ms', value: fig.p95Ms, unit: 'ms' }, shared);
-        if (fig.launchesPerS !== null) push({ metric: 'burst_launches_per_s', value: fig.launchesPerS, unit: 'launches/s' }, shared);
-        ctx.log(`  burst ${i}: ${size} ready, p50 ${fig.p50Ms.toFixed(0)} ms, p95 ${fig.p95Ms.toFixed(0)} ms, ${fig.launchesPerS?.toFixed(1) ?? '–'} launches/s`);
+        if (fig.launchesPerS !== null)
+          push({ metric: 'burst_launches_per_s', value: fig.launchesPerS, unit: 'launches/s' }, shared);
+        ctx.log(
+          `  burst ${i}: ${size} ready, p50 ${fig.p50Ms.toFixed(0)} ms, p95 ${fig.p95Ms.toFixed(0)} ms, ${fig.launchesPerS?.toFixed(1) ?? '–'} launches/s`,
+        );
       }
       input.onStage?.(`stopping burst ${i}`);
       const teardown = await stopAll(instances, notes);
@@ -81,7 +102,11 @@ export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    error = { message: input.aborted() && !message.startsWith('interrupted') ? `interrupted at start: ${message}` : message, stage: 'start', causes: causeChain(err).slice(1) };
+    error = {
+      message: input.aborted() && !message.startsWith('interrupted') ? `interrupted at start: ${message}` : message,
+      stage: 'start',
+      causes: causeChain(err).slice(1),
+    };
   } finally {
     // Whatever happened, every instance that did start is removed (the others removed themselves).
     if (live.size > 0) await stopAll([...live], notes);

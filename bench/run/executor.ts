@@ -20,12 +20,23 @@ import { findWorkload, metricCatalogue } from '../../workloads/index.js';
 import { paramMatrix } from '../params.js';
 import type { HostFacts, OwnInstancesWorkload } from '../../workloads/types.js';
 import type { RunnerOptions, RunnerTestHooks } from '../../model/options.js';
-import { RECORD_SCHEMA_VERSION, type EnvProbe, type ParamValue, type Plan, type PlanCell, type RunRecord, type TrialResult } from '../../model/record.js';
+import {
+  RECORD_SCHEMA_VERSION,
+  type EnvProbe,
+  type ParamValue,
+  type Plan,
+  type PlanCell,
+  type RunRecord,
+  type TrialResult,
+} from '../../model/record.js';
 import { runWarnings } from '../../analysis/warnings.js';
 import { warningText } from '../../reports/shared/warning-text.js';
 
 /** What `isobench run` was asked for, validated; the fields it shares with the plan mean the same there. */
-export interface RunOptions extends Pick<Plan, 'workloads' | 'trials' | 'runs' | 'warmup' | 'seed' | 'order' | 'quick' | 'limits' | 'margin' | 'out' | 'argv'> {
+export interface RunOptions extends Pick<
+  Plan,
+  'workloads' | 'trials' | 'runs' | 'warmup' | 'seed' | 'order' | 'quick' | 'limits' | 'margin' | 'out' | 'argv'
+> {
   /** One runner per environment and engine, in plan order. */
   runners: Runner[];
   /** `--set` overrides: workload → parameter → values (a matrix). */
@@ -64,7 +75,6 @@ export function newRunId(now = new Date()): string {
   return `${t}-${randomBytes(4).toString('hex')}`;
 }
 
-
 /**
  * Creates the directory of a new run under `outRoot`, exclusively: two runs started in the same
  * second with the same random suffix would otherwise share a directory, container names and cgroups.
@@ -89,7 +99,17 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
   const { runId, dir } = await claimRunDir(opts.outRoot);
   const scratchRoot = join(dir, 'scratch');
   await mkdir(scratchRoot, { recursive: true });
-  const ctx: RunContext = { runId, scratchRoot, cacheDir: opts.cacheDir, limits: opts.limits, cpuset: opts.cpuset, options: opts.runnerOptions, ...(opts.hooks ? { hooks: opts.hooks } : {}), log: opts.log, signal: abort.signal };
+  const ctx: RunContext = {
+    runId,
+    scratchRoot,
+    cacheDir: opts.cacheDir,
+    limits: opts.limits,
+    cpuset: opts.cpuset,
+    options: opts.runnerOptions,
+    ...(opts.hooks ? { hooks: opts.hooks } : {}),
+    log: opts.log,
+    signal: abort.signal,
+  };
   let record: RunRecord | undefined;
   let progress: Progress | undefined;
   let allRan = false;
@@ -107,37 +127,83 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       }
     }
     const plan: Plan = {
-      envs: opts.runners.map(envId), workloads: opts.workloads, trials: opts.trials, runs: opts.runs,
-      warmup: opts.warmup, seed: opts.seed, order: opts.order, quick: opts.quick, limits: opts.limits,
-      runner: opts.runnerOptions, margin: opts.margin, out: opts.out, cells, argv: opts.argv,
+      envs: opts.runners.map(envId),
+      workloads: opts.workloads,
+      trials: opts.trials,
+      runs: opts.runs,
+      warmup: opts.warmup,
+      seed: opts.seed,
+      order: opts.order,
+      quick: opts.quick,
+      limits: opts.limits,
+      runner: opts.runnerOptions,
+      margin: opts.margin,
+      out: opts.out,
+      cells,
+      argv: opts.argv,
     };
 
     const probes: EnvProbe[] = [];
     const rec: RunRecord = {
-      schema: RECORD_SCHEMA_VERSION, runId, toolVersion: await toolVersion(), gitDescribe: await gitDescribe(), host, plan, probes,
+      schema: RECORD_SCHEMA_VERSION,
+      runId,
+      toolVersion: await toolVersion(),
+      gitDescribe: await gitDescribe(),
+      host,
+      plan,
+      probes,
       hostLabel: opts.hostLabel ?? host.hostname.value ?? runId,
-      metrics: metricCatalogue(), results: [], warnings: [], startedAt: new Date().toISOString(), finishedAt: null, interrupted: false,
+      metrics: metricCatalogue(),
+      results: [],
+      warnings: [],
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      interrupted: false,
     };
     record = rec;
     for (const r of opts.runners) {
       if (abort.aborted()) {
-        probes.push({ id: envId(r), ok: false, reason: 'not probed: the run was interrupted', details: {}, emulation: null });
+        probes.push({
+          id: envId(r),
+          ok: false,
+          reason: 'not probed: the run was interrupted',
+          details: {},
+          emulation: null,
+        });
         continue;
       }
       abort.phase = `probing ${envId(r)}`;
       opts.log(`probing ${envId(r)} …`);
       const p = await r.probe(ctx);
       const probe: EnvProbe = p.ok
-        ? { id: envId(r), ok: true, version: p.version, details: p.details, emulation: p.emulation ?? null, ...(p.note ? { reason: p.note } : {}) }
-        : { id: envId(r), ok: false, reason: abort.aborted() ? `probe interrupted (${p.reason})` : p.reason, details: p.details, emulation: null };
+        ? {
+            id: envId(r),
+            ok: true,
+            version: p.version,
+            details: p.details,
+            emulation: p.emulation ?? null,
+            ...(p.note ? { reason: p.note } : {}),
+          }
+        : {
+            id: envId(r),
+            ok: false,
+            reason: abort.aborted() ? `probe interrupted (${p.reason})` : p.reason,
+            details: p.details,
+            emulation: null,
+          };
       probes.push(probe);
-      opts.log(`  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`);
+      opts.log(
+        `  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`,
+      );
     }
     await writeRecord(dir, record);
 
     const units = schedule(cells, opts.trials, opts.order, opts.seed, opts.instancePer);
     let totalTrials = units.reduce((n, u) => n + u.cells.length, 0);
-    const prog = new Progress(units.map((u) => progressGroup(u, cells)), opts.progress ?? null);
+    const prog = new Progress(
+      units.map((u) => progressGroup(u, cells)),
+      opts.progress ?? null,
+    );
     progress = prog;
     const log = prog.wrap(opts.log);
     ctx.log = log;
@@ -147,15 +213,42 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
       const first = unitPlan[0];
       const runner = opts.runners.find((r) => r.env === first.env && r.engine === first.engine);
       const probe = probes.find((p) => p.id === envId(first));
-      if (runner === undefined || probe === undefined) throw new Error(`internal: ${envId(first)} was scheduled but has no runner or probe`);
+      if (runner === undefined || probe === undefined)
+        throw new Error(`internal: ${envId(first)} was scheduled but has no runner or probe`);
       const members = unitPlan.map((cell) => ({ cell, workload: findWorkload(cell.workload), trialId: nextTrialId++ }));
       let results: TrialResult[];
       if (!probe.ok || members.some((m) => m.workload === undefined)) {
-        results = members.map(({ cell, trialId }) => ({ trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: unit.trial, status: 'skipped', reason: probe.reason ?? 'unavailable', startedAt: new Date().toISOString(), samples: [] }));
+        results = members.map(({ cell, trialId }) => ({
+          trialId,
+          env: cell.env,
+          engine: cell.engine,
+          workload: cell.workload,
+          params: cell.params,
+          trial: unit.trial,
+          status: 'skipped',
+          reason: probe.reason ?? 'unavailable',
+          startedAt: new Date().toISOString(),
+          samples: [],
+        }));
       } else {
-        const labels: Record<string, string> = { engine_version: probe.version ?? 'unknown', limit_cpus: String(opts.limits.cpus ?? 'none'), limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none') };
+        const labels: Record<string, string> = {
+          engine_version: probe.version ?? 'unknown',
+          limit_cpus: String(opts.limits.cpus ?? 'none'),
+          limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none'),
+        };
         const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
-        const common = { runner, ctx, trial: unit.trial, warmup: opts.warmup, runs: opts.runs, labels, aborted: () => abort.aborted(), onStage: (stage: string) => { abort.phase = `${phase} at ${stage}`; } };
+        const common = {
+          runner,
+          ctx,
+          trial: unit.trial,
+          warmup: opts.warmup,
+          runs: opts.runs,
+          labels,
+          aborted: () => abort.aborted(),
+          onStage: (stage: string) => {
+            abort.phase = `${phase} at ${stage}`;
+          },
+        };
         // A sweep (density) or a burst (startup) starts its own instances: it never shares the unit's instance.
         const rest: UnitCell[] = [];
         const own: (Omit<UnitCell, 'workload'> & { workload: OwnInstancesWorkload })[] = [];
@@ -164,13 +257,18 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
           else if (workload !== undefined) own.push({ cell, trialId, workload });
         }
         results = rest.length > 0 ? await runUnit({ ...common, cells: rest }) : [];
-        for (const m of own) results.push(await (m.workload.shape === 'burst' ? runBurst : runSweep)({ ...common, ...m }));
+        for (const m of own)
+          results.push(await (m.workload.shape === 'burst' ? runBurst : runSweep)({ ...common, ...m }));
         results.sort((a, b) => a.trialId - b.trialId);
       }
       rec.results.push(...results);
       await writeRecord(dir, rec);
-      for (const r of results) log(`[${r.trialId}/${totalTrials}] ${envId(runner)} ${r.workload} trial ${r.trial}: ${describeOutcome(r)}`);
-      prog.finished(progressGroup(unit, cells), results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0));
+      for (const r of results)
+        log(`[${r.trialId}/${totalTrials}] ${envId(runner)} ${r.workload} trial ${r.trial}: ${describeOutcome(r)}`);
+      prog.finished(
+        progressGroup(unit, cells),
+        results.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0),
+      );
     };
     for (const unit of units) {
       if (abort.aborted()) break;
@@ -179,14 +277,20 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     if (opts.untilConclusive && !abort.aborted()) {
       abort.phase = 'until-conclusive rounds';
       record.untilConclusive = await untilConclusive({
-        record, cells, settings: opts.untilConclusive, order: opts.order, seed: opts.seed, instancePer: opts.instancePer ?? 'workload',
+        record,
+        cells,
+        settings: opts.untilConclusive,
+        order: opts.order,
+        seed: opts.seed,
+        instancePer: opts.instancePer ?? 'workload',
         candidates: cells.flatMap((c, i) => (findWorkload(c.workload)?.shape === 'sweep' ? [] : [i])),
         runUnit: runScheduled,
         planned: (more) => {
           totalTrials += more.reduce((n, u) => n + u.cells.length, 0);
           prog.add(more.map((u) => progressGroup(u, cells)));
         },
-        aborted: () => abort.aborted(), log,
+        aborted: () => abort.aborted(),
+        log,
       });
       await writeRecord(dir, record);
     }
@@ -195,7 +299,8 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
     progress?.stop();
     if (!abort.aborted()) abort.phase = 'teardown';
     // Teardown never looks at the abort signal: a second signal must not cut it short.
-    for (const r of opts.runners) await r.cleanup(ctx).catch((err: unknown) => opts.log(`cleanup of ${envId(r)} failed: ${String(err)}`));
+    for (const r of opts.runners)
+      await r.cleanup(ctx).catch((err: unknown) => opts.log(`cleanup of ${envId(r)} failed: ${String(err)}`));
     await rm(scratchRoot, { recursive: true, force: true });
     if (record !== undefined) {
       markInterruption(record, abort);
@@ -219,7 +324,10 @@ export function markInterruption(record: RunRecord, abort: RunAbort): void {
 /** Units of one environment running the same workloads take about as long as each other. */
 function progressGroup(unit: ScheduledUnit, cells: readonly PlanCell[]): string {
   const unitPlan = unitCells(unit, cells);
-  return `${envId(unitPlan[0])} ${unitPlan.map((c) => c.workload).sort().join(',')}`;
+  return `${envId(unitPlan[0])} ${unitPlan
+    .map((c) => c.workload)
+    .sort()
+    .join(',')}`;
 }
 
 function describeOutcome(r: TrialResult): string {

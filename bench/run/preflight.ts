@@ -26,9 +26,13 @@ export interface PreflightInput {
 /** The CPUs of a list such as `0-3,6`; ranges written backwards (`3-1`) are a ConfigError. */
 export function parseCpuList(text: string, what: string): number[] {
   const out = new Set<number>();
-  for (const part of text.trim().split(',').filter((p) => p !== '')) {
+  for (const part of text
+    .trim()
+    .split(',')
+    .filter((p) => p !== '')) {
     const [a, b] = part.split('-').map((x) => Number(x));
-    if (a === undefined || !Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a))) throw new ConfigError(`bad value '${text}' for ${what}: '${part}' is not a CPU or an increasing range`);
+    if (a === undefined || !Number.isInteger(a) || (b !== undefined && (!Number.isInteger(b) || b < a)))
+      throw new ConfigError(`bad value '${text}' for ${what}: '${part}' is not a CPU or an increasing range`);
     for (let c = a; c <= (b ?? a); c++) out.add(c);
   }
   return [...out].sort((x, y) => x - y);
@@ -37,7 +41,7 @@ export function parseCpuList(text: string, what: string): number[] {
 /** A sorted CPU set written compactly (`0-3,6`). */
 export function cpuListText(list: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < list.length; ) {
+  for (let i = 0; i < list.length;) {
     let j = i;
     while (j + 1 < list.length && (list[j + 1] as number) === (list[j] as number) + 1) j++;
     parts.push(i === j ? String(list[i]) : `${list[i]}-${list[j]}`);
@@ -64,9 +68,10 @@ export function checkPin(cpuset: string, host: { online: number[]; allowed: numb
   const bad = want.filter((c) => !usable.includes(c));
   if (bad.length === 0) return;
   const offline = bad.filter((c) => !host.online.includes(c));
-  const why = offline.length > 0
-    ? `this host has no CPU ${cpuListText(offline)} (online: ${cpuListText(host.online)})`
-    : `CPU ${cpuListText(bad)} is outside this process's affinity (allowed: ${cpuListText(host.allowed)})`;
+  const why =
+    offline.length > 0
+      ? `this host has no CPU ${cpuListText(offline)} (online: ${cpuListText(host.online)})`
+      : `CPU ${cpuListText(bad)} is outside this process's affinity (allowed: ${cpuListText(host.allowed)})`;
   throw new ConfigError(`bad value '${cpuset}' for --pin: ${why}; valid CPUs: ${cpuListText(usable)}`);
 }
 
@@ -74,7 +79,9 @@ export function checkPin(cpuset: string, host: { online: number[]; allowed: numb
 export function checkMemory(memoryMiB: number, hostBytes: number): void {
   const hostMiB = Math.floor(hostBytes / 2 ** 20);
   if (memoryMiB <= hostMiB) return;
-  throw new ConfigError(`bad value '${memoryMiB}M' for --memory: larger than this host's memory (${hostMiB} MiB); valid: 1M to ${hostMiB}M`);
+  throw new ConfigError(
+    `bad value '${memoryMiB}M' for --memory: larger than this host's memory (${hostMiB} MiB); valid: 1M to ${hostMiB}M`,
+  );
 }
 
 /**
@@ -88,7 +95,11 @@ export async function checkOutDir(outRoot: string): Promise<void> {
     await writeFileAtomic(probe, 'isobench write check\n');
     await rm(probe, { force: true });
   } catch (err) {
-    if (err instanceof OutputError) throw new ConfigError(`bad value '${outRoot}' for --out: ${err.message.replace(/^cannot /, 'isobench cannot ')}`, { cause: err });
+    if (err instanceof OutputError)
+      throw new ConfigError(
+        `bad value '${outRoot}' for --out: ${err.message.replace(/^cannot /, 'isobench cannot ')}`,
+        { cause: err },
+      );
     throw err;
   }
 }
@@ -102,7 +113,10 @@ export async function preflight(p: PreflightInput): Promise<void> {
   // them with O_DIRECT, which some filesystems (tmpfs) refuse.
   if (p.envs.includes('vm') && (p.diskCache === 'none' || p.diskCache === 'directsync')) {
     await requireODirect(p.outRoot, p.diskCache).catch((err: unknown) => {
-      throw new ConfigError(`bad value '${p.diskCache}' for --disk-cache with --out '${p.outRoot}': ${(err as Error).message.replace(/^--disk-cache \S+ /, '')}; valid here: writeback, writethrough, unsafe`, { cause: err });
+      throw new ConfigError(
+        `bad value '${p.diskCache}' for --disk-cache with --out '${p.outRoot}': ${(err as Error).message.replace(/^--disk-cache \S+ /, '')}; valid here: writeback, writethrough, unsafe`,
+        { cause: err },
+      );
     });
   }
 }

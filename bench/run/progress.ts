@@ -64,7 +64,11 @@ export class Progress {
   private shown = false;
   private stopped = false;
 
-  constructor(groups: readonly string[], private readonly sink: ProgressSink | null, private readonly now: () => number = () => performance.now()) {
+  constructor(
+    groups: readonly string[],
+    private readonly sink: ProgressSink | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {
     this.remaining = [...groups];
     this.t0 = now();
     if (sink?.live) {
@@ -85,7 +89,12 @@ export class Progress {
 
   /** The current line. */
   line(): string {
-    return progressLine(this.finishedUnits.length, this.total, this.now() - this.t0, etaMs(this.finishedUnits, this.remaining));
+    return progressLine(
+      this.finishedUnits.length,
+      this.total,
+      this.now() - this.t0,
+      etaMs(this.finishedUnits, this.remaining),
+    );
   }
 
   /** One unit of `group` finished after `durationMs`. */

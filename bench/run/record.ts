@@ -33,7 +33,10 @@ export async function readRecordText(arg: string): Promise<{ record: RunRecord; 
     text = await readFile(path, 'utf8');
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new ConfigError(`cannot read '${path}' (${why}): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`, { cause: err });
+    throw new ConfigError(
+      `cannot read '${path}' (${why}): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`,
+      { cause: err },
+    );
   }
   return { record: parseRunRecord(text, path), text };
 }

@@ -32,7 +32,13 @@ export function unitCells(unit: ScheduledUnit, cells: readonly PlanCell[]): [Pla
  * environment in a seeded order that changes from unit to unit (so no workload always runs
  * first in a fresh instance); a round runs every environment once, direction alternating.
  */
-export function schedule(cells: readonly PlanCell[], trials: number, order: 'interleaved' | 'grouped', seed: number, per: InstancePer = 'workload'): ScheduledUnit[] {
+export function schedule(
+  cells: readonly PlanCell[],
+  trials: number,
+  order: 'interleaved' | 'grouped',
+  seed: number,
+  per: InstancePer = 'workload',
+): ScheduledUnit[] {
   const rand = rng(seed);
   const out: ScheduledUnit[] = [];
   // Comparison groups: per workload, cells of the same case; per trial, cells of the same environment.

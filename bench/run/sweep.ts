@@ -30,13 +30,31 @@ export async function runSweep(input: OwnInstancesInput, hooks: SweepHooks = {})
   const samples: Sample[] = [];
   const notes: string[] = [];
   const sharing = memorySharing();
-  const labels: Record<string, string> = { ...input.labels, ksm: sharing.ksm, thp: sharing.thp, density_batch: String(plan.batch) };
+  const labels: Record<string, string> = {
+    ...input.labels,
+    ksm: sharing.ksm,
+    thp: sharing.thp,
+    density_batch: String(plan.batch),
+  };
   const running: Instance[] = [];
   const readyMs: number[] = [];
   let error: ErrorInfo | undefined;
   let stop: string | null = null;
   const push = (m: Measurement, count: number, extra: Record<string, string> = {}) => {
-    samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: input.trialId, iteration: count, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels, ...extra } });
+    samples.push({
+      ...m,
+      kind: 'workload',
+      env: cell.env,
+      engine: cell.engine,
+      workload: cell.workload,
+      params: cell.params,
+      trial: input.trial,
+      trialId: input.trialId,
+      iteration: count,
+      phase: 'measure',
+      timestamp: new Date().toISOString(),
+      labels: { ...labels, ...extra },
+    });
   };
   try {
     await sleep(plan.settleMs);
@@ -48,11 +66,20 @@ export async function runSweep(input: OwnInstancesInput, hooks: SweepHooks = {})
         stop = 'interrupted by signal';
         break;
       }
-      stop = stopReason(plan, { count: running.length, memAvailableBytes: readAvail(), perInstanceBytes: perInstance, readyMs });
+      stop = stopReason(plan, {
+        count: running.length,
+        memAvailableBytes: readAvail(),
+        perInstanceBytes: perInstance,
+        readyMs,
+      });
       if (stop !== null) break;
       const n = nextBatch(plan, running.length);
       input.onStage?.(`density step ${step} (${running.length + n} instances)`);
-      const started = await Promise.allSettled(Array.from({ length: n }, (_, i) => runner.start(ctx, { tag: `${ctx.runId}-t${input.trialId}-i${running.length + i + 1}`, scratchMiB: 0 })));
+      const started = await Promise.allSettled(
+        Array.from({ length: n }, (_, i) =>
+          runner.start(ctx, { tag: `${ctx.runId}-t${input.trialId}-i${running.length + i + 1}`, scratchMiB: 0 }),
+        ),
+      );
       const fresh: Instance[] = [];
       for (const r of started) if (r.status === 'fulfilled') fresh.push(r.value);
       running.push(...fresh);
@@ -76,18 +103,37 @@ export async function runSweep(input: OwnInstancesInput, hooks: SweepHooks = {})
         }
       }
       const engine = fresh.map((i) => i.memory?.bytes() ?? null).filter((v): v is number => v !== null);
-      if (engine.length > 0) push({ metric: 'density_engine_memory_MiB', value: engine.reduce((a, b) => a + b, 0) / engine.length / MiB, unit: 'MiB' }, count);
+      if (engine.length > 0)
+        push(
+          {
+            metric: 'density_engine_memory_MiB',
+            value: engine.reduce((a, b) => a + b, 0) / engine.length / MiB,
+            unit: 'MiB',
+          },
+          count,
+        );
       const avail = readAvail();
       if (base !== null && avail !== null) {
         perInstance = (base - avail) / count;
         push({ metric: 'density_host_drop_MiB', value: (base - avail) / MiB, unit: 'MiB' }, count);
         push({ metric: 'density_drop_per_instance_MiB', value: perInstance / MiB, unit: 'MiB' }, count);
       }
-      ctx.log(`  density step ${step}: ${count} running, newest ready in ${readyMs.slice(-fresh.length).map((v) => v.toFixed(0)).join('/')} ms${perInstance !== null ? `, MemAvailable drop ${(perInstance / MiB).toFixed(1)} MiB per instance` : ''}`);
+      ctx.log(
+        `  density step ${step}: ${count} running, newest ready in ${readyMs
+          .slice(-fresh.length)
+          .map((v) => v.toFixed(0))
+          .join(
+            '/',
+          )} ms${perInstance !== null ? `, MemAvailable drop ${(perInstance / MiB).toFixed(1)} MiB per instance` : ''}`,
+      );
       if (stop !== null) break;
     }
   } catch (err) {
-    error = { message: err instanceof Error ? err.message : String(err), stage: 'start', causes: causeChain(err).slice(1) };
+    error = {
+      message: err instanceof Error ? err.message : String(err),
+      stage: 'start',
+      causes: causeChain(err).slice(1),
+    };
   } finally {
     // Newest first; every instance is stopped even when one stop fails.
     for (const inst of running.reverse()) {

@@ -46,35 +46,67 @@ export type TrialInput = OneCellInput<Workload>;
 export type OwnInstancesInput = OneCellInput<OwnInstancesWorkload>;
 
 /** The outcome of a trial that starts its own instances (a density sweep, a startup burst), begun at `startedAt` / `t0` (performance.now()). */
-export function ownInstancesResult(input: OwnInstancesInput, startedAt: string, t0: number, samples: Sample[], notes: string[], error: ErrorInfo | undefined): TrialResult {
+export function ownInstancesResult(
+  input: OwnInstancesInput,
+  startedAt: string,
+  t0: number,
+  samples: Sample[],
+  notes: string[],
+  error: ErrorInfo | undefined,
+): TrialResult {
   const { cell } = input;
   const base = {
-    trialId: input.trialId, env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial,
-    startedAt, finishedAt: new Date().toISOString(), durationMs: performance.now() - t0, samples, notes,
+    trialId: input.trialId,
+    env: cell.env,
+    engine: cell.engine,
+    workload: cell.workload,
+    params: cell.params,
+    trial: input.trial,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    durationMs: performance.now() - t0,
+    samples,
+    notes,
   };
   return error === undefined ? { ...base, status: 'completed' } : { ...base, status: 'errored', error };
 }
 
 /** A failure at a named stage, with the tool's output tail. */
 class StageError extends Error {
-  constructor(readonly stage: string, message: string, readonly logTail?: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly stage: string,
+    message: string,
+    readonly logTail?: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }
 
 function checkExit(stage: string, r: ExecResult): void {
-  if (r.timedOut) throw new StageError(stage, `${stage} timed out after ${Math.round(r.durationMs)} ms`, tail(r.stdout + r.stderr));
-  if (r.exitCode !== 0) throw new StageError(stage, `${stage} exited with ${String(r.exitCode)}: ${tail(r.stderr.trim(), 300)}`, tail(r.stdout + r.stderr));
+  if (r.timedOut)
+    throw new StageError(stage, `${stage} timed out after ${Math.round(r.durationMs)} ms`, tail(r.stdout + r.stderr));
+  if (r.exitCode !== 0)
+    throw new StageError(
+      stage,
+      `${stage} exited with ${String(r.exitCode)}: ${tail(r.stderr.trim(), 300)}`,
+      tail(r.stdout + r.stderr),
+    );
 }
 
 /** The error of a stage a signal cut short says so first. */
 function interrupted(info: ErrorInfo, input: UnitInput): ErrorInfo {
-  if (input.aborted() && !info.message.startsWith('interrupted')) info.message = `interrupted at ${info.stage}: ${info.message}`;
+  if (input.aborted() && !info.message.startsWith('interrupted'))
+    info.message = `interrupted at ${info.stage}: ${info.message}`;
   return info;
 }
 
 function errorInfo(err: unknown, stage: string): ErrorInfo {
-  const info: ErrorInfo = { message: err instanceof Error ? err.message : String(err), stage, causes: causeChain(err).slice(1) };
+  const info: ErrorInfo = {
+    message: err instanceof Error ? err.message : String(err),
+    stage,
+    causes: causeChain(err).slice(1),
+  };
   if (err instanceof StageError) {
     info.stage = err.stage;
     if (err.logTail !== undefined) info.logTail = err.logTail;
@@ -89,7 +121,10 @@ function errorInfo(err: unknown, stage: string): ErrorInfo {
 
 /** Runs one trial in its own instance; never throws: failures become an `errored` result with the samples so far. */
 export async function runTrial(input: TrialInput): Promise<TrialResult> {
-  const [result] = await runUnit({ ...input, cells: [{ cell: input.cell, workload: input.workload, trialId: input.trialId }] });
+  const [result] = await runUnit({
+    ...input,
+    cells: [{ cell: input.cell, workload: input.workload, trialId: input.trialId }],
+  });
   return result as TrialResult;
 }
 
@@ -115,12 +150,34 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   const { runner, ctx, cells } = input;
   const first = cells[0] as UnitCell;
   const labels: Record<string, string> = { ...input.labels };
-  const states: CellState[] = cells.map(() => ({ startedAt: new Date().toISOString(), t0: performance.now(), samples: [], notes: [] }));
+  const states: CellState[] = cells.map(() => ({
+    startedAt: new Date().toISOString(),
+    t0: performance.now(),
+    samples: [],
+    notes: [],
+  }));
   const during = cells.map((c) => c.cell.workload).join(',');
-  const shared = cells.length > 1 ? `one instance ran trial ${input.trial} of ${during} (trialIds ${cells.map((c) => c.trialId).join(', ')}); its lifecycle samples are in trialId ${first.trialId}` : null;
+  const shared =
+    cells.length > 1
+      ? `one instance ran trial ${input.trial} of ${during} (trialIds ${cells.map((c) => c.trialId).join(', ')}); its lifecycle samples are in trialId ${first.trialId}`
+      : null;
   const lifecycle = (values: Measurement[]) => {
     for (const m of values) {
-      (states[0] as CellState).samples.push({ ...m, kind: 'lifecycle', env: first.cell.env, engine: first.cell.engine, workload: LIFECYCLE_WORKLOAD, during, params: {}, trial: input.trial, trialId: first.trialId, iteration: 0, phase: 'measure', timestamp: new Date().toISOString(), labels: { ...labels } });
+      (states[0] as CellState).samples.push({
+        ...m,
+        kind: 'lifecycle',
+        env: first.cell.env,
+        engine: first.cell.engine,
+        workload: LIFECYCLE_WORKLOAD,
+        during,
+        params: {},
+        trial: input.trial,
+        trialId: first.trialId,
+        iteration: 0,
+        phase: 'measure',
+        timestamp: new Date().toISOString(),
+        labels: { ...labels },
+      });
     }
   };
   const finish = (st: CellState) => {
@@ -130,7 +187,10 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   let instance: Instance | undefined;
   input.onStage?.('start');
   try {
-    instance = await runner.start(ctx, { tag: `${ctx.runId}-t${first.trialId}`, scratchMiB: Math.max(...cells.map((c) => c.workload.scratchMiB(c.cell.params))) });
+    instance = await runner.start(ctx, {
+      tag: `${ctx.runId}-t${first.trialId}`,
+      scratchMiB: Math.max(...cells.map((c) => c.workload.scratchMiB(c.cell.params))),
+    });
     Object.assign(labels, instance.labels);
     lifecycle(instance.startup);
   } catch (err) {
@@ -158,9 +218,25 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   finish(states[states.length - 1] as CellState);
   return cells.map((c, i) => {
     const st = states[i] as CellState;
-    const key = { trialId: c.trialId, env: c.cell.env, engine: c.cell.engine, workload: c.cell.workload, params: c.cell.params, trial: input.trial };
-    const base = { ...key, startedAt: st.startedAt, finishedAt: st.finishedAt ?? st.startedAt, durationMs: st.durationMs ?? 0, samples: st.samples, notes: shared === null ? st.notes : [shared, ...st.notes] };
-    return st.error === undefined ? { ...base, status: 'completed' as const } : { ...base, status: 'errored' as const, error: st.error };
+    const key = {
+      trialId: c.trialId,
+      env: c.cell.env,
+      engine: c.cell.engine,
+      workload: c.cell.workload,
+      params: c.cell.params,
+      trial: input.trial,
+    };
+    const base = {
+      ...key,
+      startedAt: st.startedAt,
+      finishedAt: st.finishedAt ?? st.startedAt,
+      durationMs: st.durationMs ?? 0,
+      samples: st.samples,
+      notes: shared === null ? st.notes : [shared, ...st.notes],
+    };
+    return st.error === undefined
+      ? { ...base, status: 'completed' as const }
+      : { ...base, status: 'errored' as const, error: st.error };
   });
 }
 
@@ -168,10 +244,17 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
 const cells1 = (input: UnitInput) => input.cells.length === 1;
 
 /** Runs one cell in a started instance: prepare, warm-ups then measured iterations, cleanup; failures land in `st.error`. */
-async function runCell(instance: Instance, c: UnitCell, st: CellState, input: UnitInput, labels: Record<string, string>): Promise<void> {
+async function runCell(
+  instance: Instance,
+  c: UnitCell,
+  st: CellState,
+  input: UnitInput,
+  labels: Record<string, string>,
+): Promise<void> {
   const { cell, workload } = c;
   const steps = workload.steps(cell.params);
-  const exec = (argv: string[], timeoutMs: number) => instance.exec({ argv, inScratch: workload.usesScratch, timeoutMs });
+  const exec = (argv: string[], timeoutMs: number) =>
+    instance.exec({ argv, inScratch: workload.usesScratch, timeoutMs });
   let prepared = false;
   let stage = 'prepare';
   const enter = (s: string) => {
@@ -196,7 +279,20 @@ async function runCell(instance: Instance, c: UnitCell, st: CellState, input: Un
       if (version !== null) labels['sysbench_version'] = version;
       const phase = i <= input.warmup ? 'warmup' : 'measure';
       for (const m of measured) {
-        st.samples.push({ ...m, kind: 'workload', env: cell.env, engine: cell.engine, workload: cell.workload, params: cell.params, trial: input.trial, trialId: c.trialId, iteration: i, phase, timestamp: new Date().toISOString(), labels: { ...labels } });
+        st.samples.push({
+          ...m,
+          kind: 'workload',
+          env: cell.env,
+          engine: cell.engine,
+          workload: cell.workload,
+          params: cell.params,
+          trial: input.trial,
+          trialId: c.trialId,
+          iteration: i,
+          phase,
+          timestamp: new Date().toISOString(),
+          labels: { ...labels },
+        });
       }
     }
   } catch (err) {

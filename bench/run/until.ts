@@ -62,20 +62,41 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
   for (;;) {
     const open = state.filter((s): s is OpenablePrecision => !s.precise && !s.noData);
     if (open.length === 0) break;
-    if (input.aborted()) { ending = 'interrupted'; break; }
-    if (rounds >= input.settings.maxRounds) { ending = 'max-rounds'; break; }
+    if (input.aborted()) {
+      ending = 'interrupted';
+      break;
+    }
+    if (rounds >= input.settings.maxRounds) {
+      ending = 'max-rounds';
+      break;
+    }
     const subset = [...new Set(open.flatMap((s) => [s.baseline, s.cell]))].sort((a, b) => a - b);
-    const units = schedule(subset.map((i) => at(cells, i, 'plan cell')), 1, input.order, input.seed + rounds + 1, input.instancePer)
-      .map((u) => ({ cells: u.cells.map((j) => at(subset, j, 'cell of the round')), trial: record.plan.trials + rounds + 1 }));
-    const estimate = units.reduce((ms, u) => ms + unitCells(u, cells).reduce((m, c) => m + meanTrialMs(record, c), 0), 0);
+    const units = schedule(
+      subset.map((i) => at(cells, i, 'plan cell')),
+      1,
+      input.order,
+      input.seed + rounds + 1,
+      input.instancePer,
+    ).map((u) => ({
+      cells: u.cells.map((j) => at(subset, j, 'cell of the round')),
+      trial: record.plan.trials + rounds + 1,
+    }));
+    const estimate = units.reduce(
+      (ms, u) => ms + unitCells(u, cells).reduce((m, c) => m + meanTrialMs(record, c), 0),
+      0,
+    );
     const left = input.settings.maxTimeMs - (now() - t0);
     if (estimate > left) {
       ending = 'budget';
-      input.log(`until-conclusive: ${open.length} cell(s) still imprecise; another round (~${durationText(estimate)}) does not fit in the ${durationText(Math.max(0, left))} left of --max-time`);
+      input.log(
+        `until-conclusive: ${open.length} cell(s) still imprecise; another round (~${durationText(estimate)}) does not fit in the ${durationText(Math.max(0, left))} left of --max-time`,
+      );
       break;
     }
     rounds += 1;
-    input.log(`until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (${open.map((s) => label(at(cells, s.cell, 'plan cell'))).join(', ')})`);
+    input.log(
+      `until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (${open.map((s) => label(at(cells, s.cell, 'plan cell'))).join(', ')})`,
+    );
     input.planned(units);
     for (const u of units) {
       if (input.aborted()) break;
@@ -87,12 +108,30 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
   const stops: ConclusiveStop[] = state.map((s) => {
     const c = at(cells, s.cell, 'plan cell');
     const reason: StopReason = s.noData ? 'no-data' : s.precise ? 'precise' : ending;
-    return { env: c.env, engine: c.engine, workload: c.workload, params: c.params, metric: s.metric, trials: s.trials, baselineTrials: s.baselineTrials, reason, ratioCi: s.ratioCi };
+    return {
+      env: c.env,
+      engine: c.engine,
+      workload: c.workload,
+      params: c.params,
+      metric: s.metric,
+      trials: s.trials,
+      baselineTrials: s.baselineTrials,
+      reason,
+      ratioCi: s.ratioCi,
+    };
   });
   const counts = new Map<StopReason, number>();
   for (const s of stops) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
-  input.log(`until-conclusive: ${rounds} round(s) added in ${durationText(now() - t0)}; cells: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none compared'}`);
-  return { maxTimeMs: input.settings.maxTimeMs, maxRounds: input.settings.maxRounds, rounds, elapsedMs: Math.round(now() - t0), cells: stops };
+  input.log(
+    `until-conclusive: ${rounds} round(s) added in ${durationText(now() - t0)}; cells: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none compared'}`,
+  );
+  return {
+    maxTimeMs: input.settings.maxTimeMs,
+    maxRounds: input.settings.maxRounds,
+    rounds,
+    elapsedMs: Math.round(now() - t0),
+    cells: stops,
+  };
 }
 
 function evaluate(input: UntilInput): CellPrecision[] {
@@ -102,7 +141,10 @@ function evaluate(input: UntilInput): CellPrecision[] {
 /** Mean wall time of the cell's finished trials (0 when none finished). */
 function meanTrialMs(record: RunRecord, cell: PlanCell): number {
   const key = caseKey(cell.workload, cell.params);
-  const own = record.results.filter((r) => r.status !== 'skipped' && r.env === cell.env && r.engine === cell.engine && caseKey(r.workload, r.params) === key);
+  const own = record.results.filter(
+    (r) =>
+      r.status !== 'skipped' && r.env === cell.env && r.engine === cell.engine && caseKey(r.workload, r.params) === key,
+  );
   return own.length === 0 ? 0 : own.reduce((ms, r) => ms + (r.status === 'skipped' ? 0 : r.durationMs), 0) / own.length;
 }
 

@@ -22,7 +22,9 @@ export async function toolVersion(): Promise<string> {
 /** The `git describe` that `npm pack` recorded (bin/pack-info) when this is an installed package, else null. */
 async function packedDescribe(): Promise<string | null> {
   try {
-    const info = JSON.parse(await readFile(join(projectRoot(), 'dist', 'build-info.json'), 'utf8')) as { gitDescribe?: unknown };
+    const info = JSON.parse(await readFile(join(projectRoot(), 'dist', 'build-info.json'), 'utf8')) as {
+      gitDescribe?: unknown;
+    };
     return typeof info.gitDescribe === 'string' && info.gitDescribe !== '' ? info.gitDescribe : null;
   } catch {
     return null;
@@ -36,6 +38,12 @@ async function packedDescribe(): Promise<string | null> {
 export async function gitDescribe(): Promise<Known<string>> {
   const packed = await packedDescribe();
   if (packed !== null) return { value: packed };
-  const r = await execa('git', ['describe', '--always', '--dirty', '--tags'], { cwd: projectRoot(), reject: false, timeout: 5000 });
-  return r.exitCode === 0 ? { value: String(r.stdout).trim() } : { value: null, reason: `git describe failed: ${String(r.stderr || r.shortMessage).trim()}` };
+  const r = await execa('git', ['describe', '--always', '--dirty', '--tags'], {
+    cwd: projectRoot(),
+    reject: false,
+    timeout: 5000,
+  });
+  return r.exitCode === 0
+    ? { value: String(r.stdout).trim() }
+    : { value: null, reason: `git describe failed: ${String(r.stderr || r.shortMessage).trim()}` };
 }

@@ -37,25 +37,50 @@ export function illustrativePlan(record: RunRecord, analysis?: Analysis): Illust
   const memMiB = bytes === null ? Number.NaN : Math.floor(bytes / MiB);
   const known = cpus !== null && Number.isSafeInteger(cpus) && cpus > 0 && Number.isSafeInteger(memMiB) && memMiB > 0;
   const request: PlanRequest = {
-    hostCpus: known ? cpus : EXAMPLE_HOST.cpus, hostMemoryMiB: known ? memMiB : EXAMPLE_HOST.memoryMiB,
-    appCpus: ILLUSTRATIVE_APP.cpus, appMemoryMiB: ILLUSTRATIVE_APP.memoryMiB, headroom: ILLUSTRATIVE_APP.headroom,
+    hostCpus: known ? cpus : EXAMPLE_HOST.cpus,
+    hostMemoryMiB: known ? memMiB : EXAMPLE_HOST.memoryMiB,
+    appCpus: ILLUSTRATIVE_APP.cpus,
+    appMemoryMiB: ILLUSTRATIVE_APP.memoryMiB,
+    headroom: ILLUSTRATIVE_APP.headroom,
   };
   const { costs, missing } = measuredCosts(record, analysis);
   const command = shellCommand([
-    'isobench', 'plan', '--from', `${record.plan.out}/${record.runId}`, '--host-cpus', String(request.hostCpus), '--host-memory', `${request.hostMemoryMiB}MiB`,
-    '--app-cpus', String(request.appCpus), '--app-memory', `${request.appMemoryMiB}MiB`, '--headroom', `${wholePct(request.headroom)}%`,
+    'isobench',
+    'plan',
+    '--from',
+    `${record.plan.out}/${record.runId}`,
+    '--host-cpus',
+    String(request.hostCpus),
+    '--host-memory',
+    `${request.hostMemoryMiB}MiB`,
+    '--app-cpus',
+    String(request.appCpus),
+    '--app-memory',
+    `${request.appMemoryMiB}MiB`,
+    '--headroom',
+    `${wholePct(request.headroom)}%`,
   ]);
   return {
-    request, hostSource: known ? "this run's host, from its fingerprint" : "an example host: the record does not give this host's CPUs and memory",
-    fits: plan(request, costs), missing, command, title: runPlanTitle(record),
+    request,
+    hostSource: known
+      ? "this run's host, from its fingerprint"
+      : "an example host: the record does not give this host's CPUs and memory",
+    fits: plan(request, costs),
+    missing,
+    command,
+    title: runPlanTitle(record),
   };
 }
 
 const mib = (v: number) => (v >= 10240 ? `${(v / 1024).toFixed(1)} GiB` : `${fmtNum(v).replace(/\.0+$/, '')} MiB`);
-const range = (r: [number, number] | null, f: (x: number) => string) => (r === null || f(r[0]) === f(r[1]) ? '' : ` [${f(r[0])}, ${f(r[1])}]`);
+const range = (r: [number, number] | null, f: (x: number) => string) =>
+  r === null || f(r[0]) === f(r[1]) ? '' : ` [${f(r[0])}, ${f(r[1])}]`;
 
 function fitsTable(p: IllustrativePlan): string {
-  const rows = p.fits.map((f) => `<tr><td>${h(f.envId)}</td><td class="num">${h(`${f.fit} [${f.fitRange[0]}, ${f.fitRange[1]}]`)}</td><td>${f.limit === 'cpu' ? 'CPU' : 'memory'}</td><td class="num">${f.byCpu}</td><td class="num">${f.byMemory}</td><td class="num">${h(f.cpusPerInstance.toFixed(3))}</td><td class="num">${h(mib(f.memoryPerInstanceMiB))}</td><td class="num">${h(`${f.cost.cpuRatio.value.toFixed(3)}${range(f.cost.cpuRatio.range, (x) => x.toFixed(3))}`)}</td><td class="num">${h(`${mib(f.cost.idleMemoryMiB.value)}${range(f.cost.idleMemoryMiB.range, mib)}`)}</td><td>${h(f.cost.idleMemoryMiB.source)}</td></tr>`);
+  const rows = p.fits.map(
+    (f) =>
+      `<tr><td>${h(f.envId)}</td><td class="num">${h(`${f.fit} [${f.fitRange[0]}, ${f.fitRange[1]}]`)}</td><td>${f.limit === 'cpu' ? 'CPU' : 'memory'}</td><td class="num">${f.byCpu}</td><td class="num">${f.byMemory}</td><td class="num">${h(f.cpusPerInstance.toFixed(3))}</td><td class="num">${h(mib(f.memoryPerInstanceMiB))}</td><td class="num">${h(`${f.cost.cpuRatio.value.toFixed(3)}${range(f.cost.cpuRatio.range, (x) => x.toFixed(3))}`)}</td><td class="num">${h(`${mib(f.cost.idleMemoryMiB.value)}${range(f.cost.idleMemoryMiB.range, mib)}`)}</td><td>${h(f.cost.idleMemoryMiB.source)}</td></tr>`,
+  );
   return `<table class="plan" id="plan-table"><thead><tr><th>environment</th><th>instances per host [range]</th><th>runs out first</th><th>CPU allows</th><th>memory allows</th><th>CPUs per instance</th><th>memory per instance</th><th>CPU ratio against the baseline [95 % CI]</th><th>idle instance memory [range]</th><th>idle memory measured by</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
 }
 
@@ -71,11 +96,26 @@ export function planSection(p: IllustrativePlan): string {
   ];
   if (p.fits.length > 0) {
     parts.push(fitsTable(p));
-    const caveats = [...new Set(p.fits.flatMap((f) => [...f.cost.cpuRatio.caveats, ...f.cost.idleMemoryMiB.caveats].map((c) => `${f.envId}: ${c}`)))];
+    const caveats = [
+      ...new Set(
+        p.fits.flatMap((f) =>
+          [...f.cost.cpuRatio.caveats, ...f.cost.idleMemoryMiB.caveats].map((c) => `${f.envId}: ${c}`),
+        ),
+      ),
+    ];
     if (caveats.length > 0) parts.push(`<ul class="notes">${caveats.map((c) => `<li>${h(c)}</li>`).join('\n')}</ul>`);
-    if (p.fits.length < 2) parts.push(`<p class="note">${h(`Published: "${DENSITY_CLAIM.text}" Not answered here: measure a container and a VM environment side by side.`)}</p>`);
+    if (p.fits.length < 2)
+      parts.push(
+        `<p class="note">${h(`Published: "${DENSITY_CLAIM.text}" Not answered here: measure a container and a VM environment side by side.`)}</p>`,
+      );
   }
-  if (p.missing.length > 0) parts.push(`<p><strong>Not planned</strong> — measurements missing, not guessed: ${h(missingText(p.missing))}.</p>`);
-  if (p.fits.length > 0) parts.push(`<details><summary>The plan as <code>isobench plan</code> prints it (sources, assumptions)</summary><pre>${h(planText(p.title, r, p.fits).join('\n'))}</pre></details>`);
+  if (p.missing.length > 0)
+    parts.push(
+      `<p><strong>Not planned</strong> — measurements missing, not guessed: ${h(missingText(p.missing))}.</p>`,
+    );
+  if (p.fits.length > 0)
+    parts.push(
+      `<details><summary>The plan as <code>isobench plan</code> prints it (sources, assumptions)</summary><pre>${h(planText(p.title, r, p.fits).join('\n'))}</pre></details>`,
+    );
   return parts.join('\n');
 }

@@ -7,7 +7,10 @@ const mib = (v: number) => (v >= 10240 ? `${(v / 1024).toFixed(1)} GiB` : `${v.t
 const ratio = (v: number) => v.toFixed(3);
 
 /** The published illustration the plan answers (datasets/claims.ts, id density-4-vs-16). */
-export const DENSITY_CLAIM = { id: 'density-4-vs-16', text: 'On one host: 4 VMs for 4 apps versus 16 containers (4× as many containers).' };
+export const DENSITY_CLAIM = {
+  id: 'density-4-vs-16',
+  text: 'On one host: 4 VMs for 4 apps versus 16 containers (4× as many containers).',
+};
 
 /** What a plan lacks, in one line: each environment's missing measurement and how to get it. */
 export function missingText(missing: readonly MissingFigure[]): string {
@@ -40,13 +43,17 @@ export function planText(title: string, req: PlanRequest, fits: readonly EnvFit[
     const sorted = [...fits].sort((a, b) => a.fit - b.fit);
     const least = sorted[0] as EnvFit;
     const most = sorted[sorted.length - 1] as EnvFit;
-    lines.push(`  published: "${DENSITY_CLAIM.text}" Here, for this app: ${fits.map((f) => `${f.fit} × ${f.envId}`).join(' versus ')}${least.fit > 0 ? ` (${(most.fit / least.fit).toFixed(2)}× as many ${most.envId} as ${least.envId})` : ''}.`);
+    lines.push(
+      `  published: "${DENSITY_CLAIM.text}" Here, for this app: ${fits.map((f) => `${f.fit} × ${f.envId}`).join(' versus ')}${least.fit > 0 ? ` (${(most.fit / least.fit).toFixed(2)}× as many ${most.envId} as ${least.envId})` : ''}.`,
+    );
   } else {
-    lines.push(`  published: "${DENSITY_CLAIM.text}" Not answered: this run measured only ${fits.map((f) => f.envId).join(', ')}; measure a container and a VM environment side by side.`);
+    lines.push(
+      `  published: "${DENSITY_CLAIM.text}" Not answered: this run measured only ${fits.map((f) => f.envId).join(', ')}; measure a container and a VM environment side by side.`,
+    );
   }
   lines.push(
-    '  assumptions: the app\'s own CPU and memory are the same in every environment; an instance needs the app\'s CPUs divided by the',
-    '  measured CPU ratio and the app\'s memory plus the measured idle-instance memory; CPU is shared fractionally (a CFS quota, vCPU',
+    "  assumptions: the app's own CPU and memory are the same in every environment; an instance needs the app's CPUs divided by the",
+    "  measured CPU ratio and the app's memory plus the measured idle-instance memory; CPU is shared fractionally (a CFS quota, vCPU",
     '  overcommit); [a, b]: the fit with every measured figure at the unfavourable and the favourable end of its range.',
   );
   return lines;

@@ -30,7 +30,10 @@ export function answerSentence(e: Entry, a: Analysis): string {
   if ((v.kind === 'worse' || v.kind === 'better') && v.added !== undefined) {
     const { value, interval } = addedAmount(v.added, v.kind === 'better');
     const on = isBaselineKind(v.added.baselineId) ? ` on ${base}` : '';
-    const what = v.kind === 'worse' ? `adds ${value} to ${startOf(v.added.baselineId)}` : `takes ${value} less than ${startOf(v.added.baselineId)}`;
+    const what =
+      v.kind === 'worse'
+        ? `adds ${value} to ${startOf(v.added.baselineId)}`
+        : `takes ${value} less than ${startOf(v.added.baselineId)}`;
     return `${who} ${what}${on}${interval === null ? '' : `, with a 95 % interval ${interval} ${v.added.unit}`}${own}.`;
   }
   switch (v.kind) {
@@ -53,5 +56,7 @@ export function answerSentence(e: Entry, a: Analysis): string {
 
 /** One answer per case × non-baseline environment, for the headline metric. */
 export function answers(a: Analysis): string[] {
-  return headlineEntries(a).filter((e) => !e.isBaseline).map((e) => answerSentence(e, a));
+  return headlineEntries(a)
+    .filter((e) => !e.isBaseline)
+    .map((e) => answerSentence(e, a));
 }

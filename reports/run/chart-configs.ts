@@ -39,10 +39,25 @@ export interface ChartSpec {
 }
 
 /** Colours of non-baseline environments, in order. */
-export const PALETTE = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+export const PALETTE = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+];
 const BASELINE_COLOUR = '#9e9e9e';
 const VERDICT_COLOUR: Record<VerdictKind, string> = {
-  worse: '#e15759', better: '#59a14f', equivalent: '#4e79a7', inconclusive: '#bab0ac', baseline: BASELINE_COLOUR, 'no-data': '#dddddd',
+  worse: '#e15759',
+  better: '#59a14f',
+  equivalent: '#4e79a7',
+  inconclusive: '#bab0ac',
+  baseline: BASELINE_COLOUR,
+  'no-data': '#dddddd',
 };
 
 /** Stable colour per environment: baseline grey, others from the palette in analysis order. */
@@ -56,7 +71,10 @@ export function envColours(a: Analysis): Map<string, string> {
 
 const fileSafe = (s: string) => s.replace(/[^A-Za-z0-9_-]+/g, '-');
 const common = { animation: false as const, responsive: false, devicePixelRatio: 1 };
-const title = (text: string, sub: string) => ({ title: { display: true, text, font: { size: 16 } }, subtitle: { display: true, text: sub, padding: { bottom: 8 } } });
+const title = (text: string, sub: string) => ({
+  title: { display: true, text, font: { size: 16 } },
+  subtitle: { display: true, text: sub, padding: { bottom: 8 } },
+});
 
 /** Environments side by side for one case × metric: bars at the median, whiskers the 95 % interval. */
 export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | null {
@@ -74,19 +92,33 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
       type: 'bar',
       data: {
         labels: withData.map((e) => e.stats.envId),
-        datasets: [{
-          label: `${first.metric} (${first.info.unit})`,
-          data: withData.map((e) => e.stats.summary.trialMedian),
-          backgroundColor: withData.map((e) => colours.get(e.stats.envId) ?? BASELINE_COLOUR),
-        }],
+        datasets: [
+          {
+            label: `${first.metric} (${first.info.unit})`,
+            data: withData.map((e) => e.stats.summary.trialMedian),
+            backgroundColor: withData.map((e) => colours.get(e.stats.envId) ?? BASELINE_COLOUR),
+          },
+        ],
       },
       options: {
         ...common,
-        scales: { y: { beginAtZero: true, suggestedMax: Math.max(...withData.map((e) => e.stats.medianCi?.hi ?? e.stats.summary.trialMedian)), title: { display: true, text: first.info.unit } } },
+        scales: {
+          y: {
+            beginAtZero: true,
+            suggestedMax: Math.max(...withData.map((e) => e.stats.medianCi?.hi ?? e.stats.summary.trialMedian)),
+            title: { display: true, text: first.info.unit },
+          },
+        },
         plugins: {
-          ...title(t, `median of per-trial medians; whiskers: 95 % bootstrap interval over trials (n = ${withData.map((e) => e.stats.summary.trials).join(', ')} trials)`),
+          ...title(
+            t,
+            `median of per-trial medians; whiskers: 95 % bootstrap interval over trials (n = ${withData.map((e) => e.stats.summary.trials).join(', ')} trials)`,
+          ),
           legend: { display: false },
-          isobenchWhiskers: { intervals: [withData.map((e) => (e.stats.medianCi ? [e.stats.medianCi.lo, e.stats.medianCi.hi] : null))], color: '#222222' },
+          isobenchWhiskers: {
+            intervals: [withData.map((e) => (e.stats.medianCi ? [e.stats.medianCi.lo, e.stats.medianCi.hi] : null))],
+            color: '#222222',
+          },
         },
       },
     },
@@ -99,10 +131,15 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
  * is hundreds of times the baseline's and would flatten every workload bar to nothing.
  */
 export function overheadChart(a: Analysis): ChartSpec | null {
-  const rows = a.entries.filter((e) => e.metric === e.case.headline && e.comparison !== null && !timesStarts(e.case.shape));
+  const rows = a.entries.filter(
+    (e) => e.metric === e.case.headline && e.comparison !== null && !timesStarts(e.case.shape),
+  );
   if (rows.length === 0) return null;
   const t = `Cost against ${baselineName(a)} (%, positive = slower/worse)`;
-  const bounds = rows.flatMap((e) => [(e.comparison?.change ?? 0) * 100, ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : [])]);
+  const bounds = rows.flatMap((e) => [
+    (e.comparison?.change ?? 0) * 100,
+    ...(e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : []),
+  ]);
   const m = percentOf(a.margin);
   const pad = (Math.max(...bounds, m) - Math.min(...bounds, -m)) * 0.05;
   const axis = { suggestedMin: Math.min(...bounds, -m) - pad, suggestedMax: Math.max(...bounds, m) + pad };
@@ -114,22 +151,33 @@ export function overheadChart(a: Analysis): ChartSpec | null {
     config: {
       type: 'bar',
       data: {
-        labels: rows.map((e) => `${e.case.label} · ${e.metric} · ${e.stats.envId}${e.stats.emulation === null ? '' : ' (emulated)'}`),
-        datasets: [{
-          label: 'change %',
-          data: rows.map((e) => (e.comparison?.change ?? 0) * 100),
-          backgroundColor: rows.map((e) => VERDICT_COLOUR[e.verdict.kind]),
-        }],
+        labels: rows.map(
+          (e) => `${e.case.label} · ${e.metric} · ${e.stats.envId}${e.stats.emulation === null ? '' : ' (emulated)'}`,
+        ),
+        datasets: [
+          {
+            label: 'change %',
+            data: rows.map((e) => (e.comparison?.change ?? 0) * 100),
+            backgroundColor: rows.map((e) => VERDICT_COLOUR[e.verdict.kind]),
+          },
+        ],
       },
       options: {
         ...common,
         indexAxis: 'y',
         scales: { x: { ...axis, title: { display: true, text: '% against baseline (positive = slower / worse)' } } },
         plugins: {
-          ...title(t, `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ${marginText(a.margin)} equivalence margin; colour: verdict`),
+          ...title(
+            t,
+            `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ${marginText(a.margin)} equivalence margin; colour: verdict`,
+          ),
           legend: { display: false },
           isobenchWhiskers: {
-            intervals: [rows.map((e) => (e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : null))],
+            intervals: [
+              rows.map((e) =>
+                e.comparison?.changeCi ? [e.comparison.changeCi.lo * 100, e.comparison.changeCi.hi * 100] : null,
+              ),
+            ],
             color: '#222222',
             band: { from: -m, to: m, color: 'rgba(78,121,167,0.15)' },
           },
@@ -167,18 +215,58 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
       data: {
         labels: withData.map((e) => e.stats.envId),
         datasets: [
-          { type: 'bar', label: 'min–max', data: withData.map((e): [number, number] => [e.stats.summary.min, e.stats.summary.max]), backgroundColor: withData.map((e) => `${colours.get(e.stats.envId) ?? BASELINE_COLOUR}55`), order: 3 },
-          { type: 'scatter', label: 'trials', data: withData.flatMap((e) => e.stats.summary.trialMedians.map((v) => ({ x: category(e.stats.envId), y: v }))), backgroundColor: '#333333aa', pointRadius: 2.5, order: 2 },
-          { type: 'scatter', label: 'median', data: withData.map((e) => ({ x: category(e.stats.envId), y: e.stats.summary.trialMedian })), pointStyle: 'line', pointRadius: 22, borderWidth: 3, borderColor: '#000000', backgroundColor: '#000000', order: 1 },
+          {
+            type: 'bar',
+            label: 'min–max',
+            data: withData.map((e): [number, number] => [e.stats.summary.min, e.stats.summary.max]),
+            backgroundColor: withData.map((e) => `${colours.get(e.stats.envId) ?? BASELINE_COLOUR}55`),
+            order: 3,
+          },
+          {
+            type: 'scatter',
+            label: 'trials',
+            data: withData.flatMap((e) =>
+              e.stats.summary.trialMedians.map((v) => ({ x: category(e.stats.envId), y: v })),
+            ),
+            backgroundColor: '#333333aa',
+            pointRadius: 2.5,
+            order: 2,
+          },
+          {
+            type: 'scatter',
+            label: 'median',
+            data: withData.map((e) => ({ x: category(e.stats.envId), y: e.stats.summary.trialMedian })),
+            pointStyle: 'line',
+            pointRadius: 22,
+            borderWidth: 3,
+            borderColor: '#000000',
+            backgroundColor: '#000000',
+            order: 1,
+          },
         ],
       },
       options: {
         ...common,
-        scales: { y: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: `${first.info.unit}${log ? ' (log scale)' : ''}` } } },
+        scales: {
+          y: {
+            type: log ? 'logarithmic' : 'linear',
+            title: { display: true, text: `${first.info.unit}${log ? ' (log scale)' : ''}` },
+          },
+        },
         plugins: {
-          ...title(t, 'bar: min–max over trials; dots: each trial; line: median; whiskers: 95 % bootstrap interval of the median'),
+          ...title(
+            t,
+            'bar: min–max over trials; dots: each trial; line: median; whiskers: 95 % bootstrap interval of the median',
+          ),
           legend: { display: true, position: 'bottom' },
-          isobenchWhiskers: { intervals: [[], [], withData.map((e) => (e.stats.medianCi ? [e.stats.medianCi.lo, e.stats.medianCi.hi] : null))], color: '#000000' },
+          isobenchWhiskers: {
+            intervals: [
+              [],
+              [],
+              withData.map((e) => (e.stats.medianCi ? [e.stats.medianCi.lo, e.stats.medianCi.hi] : null)),
+            ],
+            color: '#000000',
+          },
         },
       },
     },

@@ -38,12 +38,34 @@ interface Pt {
 type Line = ChartDataset<'scatter', Pt[]>;
 
 function line(label: string, data: Pt[], s: Style, dashed: boolean): Line {
-  return { label, data, showLine: true, borderColor: s.colour, backgroundColor: s.colour, pointStyle: s.pointStyle, pointRadius: 3, borderWidth: 2, ...(dashed ? { borderDash: [6, 4] } : {}) };
+  return {
+    label,
+    data,
+    showLine: true,
+    borderColor: s.colour,
+    backgroundColor: s.colour,
+    pointStyle: s.pointStyle,
+    pointRadius: 3,
+    borderWidth: 2,
+    ...(dashed ? { borderDash: [6, 4] } : {}),
+  };
 }
 
 /** A dotted vertical line at the knee, over the chart's value range. */
 function kneeLine(label: string, at: number, [lo, hi]: [number, number], s: Style): Line {
-  return { label, data: [{ x: at, y: lo }, { x: at, y: hi }], showLine: true, borderColor: s.colour, backgroundColor: s.colour, borderDash: [2, 3], borderWidth: 2, pointRadius: 0 };
+  return {
+    label,
+    data: [
+      { x: at, y: lo },
+      { x: at, y: hi },
+    ],
+    showLine: true,
+    borderColor: s.colour,
+    backgroundColor: s.colour,
+    borderDash: [2, 3],
+    borderWidth: 2,
+    pointRadius: 0,
+  };
 }
 
 const series = (points: readonly DensityPoint[], get: (p: DensityPoint) => number | null): Pt[] =>
@@ -57,7 +79,15 @@ function valueAxis(values: readonly number[], unit: string): { log: boolean; ran
   const lo = Math.min(...values);
   const hi = Math.max(...values);
   const log = lo > 0 && hi / lo > 50;
-  return { log, range: [lo, hi], axis: { type: log ? 'logarithmic' : 'linear', ...(log ? {} : { beginAtZero: lo >= 0 }), title: { display: true, text: `${unit}${log ? ' (log scale)' : ''}` } } };
+  return {
+    log,
+    range: [lo, hi],
+    axis: {
+      type: log ? 'logarithmic' : 'linear',
+      ...(log ? {} : { beginAtZero: lo >= 0 }),
+      title: { display: true, text: `${unit}${log ? ' (log scale)' : ''}` },
+    },
+  };
 }
 
 function chart(file: string, title: string, subtitle: string, alt: string, datasets: Line[], axis: object): ChartSpec {
@@ -66,7 +96,15 @@ function chart(file: string, title: string, subtitle: string, alt: string, datas
     data: { datasets },
     options: {
       ...common,
-      scales: { x: { type: 'linear', beginAtZero: true, ticks: { precision: 0 }, title: { display: true, text: 'instances running' } }, y: axis },
+      scales: {
+        x: {
+          type: 'linear',
+          beginAtZero: true,
+          ticks: { precision: 0 },
+          title: { display: true, text: 'instances running' },
+        },
+        y: axis,
+      },
       plugins: {
         title: { display: true, text: title, font: { size: 16 } },
         subtitle: { display: true, text: subtitle, padding: { bottom: 8 } },
@@ -80,32 +118,59 @@ function chart(file: string, title: string, subtitle: string, alt: string, datas
 /** A series' first and last point in words (`at` names the unit), or what to say when it is empty. */
 function ends(xs: readonly Pt[], unit: string, none: string): { first: string; last: string } {
   const [a, z] = [xs.at(0), xs.at(-1)];
-  return a === undefined || z === undefined ? { first: none, last: none } : { first: `${fmt(a.y)} ${unit} at ${a.x}`, last: `${fmt(z.y)} ${unit} at ${z.x} instances` };
+  return a === undefined || z === undefined
+    ? { first: none, last: none }
+    : { first: `${fmt(a.y)} ${unit} at ${a.x}`, last: `${fmt(z.y)} ${unit} at ${z.x} instances` };
 }
 
 /** Ready time of each step's new instances (median over the step and the pooled sweeps) against the instances running. */
-export function densityReadyChart(all: readonly DensitySummary[], colours: ReadonlyMap<string, string> = new Map()): ChartSpec | null {
+export function densityReadyChart(
+  all: readonly DensitySummary[],
+  colours: ReadonlyMap<string, string> = new Map(),
+): ChartSpec | null {
   const styleOf = styles(all, colours);
-  const sweeps = all.map((d) => ({ d, s: styleOf(d), name: sweepLabel(d, all), ready: series(d.points, (p) => p.readyMs) }));
+  const sweeps = all.map((d) => ({
+    d,
+    s: styleOf(d),
+    name: sweepLabel(d, all),
+    ready: series(d.points, (p) => p.readyMs),
+  }));
   const values = sweeps.flatMap((w) => w.ready.map((p) => p.y));
   if (values.length === 0) return null;
   const { range, axis } = valueAxis(values, 'ms');
   const datasets: Line[] = sweeps.map((w) => line(w.name, w.ready, w.s, false));
   for (const { d, s: st, name } of sweeps) {
-    if (d.readyKnee !== null) datasets.push(kneeLine(`knee: ${name} ready time climbs from ${d.readyKnee} instances`, d.readyKnee, range, st));
+    if (d.readyKnee !== null)
+      datasets.push(kneeLine(`knee: ${name} ready time climbs from ${d.readyKnee} instances`, d.readyKnee, range, st));
   }
-  const alt = `Line chart of ready time (ms) against instances running. ${sweeps.map(({ d, name, ready }) => {
-    const e = ends(ready, 'ms', '');
-    return ready.length === 0 ? `${name}: no ready times` : `${name}: ${e.first} to ${e.last}, ${d.readyKnee === null ? 'no knee' : `knee at ${d.readyKnee}`}`;
-  }).join('; ')}.`;
-  return chart('density-ready.png', 'Ready time versus instances running (ms)', "median host-side ready time of each step's new instances; dotted vertical line: the knee, where it starts to climb", alt, datasets, axis);
+  const alt = `Line chart of ready time (ms) against instances running. ${sweeps
+    .map(({ d, name, ready }) => {
+      const e = ends(ready, 'ms', '');
+      return ready.length === 0
+        ? `${name}: no ready times`
+        : `${name}: ${e.first} to ${e.last}, ${d.readyKnee === null ? 'no knee' : `knee at ${d.readyKnee}`}`;
+    })
+    .join('; ')}.`;
+  return chart(
+    'density-ready.png',
+    'Ready time versus instances running (ms)',
+    "median host-side ready time of each step's new instances; dotted vertical line: the knee, where it starts to climb",
+    alt,
+    datasets,
+    axis,
+  );
 }
 
 /** Memory per instance against the instances running, both ways: the host's MemAvailable drop ÷ instances (solid) and the engine's own accounting (dashed). */
-export function densityMemoryChart(all: readonly DensitySummary[], colours: ReadonlyMap<string, string> = new Map()): ChartSpec | null {
+export function densityMemoryChart(
+  all: readonly DensitySummary[],
+  colours: ReadonlyMap<string, string> = new Map(),
+): ChartSpec | null {
   const styleOf = styles(all, colours);
   const sweeps = all.map((d) => ({
-    d, s: styleOf(d), name: sweepLabel(d, all),
+    d,
+    s: styleOf(d),
+    name: sweepLabel(d, all),
     drop: series(d.points, (p) => (p.hostDropMiB === null ? null : p.hostDropMiB / p.count)),
     engine: series(d.points, (p) => p.engineMiB),
   }));
@@ -114,20 +179,43 @@ export function densityMemoryChart(all: readonly DensitySummary[], colours: Read
   const { range, axis } = valueAxis(values, 'MiB per instance');
   const datasets: Line[] = [];
   for (const { d, s: st, name, drop, engine } of sweeps) {
-    if (drop.length > 0) datasets.push(line(`${name}: MemAvailable drop ÷ instances${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`, drop, st, false));
+    if (drop.length > 0)
+      datasets.push(
+        line(
+          `${name}: MemAvailable drop ÷ instances${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`,
+          drop,
+          st,
+          false,
+        ),
+      );
     if (engine.length > 0) datasets.push(line(`${name}: engine accounting`, engine, st, true));
   }
   for (const { d, s: st, name } of sweeps) {
-    if (d.memoryKnee !== null) datasets.push(kneeLine(`knee: ${name} marginal memory climbs from ${d.memoryKnee} instances`, d.memoryKnee, range, st));
+    if (d.memoryKnee !== null)
+      datasets.push(
+        kneeLine(`knee: ${name} marginal memory climbs from ${d.memoryKnee} instances`, d.memoryKnee, range, st),
+      );
   }
-  const alt = `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed). ${sweeps.map(({ d, name, drop, engine }) => {
-    const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
-    return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
-  }).join('; ')}.`;
-  return chart('density-memory.png', 'Memory per instance versus instances running (MiB)', "solid: host MemAvailable drop ÷ instances running; dashed: engine accounting (cgroup usage, qemu PSS); dotted vertical line: the knee", alt, datasets, axis);
+  const alt = `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed). ${sweeps
+    .map(({ d, name, drop, engine }) => {
+      const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
+      return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
+    })
+    .join('; ')}.`;
+  return chart(
+    'density-memory.png',
+    'Memory per instance versus instances running (MiB)',
+    'solid: host MemAvailable drop ÷ instances running; dashed: engine accounting (cgroup usage, qemu PSS); dotted vertical line: the knee',
+    alt,
+    datasets,
+    axis,
+  );
 }
 
 /** The density charts of a run, in report order; none without a sweep. */
-export function densityCharts(all: readonly DensitySummary[], colours: ReadonlyMap<string, string> = new Map()): ChartSpec[] {
+export function densityCharts(
+  all: readonly DensitySummary[],
+  colours: ReadonlyMap<string, string> = new Map(),
+): ChartSpec[] {
   return [densityReadyChart(all, colours), densityMemoryChart(all, colours)].filter((c): c is ChartSpec => c !== null);
 }

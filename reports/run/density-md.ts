@@ -13,15 +13,21 @@ export function densityMarkdown(all: readonly DensitySummary[]): string[] {
   const rows = all.map((d) => {
     const steps = kneeSteps(d);
     const cells = [
-      sweepLabel(d, all), `${d.instances}${d.stop === null ? '' : ` (${d.stop})`}`, num(d.slopeMiB, ' MiB'), num(d.instancesPerGiB),
-      num(d.readyMedianMs, ' ms'), num(d.readyP95Ms, ' ms'), kneeWords(d.readyKnee, steps.ready, 'ready time'), kneeWords(d.memoryKnee, steps.memory, 'marginal memory'),
+      sweepLabel(d, all),
+      `${d.instances}${d.stop === null ? '' : ` (${d.stop})`}`,
+      num(d.slopeMiB, ' MiB'),
+      num(d.instancesPerGiB),
+      num(d.readyMedianMs, ' ms'),
+      num(d.readyP95Ms, ' ms'),
+      kneeWords(d.readyKnee, steps.ready, 'ready time'),
+      kneeWords(d.memoryKnee, steps.memory, 'marginal memory'),
     ];
     return `| ${cells.map(escapeMd).join(' | ')} |`;
   });
   return [
     '### Density sweeps',
     '',
-    'Per environment and batch size (sweeps pooled step by step). Marginal memory: least-squares slope of the host\'s MemAvailable drop against the instances running; instances per GiB: 1024 ÷ that. These are not in the verdict table: a sweep\'s values belong to instance counts.',
+    "Per environment and batch size (sweeps pooled step by step). Marginal memory: least-squares slope of the host's MemAvailable drop against the instances running; instances per GiB: 1024 ÷ that. These are not in the verdict table: a sweep's values belong to instance counts.",
     '',
     '| environment | instances reached (why it stopped) | marginal memory per instance | instances per GiB | ready median | ready p95 | knee: ready time | knee: memory |',
     '|---|---|--:|--:|--:|--:|---|---|',

@@ -22,7 +22,10 @@ function ratioCells(e: Entry): string {
 /** The verdict table: one row per case × metric × environment. */
 export function verdictTable(a: Analysis): string {
   const rows = a.entries.map((e) => {
-    const median = e.stats.summary.trials === 0 ? '<td class="num">–</td>' : `<td class="num">${h(`${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`)}</td>`;
+    const median =
+      e.stats.summary.trials === 0
+        ? '<td class="num">–</td>'
+        : `<td class="num">${h(`${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`)}</td>`;
     return `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-${e.verdict.kind}">${h(verdictText(e))}</td></tr>`;
   });
   return `<table class="verdicts" id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median of trials</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
@@ -42,16 +45,22 @@ const many = (v: string[]) => (v.length > 4 ? `${v.slice(0, 3).join(', ')} … (
 
 /** Each environment's configuration: probe, engine version, labels (accelerator, limits, digests…). */
 export function environmentsSection(envs: readonly EnvConfig[]): string {
-  return `<div class="envs">${envs.map((e) => {
-    const rows: [string, string][] = [
-      ['probe', e.ok ? 'available' : 'unavailable'], ...(e.version ? [['version', e.version] as [string, string]] : []), ...(e.note ? [['note', e.note] as [string, string]] : []),
-      ...e.details.map(([k, v]): [string, string] => [`probe.${k}`, v]), ...e.labels.map(([k, v]): [string, string] => [k, many(v)]),
-    ];
-    return `<div><h3>${h(e.id)}</h3><table>${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table></div>`;
-  }).join('\n')}</div>`;
+  return `<div class="envs">${envs
+    .map((e) => {
+      const rows: [string, string][] = [
+        ['probe', e.ok ? 'available' : 'unavailable'],
+        ...(e.version ? [['version', e.version] as [string, string]] : []),
+        ...(e.note ? [['note', e.note] as [string, string]] : []),
+        ...e.details.map(([k, v]): [string, string] => [`probe.${k}`, v]),
+        ...e.labels.map(([k, v]): [string, string] => [k, many(v)]),
+      ];
+      return `<div><h3>${h(e.id)}</h3><table>${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table></div>`;
+    })
+    .join('\n')}</div>`;
 }
 
-const known = (k: Known<unknown> | undefined): string => (k === undefined ? 'not recorded' : k.value === null ? `unknown (${k.reason})` : String(k.value));
+const known = (k: Known<unknown> | undefined): string =>
+  k === undefined ? 'not recorded' : k.value === null ? `unknown (${k.reason})` : String(k.value);
 
 /** The host fingerprint of a run. */
 export function hostSection(record: RunRecord): string {
@@ -62,12 +71,26 @@ export function hostSection(record: RunRecord): string {
 export function hostTable(host: HostFingerprint | undefined): string {
   if (!host) return '<p>no host fingerprint in the record</p>';
   const rows: [string, string][] = [
-    ['host name', known(host.hostname)], ['CPU', known(host.cpuModel)], ['logical CPUs', known(host.cpuCount)],
-    ['last-level cache', host.llcBytes?.value ? `${(host.llcBytes.value / 1024 ** 2).toFixed(1)} MiB` : known(host.llcBytes)],
-    ['memory', host.memoryBytes?.value ? `${(host.memoryBytes.value / 1024 ** 3).toFixed(1)} GiB` : known(host.memoryBytes)],
-    ['OS', known(host.os)], ['kernel', known(host.kernel)], ['host virtualization', known(host.virtualization)],
-    ['cgroup layout', known(host.cgroup)], ['/dev/kvm', known(host.kvmDevice)], ['KVM module', known(host.kvmModule)],
-    ...Object.entries(host.tools ?? {}).sort(([x], [y]) => x.localeCompare(y)).map(([t, v]): [string, string] => [`tool: ${t}`, known(v)]),
+    ['host name', known(host.hostname)],
+    ['CPU', known(host.cpuModel)],
+    ['logical CPUs', known(host.cpuCount)],
+    [
+      'last-level cache',
+      host.llcBytes?.value ? `${(host.llcBytes.value / 1024 ** 2).toFixed(1)} MiB` : known(host.llcBytes),
+    ],
+    [
+      'memory',
+      host.memoryBytes?.value ? `${(host.memoryBytes.value / 1024 ** 3).toFixed(1)} GiB` : known(host.memoryBytes),
+    ],
+    ['OS', known(host.os)],
+    ['kernel', known(host.kernel)],
+    ['host virtualization', known(host.virtualization)],
+    ['cgroup layout', known(host.cgroup)],
+    ['/dev/kvm', known(host.kvmDevice)],
+    ['KVM module', known(host.kvmModule)],
+    ...Object.entries(host.tools ?? {})
+      .sort(([x], [y]) => x.localeCompare(y))
+      .map(([t, v]): [string, string] => [`tool: ${t}`, known(v)]),
   ];
   return `<table class="host">${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table>`;
 }

@@ -8,7 +8,14 @@ import { CHART_SIZE } from '../shared/chart-render.js';
 import { enginesHtml } from './engines.js';
 import type { ClaimResult } from '../../analysis/claims.js';
 import { escapeHtml as h, type EnvConfig } from '../shared/format.js';
-import { environmentsSection, failuresSection, hostSection, reproduceSection, statisticsTable, verdictTable } from './html-sections.js';
+import {
+  environmentsSection,
+  failuresSection,
+  hostSection,
+  reproduceSection,
+  statisticsTable,
+  verdictTable,
+} from './html-sections.js';
 import { STYLE } from '../shared/html-style.js';
 import { marginText } from '../shared/verdict-text.js';
 import { warningsHeading, warningsHtml } from '../shared/warning-groups.js';
@@ -49,7 +56,11 @@ const READING = `<p>Each environment ran the same workload binary in several <em
 export function reportHtml(input: HtmlInput): string {
   const { record, analysis: a } = input;
   const ans = answers(a);
-  const byId = (section: ChartSpec['section']) => input.charts.filter((c) => c.section === section).map((c) => figure(c, input.pngs.get(c.file))).join('\n');
+  const byId = (section: ChartSpec['section']) =>
+    input.charts
+      .filter((c) => c.section === section)
+      .map((c) => figure(c, input.pngs.get(c.file)))
+      .join('\n');
   const engines = enginesHtml(engineMatrices(record, a));
   const warnings = warningsHtml(input.warnings);
   return `<!doctype html>

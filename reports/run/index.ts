@@ -42,7 +42,10 @@ export function reportWarnings(record: RunRecord, derived: readonly Warning[]): 
  * Renders all reports of a run. Pure apart from `generatedAt`: the same record gives the same
  * files, PNGs included.
  */
-export async function renderReports(record: RunRecord, opts: RenderOptions = {}): Promise<Map<string, string | Buffer>> {
+export async function renderReports(
+  record: RunRecord,
+  opts: RenderOptions = {},
+): Promise<Map<string, string | Buffer>> {
   const analysis = analyse(record);
   const warnings = reportWarnings(record, runWarnings(record, analysis));
   opts.onWarnings?.(warnings);
@@ -57,10 +60,20 @@ export async function renderReports(record: RunRecord, opts: RenderOptions = {})
   files.set('summary.md', summaryMarkdown(record, analysis, warnings));
   files.set('summary.txt', `${summaryTable(record, analysis)}\n`);
   for (const [name, png] of pngs) files.set(name, png);
-  files.set('report.html', reportHtml({
-    record, analysis, warnings, charts, pngs, claims: checkClaims(analysis, claimContext(record)), envs: envConfigs(analysis.index),
-    density: sweeps, plan: illustrativePlan(record, analysis),
-    generatedAt: opts.generatedAt ?? new Date().toISOString(),
-  }));
+  files.set(
+    'report.html',
+    reportHtml({
+      record,
+      analysis,
+      warnings,
+      charts,
+      pngs,
+      claims: checkClaims(analysis, claimContext(record)),
+      envs: envConfigs(analysis.index),
+      density: sweeps,
+      plan: illustrativePlan(record, analysis),
+      generatedAt: opts.generatedAt ?? new Date().toISOString(),
+    }),
+  );
   return files;
 }

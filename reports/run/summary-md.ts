@@ -15,14 +15,22 @@ import { marginText, verdictText } from '../shared/verdict-text.js';
 import { warningsMarkdown } from '../shared/warning-groups.js';
 
 function table(entries: readonly Entry[]): string[] {
-  const out = ['| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |', '|---|---|---|--:|--:|--:|---|'];
+  const out = [
+    '| workload | metric | environment | trials | median of trials | ratio [95 % CI] | verdict |',
+    '|---|---|---|--:|--:|--:|---|',
+  ];
   for (const e of entries) {
     const c = e.comparison;
-    const ratio = c === null ? '' : `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
+    const ratio =
+      c === null
+        ? ''
+        : `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
     const median = e.stats.summary.trials === 0 ? '–' : `${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`;
     const text = escapeMd(verdictText(e));
     const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${text}**` : text;
-    out.push(`| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`);
+    out.push(
+      `| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`,
+    );
   }
   return out;
 }
@@ -38,8 +46,15 @@ function fenced(text: string): string[] {
  * Renders summary.md from the record, its analysis and its warnings. `compact` (the CI job
  * summary) leaves out the engine matrices and the folded table of every metric.
  */
-export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readonly Warning[], opts: { compact?: boolean } = {}): string {
-  const host = [record.host?.cpuModel?.value, record.host?.kernel?.value].filter((v) => v !== null && v !== undefined).map(String);
+export function summaryMarkdown(
+  record: RunRecord,
+  a: Analysis,
+  warnings: readonly Warning[],
+  opts: { compact?: boolean } = {},
+): string {
+  const host = [record.host?.cpuModel?.value, record.host?.kernel?.value]
+    .filter((v) => v !== null && v !== undefined)
+    .map(String);
   const lines = [
     `## isobench run ${escapeMd(record.runId)}`,
     '',
@@ -54,7 +69,13 @@ export function summaryMarkdown(record: RunRecord, a: Analysis, warnings: readon
     ...(opts.compact ? [] : enginesMarkdown(engineMatrices(record, a))),
   ];
   lines.push(...warningsMarkdown(warnings));
-  if (!opts.compact) lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
-  lines.push(`Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`, '', ...fenced(shellCommand(record.plan.argv ?? [])), '');
+  if (!opts.compact)
+    lines.push('<details><summary>All metrics</summary>', '', ...table(a.entries), '', '</details>', '');
+  lines.push(
+    `Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`,
+    '',
+    ...fenced(shellCommand(record.plan.argv ?? [])),
+    '',
+  );
   return lines.join('\n');
 }

@@ -16,9 +16,17 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
     rows.push([e.case.label, e.metric, e.stats.envId, String(e.stats.summary.trials), median, verdictText(e)]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  const text = rows.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd());
+  const text = rows.map((r) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd(),
+  );
   const others = a.entries.length - shown.length;
-  text.push('', `against ${baselineName(a)}; 95 % intervals over trials; margin ${marginText(a.margin)}${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`);
+  text.push(
+    '',
+    `against ${baselineName(a)}; 95 % intervals over trials; margin ${marginText(a.margin)}${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`,
+  );
   text.push(...enginesText(engineMatrices(record, a)));
   return text.join('\n');
 }

@@ -5,20 +5,28 @@ import { escapeHtml as h, escapeMd } from '../shared/format.js';
 /** Why a cell stopped, in words. */
 export function stopReasonText(reason: StopReason, u: UntilConclusive): string {
   switch (reason) {
-    case 'precise': return 'precise: interval narrower than the margin, so conclusive';
-    case 'budget': return 'time budget (--max-time) spent: still wider than the margin';
-    case 'max-rounds': return `round limit (${u.maxRounds}) reached: still wider than the margin`;
-    case 'interrupted': return 'run interrupted: still wider than the margin';
-    case 'no-data': return 'no measured trials on one side: nothing to add to';
+    case 'precise':
+      return 'precise: interval narrower than the margin, so conclusive';
+    case 'budget':
+      return 'time budget (--max-time) spent: still wider than the margin';
+    case 'max-rounds':
+      return `round limit (${u.maxRounds}) reached: still wider than the margin`;
+    case 'interrupted':
+      return 'run interrupted: still wider than the margin';
+    case 'no-data':
+      return 'no measured trials on one side: nothing to add to';
   }
 }
 
 function cellName(c: ConclusiveStop): string {
-  const params = Object.entries(c.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  const params = Object.entries(c.params)
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ');
   return `${c.workload}${params ? ` ${params}` : ''}`;
 }
 
-const interval = (c: ConclusiveStop) => (c.ratioCi === null ? '–' : `[${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]`);
+const interval = (c: ConclusiveStop) =>
+  c.ratioCi === null ? '–' : `[${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]`;
 
 /** One sentence: rounds, time, budget and the count of cells per reason. */
 export function untilSummary(u: UntilConclusive): string {
@@ -32,7 +40,10 @@ export function untilSummary(u: UntilConclusive): string {
 export function untilHtml(record: RunRecord): string {
   const u = record.untilConclusive;
   if (u === undefined) return '';
-  const rows = u.cells.map((c) => `<tr><td>${h(cellName(c))}</td><td>${h(c.metric)}</td><td>${h(`${c.env}:${c.engine}`)}</td><td class="num">${c.trials}</td><td class="num">${c.baselineTrials}</td><td class="num">${h(interval(c))}</td><td>${h(stopReasonText(c.reason, u))}</td></tr>`);
+  const rows = u.cells.map(
+    (c) =>
+      `<tr><td>${h(cellName(c))}</td><td>${h(c.metric)}</td><td>${h(`${c.env}:${c.engine}`)}</td><td class="num">${c.trials}</td><td class="num">${c.baselineTrials}</td><td class="num">${h(interval(c))}</td><td>${h(stopReasonText(c.reason, u))}</td></tr>`,
+  );
   return `<section id="until-conclusive"><h2>Trials added until conclusive</h2>
 <p>${h(untilSummary(u))}</p>
 <table><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>baseline trials</th><th>ratio 95 % CI at the end</th><th>why it stopped</th></tr></thead><tbody>
@@ -51,7 +62,10 @@ export function untilMarkdown(record: RunRecord): string[] {
     '',
     '| workload | environment | trials | why it stopped |',
     '|---|---|---:|---|',
-    ...u.cells.map((c) => `| ${escapeMd(cellName(c))} | ${escapeMd(`${c.env}:${c.engine}`)} | ${c.trials} | ${escapeMd(stopReasonText(c.reason, u))} |`),
+    ...u.cells.map(
+      (c) =>
+        `| ${escapeMd(cellName(c))} | ${escapeMd(`${c.env}:${c.engine}`)} | ${c.trials} | ${escapeMd(stopReasonText(c.reason, u))} |`,
+    ),
     '',
   ];
 }

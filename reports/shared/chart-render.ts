@@ -47,13 +47,19 @@ export const whiskerPlugin: Plugin = {
         const cap = 6;
         ctx.beginPath();
         if (horizontal) {
-          ctx.moveTo(p, centre); ctx.lineTo(q, centre);
-          ctx.moveTo(p, centre - cap); ctx.lineTo(p, centre + cap);
-          ctx.moveTo(q, centre - cap); ctx.lineTo(q, centre + cap);
+          ctx.moveTo(p, centre);
+          ctx.lineTo(q, centre);
+          ctx.moveTo(p, centre - cap);
+          ctx.lineTo(p, centre + cap);
+          ctx.moveTo(q, centre - cap);
+          ctx.lineTo(q, centre + cap);
         } else {
-          ctx.moveTo(centre, p); ctx.lineTo(centre, q);
-          ctx.moveTo(centre - cap, p); ctx.lineTo(centre + cap, p);
-          ctx.moveTo(centre - cap, q); ctx.lineTo(centre + cap, q);
+          ctx.moveTo(centre, p);
+          ctx.lineTo(centre, q);
+          ctx.moveTo(centre - cap, p);
+          ctx.lineTo(centre + cap, p);
+          ctx.moveTo(centre - cap, q);
+          ctx.lineTo(centre + cap, q);
         }
         ctx.stroke();
       });

@@ -4,7 +4,10 @@ import { asEnvId } from '../../model/ids.js';
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 /** Escapes text for a Markdown table cell: pipes, backslashes, code ticks, link syntax (`](`), inline HTML, line breaks. */
@@ -12,14 +15,31 @@ export function escapeMd(text: string): string {
   return text
     .replace(/[\\`|]/g, (c) => `\\${c}`)
     .replace(/\](\(|\[)/g, '\\]$1')
-    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
     .replace(/\r?\n/g, ' ');
 }
 
 /** Labels that change with every instance and so describe no configuration. */
 const PER_INSTANCE = new Set(['during', 'container_name', 'container_hostname']);
 /** Labels shown first when describing an environment's configuration. */
-export const KEY_LABELS = ['engine_version', 'accelerator', 'emulated', 'effective_cpus', 'effective_memory_MiB', 'limit_cpus', 'limit_memory_MiB', 'engine_limits', 'seccomp', 'seccomp_profile', 'apparmor', 'image_digest', 'sysbench_version', 'sysbench_sha256'];
+export const KEY_LABELS = [
+  'engine_version',
+  'accelerator',
+  'emulated',
+  'effective_cpus',
+  'effective_memory_MiB',
+  'limit_cpus',
+  'limit_memory_MiB',
+  'engine_limits',
+  'seccomp',
+  'seccomp_profile',
+  'apparmor',
+  'image_digest',
+  'sysbench_version',
+  'sysbench_sha256',
+];
 
 /** One environment's configuration: probe facts plus every label's distinct values. */
 export interface EnvConfig {
@@ -45,9 +65,14 @@ export function envConfigs(source: Indexable): EnvConfig[] {
   const rank = (k: string) => (KEY_LABELS.includes(k) ? KEY_LABELS.indexOf(k) : KEY_LABELS.length);
   return ids.map((id) => {
     const p = record.probes.find((x) => x.id === id);
-    const l = [...(labels.get(asEnvId(id)) ?? new Map<string, ReadonlySet<string>>())].map(([k, v]): [string, string[]] => [k, [...v].sort()]);
+    const l = [...(labels.get(asEnvId(id)) ?? new Map<string, ReadonlySet<string>>())].map(
+      ([k, v]): [string, string[]] => [k, [...v].sort()],
+    );
     return {
-      id, ok: p?.ok ?? true, version: p?.version ?? null, note: p?.reason ?? null,
+      id,
+      ok: p?.ok ?? true,
+      version: p?.version ?? null,
+      note: p?.reason ?? null,
       details: Object.entries(p?.details ?? {}).sort(([a], [b]) => a.localeCompare(b)),
       labels: l.sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b)),
     };

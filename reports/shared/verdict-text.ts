@@ -30,14 +30,18 @@ export function startOf(baselineId: string): string {
  */
 export function addedAmount(a: TimeAdded, negate = false): { value: string; interval: string | null } {
   const s = negate ? -1 : 1;
-  const bounds = a.interval === null ? null : [s * a.interval.lo, s * a.interval.hi].sort((x, y) => x - y) as [number, number];
+  const bounds =
+    a.interval === null ? null : ([s * a.interval.lo, s * a.interval.hi].sort((x, y) => x - y) as [number, number]);
   const top = Math.max(Math.abs(a.value), ...(bounds ?? []).map(Math.abs));
   const digits = top >= 10 ? 0 : top >= 1 ? 1 : 2;
   const f = (x: number) => {
     const t = x.toFixed(digits);
     return /^-0(\.0+)?$/.test(t) ? t.slice(1) : t;
   };
-  return { value: `${f(s * a.value)} ${a.unit}`, interval: bounds === null ? null : `[${f(bounds[0])}, ${f(bounds[1])}]` };
+  return {
+    value: `${f(s * a.value)} ${a.unit}`,
+    interval: bounds === null ? null : `[${f(bounds[0])}, ${f(bounds[1])}]`,
+  };
 }
 
 /** `adds 43 ms [38, 51] to a process start` (or `takes 3.0 ms [1.0, 5.0] less than …` when `less`). */
@@ -50,14 +54,20 @@ export function addedWords(a: TimeAdded, less = false): string {
 /** A startup time's verdict, read as the time it adds. */
 function timeAddedWords(v: ComparedVerdict, a: TimeAdded): string {
   switch (v.kind) {
-    case 'worse': return addedWords(a);
-    case 'better': return addedWords(a, true);
-    case 'equivalent': return `equivalent within ${marginText(v.margin)} (${addedWords(a)})`;
+    case 'worse':
+      return addedWords(a);
+    case 'better':
+      return addedWords(a, true);
+    case 'equivalent':
+      return `equivalent within ${marginText(v.margin)} (${addedWords(a)})`;
     case 'inconclusive':
       switch (v.reason) {
-        case 'too-few-trials': return `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials}); ${addedWords({ ...a, interval: null })}`;
-        case 'no-finite-interval': return `inconclusive: no finite interval; ${addedWords({ ...a, interval: null })}`;
-        case 'too-noisy': return `inconclusive: too noisy (${addedWords(a)}, straddling ${marginText(v.margin)})`;
+        case 'too-few-trials':
+          return `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials}); ${addedWords({ ...a, interval: null })}`;
+        case 'no-finite-interval':
+          return `inconclusive: no finite interval; ${addedWords({ ...a, interval: null })}`;
+        case 'too-noisy':
+          return `inconclusive: too noisy (${addedWords(a)}, straddling ${marginText(v.margin)})`;
       }
   }
 }
@@ -66,16 +76,24 @@ function timeAddedWords(v: ComparedVerdict, a: TimeAdded): string {
 export function verdictWords(v: Verdict): string {
   if (v.kind !== 'baseline' && v.kind !== 'no-data' && v.added !== undefined) return timeAddedWords(v, v.added);
   switch (v.kind) {
-    case 'baseline': return 'baseline';
-    case 'no-data': return NO_DATA[v.reason];
-    case 'equivalent': return `equivalent within ${marginText(v.margin)}`;
-    case 'worse': return `${directionWords(v.quantity).worse} by ${pct(v.change)} % [${pct(v.interval.lo)}, ${pct(v.interval.hi)}]`;
-    case 'better': return `${directionWords(v.quantity).better} by ${pct(-v.change)} % [${pct(-v.interval.hi)}, ${pct(-v.interval.lo)}]`;
+    case 'baseline':
+      return 'baseline';
+    case 'no-data':
+      return NO_DATA[v.reason];
+    case 'equivalent':
+      return `equivalent within ${marginText(v.margin)}`;
+    case 'worse':
+      return `${directionWords(v.quantity).worse} by ${pct(v.change)} % [${pct(v.interval.lo)}, ${pct(v.interval.hi)}]`;
+    case 'better':
+      return `${directionWords(v.quantity).better} by ${pct(-v.change)} % [${pct(-v.interval.hi)}, ${pct(-v.interval.lo)}]`;
     case 'inconclusive':
       switch (v.reason) {
-        case 'too-few-trials': return `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials})`;
-        case 'no-finite-interval': return 'inconclusive: no finite interval';
-        case 'too-noisy': return `inconclusive: too noisy (${signedPct(v.interval.lo)} … ${signedPct(v.interval.hi)} % straddles ${marginText(v.margin)})`;
+        case 'too-few-trials':
+          return `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials})`;
+        case 'no-finite-interval':
+          return 'inconclusive: no finite interval';
+        case 'too-noisy':
+          return `inconclusive: too noisy (${signedPct(v.interval.lo)} … ${signedPct(v.interval.hi)} % straddles ${marginText(v.margin)})`;
       }
   }
 }

@@ -17,7 +17,13 @@ export interface WarningGroup {
 
 /** Headings in the order groups are shown: how the run went first, then what makes numbers less trustworthy. */
 const TITLES: Record<WarningKind, string> = {
-  run: 'run', emulation: 'emulation', parity: 'parity', security: 'security', trap: 'workload traps', noise: 'noise', settling: 'settling',
+  run: 'run',
+  emulation: 'emulation',
+  parity: 'parity',
+  security: 'security',
+  trap: 'workload traps',
+  noise: 'noise',
+  settling: 'settling',
 };
 const ORDER = Object.keys(TITLES) as WarningKind[];
 
@@ -43,7 +49,8 @@ export function groupWarnings(warnings: readonly Warning[]): WarningGroup[] {
       if (loose.includes(g)) continue;
       out.push({ kind, title: TITLES[kind], advice: g.advice, lines: g.items.map(warningLine) });
     }
-    if (loose.length > 0) out.push({ kind, title: TITLES[kind], advice: null, lines: loose.flatMap((g) => g.items.map(warningText)) });
+    if (loose.length > 0)
+      out.push({ kind, title: TITLES[kind], advice: null, lines: loose.flatMap((g) => g.items.map(warningText)) });
   }
   return out;
 }
@@ -79,5 +86,10 @@ export function warningsMarkdown(warnings: readonly Warning[]): string[] {
 /** report.html's warnings section body. */
 export function warningsHtml(warnings: readonly Warning[]): string {
   if (warnings.length === 0) return '<p>No warnings.</p>';
-  return groupWarnings(warnings).map((g) => `<div class="warning-group"><h3>${escapeHtml(g.title)} (${g.lines.length})</h3><ul class="warnings">${g.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>${g.advice === null ? '' : `<p class="advice"><strong>What to do:</strong> ${escapeHtml(g.advice)}</p>`}</div>`).join('\n');
+  return groupWarnings(warnings)
+    .map(
+      (g) =>
+        `<div class="warning-group"><h3>${escapeHtml(g.title)} (${g.lines.length})</h3><ul class="warnings">${g.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>${g.advice === null ? '' : `<p class="advice"><strong>What to do:</strong> ${escapeHtml(g.advice)}</p>`}</div>`,
+    )
+    .join('\n');
 }

@@ -7,7 +7,17 @@ import { caseShape } from '../../workloads/index.js';
 import { marginText } from '../shared/verdict-text.js';
 import { percentOf } from '../../lib/numbers.js';
 
-const TYPE_COLOURS = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f'];
+const TYPE_COLOURS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+];
 
 /** Category label as a point's x (Chart.js reads strings on a category axis; its type says number). */
 const category = (label: string) => label as unknown as number;
@@ -16,7 +26,12 @@ const category = (label: string) => label as unknown as number;
 export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   // Lifecycle rows stay out, as in a run's overhead chart: a guest's startup under TCG (hundreds of
   // times bare metal's) would flatten every workload's dots.
-  const cols = studyColumns(study, planGroup).filter((c) => !c.comparison.isBaseline && c.comparison.ratioSpread !== null && !timesStarts(caseShape('workload', c.comparison.workload)));
+  const cols = studyColumns(study, planGroup).filter(
+    (c) =>
+      !c.comparison.isBaseline &&
+      c.comparison.ratioSpread !== null &&
+      !timesStarts(caseShape('workload', c.comparison.workload)),
+  );
   if (cols.length === 0) return null;
   const label = (t: string) => t.replace(/ · [^·]+ · /, ' · ');
   const values = cols.flatMap((c) => c.comparison.hosts.flatMap((h) => (h.change === null ? [] : [h.change * 100])));
@@ -26,15 +41,24 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   const pad = (hi - lo) * 0.08 || 1;
   const hostsIn = study.planGroups[planGroup]?.hosts.length ?? 0;
   const t = `Cost against each host's own bare metal, ${hostsIn} host${hostsIn === 1 ? '' : 's'} (%, positive = slower/worse)`;
-  const datasets = study.hostTypes.map((type, i) => ({
-    type: 'scatter' as const,
-    label: type.name,
-    data: cols.flatMap((c) => c.comparison.hosts.filter((h) => h.hostType === type.key && h.change !== null).map((h) => ({ x: category(label(c.title)), y: (h.change as number) * 100 }))),
-    backgroundColor: `${TYPE_COLOURS[i % TYPE_COLOURS.length] as string}cc`,
-    pointRadius: 4,
-    order: 2,
-  })).filter((d) => d.data.length > 0);
-  const medians = cols.map((c) => ({ x: category(label(c.title)), y: (1 - (c.comparison.ratioSpread?.median ?? 1)) * (c.comparison.better === 'higher' ? 100 : -100) }));
+  const datasets = study.hostTypes
+    .map((type, i) => ({
+      type: 'scatter' as const,
+      label: type.name,
+      data: cols.flatMap((c) =>
+        c.comparison.hosts
+          .filter((h) => h.hostType === type.key && h.change !== null)
+          .map((h) => ({ x: category(label(c.title)), y: (h.change as number) * 100 })),
+      ),
+      backgroundColor: `${TYPE_COLOURS[i % TYPE_COLOURS.length] as string}cc`,
+      pointRadius: 4,
+      order: 2,
+    }))
+    .filter((d) => d.data.length > 0);
+  const medians = cols.map((c) => ({
+    x: category(label(c.title)),
+    y: (1 - (c.comparison.ratioSpread?.median ?? 1)) * (c.comparison.better === 'higher' ? 100 : -100),
+  }));
   return {
     file: 'overhead-hosts.png',
     title: t,
@@ -46,17 +70,44 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
         labels: cols.map((c) => label(c.title)),
         datasets: [
           ...datasets,
-          { type: 'scatter', label: 'median across hosts', data: medians, pointStyle: 'line', pointRadius: 22, borderWidth: 3, borderColor: '#000000', backgroundColor: '#000000', order: 1 },
+          {
+            type: 'scatter',
+            label: 'median across hosts',
+            data: medians,
+            pointStyle: 'line',
+            pointRadius: 22,
+            borderWidth: 3,
+            borderColor: '#000000',
+            backgroundColor: '#000000',
+            order: 1,
+          },
         ],
       },
       options: {
-        animation: false, responsive: false, devicePixelRatio: 1,
-        scales: { x: { type: 'category', offset: true }, y: { suggestedMin: lo - pad, suggestedMax: hi + pad, title: { display: true, text: '% against the host\'s bare metal (positive = slower / worse)' } } },
+        animation: false,
+        responsive: false,
+        devicePixelRatio: 1,
+        scales: {
+          x: { type: 'category', offset: true },
+          y: {
+            suggestedMin: lo - pad,
+            suggestedMax: hi + pad,
+            title: { display: true, text: "% against the host's bare metal (positive = slower / worse)" },
+          },
+        },
         plugins: {
           title: { display: true, text: t, font: { size: 16 } },
-          subtitle: { display: true, text: `dots: hosts (colour: host type); line: median across hosts; band: ${marginText(study.margin)} equivalence margin`, padding: { bottom: 8 } },
+          subtitle: {
+            display: true,
+            text: `dots: hosts (colour: host type); line: median across hosts; band: ${marginText(study.margin)} equivalence margin`,
+            padding: { bottom: 8 },
+          },
           legend: { display: true, position: 'bottom' },
-          isobenchWhiskers: { intervals: [], color: '#222222', band: { from: -m, to: m, color: 'rgba(78,121,167,0.15)' } },
+          isobenchWhiskers: {
+            intervals: [],
+            color: '#222222',
+            band: { from: -m, to: m, color: 'rgba(78,121,167,0.15)' },
+          },
         },
       },
     },

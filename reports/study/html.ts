@@ -14,7 +14,8 @@ const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-
 function hostsSection(study: Study): string {
   const typeOf = new Map(study.hostTypes.map((t) => [t.key, t]));
   const rows = study.hosts.map((x) => {
-    if (x.status === 'missing') return `<tr><td>${h(x.label)}</td><td class="v-worse">missing</td><td colspan="6">${h(x.reason)}</td></tr>`;
+    if (x.status === 'missing')
+      return `<tr><td>${h(x.label)}</td><td class="v-worse">missing</td><td colspan="6">${h(x.reason)}</td></tr>`;
     const t = typeOf.get(x.hostType);
     const revs = [...new Set(x.runs.map((r) => `${r.toolVersion} (${r.gitDescribe ?? 'unknown'})`))].join(', ');
     const digests = [...new Set(x.runs.flatMap((r) => r.imageDigests.map((d) => d.slice(0, 12))))].join(', ') || '–';
@@ -32,14 +33,19 @@ function planSection(study: Study, planGroup: number): string {
   for (const { type, hosts } of hostsByType(study, planGroup)) {
     body.push(`<tr class="type"><th colspan="${cols.length + 1}">${h(typeText(type))}</th></tr>`);
     for (const host of hosts) {
-      body.push(`<tr><td>${h(host)}</td>${cols.map((c) => {
-        const r = resultOf(c.comparison, host);
-        const kind = c.comparison.isBaseline ? 'baseline' : (r?.verdict.kind ?? 'no-data');
-        return `<td class="num v-${h(kind)}" title="${h(r ? verdictText(r) : 'not measured on this host')}">${h(cellText(c.comparison, r))}</td>`;
-      }).join('')}</tr>`);
+      body.push(
+        `<tr><td>${h(host)}</td>${cols
+          .map((c) => {
+            const r = resultOf(c.comparison, host);
+            const kind = c.comparison.isBaseline ? 'baseline' : (r?.verdict.kind ?? 'no-data');
+            return `<td class="num v-${h(kind)}" title="${h(r ? verdictText(r) : 'not measured on this host')}">${h(cellText(c.comparison, r))}</td>`;
+          })
+          .join('')}</tr>`,
+      );
     }
   }
-  const spreadRow = (name: string, scope: string) => `<tr class="spread"><th>${h(name)}</th>${cols.map((c) => `<td class="num">${h(spreadText(c.comparison, scope))}</td>`).join('')}</tr>`;
+  const spreadRow = (name: string, scope: string) =>
+    `<tr class="spread"><th>${h(name)}</th>${cols.map((c) => `<td class="num">${h(spreadText(c.comparison, scope))}</td>`).join('')}</tr>`;
   body.push(spreadRow('all hosts', 'all'));
   if (study.hostTypes.length > 1) for (const t of study.hostTypes) body.push(spreadRow(t.name, t.key));
   return `<h3>Plan ${g.id}: ${g.hosts.length} host(s)</h3><pre>${h(shellQuote(['isobench', 'run', ...g.request.args]))}</pre><p class="note">seed ${g.request.seed}, ${g.request.trials} trial(s) × ${g.request.runs} run(s) after ${g.request.warmup} warm-up(s), ${h(g.request.order)} order</p>
@@ -47,11 +53,18 @@ function planSection(study: Study, planGroup: number): string {
 }
 
 function hostDetails(study: Study): string {
-  return study.hosts.map((x) => {
-    if (x.status === 'missing') return '';
-    const runs = x.runs.map((r) => `<li><code>${h(r.path)}</code> from <code>${h(r.source)}</code>: ${r.trials.completed} completed, ${r.trials.errored} errored, ${r.trials.skipped} skipped${r.interrupted ? ', interrupted' : ''} — full report: <code>${h(shellQuote(['isobench', 'report', r.path.replace(/\/run\.json$/, '')]))}</code></li>`).join('');
-    return `<details><summary>${h(x.label)}</summary><ul>${runs}</ul>${hostTable(x.fingerprint)}</details>`;
-  }).join('\n');
+  return study.hosts
+    .map((x) => {
+      if (x.status === 'missing') return '';
+      const runs = x.runs
+        .map(
+          (r) =>
+            `<li><code>${h(r.path)}</code> from <code>${h(r.source)}</code>: ${r.trials.completed} completed, ${r.trials.errored} errored, ${r.trials.skipped} skipped${r.interrupted ? ', interrupted' : ''} — full report: <code>${h(shellQuote(['isobench', 'report', r.path.replace(/\/run\.json$/, '')]))}</code></li>`,
+        )
+        .join('');
+      return `<details><summary>${h(x.label)}</summary><ul>${runs}</ul>${hostTable(x.fingerprint)}</details>`;
+    })
+    .join('\n');
 }
 
 const READING = `<p>Every host ran the same isobench revision with the same arguments and seed (one <em>plan</em>). On each host, a cell is that host's <strong>ratio</strong> against its own bare metal — environment ÷ baseline, medians of per-trial medians — with its 95 % bootstrap interval over trials, coloured by that host's verdict (hover for the text). Baseline columns show the baseline's median itself, so hosts' absolute speed can be compared. <strong>Spread</strong> rows give the median across hosts, the smallest and largest value and the relative range (max − min) ÷ median, over all hosts and per host type (same CPU model, kernel and accelerator). Hosts with different plans, revisions or workload images are <strong>flagged</strong>, never averaged together.</p>`;
@@ -59,8 +72,14 @@ const READING = `<p>Every host ran the same isobench revision with the same argu
 /** Renders the study page. Deterministic apart from the generated-at line. */
 export function studyHtml(study: Study, chart: ChartSpec | null, png: Buffer | undefined, generatedAt: string): string {
   const ok = study.hosts.filter((x) => x.status === 'ok').length;
-  const flags = study.flags.length === 0 ? '<p>No flags: one plan, one revision, one image, every host present.</p>' : `<ul class="warnings">${study.flags.map((f) => `<li><strong>${h(f.kind)}</strong>: ${h(f.message)}</li>`).join('\n')}</ul>`;
-  const figure = chart && png ? `<figure><img src="data:image/png;base64,${png.toString('base64')}" width="${CHART_SIZE.width}" height="${CHART_SIZE.height}" alt="${h(chart.alt)}"><figcaption>${h(chart.title)} — <code>${h(chart.file)}</code></figcaption></figure>` : '<p>No chart: no environment was compared with a baseline.</p>';
+  const flags =
+    study.flags.length === 0
+      ? '<p>No flags: one plan, one revision, one image, every host present.</p>'
+      : `<ul class="warnings">${study.flags.map((f) => `<li><strong>${h(f.kind)}</strong>: ${h(f.message)}</li>`).join('\n')}</ul>`;
+  const figure =
+    chart && png
+      ? `<figure><img src="data:image/png;base64,${png.toString('base64')}" width="${CHART_SIZE.width}" height="${CHART_SIZE.height}" alt="${h(chart.alt)}"><figcaption>${h(chart.title)} — <code>${h(chart.file)}</code></figcaption></figure>`
+      : '<p>No chart: no environment was compared with a baseline.</p>';
   return `<!doctype html>
 <html lang="en">
 <head>

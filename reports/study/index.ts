@@ -8,7 +8,10 @@ import { studyMarkdown } from './md.js';
 import { studyTable } from './table.js';
 
 /** Renders the study's reports. Pure apart from `generatedAt` (default: now). */
-export async function renderStudyReports(study: Study, opts: { generatedAt?: string } = {}): Promise<Map<string, string | Buffer>> {
+export async function renderStudyReports(
+  study: Study,
+  opts: { generatedAt?: string } = {},
+): Promise<Map<string, string | Buffer>> {
   const chart = hostsChart(study);
   const png = chart ? await renderChart(chart) : undefined;
   const files = new Map<string, string | Buffer>();

@@ -15,7 +15,10 @@ export interface StudyColumn {
 export function studyColumns(study: Study, planGroup: number): StudyColumn[] {
   return study.comparisons
     .filter((c) => c.planGroup === planGroup && c.headline)
-    .map((c) => ({ comparison: c, title: `${c.caseLabel} · ${c.metric} · ${c.envId}${c.isBaseline ? ' (baseline)' : ''}` }));
+    .map((c) => ({
+      comparison: c,
+      title: `${c.caseLabel} · ${c.metric} · ${c.envId}${c.isBaseline ? ' (baseline)' : ''}`,
+    }));
 }
 
 /** A host's cell: the ratio with its interval, or for the baseline its median with the unit. */
@@ -28,9 +31,15 @@ export function cellText(c: StudyComparison, r: HostResult | undefined): string 
 
 /** Spread text: `median [min, max], range X %` of ratios (or of medians for a baseline column). */
 export function spreadText(c: StudyComparison, scope: 'all' | string): string {
-  const s = scope === 'all'
-    ? (c.isBaseline ? c.medianSpread : c.ratioSpread)
-    : (() => { const t = c.byType.find((b) => b.hostType === scope); return c.isBaseline ? t?.median : t?.ratio; })();
+  const s =
+    scope === 'all'
+      ? c.isBaseline
+        ? c.medianSpread
+        : c.ratioSpread
+      : (() => {
+          const t = c.byType.find((b) => b.hostType === scope);
+          return c.isBaseline ? t?.median : t?.ratio;
+        })();
   if (!s) return '–';
   const f = c.isBaseline ? fmtNum : (x: number) => x.toFixed(3);
   return `${f(s.median)} [${f(s.min)}, ${f(s.max)}], range ${pct(s.range)} % (${s.hosts} host${s.hosts === 1 ? '' : 's'})`;
@@ -39,7 +48,9 @@ export function spreadText(c: StudyComparison, scope: 'all' | string): string {
 /** Host labels of a plan group, grouped by host type (type order, then study order). */
 export function hostsByType(study: Study, planGroup: number): { type: HostType; hosts: string[] }[] {
   const inGroup = new Set(study.planGroups[planGroup]?.hosts ?? []);
-  return study.hostTypes.map((type) => ({ type, hosts: type.hosts.filter((h) => inGroup.has(h)) })).filter((g) => g.hosts.length > 0);
+  return study.hostTypes
+    .map((type) => ({ type, hosts: type.hosts.filter((h) => inGroup.has(h)) }))
+    .filter((g) => g.hosts.length > 0);
 }
 
 /** A host type's one-line description. */

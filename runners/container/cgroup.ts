@@ -58,9 +58,10 @@ export function cgroupDirs(procCgroup: string, mounts: Mount[]): CgroupDir[] {
     const m = /^(\d+):([^:]*):(.*)$/.exec(line.trim());
     if (!m || m[3] === undefined) continue;
     const controllers = m[2] === '' || m[2] === undefined ? [] : m[2].split(',');
-    const mount = controllers.length === 0
-      ? mounts.find((x) => x.type === 'cgroup2')
-      : mounts.find((x) => x.type === 'cgroup' && controllers.every((c) => x.options.includes(c)));
+    const mount =
+      controllers.length === 0
+        ? mounts.find((x) => x.type === 'cgroup2')
+        : mounts.find((x) => x.type === 'cgroup' && controllers.every((c) => x.options.includes(c)));
     if (!mount) continue;
     const rel = relative(mount.root, m[3]);
     if (rel.startsWith('..')) continue; // outside what this mount shows
@@ -82,7 +83,10 @@ async function read(path: string): Promise<string | null> {
 /** Number of CPUs in a list such as `0-3,6`. */
 export function cpuListCount(list: string): number {
   let n = 0;
-  for (const part of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [a, b] = part.split('-').map(Number);
     if (a === undefined || Number.isNaN(a)) continue;
     n += b === undefined || Number.isNaN(b) ? 1 : b - a + 1;
@@ -103,14 +107,18 @@ function ancestors(d: CgroupDir): string[] {
 const UNLIMITED = 2 ** 60;
 
 async function cpuQuota(d: CgroupDir, v2: boolean): Promise<number> {
-  const quotas = await Promise.all(ancestors(d).map(async (dir) => {
-    if (v2) {
-      const [quota, period] = (await read(join(dir, 'cpu.max')))?.split(' ') ?? [];
-      return quota !== undefined && quota !== 'max' && period ? Number(quota) / Number(period) : Infinity;
-    }
-    const [quota, period] = (await Promise.all([read(join(dir, 'cpu.cfs_quota_us')), read(join(dir, 'cpu.cfs_period_us'))])).map(Number);
-    return quota !== undefined && period !== undefined && quota > 0 && period > 0 ? quota / period : Infinity;
-  }));
+  const quotas = await Promise.all(
+    ancestors(d).map(async (dir) => {
+      if (v2) {
+        const [quota, period] = (await read(join(dir, 'cpu.max')))?.split(' ') ?? [];
+        return quota !== undefined && quota !== 'max' && period ? Number(quota) / Number(period) : Infinity;
+      }
+      const [quota, period] = (
+        await Promise.all([read(join(dir, 'cpu.cfs_quota_us')), read(join(dir, 'cpu.cfs_period_us'))])
+      ).map(Number);
+      return quota !== undefined && period !== undefined && quota > 0 && period > 0 ? quota / period : Infinity;
+    }),
+  );
   return Math.min(...quotas);
 }
 
@@ -132,7 +140,10 @@ const cgroupMounts = () => (mountsOnce ??= parseCgroupMounts(readFileSync('/proc
 /** This host's cgroup hierarchies (their roots as mounted): mount points, and the controllers on v1 ones. */
 export function cgroupHierarchies(): { points: string[]; v1: ReadonlySet<string> } {
   const mounts = cgroupMounts().filter((m) => m.root === '/');
-  return { points: [...new Set(mounts.map((m) => m.point))], v1: new Set(mounts.filter((m) => m.type === 'cgroup').flatMap((m) => m.options)) };
+  return {
+    points: [...new Set(mounts.map((m) => m.point))],
+    v1: new Set(mounts.filter((m) => m.type === 'cgroup').flatMap((m) => m.options)),
+  };
 }
 
 /** Reads the cgroups of `pid` and what they grant (files read concurrently: this is on the startup path). */
@@ -148,7 +159,8 @@ export async function cgroupFacts(pid: number): Promise<CgroupFacts> {
     if (!cpusetDir) return Infinity;
     const list = isV2(cpusetDir)
       ? await read(join(cpusetDir.dir, 'cpuset.cpus.effective'))
-      : (await read(join(cpusetDir.dir, 'cpuset.effective_cpus'))) ?? (await read(join(cpusetDir.dir, 'cpuset.cpus')));
+      : ((await read(join(cpusetDir.dir, 'cpuset.effective_cpus'))) ??
+        (await read(join(cpusetDir.dir, 'cpuset.cpus'))));
     return list ? cpuListCount(list) : Infinity;
   };
   const [quota, cpus, limit] = await Promise.all([
@@ -209,7 +221,10 @@ export async function removeCgroupDirs(dirs: readonly string[]): Promise<string[
  */
 export async function cgroupDirsNamed(name: string, root = '/sys/fs/cgroup'): Promise<string[]> {
   const hierarchies = await readdir(root, { withFileTypes: true }).catch(() => []);
-  return [join(root, name), ...hierarchies.filter((h) => h.isDirectory() && h.name !== name).map((h) => join(root, h.name, name))];
+  return [
+    join(root, name),
+    ...hierarchies.filter((h) => h.isDirectory() && h.name !== name).map((h) => join(root, h.name, name)),
+  ];
 }
 
 /**
@@ -218,7 +233,10 @@ export async function cgroupDirsNamed(name: string, root = '/sys/fs/cgroup'): Pr
  */
 async function emptyCgroup(dir: string): Promise<void> {
   for (let i = 0; i < 80; i++) {
-    const procs = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => '')).split('\n').filter((l) => /^\d+$/.test(l)).map(Number);
+    const procs = (await readFile(join(dir, 'cgroup.procs'), 'utf8').catch(() => ''))
+      .split('\n')
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
     if (procs.length === 0) return;
     for (const pid of procs) {
       try {

@@ -14,9 +14,21 @@ export const imageTag = (image: WorkloadImage) => `isobench-workload:${image.dig
 /** `run` flags that confine one container the same way as the OCI bundle of runc/crun. */
 export function confinementFlags(ctx: RunContext, name: string, scratch: string | null): string[] {
   return [
-    '--name', name, '--hostname', 'isobench', '--label', `isobench.run=${ctx.runId}`,
-    '--network', 'none', '--read-only', '--tmpfs', '/tmp:rw,nosuid,nodev,size=64m',
-    '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges',
+    '--name',
+    name,
+    '--hostname',
+    'isobench',
+    '--label',
+    `isobench.run=${ctx.runId}`,
+    '--network',
+    'none',
+    '--read-only',
+    '--tmpfs',
+    '/tmp:rw,nosuid,nodev,size=64m',
+    '--cap-drop',
+    'ALL',
+    '--security-opt',
+    'no-new-privileges',
     ...(ctx.limits.cpus !== null ? ['--cpus', String(ctx.limits.cpus)] : []),
     ...(ctx.cpuset !== null ? ['--cpuset-cpus', ctx.cpuset] : []),
     ...(ctx.limits.memoryMiB !== null ? ['--memory', `${ctx.limits.memoryMiB}m`] : []),
@@ -28,7 +40,8 @@ export function confinementFlags(ctx: RunContext, name: string, scratch: string 
 export function cliFamily(engine: EngineDescriptor): ContainerFamily {
   const { binary } = engine;
   const imported = new Map<string, Promise<void>>();
-  const cli = (args: string[], timeoutMs = 60_000, signal?: AbortSignal) => runProcess([binary, ...args], { timeoutMs, signal });
+  const cli = (args: string[], timeoutMs = 60_000, signal?: AbortSignal) =>
+    runProcess([binary, ...args], { timeoutMs, signal });
   const firstLine = (s: string) => s.trim().split('\n').slice(-2).join(' ').slice(0, 500);
 
   return {
@@ -46,7 +59,11 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
       }
       const v = await cli(['version', '--format', engine.versionFormat ?? '{{.Client.Version}}'], 20_000, ctx.signal);
       if (v.exitCode !== 0) {
-        return { ok: false, reason: `${binary} is not usable: ${firstLine(v.stderr || v.stdout) || (v.timedOut ? 'timed out' : 'no output')}${engine.unusableHint ?? ''}`, details };
+        return {
+          ok: false,
+          reason: `${binary} is not usable: ${firstLine(v.stderr || v.stdout) || (v.timedOut ? 'timed out' : 'no output')}${engine.unusableHint ?? ''}`,
+          details,
+        };
       }
       const info = await cli(['info', '--format', '{{.CgroupDriver}} {{.CgroupVersion}}'], 20_000, ctx.signal);
       if (info.exitCode === 0) details['cgroup_driver'] = info.stdout.trim();
@@ -64,7 +81,7 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
       if (p === undefined) {
         p = (async () => {
           const tar = await imageTar(image, signal);
-          const layer = `sha256:${(await readOrNull(`${tar}.sha256`))?.trim() ?? await sha256File(tar)}`;
+          const layer = `sha256:${(await readOrNull(`${tar}.sha256`))?.trim() ?? (await sha256File(tar))}`;
           const layers = async (s?: AbortSignal) => {
             const r = await cli(['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag], 60_000, s);
             return r.exitCode === 0 ? r.stdout.trim() : null;
@@ -81,11 +98,16 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
             if (left !== null && left !== whole) await untag();
             signal?.throwIfAborted();
           }
-          if (r.exitCode !== 0) throw new Error(`${binary} import of the workload image failed: ${firstLine(r.stderr) || (r.timedOut ? 'timed out after 300 s' : `exit ${String(r.exitCode)}`)}`);
+          if (r.exitCode !== 0)
+            throw new Error(
+              `${binary} import of the workload image failed: ${firstLine(r.stderr) || (r.timedOut ? 'timed out after 300 s' : `exit ${String(r.exitCode)}`)}`,
+            );
           const made = await layers(signal);
           if (made !== whole) {
             await untag();
-            throw new Error(`${binary} import of the workload image gave layers ${made ?? '(none)'}, not the tar's ${whole}`);
+            throw new Error(
+              `${binary} import of the workload image gave layers ${made ?? '(none)'}, not the tar's ${whole}`,
+            );
           }
         })();
         imported.set(tag, p);
@@ -95,21 +117,32 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
     },
 
     async trial(c, image, ctx) {
-      const r = await cli(['run', '--rm', ...confinementFlags(ctx, c.name, null), imageTag(image), '/bin/true'], 60_000, ctx.signal);
+      const r = await cli(
+        ['run', '--rm', ...confinementFlags(ctx, c.name, null), imageTag(image), '/bin/true'],
+        60_000,
+        ctx.signal,
+      );
       if (r.exitCode === 0) return null;
       return firstLine(r.stderr || r.stdout) || (r.timedOut ? 'timed out after 60 s' : `exit ${String(r.exitCode)}`);
     },
 
     async launch(c, image, ctx) {
       // Attached run: the payload's output streams back; once ready the client is let go.
-      const ready = await spawnUntilReady([binary, 'run', ...confinementFlags(ctx, c.name, c.scratch), imageTag(image), ...IDLE_PAYLOAD], { timeoutMs: 120_000, afterReady: 'kill-client', signal: ctx.signal });
+      const ready = await spawnUntilReady(
+        [binary, 'run', ...confinementFlags(ctx, c.name, c.scratch), imageTag(image), ...IDLE_PAYLOAD],
+        { timeoutMs: 120_000, afterReady: 'kill-client', signal: ctx.signal },
+      );
       return {
         ready,
         async inspect() {
           const r = await cli(['inspect', '--format', '{{.State.Pid}} {{.Image}}', c.name]);
           const [pidText, imageId] = r.stdout.trim().split(' ');
           const pid = Number(pidText);
-          return { pid, facts: await cgroupFacts(pid), labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' } };
+          return {
+            pid,
+            facts: await cgroupFacts(pid),
+            labels: { engine_image: imageTag(image), engine_image_id: imageId ?? 'unknown' },
+          };
         },
       };
     },

@@ -39,13 +39,15 @@ const CONTAINER_ENGINES = {
   },
   lxc: {
     binary: 'lxc-start',
-    description: 'namespaced container via classic LXC (lxc-start over the read-only image, cgroup limits, no network, no daemon)',
+    description:
+      'namespaced container via classic LXC (lxc-start over the read-only image, cgroup limits, no network, no daemon)',
     aptPackage: 'lxc',
     family: lxcFamily,
   },
   lxd: {
     binary: 'lxc',
-    description: 'unprivileged system container via the LXD daemon LXD_DIR names (image imported by digest; no NIC; limits.cpu.allowance/limits.memory)',
+    description:
+      'unprivileged system container via the LXD daemon LXD_DIR names (image imported by digest; no NIC; limits.cpu.allowance/limits.memory)',
     aptPackage: 'lxd',
     family: lxdFamily,
   },

@@ -88,6 +88,8 @@ export function execIn(binary: string, cwdFlag: string): ContainerFamily['execAr
 
 /** Why an engine command failed, in the last three lines of its output (or that it timed out after `timeoutS`). */
 export function failureText(r: ExecResult, timeoutS: number): string {
-  const why = r.timedOut ? `timed out after ${timeoutS} s` : (r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`);
+  const why = r.timedOut
+    ? `timed out after ${timeoutS} s`
+    : r.stderr.trim() || r.stdout.trim() || `exit ${String(r.exitCode)}`;
   return why.split('\n').slice(-3).join(' ');
 }

@@ -7,7 +7,10 @@ import type { ExecRequest, ExecResult, Instance, InstanceMemory } from '../types
  * Wraps `removeNow` so that concurrent calls for the same name share one removal
  * (stop() and a signal's cleanup() may both get there).
  */
-export function sharedRemoval<T>(nameOf: (item: T) => string, removeNow: (item: T) => Promise<void>): (item: T) => Promise<void> {
+export function sharedRemoval<T>(
+  nameOf: (item: T) => string,
+  removeNow: (item: T) => Promise<void>,
+): (item: T) => Promise<void> {
   const inFlight = new Map<string, Promise<void>>();
   return (item) => {
     const name = nameOf(item);
@@ -47,7 +50,11 @@ export function containerInstance(
 }
 
 /** Removes every item, then throws one error naming all that failed. */
-export async function removeAll<T>(engine: string, items: Iterable<T>, remove: (item: T) => Promise<void>): Promise<void> {
+export async function removeAll<T>(
+  engine: string,
+  items: Iterable<T>,
+  remove: (item: T) => Promise<void>,
+): Promise<void> {
   const errors: string[] = [];
   for (const item of [...items]) await remove(item).catch((err: unknown) => errors.push(String(err)));
   if (errors.length > 0) throw new Error(`cleanup of ${engine} containers failed: ${errors.join('; ')}`);

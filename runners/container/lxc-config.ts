@@ -26,7 +26,12 @@ export function cgroupDirLines(name: string): string[] {
 
 /** Host directories `cgroupDirLines(name)` makes in each hierarchy mounted at `mountPoints`, children first. */
 export function cgroupDirsOf(name: string, mountPoints: readonly string[]): string[] {
-  return mountPoints.flatMap((m) => [join(m, name), join(m, `${name}.monitor`), join(m, `${name}.pivot`, 'lxc.pivot'), join(m, `${name}.pivot`)]);
+  return mountPoints.flatMap((m) => [
+    join(m, name),
+    join(m, `${name}.monitor`),
+    join(m, `${name}.pivot`, 'lxc.pivot'),
+    join(m, `${name}.pivot`),
+  ]);
 }
 
 /** Where each cgroup controller lives: the v1 hierarchies' controllers (all others are on v2). */
@@ -37,9 +42,11 @@ export function limitLines(limits: Limits, cpuset: string | null, v1: V1Controll
   const out: string[] = [];
   if (limits.cpus !== null) {
     const quota = Math.round(limits.cpus * CPU_PERIOD_US);
-    out.push(...(v1.has('cpu')
-      ? [`lxc.cgroup.cpu.cfs_period_us = ${CPU_PERIOD_US}`, `lxc.cgroup.cpu.cfs_quota_us = ${quota}`]
-      : [`lxc.cgroup2.cpu.max = ${quota} ${CPU_PERIOD_US}`]));
+    out.push(
+      ...(v1.has('cpu')
+        ? [`lxc.cgroup.cpu.cfs_period_us = ${CPU_PERIOD_US}`, `lxc.cgroup.cpu.cfs_quota_us = ${quota}`]
+        : [`lxc.cgroup2.cpu.max = ${quota} ${CPU_PERIOD_US}`]),
+    );
   }
   if (cpuset !== null) out.push(`${v1.has('cpuset') ? 'lxc.cgroup' : 'lxc.cgroup2'}.cpuset.cpus = ${cpuset}`);
   if (limits.memoryMiB !== null) {
@@ -52,7 +59,20 @@ export function limitLines(limits: Limits, cpuset: string | null, v1: V1Controll
 /** The devices a container may open (as the OCI runtimes allow by default): null, zero, full, random, urandom, tty, console, ptmx, pts. */
 export function deviceLines(v1: V1Controllers): string[] {
   const key = v1.has('devices') ? 'lxc.cgroup.devices' : 'lxc.cgroup2.devices';
-  return [`${key}.deny = a`, ...['c 1:3 rwm', 'c 1:5 rwm', 'c 1:7 rwm', 'c 1:8 rwm', 'c 1:9 rwm', 'c 5:0 rwm', 'c 5:1 rwm', 'c 5:2 rwm', 'c 136:* rwm'].map((d) => `${key}.allow = ${d}`)];
+  return [
+    `${key}.deny = a`,
+    ...[
+      'c 1:3 rwm',
+      'c 1:5 rwm',
+      'c 1:7 rwm',
+      'c 1:8 rwm',
+      'c 1:9 rwm',
+      'c 5:0 rwm',
+      'c 5:1 rwm',
+      'c 5:2 rwm',
+      'c 136:* rwm',
+    ].map((d) => `${key}.allow = ${d}`),
+  ];
 }
 
 /** A path as an fstab field (`lxc.mount.entry`): whitespace and backslashes escaped in octal. */
@@ -95,7 +115,9 @@ export function lxcConfig(input: LxcConfigInput): string {
     'lxc.environment = PATH=/usr/sbin:/usr/bin:/sbin:/bin',
     'lxc.environment = HOME=/root',
     ...CONFINEMENT_LINES,
-    ...(input.scratch !== null ? [`lxc.mount.entry = ${fstabPath(input.scratch)} scratch none rw,bind,nosuid,nodev 0 0`] : []),
+    ...(input.scratch !== null
+      ? [`lxc.mount.entry = ${fstabPath(input.scratch)} scratch none rw,bind,nosuid,nodev 0 0`]
+      : []),
     ...cgroupDirLines(input.name),
     ...deviceLines(input.v1),
     ...limitLines(input.limits, input.cpuset, input.v1),

@@ -38,9 +38,17 @@ function kill(pid: number): void {
 /** Whether `p` settles within `ms` (the timer is cleared either way, so it never holds the process). */
 async function settlesWithin(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<false>((r) => { timer = setTimeout(() => r(false), ms); });
+  const late = new Promise<false>((r) => {
+    timer = setTimeout(() => r(false), ms);
+  });
   try {
-    return await Promise.race([p.then(() => true, () => true), late]);
+    return await Promise.race([
+      p.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -51,7 +59,8 @@ function cgroupPids(name: string, points: readonly string[]): number[] {
   const pids = new Set<number>();
   for (const p of points) {
     try {
-      for (const l of readFileSync(join(p, name, 'cgroup.procs'), 'utf8').split('\n')) if (l.trim() !== '') pids.add(Number(l));
+      for (const l of readFileSync(join(p, name, 'cgroup.procs'), 'utf8').split('\n'))
+        if (l.trim() !== '') pids.add(Number(l));
     } catch {
       // not in this hierarchy (or already gone)
     }
@@ -61,8 +70,14 @@ function cgroupPids(name: string, points: readonly string[]): number[] {
 
 /** The container's pid 1: the only child of its `lxc-start -F` monitor. */
 function initPidOf(monitorPid: number): number {
-  const children = readFileSync(`/proc/${monitorPid}/task/${monitorPid}/children`, 'utf8').trim().split(/\s+/).map(Number);
-  if (children.length !== 1 || !(children[0] as number > 0)) throw new Error(`lxc-start ${monitorPid} has children '${children.join(' ')}', expected the container's init alone`);
+  const children = readFileSync(`/proc/${monitorPid}/task/${monitorPid}/children`, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  if (children.length !== 1 || !((children[0] as number) > 0))
+    throw new Error(
+      `lxc-start ${monitorPid} has children '${children.join(' ')}', expected the container's init alone`,
+    );
   return children[0] as number;
 }
 
@@ -78,7 +93,17 @@ export function lxcFamily(): ContainerFamily {
     c.dirs.push(lxcpath);
     c.cgroups = cgroupDirsOf(c.name, host.points);
     mkdirSync(join(lxcpath, c.name), { recursive: true });
-    writeFileSync(join(lxcpath, c.name, 'config'), lxcConfig({ name: c.name, rootfs: image.rootfs, scratch: c.scratch, limits: ctx.limits, cpuset: ctx.cpuset, v1: host.v1 }));
+    writeFileSync(
+      join(lxcpath, c.name, 'config'),
+      lxcConfig({
+        name: c.name,
+        rootfs: image.rootfs,
+        scratch: c.scratch,
+        limits: ctx.limits,
+        cpuset: ctx.cpuset,
+        v1: host.v1,
+      }),
+    );
     return s;
   }
 
@@ -90,10 +115,16 @@ export function lxcFamily(): ContainerFamily {
 
     async preflight(path) {
       for (const tool of ['lxc-attach', 'lxc-stop']) {
-        if ((await which(tool)) === null) return { ok: false, reason: `${tool} not found on PATH (apt-get install lxc)`, details: {} };
+        if ((await which(tool)) === null)
+          return { ok: false, reason: `${tool} not found on PATH (apt-get install lxc)`, details: {} };
       }
       const details = { cgroup_layout: (await cgroupLayout().catch(() => null)) ?? 'unknown' };
-      if (process.getuid?.() !== 0) return { ok: false, reason: 'LXC containers need root here (unprivileged LXC is not supported by isobench)', details };
+      if (process.getuid?.() !== 0)
+        return {
+          ok: false,
+          reason: 'LXC containers need root here (unprivileged LXC is not supported by isobench)',
+          details,
+        };
       const v = await runProcess([path, '--version'], { timeoutMs: 10_000 });
       return { ok: true, version: `lxc ${v.stdout.trim() || 'unknown'}`, details };
     },
@@ -103,21 +134,35 @@ export function lxcFamily(): ContainerFamily {
     // Really start a container with the run's limits: the only precise test of this host.
     async trial(c, image, ctx) {
       const { lxcpath } = prepare(c, await mkdtemp(join(tmpdir(), `isobench-${ctx.runId}-probe-lxc-`)), image, ctx);
-      const r = await runProcess(['lxc-start', '-n', c.name, '-P', lxcpath, '-F', '--', '/bin/true'], { timeoutMs: 30_000, signal: ctx.signal });
+      const r = await runProcess(['lxc-start', '-n', c.name, '-P', lxcpath, '-F', '--', '/bin/true'], {
+        timeoutMs: 30_000,
+        signal: ctx.signal,
+      });
       return r.exitCode === 0 ? null : failureText(r, 30);
     },
 
     async launch(c, image, ctx) {
       const s = prepare(c, lxcpathOf(c), image, ctx);
       // lxc-start -F stays the container's monitor; the payload's output comes through its pipes, as with runc.
-      const ready = await spawnUntilReady(['lxc-start', '-n', c.name, '-P', s.lxcpath, '-F', '--', ...IDLE_PAYLOAD], { timeoutMs: 60_000, afterReady: 'keep-running', signal: ctx.signal });
+      const ready = await spawnUntilReady(['lxc-start', '-n', c.name, '-P', s.lxcpath, '-F', '--', ...IDLE_PAYLOAD], {
+        timeoutMs: 60_000,
+        afterReady: 'keep-running',
+        signal: ctx.signal,
+      });
       s.monitor = { pid: ready.pid, exited: ready.exited };
       return {
         ready,
         async inspect() {
           const pid = initPidOf(ready.pid);
-          const limits = limitLines(ctx.limits, ctx.cpuset, host.v1).map((l) => l.replace(' = ', '=')).join(',') || 'none';
-          return { pid, facts: await cgroupFacts(pid), labels: { engine_limits: limits, namespaces: NAMESPACES.join(',') } };
+          const limits =
+            limitLines(ctx.limits, ctx.cpuset, host.v1)
+              .map((l) => l.replace(' = ', '='))
+              .join(',') || 'none';
+          return {
+            pid,
+            facts: await cgroupFacts(pid),
+            labels: { engine_limits: limits, namespaces: NAMESPACES.join(',') },
+          };
         },
       };
     },
@@ -125,7 +170,21 @@ export function lxcFamily(): ContainerFamily {
     execArgv(c, argv, inScratch) {
       // lxc-attach has no working-directory option: a shell in the image changes into /scratch first.
       const cwd = inScratch ? ['/bin/sh', '-c', 'cd /scratch && exec "$@"', 'sh'] : [];
-      return ['lxc-attach', '-n', c.name, '-P', lxcpathOf(c), '--clear-env', '-v', PATH_ENV, '-v', 'HOME=/root', '--', ...cwd, ...argv];
+      return [
+        'lxc-attach',
+        '-n',
+        c.name,
+        '-P',
+        lxcpathOf(c),
+        '--clear-env',
+        '-v',
+        PATH_ENV,
+        '-v',
+        'HOME=/root',
+        '--',
+        ...cwd,
+        ...argv,
+      ];
     },
 
     /** Stops the container, waits for its monitor, then kills whatever is left in its cgroup. */

@@ -18,7 +18,12 @@ export function lxd(args: string[], timeoutMs = 60_000, input?: string, signal?:
 }
 
 /** The last lines of a failed client call, for messages. */
-export const lastWords = (r: ExecResult) => (r.stderr.trim() || r.stdout.trim() || (r.timedOut ? 'timed out' : `exit ${String(r.exitCode)}`)).split('\n').slice(-2).join(' ').slice(0, 500);
+export const lastWords = (r: ExecResult) =>
+  (r.stderr.trim() || r.stdout.trim() || (r.timedOut ? 'timed out' : `exit ${String(r.exitCode)}`))
+    .split('\n')
+    .slice(-2)
+    .join(' ')
+    .slice(0, 500);
 
 /** `lxc query <path>` parsed as JSON, or null when it fails. */
 export async function lxdQuery<T>(path: string, timeoutMs = 20_000, signal?: AbortSignal): Promise<T | null> {
@@ -42,10 +47,12 @@ export interface LxdServer {
 }
 
 /** Where the client looks for the daemon, for messages. */
-export const lxdWhere = () => (process.env['LXD_DIR'] ? `LXD_DIR=${process.env['LXD_DIR']}` : 'the default /var/lib/lxd');
+export const lxdWhere = () =>
+  process.env['LXD_DIR'] ? `LXD_DIR=${process.env['LXD_DIR']}` : 'the default /var/lib/lxd';
 
 /** The exact commands that initialise an LXD without a network (`lxd init --auto` also creates a bridge, which can fail). */
-export const LXD_INIT_HINT = 'lxc storage create default dir && lxc profile device add default root disk path=/ pool=default';
+export const LXD_INIT_HINT =
+  'lxc storage create default dir && lxc profile device add default root disk path=/ pool=default';
 
 /** Unix sockets the client would try, in its order (LXD_SOCKET, LXD_DIR, the Debian and the snap default). */
 export function lxdSockets(env: NodeJS.ProcessEnv = process.env): string[] {
@@ -55,21 +62,43 @@ export function lxdSockets(env: NodeJS.ProcessEnv = process.env): string[] {
 }
 
 /** The daemon's version, drivers and storage pool, or why it cannot be used (an abort of `signal` is the reason then). */
-export async function lxdServer(signal?: AbortSignal): Promise<{ ok: true; server: LxdServer } | { ok: false; reason: string }> {
-  if ((await which('lxc')) === null) return { ok: false, reason: 'the LXD client lxc is not on PATH (apt-get install lxd)' };
+export async function lxdServer(
+  signal?: AbortSignal,
+): Promise<{ ok: true; server: LxdServer } | { ok: false; reason: string }> {
+  if ((await which('lxc')) === null)
+    return { ok: false, reason: 'the LXD client lxc is not on PATH (apt-get install lxd)' };
   const start = 'start it (`lxd --group lxd &`, or `systemctl start lxd`) and point LXD_DIR at its directory';
   // No socket, no daemon: say so without running the client (which would create its config directory).
-  if (!lxdSockets().some((p) => existsSync(p))) return { ok: false, reason: `the LXD daemon is not reachable through ${lxdWhere()}: no socket at ${lxdSockets().join(' or ')}; ${start}` };
+  if (!lxdSockets().some((p) => existsSync(p)))
+    return {
+      ok: false,
+      reason: `the LXD daemon is not reachable through ${lxdWhere()}: no socket at ${lxdSockets().join(' or ')}; ${start}`,
+    };
   const r = await lxd(['query', '/1.0'], 20_000, undefined, signal);
   if (isAborted(signal)) return { ok: false, reason: abortText(signal as AbortSignal) };
-  if (r.exitCode !== 0) return { ok: false, reason: `the LXD daemon is not reachable through ${lxdWhere()}: ${lastWords(r)}; ${start}` };
-  const env = (JSON.parse(r.stdout) as { environment?: { server_version?: string; driver?: string } }).environment ?? {};
-  const profile = await lxdQuery<{ devices?: Record<string, { type?: string; pool?: string }> }>('/1.0/profiles/default', 20_000, signal);
-  const pools = (await lxdQuery<{ name: string; driver: string }[]>('/1.0/storage-pools?recursion=1', 20_000, signal)) ?? [];
+  if (r.exitCode !== 0)
+    return { ok: false, reason: `the LXD daemon is not reachable through ${lxdWhere()}: ${lastWords(r)}; ${start}` };
+  const env =
+    (JSON.parse(r.stdout) as { environment?: { server_version?: string; driver?: string } }).environment ?? {};
+  const profile = await lxdQuery<{ devices?: Record<string, { type?: string; pool?: string }> }>(
+    '/1.0/profiles/default',
+    20_000,
+    signal,
+  );
+  const pools =
+    (await lxdQuery<{ name: string; driver: string }[]>('/1.0/storage-pools?recursion=1', 20_000, signal)) ?? [];
   if (isAborted(signal)) return { ok: false, reason: abortText(signal as AbortSignal) };
   const wanted = Object.values(profile?.devices ?? {}).find((d) => d.type === 'disk' && d.pool)?.pool;
-  const pool = pools.find((p) => p.name === wanted) ?? [...pools].sort((a, b) => a.name.localeCompare(b.name))[0] ?? null;
-  return { ok: true, server: { version: env.server_version ?? 'unknown', driver: env.driver ?? 'unknown', pool: pool === null ? null : { name: pool.name, driver: pool.driver } } };
+  const pool =
+    pools.find((p) => p.name === wanted) ?? [...pools].sort((a, b) => a.name.localeCompare(b.name))[0] ?? null;
+  return {
+    ok: true,
+    server: {
+      version: env.server_version ?? 'unknown',
+      driver: env.driver ?? 'unknown',
+      pool: pool === null ? null : { name: pool.name, driver: pool.driver },
+    },
+  };
 }
 
 /** The LXD image alias of the workload image, derived from its digest. */
@@ -90,9 +119,31 @@ async function metadataTar(image: WorkloadImage, signal: AbortSignal | undefined
   const dir = await mkdtemp(join(image.dir, 'lxd-meta-'));
   const tmp = `${tar}.tmp-${process.pid}`;
   try {
-    const yaml = [`architecture: ${LXD_ARCH[arch()] ?? arch()}`, 'creation_date: 1', 'properties:', `  description: isobench workload image ${image.digest}`, '  os: isobench', ''].join('\n');
+    const yaml = [
+      `architecture: ${LXD_ARCH[arch()] ?? arch()}`,
+      'creation_date: 1',
+      'properties:',
+      `  description: isobench workload image ${image.digest}`,
+      '  os: isobench',
+      '',
+    ].join('\n');
     await writeFile(join(dir, 'metadata.yaml'), yaml);
-    const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', dir, '-cf', tmp, 'metadata.yaml'], { timeoutMs: 30_000, signal });
+    const r = await runProcess(
+      [
+        'tar',
+        '--sort=name',
+        '--mtime=@0',
+        '--owner=0',
+        '--group=0',
+        '--numeric-owner',
+        '-C',
+        dir,
+        '-cf',
+        tmp,
+        'metadata.yaml',
+      ],
+      { timeoutMs: 30_000, signal },
+    );
     signal?.throwIfAborted();
     if (r.exitCode !== 0) throw new Error(`tar of the LXD metadata failed: ${r.stderr.trim()}`);
     await rename(tmp, tar);
@@ -132,8 +183,10 @@ export function lxdImporter(): (image: WorkloadImage, signal?: AbortSignal) => P
         const meta = await metadataTar(image, signal);
         const rootfs = await imageTar(image, signal);
         const want = await lxdFingerprint(meta, rootfs);
-        const target = async () => (await lxdQuery<{ target?: string }>(`/1.0/images/aliases/${alias}`, 20_000, signal))?.target ?? null;
-        const has = async (fp: string) => (await lxdQuery<{ fingerprint?: string }>(`/1.0/images/${fp}`, 20_000, signal))?.fingerprint === fp;
+        const target = async () =>
+          (await lxdQuery<{ target?: string }>(`/1.0/images/aliases/${alias}`, 20_000, signal))?.target ?? null;
+        const has = async (fp: string) =>
+          (await lxdQuery<{ fingerprint?: string }>(`/1.0/images/${fp}`, 20_000, signal))?.fingerprint === fp;
         const before = await target();
         signal?.throwIfAborted();
         if (before === want) return want;
@@ -146,12 +199,18 @@ export function lxdImporter(): (image: WorkloadImage, signal?: AbortSignal) => P
           signal?.throwIfAborted();
           const r = await lxd(['image', 'import', meta, rootfs], 300_000, undefined, signal);
           signal?.throwIfAborted();
-          if (!(await has(want))) throw new Error(`LXD import of the workload image failed: ${r.exitCode === 0 ? `LXD has no image ${want} after it` : lastWords(r)}`);
+          if (!(await has(want)))
+            throw new Error(
+              `LXD import of the workload image failed: ${r.exitCode === 0 ? `LXD has no image ${want} after it` : lastWords(r)}`,
+            );
         }
         const a = await lxd(['image', 'alias', 'create', alias, want], 60_000, undefined, signal);
         signal?.throwIfAborted();
         const after = await target(); // another process may have aliased it meanwhile
-        if (after !== want) throw new Error(`LXD alias ${alias} of the workload image names ${after ?? 'nothing'}, not ${want}: ${lastWords(a)}`);
+        if (after !== want)
+          throw new Error(
+            `LXD alias ${alias} of the workload image names ${after ?? 'nothing'}, not ${want}: ${lastWords(a)}`,
+          );
         return want;
       })();
       imported.set(alias, p);

@@ -29,7 +29,8 @@ export interface LxdConfigInput {
  */
 export function lxdLimits(limits: Limits, cpuset: string | null): Record<string, string> {
   const out: Record<string, string> = {};
-  if (limits.cpus !== null) out['limits.cpu.allowance'] = `${Math.round((limits.cpus * CPU_PERIOD_US) / 1000)}ms/${CPU_PERIOD_US / 1000}ms`;
+  if (limits.cpus !== null)
+    out['limits.cpu.allowance'] = `${Math.round((limits.cpus * CPU_PERIOD_US) / 1000)}ms/${CPU_PERIOD_US / 1000}ms`;
   // A single CPU must be written as a range: a bare number means "this many CPUs".
   if (cpuset !== null) out['limits.cpu'] = /^\d+$/.test(cpuset) ? `${cpuset}-${cpuset}` : cpuset;
   if (limits.memoryMiB !== null) out['limits.memory'] = `${limits.memoryMiB}MiB`;
@@ -44,13 +45,21 @@ export function lxdLimits(limits: Limits, cpuset: string | null): Record<string,
  * cgroups named after the instance. LXD keeps its defaults otherwise: an unprivileged container
  * (user namespace) with LXD's seccomp policy.
  */
-export function lxdInstanceConfig(input: LxdConfigInput): { config: Record<string, string>; devices: Record<string, Record<string, string>> } {
+export function lxdInstanceConfig(input: LxdConfigInput): {
+  config: Record<string, string>;
+  devices: Record<string, Record<string, string>>;
+} {
   const devices: Record<string, Record<string, string>> = { root: { type: 'disk', path: '/', pool: input.pool } };
   if (input.scratch !== null) devices['scratch'] = { type: 'disk', path: '/scratch', source: input.scratch };
   return {
     config: {
       ...lxdLimits(input.limits, input.cpuset),
-      'raw.lxc': [`lxc.init.cmd = ${LXD_INIT}`, 'lxc.uts.name = isobench', ...CONFINEMENT_LINES, ...cgroupDirLines(input.name)].join('\n'),
+      'raw.lxc': [
+        `lxc.init.cmd = ${LXD_INIT}`,
+        'lxc.uts.name = isobench',
+        ...CONFINEMENT_LINES,
+        ...cgroupDirLines(input.name),
+      ].join('\n'),
       'user.isobench.run': input.runId,
     },
     devices,

@@ -4,7 +4,17 @@ import { chown, readFile } from 'node:fs/promises';
 import { cgroupFacts, cgroupHierarchies } from './cgroup.js';
 import type { Container, ContainerFamily } from './family.js';
 import { cgroupDirsOf } from './lxc-config.js';
-import { LXD_INIT_HINT, lastWords, lxd, lxdAlias, lxdImporter, lxdQuery, lxdServer, lxdWhere, type LxdServer } from './lxd-client.js';
+import {
+  LXD_INIT_HINT,
+  lastWords,
+  lxd,
+  lxdAlias,
+  lxdImporter,
+  lxdQuery,
+  lxdServer,
+  lxdWhere,
+  type LxdServer,
+} from './lxd-client.js';
 import { lxdInstanceConfig, lxdLimits } from './lxd-config.js';
 import { StartError, spawnUntilReady } from './ready.js';
 import type { ExecResult, RunContext } from '../types.js';
@@ -28,7 +38,11 @@ type Usable = { ok: true; server: LxdServer; pool: { name: string; driver: strin
 async function usableServer(signal: AbortSignal | undefined): Promise<Usable> {
   const s = await lxdServer(signal);
   if (!s.ok) return s;
-  if (s.server.pool === null) return { ok: false, reason: `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a network: ${LXD_INIT_HINT}` };
+  if (s.server.pool === null)
+    return {
+      ok: false,
+      reason: `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a network: ${LXD_INIT_HINT}`,
+    };
   return { ok: true, server: s.server, pool: s.server.pool };
 }
 
@@ -39,11 +53,22 @@ export function lxdFamily(): ContainerFamily {
   let server: Promise<Usable> | undefined;
 
   /** Launches `c` with the run's config (its cgroups are the run's to remove from here on); resolves when LXD reports it running. */
-  async function launchInstance(c: Container, ctx: RunContext, alias: string): Promise<{ r: ExecResult; pool: string }> {
+  async function launchInstance(
+    c: Container,
+    ctx: RunContext,
+    alias: string,
+  ): Promise<{ r: ExecResult; pool: string }> {
     const s = await (server ??= usableServer(ctx.signal));
     if (!s.ok) throw new Error(s.reason);
     c.cgroups = cgroupDirsOf(c.name, points);
-    const config = lxdInstanceConfig({ name: c.name, runId: ctx.runId, pool: s.pool.name, scratch: c.scratch, limits: ctx.limits, cpuset: ctx.cpuset });
+    const config = lxdInstanceConfig({
+      name: c.name,
+      runId: ctx.runId,
+      pool: s.pool.name,
+      scratch: c.scratch,
+      limits: ctx.limits,
+      cpuset: ctx.cpuset,
+    });
     // An abort kills the client; LXD may still create the instance, which teardown removes by its name.
     const r = await lxd(['launch', alias, c.name, '--no-profiles'], 120_000, JSON.stringify(config), ctx.signal);
     ctx.signal?.throwIfAborted();
@@ -60,7 +85,12 @@ export function lxdFamily(): ContainerFamily {
       const s = await (server = usableServer(ctx.signal));
       if (!s.ok) return { ok: false, reason: s.reason, details: {} };
       const details = { lxd: lxdWhere(), driver: s.server.driver, storage_pool: `${s.pool.name} (${s.pool.driver})` };
-      if (process.getuid?.() !== 0) return { ok: false, reason: 'the LXD engine needs root here (it bind-mounts and chowns the run\'s scratch directory)', details };
+      if (process.getuid?.() !== 0)
+        return {
+          ok: false,
+          reason: "the LXD engine needs root here (it bind-mounts and chowns the run's scratch directory)",
+          details,
+        };
       return { ok: true, version: `lxd ${s.server.version}`, details };
     },
 
@@ -79,9 +109,14 @@ export function lxdFamily(): ContainerFamily {
       // Startup as LXD users see it: `lxc launch` (create from the image, start) until a command in it printed ready.
       const t0 = performance.now();
       const { r: l, pool } = await launchInstance(c, ctx, lxdAlias(image));
-      if (l.exitCode !== 0) throw new StartError(`lxc launch ${c.name} failed: ${lastWords(l)}`, tail(l.stdout + l.stderr));
+      if (l.exitCode !== 0)
+        throw new StartError(`lxc launch ${c.name} failed: ${lastWords(l)}`, tail(l.stdout + l.stderr));
       const tExec = performance.now();
-      const ready = await spawnUntilReady(['lxc', 'exec', c.name, '--', '/isobench/ready'], { timeoutMs: 60_000, afterReady: 'wait-exit', signal: ctx.signal });
+      const ready = await spawnUntilReady(['lxc', 'exec', c.name, '--', '/isobench/ready'], {
+        timeoutMs: 60_000,
+        afterReady: 'wait-exit',
+        signal: ctx.signal,
+      });
       return {
         ready: { ...ready, readyMs: tExec - t0 + ready.readyMs },
         async inspect() {
@@ -97,7 +132,10 @@ export function lxdFamily(): ContainerFamily {
             labels: {
               engine_image: lxdAlias(image),
               engine_image_id: await importer(image, ctx.signal),
-              engine_limits: Object.entries(lxdLimits(ctx.limits, ctx.cpuset)).map(([k, v]) => `${k}=${v}`).join(',') || 'none',
+              engine_limits:
+                Object.entries(lxdLimits(ctx.limits, ctx.cpuset))
+                  .map(([k, v]) => `${k}=${v}`)
+                  .join(',') || 'none',
               storage_pool: pool,
               namespaces: LXD_NAMESPACES,
               user_namespace: `container root is host uid ${ids.uid}`,
@@ -107,7 +145,14 @@ export function lxdFamily(): ContainerFamily {
       };
     },
 
-    execArgv: (c, argv, inScratch) => ['lxc', 'exec', c.name, ...(inScratch ? ['--cwd', '/scratch'] : []), '--', ...argv],
+    execArgv: (c, argv, inScratch) => [
+      'lxc',
+      'exec',
+      c.name,
+      ...(inScratch ? ['--cwd', '/scratch'] : []),
+      '--',
+      ...argv,
+    ],
 
     async remove(name) {
       const r = await lxd(['delete', '--force', name], 120_000);

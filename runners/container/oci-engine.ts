@@ -5,7 +5,14 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { cgroupLayout } from '../host/fingerprint.js';
 import { cgroupDirsNamed, cgroupFacts, type CgroupFacts } from './cgroup.js';
-import { IDLE_PAYLOAD, execIn, failureText, type Container, type ContainerFamily, type EngineDescriptor } from './family.js';
+import {
+  IDLE_PAYLOAD,
+  execIn,
+  failureText,
+  type Container,
+  type ContainerFamily,
+  type EngineDescriptor,
+} from './family.js';
 import { KEPT_CAPABILITIES, NAMESPACES, ociSpec } from './oci-spec.js';
 import { StartError, spawnUntilReady } from './ready.js';
 import { lifecycle } from '../../model/metrics.js';
@@ -19,12 +26,21 @@ const HANG_PAYLOAD = ['/bin/sh', '-c', 'echo "test hook: hanging before ready"; 
 
 /** The family of OCI runtimes that run a bundle directory: `runc`, `crun`. */
 export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
-  const run = (args: string[], timeoutMs = 30_000, signal?: AbortSignal) => runProcess([binary, ...args], { timeoutMs, signal });
+  const run = (args: string[], timeoutMs = 30_000, signal?: AbortSignal) =>
+    runProcess([binary, ...args], { timeoutMs, signal });
 
   /** Writes config.json (synchronously: two small local writes on the startup path, see perf/containers.ts). */
   function writeBundle(bundle: string, c: Container, image: WorkloadImage, ctx: RunContext, args: string[]): void {
     mkdirSync(bundle, { recursive: true });
-    const spec = ociSpec({ rootfs: image.rootfs, scratch: c.scratch ?? bundle, args, cgroupsPath: `/${c.name}`, hostname: 'isobench', limits: ctx.limits, cpuset: ctx.cpuset });
+    const spec = ociSpec({
+      rootfs: image.rootfs,
+      scratch: c.scratch ?? bundle,
+      args,
+      cgroupsPath: `/${c.name}`,
+      hostname: 'isobench',
+      limits: ctx.limits,
+      cpuset: ctx.cpuset,
+    });
     writeFileSync(join(bundle, 'config.json'), JSON.stringify(spec));
   }
 
@@ -37,7 +53,12 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
 
     async preflight(path, ctx) {
       const details = { cgroup_layout: (await cgroupLayout().catch(() => null)) ?? 'unknown' };
-      if (process.getuid?.() !== 0) return { ok: false, reason: `${binary} containers need root here (rootless mode is not supported by isobench)`, details };
+      if (process.getuid?.() !== 0)
+        return {
+          ok: false,
+          reason: `${binary} containers need root here (rootless mode is not supported by isobench)`,
+          details,
+        };
       const v = await runProcess([path, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
       return { ok: true, version: v.stdout.split('\n')[0]?.trim() || 'unknown', details };
     },
@@ -71,7 +92,9 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
       let startAt = 0;
       let startMs = 0;
       const ready = await spawnUntilReady([binary, 'create', '--pid-file', pidFile, '--bundle', bundle, c.name], {
-        timeoutMs, afterReady: 'wait-exit', signal: ctx.signal,
+        timeoutMs,
+        afterReady: 'wait-exit',
+        signal: ctx.signal,
         onEngineExit: () => {
           created = performance.now();
           void readFacts().catch(() => undefined);
@@ -80,13 +103,30 @@ export function ociFamily({ binary }: EngineDescriptor): ContainerFamily {
           startAt = performance.now();
           const r = await run(['start', c.name], timeoutMs, ctx.signal);
           startMs = r.durationMs;
-          if (r.exitCode !== 0) throw new StartError(`${binary} start ${c.name} failed: ${failureText(r, timeoutMs / 1000)}`, tail(r.stdout + r.stderr));
+          if (r.exitCode !== 0)
+            throw new StartError(
+              `${binary} start ${c.name} failed: ${failureText(r, timeoutMs / 1000)}`,
+              tail(r.stdout + r.stderr),
+            );
         },
       });
       const facts = await readFacts();
-      for (const d of facts.dirs.map((x) => x.dir)) if (basename(d) === c.name && !c.cgroups.includes(d)) c.cgroups.push(d);
-      const phases = [lifecycle('oci_create_ms', created - ready.spawnedAt), lifecycle('oci_start_ms', startMs), lifecycle('oci_start_to_ready_ms', ready.readyAt - startAt)];
-      return { ready, phases, inspect: async () => ({ pid: initPid(), facts, labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') } }) };
+      for (const d of facts.dirs.map((x) => x.dir))
+        if (basename(d) === c.name && !c.cgroups.includes(d)) c.cgroups.push(d);
+      const phases = [
+        lifecycle('oci_create_ms', created - ready.spawnedAt),
+        lifecycle('oci_start_ms', startMs),
+        lifecycle('oci_start_to_ready_ms', ready.readyAt - startAt),
+      ];
+      return {
+        ready,
+        phases,
+        inspect: async () => ({
+          pid: initPid(),
+          facts,
+          labels: { oci_runtime: binary, namespaces: NAMESPACES.join(',') },
+        }),
+      };
     },
 
     async remove(name) {

@@ -76,7 +76,11 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
     let afterDone = opts.afterExit === undefined;
     const t0 = performance.now();
     const keep = opts.afterReady === 'keep-running';
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: keep, ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}) });
+    const child = spawn(file, args, {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: keep,
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
+    });
     const exited = new Promise<void>((res) => child.once('close', () => res()).once('error', () => res()));
     const finish = (err: Error | null) => {
       if (settled) return;
@@ -93,7 +97,16 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
         child.stderr.destroy();
       }
       if (err) reject(err);
-      else resolve({ stdout, stderr, readyMs: readyMs as number, spawnedAt: t0, readyAt: t0 + (readyMs as number), pid: child.pid as number, exited });
+      else
+        resolve({
+          stdout,
+          stderr,
+          readyMs: readyMs as number,
+          spawnedAt: t0,
+          readyAt: t0 + (readyMs as number),
+          pid: child.pid as number,
+          exited,
+        });
     };
     const check = () => {
       if (readyMs === null) return;
@@ -110,7 +123,12 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
     }, opts.timeoutMs);
     const onAbort = () => {
       child.kill('SIGKILL');
-      finish(new StartError(`${file} start interrupted: ${String((opts.signal?.reason as Error | undefined)?.message ?? 'aborted')}`, tail(stdout + stderr)));
+      finish(
+        new StartError(
+          `${file} start interrupted: ${String((opts.signal?.reason as Error | undefined)?.message ?? 'aborted')}`,
+          tail(stdout + stderr),
+        ),
+      );
     };
     if (opts.signal?.aborted === true) queueMicrotask(onAbort);
     else opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -121,22 +139,36 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
         check();
       }
     });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { stderr += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
     child.on('error', (err) => finish(new StartError(`cannot spawn ${file}: ${err.message}`, '', { cause: err })));
     child.on('exit', (code, signal) => {
       exitCode = code;
       if (code === 0) {
         opts.onEngineExit?.();
         if (opts.afterExit === undefined) return check();
-        opts.afterExit().then(() => {
-          afterDone = true;
-          check();
-        }, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+        opts.afterExit().then(
+          () => {
+            afterDone = true;
+            check();
+          },
+          (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))),
+        );
         return;
       }
       if (settled) return;
       // Give the pipes a moment to deliver the last words of a failed start.
-      setTimeout(() => finish(new StartError(`${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`, tail(stdout + stderr))), 20);
+      setTimeout(
+        () =>
+          finish(
+            new StartError(
+              `${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`,
+              tail(stdout + stderr),
+            ),
+          ),
+        20,
+      );
     });
     child.on('close', () => {
       if (!settled && exitCode === 0 && readyMs === null) {

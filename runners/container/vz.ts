@@ -19,12 +19,18 @@ interface VzSystem {
 
 const SYSTEMS: Record<VzSystem['engine'], VzSystem> = {
   openvz: {
-    engine: 'openvz', product: 'OpenVZ', tool: 'vzctl',
-    install: 'OpenVZ needs its own distribution: OpenVZ 7 (the vzkernel and vzctl/prlctl from the OpenVZ installation ISO or repositories); neither is packaged for Debian 12',
+    engine: 'openvz',
+    product: 'OpenVZ',
+    tool: 'vzctl',
+    install:
+      'OpenVZ needs its own distribution: OpenVZ 7 (the vzkernel and vzctl/prlctl from the OpenVZ installation ISO or repositories); neither is packaged for Debian 12',
   },
   virtuozzo: {
-    engine: 'virtuozzo', product: 'Virtuozzo', tool: 'prlctl',
-    install: 'Virtuozzo Hybrid Server is its own (commercial) distribution with the vzkernel and prlctl/vzctl; it is not packaged for Debian',
+    engine: 'virtuozzo',
+    product: 'Virtuozzo',
+    tool: 'prlctl',
+    install:
+      'Virtuozzo Hybrid Server is its own (commercial) distribution with the vzkernel and prlctl/vzctl; it is not packaged for Debian',
   },
 };
 
@@ -32,7 +38,10 @@ const SYSTEMS: Record<VzSystem['engine'], VzSystem> = {
 export function vzKernel(): { ok: boolean; text: string } {
   const proc = existsSync('/proc/vz');
   const bc = existsSync('/proc/user_beancounters') || existsSync('/proc/bc');
-  return { ok: proc, text: `kernel ${release()}${proc ? ' has /proc/vz' : ' is not an OpenVZ-family kernel (no /proc/vz)'}${bc ? ', bean counters present' : ''}` };
+  return {
+    ok: proc,
+    text: `kernel ${release()}${proc ? ' has /proc/vz' : ' is not an OpenVZ-family kernel (no /proc/vz)'}${bc ? ', bean counters present' : ''}`,
+  };
 }
 
 /** Probes for `sys`: never ok until isobench has a runner for it; the reason names what is missing. */
@@ -41,12 +50,19 @@ export async function probeVz(sys: VzSystem): Promise<ProbeResult> {
   const kernel = vzKernel();
   const details: Record<string, string> = { tool: tool ?? 'missing', kernel: kernel.text };
   if (tool === null || !kernel.ok) {
-    const missing = [...(tool === null ? [`${sys.tool} not found on PATH`] : []), ...(!kernel.ok ? [`the running ${kernel.text}`] : [])];
+    const missing = [
+      ...(tool === null ? [`${sys.tool} not found on PATH`] : []),
+      ...(!kernel.ok ? [`the running ${kernel.text}`] : []),
+    ];
     return { ok: false, reason: `${sys.product} is not usable here: ${missing.join('; ')}. ${sys.install}.`, details };
   }
   const v = await runProcess([tool, '--version'], { timeoutMs: 10_000 });
   details['version'] = (v.stdout.trim().split('\n')[0] ?? '') || 'unknown';
-  return { ok: false, reason: `${sys.product} found (${details['version']}, ${kernel.text}), but isobench has no ${sys.product} runner yet: not implemented, because no ${sys.product} host was available to build and test one`, details };
+  return {
+    ok: false,
+    reason: `${sys.product} found (${details['version']}, ${kernel.text}), but isobench has no ${sys.product} runner yet: not implemented, because no ${sys.product} host was available to build and test one`,
+    details,
+  };
 }
 
 function vzRunner(sys: VzSystem): Runner {

@@ -44,7 +44,8 @@ export async function manifestMismatch(root: string, manifest: string): Promise<
     const path = join(root, rel);
     const st = await lstat(path).catch(() => null);
     if (st === null) return `${rel} is missing`;
-    if (kind === 'l' && (!st.isSymbolicLink() || (await readlink(path)) !== a)) return `${rel} is not the symlink to ${a}`;
+    if (kind === 'l' && (!st.isSymbolicLink() || (await readlink(path)) !== a))
+      return `${rel} is not the symlink to ${a}`;
     if (kind === 'd' && !st.isDirectory()) return `${rel} is not a directory`;
     if (kind === 'f') {
       if (!st.isFile()) return `${rel} is not a file`;
@@ -61,22 +62,41 @@ export async function manifestMismatch(root: string, manifest: string): Promise<
  * and is released when we close it — or when this process dies, so a killed build never leaves a
  * stale lock behind. Not re-entrant within one process.
  */
-export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, log: (l: string) => void = () => undefined, signal?: AbortSignal, timeoutS = 900): Promise<T> {
+export async function withFileLock<T>(
+  lockPath: string,
+  fn: () => Promise<T>,
+  log: (l: string) => void = () => undefined,
+  signal?: AbortSignal,
+  timeoutS = 900,
+): Promise<T> {
   await mkdir(dirname(lockPath), { recursive: true });
   const fh = await open(lockPath, 'a');
-  const flock = (args: string[]) => new Promise<{ code: number | null; err: string }>((resolve, reject) => {
-    // An aborted run kills a waiting flock rather than leave it behind.
-    const child = spawn('flock', [...args, '3'], { stdio: ['ignore', 'ignore', 'pipe', fh.fd], ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}) });
-    let err = '';
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', (e) => reject(new Error(`flock ${lockPath} could not start (apt-get install util-linux): ${e.message}`)));
-    child.on('close', (code) => (signal?.aborted ? reject(signal.reason instanceof Error ? signal.reason : new Error('aborted while waiting for a cache lock')) : resolve({ code, err })));
-  });
+  const flock = (args: string[]) =>
+    new Promise<{ code: number | null; err: string }>((resolve, reject) => {
+      // An aborted run kills a waiting flock rather than leave it behind.
+      const child = spawn('flock', [...args, '3'], {
+        stdio: ['ignore', 'ignore', 'pipe', fh.fd],
+        ...(signal ? { signal, killSignal: 'SIGKILL' as const } : {}),
+      });
+      let err = '';
+      child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+      child.on('error', (e) =>
+        reject(new Error(`flock ${lockPath} could not start (apt-get install util-linux): ${e.message}`)),
+      );
+      child.on('close', (code) =>
+        signal?.aborted
+          ? reject(signal.reason instanceof Error ? signal.reason : new Error('aborted while waiting for a cache lock'))
+          : resolve({ code, err }),
+      );
+    });
   try {
     if ((await flock(['--exclusive', '--nonblock'])).code !== 0) {
       log(`waiting for another process building the cache entry of ${lockPath}`);
       const r = await flock(['--exclusive', '--wait', String(timeoutS)]);
-      if (r.code !== 0) throw new Error(`could not lock ${lockPath} within ${timeoutS} s (another isobench building the same cache entry?): ${r.err.trim() || `flock exit ${r.code}`}`);
+      if (r.code !== 0)
+        throw new Error(
+          `could not lock ${lockPath} within ${timeoutS} s (another isobench building the same cache entry?): ${r.err.trim() || `flock exit ${r.code}`}`,
+        );
     }
     return await fn();
   } finally {

@@ -54,7 +54,9 @@ export async function toolVersion(tool: string, args: string[]): Promise<Known<s
     const r = await execa(tool, args, { reject: false, timeout: 10_000, all: true });
     if (r.failed && r.exitCode === undefined) return unknown(`${tool} not found on PATH`);
     const line = (r.all ?? '').split('\n').find((l) => l.trim() !== '');
-    return line ? known(line.trim()) : unknown(`${tool} ${args.join(' ')} printed nothing (exit ${String(r.exitCode)})`);
+    return line
+      ? known(line.trim())
+      : unknown(`${tool} ${args.join(' ')} printed nothing (exit ${String(r.exitCode)})`);
   } catch (err) {
     return unknown(`${tool}: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -65,24 +67,41 @@ export async function fingerprint(): Promise<HostFingerprint> {
   const [cpu, mem, os, virt] = await Promise.allSettled([si.cpu(), si.mem(), si.osInfo(), si.system()]);
   const tools: Record<string, Known<string>> = {};
   const wanted: [string, string[]][] = [
-    ['sysbench', ['--version']], ['qemu-system-x86_64', ['--version']], ['runc', ['--version']],
-    ['crun', ['--version']], ['docker', ['--version']], ['podman', ['--version']],
+    ['sysbench', ['--version']],
+    ['qemu-system-x86_64', ['--version']],
+    ['runc', ['--version']],
+    ['crun', ['--version']],
+    ['docker', ['--version']],
+    ['podman', ['--version']],
   ];
-  await Promise.all(wanted.map(async ([t, a]) => { tools[t] = await toolVersion(t, a); }));
+  await Promise.all(
+    wanted.map(async ([t, a]) => {
+      tools[t] = await toolVersion(t, a);
+    }),
+  );
   const rejected = (r: PromiseSettledResult<unknown>) => (r.status === 'rejected' ? String(r.reason) : 'not reported');
   return {
     hostname: await attempt('hostname', async () => hostname()),
-    cpuModel: cpu.status === 'fulfilled' ? known(`${cpu.value.manufacturer} ${cpu.value.brand}`.trim()) : unknown(rejected(cpu)),
+    cpuModel:
+      cpu.status === 'fulfilled'
+        ? known(`${cpu.value.manufacturer} ${cpu.value.brand}`.trim())
+        : unknown(rejected(cpu)),
     cpuCount: cpu.status === 'fulfilled' ? known(cpu.value.cores) : unknown(rejected(cpu)),
     llcBytes: await attempt('sysfs cache', readLlcBytes),
     memoryBytes: mem.status === 'fulfilled' ? known(mem.value.total) : unknown(rejected(mem)),
     os: os.status === 'fulfilled' ? known(`${os.value.distro} ${os.value.release}`.trim()) : unknown(rejected(os)),
     kernel: os.status === 'fulfilled' ? known(os.value.kernel) : unknown(rejected(os)),
-    virtualization: virt.status === 'fulfilled'
-      ? known(virt.value.virtual ? `virtual (${virt.value.virtualHost ?? 'unknown hypervisor'})` : 'none detected')
-      : unknown(rejected(virt)),
+    virtualization:
+      virt.status === 'fulfilled'
+        ? known(virt.value.virtual ? `virtual (${virt.value.virtualHost ?? 'unknown hypervisor'})` : 'none detected')
+        : unknown(rejected(virt)),
     cgroup: await attempt('cgroup mounts', () => cgroupLayout()),
-    kvmDevice: await attempt('/dev/kvm', async () => access('/dev/kvm').then(() => true, () => false)),
+    kvmDevice: await attempt('/dev/kvm', async () =>
+      access('/dev/kvm').then(
+        () => true,
+        () => false,
+      ),
+    ),
     kvmModule: await attempt('/proc/modules and /sys/module', kvmModuleName),
     tools,
   };

@@ -34,7 +34,14 @@ export async function runProcess(argv: readonly string[], opts: ProcessOptions):
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('runProcess: empty argv');
   const t0 = performance.now();
-  if (opts.signal?.aborted === true) return { stdout: '', stderr: `not started: ${abortText(opts.signal)}`, exitCode: null, durationMs: 0, timedOut: false };
+  if (opts.signal?.aborted === true)
+    return {
+      stdout: '',
+      stderr: `not started: ${abortText(opts.signal)}`,
+      exitCode: null,
+      durationMs: 0,
+      timedOut: false,
+    };
   const child = execa(file, args, {
     reject: false,
     timeout: opts.timeoutMs,
@@ -60,7 +67,9 @@ export async function runProcess(argv: readonly string[], opts: ProcessOptions):
   const aborted = opts.signal !== undefined && isAborted(opts.signal) && r.exitCode === undefined;
   return {
     stdout: String(r.stdout ?? ''),
-    stderr: spawnError ? `${String(r.stderr ?? '')}${r.shortMessage}` : `${String(r.stderr ?? '')}${aborted ? `\nkilled: ${abortText(opts.signal as AbortSignal)}` : ''}`,
+    stderr: spawnError
+      ? `${String(r.stderr ?? '')}${r.shortMessage}`
+      : `${String(r.stderr ?? '')}${aborted ? `\nkilled: ${abortText(opts.signal as AbortSignal)}` : ''}`,
     exitCode: r.exitCode ?? null,
     durationMs,
     timedOut: r.timedOut,

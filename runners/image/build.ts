@@ -51,7 +51,8 @@ async function inputs(): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   for (const name of PROGRAMS) {
     const path = await which(name);
-    if (path === null) throw new Error(`${name} not found on PATH (apt-get install ${name === 'mke2fs' ? 'e2fsprogs' : name})`);
+    if (path === null)
+      throw new Error(`${name} not found on PATH (apt-get install ${name === 'mke2fs' ? 'e2fsprogs' : name})`);
     files.set(name === 'sysbench' ? SYSBENCH_IN_IMAGE.slice(1) : `usr/sbin/${name}`, path);
     for (const lib of await libraryClosure(path)) files.set(imagePath(lib), await realpath(lib));
   }
@@ -80,7 +81,22 @@ async function manifestDigest(files: Map<string, string>, applets: string[]): Pr
 }
 
 async function populate(root: string, files: Map<string, string>, applets: string[]): Promise<void> {
-  for (const d of ['usr/bin', 'usr/sbin', 'usr/lib', 'usr/lib64', 'proc', 'sys', 'dev', 'tmp', 'scratch', 'etc', 'isobench', 'root', 'run', 'mnt']) {
+  for (const d of [
+    'usr/bin',
+    'usr/sbin',
+    'usr/lib',
+    'usr/lib64',
+    'proc',
+    'sys',
+    'dev',
+    'tmp',
+    'scratch',
+    'etc',
+    'isobench',
+    'root',
+    'run',
+    'mnt',
+  ]) {
     await mkdir(join(root, d), { recursive: true });
   }
   for (const l of ['bin', 'sbin', 'lib', 'lib64']) await symlink(`usr/${l}`, join(root, l));
@@ -112,7 +128,13 @@ async function populate(root: string, files: Map<string, string>, applets: strin
  */
 export async function imageEntryProblem(dir: string, digest: string): Promise<string | null> {
   const complete = await readOrNull(join(dir, 'complete'));
-  if (complete === null) return (await stat(dir).then(() => true, () => false)) ? 'no completion mark (an interrupted build?)' : 'absent';
+  if (complete === null)
+    return (await stat(dir).then(
+      () => true,
+      () => false,
+    ))
+      ? 'no completion mark (an interrupted build?)'
+      : 'absent';
   const [d, manifestSha] = complete.trim().split('\n');
   if (d !== digest) return `completion mark names digest ${String(d).slice(0, 16)}, not ${digest.slice(0, 16)}`;
   const manifest = await readOrNull(join(dir, 'manifest'));
@@ -125,7 +147,10 @@ export async function buildImage(cacheDir: string, log: (l: string) => void = ()
   const files = await inputs();
   const busybox = files.get('usr/bin/busybox') as string;
   const list = await runProcess([busybox, '--list'], { timeoutMs: 10_000 });
-  const applets = list.stdout.split('\n').map((s) => s.trim()).filter((s) => /^[a-z0-9_.[-]+$/.test(s) && s !== 'busybox');
+  const applets = list.stdout
+    .split('\n')
+    .map((s) => s.trim())
+    .filter((s) => /^[a-z0-9_.[-]+$/.test(s) && s !== 'busybox');
   const digest = await manifestDigest(files, applets);
   const dir = join(cacheDir, 'images', digest.slice(0, 16));
   const rootfs = join(dir, 'rootfs');
@@ -133,29 +158,33 @@ export async function buildImage(cacheDir: string, log: (l: string) => void = ()
   const image = { digest, dir, rootfs, sysbenchSha256: await sha256File(hostSysbench) };
   if ((await imageEntryProblem(dir, digest)) === null) return image;
   // One builder at a time per entry; whoever waited re-checks, and usually finds it built.
-  return withFileLock(`${dir}.lock`, async () => {
-    const problem = await imageEntryProblem(dir, digest);
-    if (problem === null) return image;
-    if (problem !== 'absent') log(`workload image cache entry ${dir} is damaged (${problem}); rebuilding it`);
-    log(`building workload image ${digest.slice(0, 16)} in ${dir}`);
-    const tmp = `${dir}.tmp-${process.pid}`;
-    await rm(tmp, { recursive: true, force: true });
-    try {
-      await populate(join(tmp, 'rootfs'), files, applets);
-      const manifest = await treeManifest(join(tmp, 'rootfs'));
-      await writeFile(join(tmp, 'manifest'), manifest);
-      await writeFile(join(tmp, 'complete'), `${digest}\n${sha256Text(manifest)}\n`);
-      await mkdir(dirname(dir), { recursive: true });
-      // The damaged entry is moved aside first so the rename below never lands inside it.
-      const old = `${dir}.old-${process.pid}`;
-      await rename(dir, old).catch(() => undefined);
-      await rename(tmp, dir);
-      await rm(old, { recursive: true, force: true });
-    } finally {
+  return withFileLock(
+    `${dir}.lock`,
+    async () => {
+      const problem = await imageEntryProblem(dir, digest);
+      if (problem === null) return image;
+      if (problem !== 'absent') log(`workload image cache entry ${dir} is damaged (${problem}); rebuilding it`);
+      log(`building workload image ${digest.slice(0, 16)} in ${dir}`);
+      const tmp = `${dir}.tmp-${process.pid}`;
       await rm(tmp, { recursive: true, force: true });
-    }
-    return image;
-  }, log);
+      try {
+        await populate(join(tmp, 'rootfs'), files, applets);
+        const manifest = await treeManifest(join(tmp, 'rootfs'));
+        await writeFile(join(tmp, 'manifest'), manifest);
+        await writeFile(join(tmp, 'complete'), `${digest}\n${sha256Text(manifest)}\n`);
+        await mkdir(dirname(dir), { recursive: true });
+        // The damaged entry is moved aside first so the rename below never lands inside it.
+        const old = `${dir}.old-${process.pid}`;
+        await rename(dir, old).catch(() => undefined);
+        await rename(tmp, dir);
+        await rm(old, { recursive: true, force: true });
+      } finally {
+        await rm(tmp, { recursive: true, force: true });
+      }
+      return image;
+    },
+    log,
+  );
 }
 
 /** A reproducible tar of the rootfs (for `docker import` / `podman import`), built once and verified by its sha256 on use. */
@@ -166,21 +195,41 @@ export async function imageTar(image: WorkloadImage, signal?: AbortSignal): Prom
     return want !== undefined && (await sha256File(tar).catch(() => null)) === want;
   };
   if (await intact()) return tar;
-  return withFileLock(`${tar}.lock`, async () => {
-    if (await intact()) return tar;
-    const tmp = `${tar}.tmp-${process.pid}`;
-    try {
-      const r = await runProcess(['tar', '--sort=name', '--mtime=@0', '--owner=0', '--group=0', '--numeric-owner', '-C', image.rootfs, '-cf', tmp, '.'], { timeoutMs: 120_000, signal });
-      signal?.throwIfAborted();
-      if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
-      await rm(`${tar}.sha256`, { force: true });
-      await rename(tmp, tar);
-      await writeFileRenamed(`${tar}.sha256`, `${await sha256File(tar)}\n`);
-    } finally {
-      await rm(tmp, { force: true });
-    }
-    return tar;
-  }, undefined, signal);
+  return withFileLock(
+    `${tar}.lock`,
+    async () => {
+      if (await intact()) return tar;
+      const tmp = `${tar}.tmp-${process.pid}`;
+      try {
+        const r = await runProcess(
+          [
+            'tar',
+            '--sort=name',
+            '--mtime=@0',
+            '--owner=0',
+            '--group=0',
+            '--numeric-owner',
+            '-C',
+            image.rootfs,
+            '-cf',
+            tmp,
+            '.',
+          ],
+          { timeoutMs: 120_000, signal },
+        );
+        signal?.throwIfAborted();
+        if (r.exitCode !== 0) throw new Error(`tar of ${image.rootfs} failed: ${r.stderr.trim()}`);
+        await rm(`${tar}.sha256`, { force: true });
+        await rename(tmp, tar);
+        await writeFileRenamed(`${tar}.sha256`, `${await sha256File(tar)}\n`);
+      } finally {
+        await rm(tmp, { force: true });
+      }
+      return tar;
+    },
+    undefined,
+    signal,
+  );
 }
 
 const building = new Map<string, Promise<WorkloadImage>>();

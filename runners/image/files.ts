@@ -33,8 +33,18 @@ export const GENERATED_FILES: Record<string, [number, string]> = {
 };
 
 /** Parses the lines printed by READY_SCRIPT. */
-export function parseReady(text: string): { ready: boolean; sha256: string | null; hostname: string | null; uptimeS: number | null } {
+export function parseReady(text: string): {
+  ready: boolean;
+  sha256: string | null;
+  hostname: string | null;
+  uptimeS: number | null;
+} {
   const get = (k: string) => new RegExp(`^${k} (\\S+)`, 'm').exec(text)?.[1] ?? null;
   const up = get('isobench-uptime');
-  return { ready: text.includes(READY_MARKER), sha256: get('isobench-sha256'), hostname: get('isobench-hostname'), uptimeS: up === null ? null : Number(up) };
+  return {
+    ready: text.includes(READY_MARKER),
+    sha256: get('isobench-sha256'),
+    hostname: get('isobench-hostname'),
+    uptimeS: up === null ? null : Number(up),
+  };
 }

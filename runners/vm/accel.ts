@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import type { VmAccel } from '../../model/options.js';
 import type { Accel } from './qemu.js';
 
-
 /**
  * The outcome of one trial boot under KVM with a CPU model. `retry`: the failure may be the
  * host's load rather than KVM (the kernel started but the guest was not ready in time), so it
@@ -55,7 +54,9 @@ export async function kvmDeviceProblem(): Promise<string | null> {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
     return null;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? '/dev/kvm does not exist' : '/dev/kvm is not readable and writable by this user';
+    return (err as NodeJS.ErrnoException).code === 'ENOENT'
+      ? '/dev/kvm does not exist'
+      : '/dev/kvm is not readable and writable by this user';
   }
 }
 
@@ -68,11 +69,21 @@ export async function decideAccel(
   mode: VmAccel,
   cpus: readonly string[],
   bootWithKvm: (cpu: string) => Promise<KvmBoot>,
-  host: { kvmModule: () => Promise<string | null>; deviceProblem: () => Promise<string | null> } = { kvmModule: kvmModuleName, deviceProblem: kvmDeviceProblem },
+  host: { kvmModule: () => Promise<string | null>; deviceProblem: () => Promise<string | null> } = {
+    kvmModule: kvmModuleName,
+    deviceProblem: kvmDeviceProblem,
+  },
 ): Promise<AccelDecision> {
   const kvmModule = await host.kvmModule();
   if (mode === 'tcg') {
-    return { ok: true, accel: 'tcg', cpu: TCG_CPU, note: 'TCG forced by --vm-accel tcg: software emulation, not representative of KVM', fallbackReason: 'forced by --vm-accel tcg', kvmModule };
+    return {
+      ok: true,
+      accel: 'tcg',
+      cpu: TCG_CPU,
+      note: 'TCG forced by --vm-accel tcg: software emulation, not representative of KVM',
+      fallbackReason: 'forced by --vm-accel tcg',
+      kvmModule,
+    };
   }
   const module = kvmModule === null ? 'no KVM module loaded' : `host KVM module ${kvmModule}`;
   const device = await host.deviceProblem();
@@ -84,7 +95,10 @@ export async function decideAccel(
     for (const cpu of cpus) {
       const r = await bootWithKvm(cpu);
       if (r.ok) {
-        const note = failures.length > 0 ? `KVM works with -cpu ${cpu} (guest ready in ${(r.readyMs / 1000).toFixed(1)} s) but not with ${failures.join('; ')}` : null;
+        const note =
+          failures.length > 0
+            ? `KVM works with -cpu ${cpu} (guest ready in ${(r.readyMs / 1000).toFixed(1)} s) but not with ${failures.join('; ')}`
+            : null;
         return { ok: true, accel: 'kvm', cpu, note, fallbackReason: null, kvmModule };
       }
       failures.push(`-cpu ${cpu}: ${r.reason}`);
@@ -93,7 +107,11 @@ export async function decideAccel(
   }
   if (mode === 'kvm') return { ok: false, reason: `KVM forced by --vm-accel kvm and not usable: ${why}`, kvmModule };
   return {
-    ok: true, accel: 'tcg', cpu: TCG_CPU, kvmModule, fallbackReason: why,
+    ok: true,
+    accel: 'tcg',
+    cpu: TCG_CPU,
+    kvmModule,
+    fallbackReason: why,
     note: `KVM unusable, guests run under TCG software emulation (not representative of KVM): ${why}`,
   };
 }
@@ -120,14 +138,24 @@ export interface KvmProofFacts {
 /** The cache key of a proof: sha256 of the facts (and the guest CPU model tried), hex. */
 export function kvmProofKey(facts: KvmProofFacts, cpu: string): string {
   const f = { ...facts, cpu };
-  const text = JSON.stringify(Object.keys(f).sort().map((k) => [k, f[k as keyof typeof f]]));
+  const text = JSON.stringify(
+    Object.keys(f)
+      .sort()
+      .map((k) => [k, f[k as keyof typeof f]]),
+  );
   return sha256Text(text);
 }
 
 /** This machine's facts for the proof key, given what the runner already knows. */
-export async function kvmProofFacts(known: { qemuVersion: string; machine: string; guestKernel: string; proofTimeoutMs: number }): Promise<KvmProofFacts> {
+export async function kvmProofFacts(known: {
+  qemuVersion: string;
+  machine: string;
+  guestKernel: string;
+  proofTimeoutMs: number;
+}): Promise<KvmProofFacts> {
   const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
-  const cpuModel = /^model name\s*:\s*(.*)$/m.exec(await readFile('/proc/cpuinfo', 'utf8').catch(() => ''))?.[1]?.trim() ?? 'unknown';
+  const cpuModel =
+    /^model name\s*:\s*(.*)$/m.exec(await readFile('/proc/cpuinfo', 'utf8').catch(() => ''))?.[1]?.trim() ?? 'unknown';
   return { bootId, hostKernel: release(), kvmModule: await kvmModuleName(), cpuModel, ...known };
 }
 
@@ -151,7 +179,8 @@ export interface ProofSource {
 export function proofText(sources: readonly ProofSource[], now = Date.now()): string {
   if (sources.length === 0) return 'no proof boot (none needed)';
   const oldest = sources.reduce((a, b) => (a.provedAt < b.provedAt ? a : b));
-  if (!sources.every((s) => s.cached)) return `proved now by booting a guest under KVM (cached for this boot of the machine)`;
+  if (!sources.every((s) => s.cached))
+    return `proved now by booting a guest under KVM (cached for this boot of the machine)`;
   const s = Math.max(0, Math.round((now - Date.parse(oldest.provedAt)) / 1000));
   const age = s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
   return `cached: proved ${age} ago (${oldest.provedAt}) in this boot of the machine; same kernel, qemu, KVM module and CPU`;
@@ -162,12 +191,29 @@ export function proofText(sources: readonly ProofSource[], now = Date.now()): st
  * the machine, kernel, qemu, KVM module, CPU, guest machine and kernel, guest CPU model) is
  * returned without booting; a new outcome is stored. `sources` collects how each was obtained.
  */
-export function cachedKvmBoot(dir: string, facts: KvmProofFacts, boot: (cpu: string) => Promise<KvmBoot>, sources: ProofSource[], signal?: AbortSignal, now: () => Date = () => new Date()): (cpu: string) => Promise<KvmBoot> {
+export function cachedKvmBoot(
+  dir: string,
+  facts: KvmProofFacts,
+  boot: (cpu: string) => Promise<KvmBoot>,
+  sources: ProofSource[],
+  signal?: AbortSignal,
+  now: () => Date = () => new Date(),
+): (cpu: string) => Promise<KvmBoot> {
   return async (cpu) => {
     const key = kvmProofKey(facts, cpu);
     const file = join(dir, `kvm-proof-${key.slice(0, 32)}.json`);
-    const stored = await readFile(file, 'utf8').then((t) => JSON.parse(t) as StoredProof, () => null).catch(() => null);
-    if (stored !== null && stored.key === key && typeof stored.boot?.ok === 'boolean' && typeof stored.provedAt === 'string') {
+    const stored = await readFile(file, 'utf8')
+      .then(
+        (t) => JSON.parse(t) as StoredProof,
+        () => null,
+      )
+      .catch(() => null);
+    if (
+      stored !== null &&
+      stored.key === key &&
+      typeof stored.boot?.ok === 'boolean' &&
+      typeof stored.provedAt === 'string'
+    ) {
       sources.push({ cached: true, provedAt: stored.provedAt });
       return stored.boot;
     }

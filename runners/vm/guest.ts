@@ -77,7 +77,10 @@ export class Guest {
   private signal: AbortSignal | undefined;
   private readonly onAbort = () => this.wake();
 
-  private constructor(readonly config: QemuConfig, signal: AbortSignal | undefined) {
+  private constructor(
+    readonly config: QemuConfig,
+    signal: AbortSignal | undefined,
+  ) {
     this.signal = signal;
     // An interruption wakes every wait, which then sees the aborted signal.
     signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -105,10 +108,15 @@ export class Guest {
     if (g.child.pid !== undefined) req.onSpawn?.(g.child.pid);
     const deadline = g.t0 + req.readyTimeoutMs;
     while (!g.lines.includes(READY_MARKER)) {
-      if (g.exit !== null) throw g.error(`qemu exited ${g.exitText()} after ${seconds(g.exit.atMs)} before the guest announced ready${g.qemuSaid()}`);
+      if (g.exit !== null)
+        throw g.error(
+          `qemu exited ${g.exitText()} after ${seconds(g.exit.atMs)} before the guest announced ready${g.qemuSaid()}`,
+        );
       if (g.interrupted()) {
         await g.kill();
-        throw g.error(`boot interrupted after ${seconds(performance.now() - g.t0)}: ${g.interruptText()}; qemu (pid ${String(g.pid)}) killed`);
+        throw g.error(
+          `boot interrupted after ${seconds(performance.now() - g.t0)}: ${g.interruptText()}; qemu (pid ${String(g.pid)}) killed`,
+        );
       }
       if (performance.now() >= deadline) {
         await g.kill();
@@ -176,7 +184,8 @@ export class Guest {
         const frame = parser.push(line);
         if (frame !== null) return { frame, durationMs: performance.now() - t0 };
       }
-      if (this.exit !== null) throw this.error(`qemu exited ${this.exitText()} while the guest ran a command${this.qemuSaid()}`);
+      if (this.exit !== null)
+        throw this.error(`qemu exited ${this.exitText()} while the guest ran a command${this.qemuSaid()}`);
       if (this.interrupted()) {
         await this.kill();
         throw this.error(`command interrupted: ${this.interruptText()}; qemu (pid ${String(this.pid)}) killed`);
@@ -217,7 +226,8 @@ export class Guest {
   private onConsole(text: string): void {
     this.consoleAppend(text);
     this.consoleSeen += text.length;
-    if (this.kernelUpMs === null && /Linux version \d/.test(this.console)) this.kernelUpMs = performance.now() - this.t0;
+    if (this.kernelUpMs === null && /Linux version \d/.test(this.console))
+      this.kernelUpMs = performance.now() - this.t0;
   }
 
   private onChannel(text: string): void {
@@ -270,16 +280,25 @@ export class Guest {
 
   /** What qemu said on stderr (warnings left out), as a suffix for messages. */
   private qemuSaid(): string {
-    const said = this.stderrLines.filter((l) => !/warning:/.test(l)).join(' | ').replace(/qemu-system-x86_64: /g, '');
+    const said = this.stderrLines
+      .filter((l) => !/warning:/.test(l))
+      .join(' | ')
+      .replace(/qemu-system-x86_64: /g, '');
     return said === '' ? '' : `: ${said.slice(0, 300)}`;
   }
 
   private hangDiagnosis(timeoutMs: number): string {
-    const lastLine = cleanConsole(this.console).split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('[qemu]')).pop();
+    const lastLine = cleanConsole(this.console)
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('[qemu]'))
+      .pop();
     const last = lastLine === undefined ? '' : `; last console line: '${lastLine.slice(0, 160)}'`;
     const killed = `qemu (pid ${String(this.child.pid)}) killed`;
-    if (this.consoleSeen === 0) return `no console output at all (neither firmware nor kernel) within ${seconds(timeoutMs)}; ${killed}`;
-    if (this.kernelUpMs === null) return `the firmware ran but the kernel printed nothing within ${seconds(timeoutMs)}${last}; ${killed}`;
+    if (this.consoleSeen === 0)
+      return `no console output at all (neither firmware nor kernel) within ${seconds(timeoutMs)}; ${killed}`;
+    if (this.kernelUpMs === null)
+      return `the firmware ran but the kernel printed nothing within ${seconds(timeoutMs)}${last}; ${killed}`;
     return `the kernel started (first output after ${seconds(this.kernelUpMs)}) but the guest did not announce ready within ${seconds(timeoutMs)}${last}; ${killed}`;
   }
 

@@ -49,11 +49,20 @@ export async function archiveList(dir: string): Promise<string[]> {
 /** Writes (or appends to, `-A`) the newc archive `out` of everything under `dir`, owned by root; no shell. */
 async function cpioOf(dir: string, out: string, append: boolean, signal: AbortSignal | undefined): Promise<void> {
   const list = await archiveList(dir);
-  const r = await runProcess(['cpio', '--null', '-o', '-H', 'newc', '-R', '0:0', '--quiet', ...(append ? ['-A'] : []), '-O', out], { cwd: dir, input: `${list.join('\0')}\0`, timeoutMs: 300_000, signal });
+  const r = await runProcess(
+    ['cpio', '--null', '-o', '-H', 'newc', '-R', '0:0', '--quiet', ...(append ? ['-A'] : []), '-O', out],
+    { cwd: dir, input: `${list.join('\0')}\0`, timeoutMs: 300_000, signal },
+  );
   if (r.exitCode !== 0) throw new Error(`cpio of ${dir} failed (apt-get install cpio): ${r.stderr.trim()}`);
 }
 
-async function build(image: WorkloadImage, kernel: GuestKernel, path: string, log: (l: string) => void, signal: AbortSignal | undefined): Promise<Initramfs> {
+async function build(
+  image: WorkloadImage,
+  kernel: GuestKernel,
+  path: string,
+  log: (l: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<Initramfs> {
   const dep = parseModulesDep(await readFile(join(kernel.modulesDir, 'modules.dep'), 'utf8'));
   const builtin = await builtinModules(kernel.modulesDir);
   const bootModules = moduleLoadOrder(dep, builtin, BOOT_MODULES);
@@ -64,7 +73,13 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
   const sidecar = `${path}.json`;
   const intact = async (): Promise<string | null> => {
     const meta = await readOrNull(sidecar);
-    if (meta === null) return (await stat(path).then(() => true, () => false)) ? 'no completion record (an interrupted build?)' : 'absent';
+    if (meta === null)
+      return (await stat(path).then(
+        () => true,
+        () => false,
+      ))
+        ? 'no completion record (an interrupted build?)'
+        : 'absent';
     let parsed: { lists?: unknown; sha256?: unknown };
     try {
       parsed = JSON.parse(meta) as { lists?: unknown; sha256?: unknown };
@@ -76,18 +91,33 @@ async function build(image: WorkloadImage, kernel: GuestKernel, path: string, lo
     return sha !== null && sha === parsed.sha256 ? null : 'the cpio does not match its content hash';
   };
   if ((await intact()) === null) return { path, bootModules, diskModules };
-  await withFileLock(`${path}.lock`, async () => {
-    const problem = await intact();
-    if (problem === null) return;
-    if (problem !== 'absent') log(`guest initramfs cache entry ${path} is damaged (${problem}); rebuilding it`);
-    await buildCpio(image, kernel, path, bootModules, diskModules, log, signal);
-    await writeFileRenamed(sidecar, JSON.stringify({ lists, sha256: await sha256File(path) }));
-  }, log, signal);
+  await withFileLock(
+    `${path}.lock`,
+    async () => {
+      const problem = await intact();
+      if (problem === null) return;
+      if (problem !== 'absent') log(`guest initramfs cache entry ${path} is damaged (${problem}); rebuilding it`);
+      await buildCpio(image, kernel, path, bootModules, diskModules, log, signal);
+      await writeFileRenamed(sidecar, JSON.stringify({ lists, sha256: await sha256File(path) }));
+    },
+    log,
+    signal,
+  );
   return { path, bootModules, diskModules };
 }
 
-async function buildCpio(image: WorkloadImage, kernel: GuestKernel, path: string, bootModules: string[], diskModules: string[], log: (l: string) => void, signal: AbortSignal | undefined): Promise<void> {
-  log(`building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ${bootModules.length + diskModules.length} modules of ${kernel.version})`);
+async function buildCpio(
+  image: WorkloadImage,
+  kernel: GuestKernel,
+  path: string,
+  bootModules: string[],
+  diskModules: string[],
+  log: (l: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  log(
+    `building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ${bootModules.length + diskModules.length} modules of ${kernel.version})`,
+  );
   const tmp = `${path}.tmp-${process.pid}`;
   const overlay = `${tmp}.d`;
   await rm(overlay, { recursive: true, force: true });
@@ -116,7 +146,13 @@ async function buildCpio(image: WorkloadImage, kernel: GuestKernel, path: string
 const building = new Map<string, Promise<Initramfs>>();
 
 /** The initramfs for this image and kernel, cached under `cacheDir/vm` by image digest and kernel version. */
-export function initramfsFor(image: WorkloadImage, kernel: GuestKernel, cacheDir: string, log: (l: string) => void, signal?: AbortSignal): Promise<Initramfs> {
+export function initramfsFor(
+  image: WorkloadImage,
+  kernel: GuestKernel,
+  cacheDir: string,
+  log: (l: string) => void,
+  signal?: AbortSignal,
+): Promise<Initramfs> {
   const path = join(cacheDir, 'vm', `initramfs-${image.digest.slice(0, 16)}-${kernel.version}-${LAYOUT}.cpio`);
   let p = building.get(path);
   if (p === undefined) {

@@ -46,9 +46,18 @@ export interface Tracker {
 /** vCPUs and RAM for a guest: the run's limits, or defaults (recorded as such). */
 export function guestSize(limits: RunContext['limits']): { vcpus: number; memoryMiB: number; defaulted: string[] } {
   const defaulted: string[] = [];
-  const vcpus = limits.cpus === null ? (defaulted.push('cpus=host'), Math.max(1, hostCpus().length)) : Math.max(1, Math.ceil(limits.cpus));
-  const memoryMiB = limits.memoryMiB === null ? (defaulted.push(`memory=${DEFAULT_MEMORY_MIB}MiB`), DEFAULT_MEMORY_MIB) : Math.floor(limits.memoryMiB);
-  if (memoryMiB < MIN_MEMORY_MIB) throw new Error(`guest memory ${memoryMiB} MiB is below the ${MIN_MEMORY_MIB} MiB a guest needs (the workload image lives in its RAM)`);
+  const vcpus =
+    limits.cpus === null
+      ? (defaulted.push('cpus=host'), Math.max(1, hostCpus().length))
+      : Math.max(1, Math.ceil(limits.cpus));
+  const memoryMiB =
+    limits.memoryMiB === null
+      ? (defaulted.push(`memory=${DEFAULT_MEMORY_MIB}MiB`), DEFAULT_MEMORY_MIB)
+      : Math.floor(limits.memoryMiB);
+  if (memoryMiB < MIN_MEMORY_MIB)
+    throw new Error(
+      `guest memory ${memoryMiB} MiB is below the ${MIN_MEMORY_MIB} MiB a guest needs (the workload image lives in its RAM)`,
+    );
   return { vcpus, memoryMiB, defaulted };
 }
 
@@ -64,7 +73,10 @@ export async function requireODirect(dir: string, cache: string): Promise<void> 
     const fh = await open(probe, constants.O_RDWR | constants.O_CREAT | constants.O_DIRECT, 0o600);
     await fh.close();
   } catch (err) {
-    throw new Error(`--disk-cache ${cache} needs O_DIRECT, which the filesystem holding ${dir} does not support (${(err as Error).message}); use --disk-cache writeback or put --out on another filesystem`, { cause: err });
+    throw new Error(
+      `--disk-cache ${cache} needs O_DIRECT, which the filesystem holding ${dir} does not support (${(err as Error).message}); use --disk-cache writeback or put --out on another filesystem`,
+      { cause: err },
+    );
   } finally {
     await unlink(probe).catch(() => undefined);
   }
@@ -109,16 +121,35 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     }
     if (ctx.hooks?.vmHangBeforeReady === true) extra.push('isobench.hang=ready');
     const config: QemuConfig = {
-      qemu: setup.qemu, name: spec.tag, accel: setup.accel, machine: setup.machine, cpu: setup.cpu, vcpus: size.vcpus,
-      memoryMiB: size.memoryMiB, kernel: setup.kernelImage, initramfs: setup.initramfs, extraAppend: extra,
-      disk, pidfile: join(dir, 'qemu.pid'), cpuset: ctx.cpuset,
+      qemu: setup.qemu,
+      name: spec.tag,
+      accel: setup.accel,
+      machine: setup.machine,
+      cpu: setup.cpu,
+      vcpus: size.vcpus,
+      memoryMiB: size.memoryMiB,
+      kernel: setup.kernelImage,
+      initramfs: setup.initramfs,
+      extraAppend: extra,
+      disk,
+      pidfile: join(dir, 'qemu.pid'),
+      cpuset: ctx.cpuset,
     };
     const readyTimeoutMs = ctx.hooks?.vmReadyTimeoutMs ?? (setup.accel === 'kvm' ? 30_000 : 120_000);
-    guest = await Guest.boot({ config, readyTimeoutMs, onSpawn: (pid) => track.pid(spec.tag, pid), signal: ctx.signal });
+    guest = await Guest.boot({
+      config,
+      readyTimeoutMs,
+      onSpawn: (pid) => track.pid(spec.tag, pid),
+      signal: ctx.signal,
+    });
     const facts = parseReadyFacts(guest.readyText);
     const fail = (msg: string) => new GuestError(msg, (guest as Guest).consoleTail());
-    if (facts.sha256 !== setup.sysbenchSha256) throw fail(`sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`);
-    if (!(facts.cmdline ?? '').split(' ').includes(`isobench.run=${ctx.runId}`)) throw fail(`the guest's /proc/cmdline lacks isobench.run=${ctx.runId}: ${String(facts.cmdline)}`);
+    if (facts.sha256 !== setup.sysbenchSha256)
+      throw fail(
+        `sysbench inside the guest has sha256 ${String(facts.sha256)}, the image's is ${setup.sysbenchSha256}`,
+      );
+    if (!(facts.cmdline ?? '').split(' ').includes(`isobench.run=${ctx.runId}`))
+      throw fail(`the guest's /proc/cmdline lacks isobench.run=${ctx.runId}: ${String(facts.cmdline)}`);
     let pinning = 'none: qemu threads run on every host CPU (no --pin)';
     if (ctx.cpuset !== null) {
       if (guest.pid === undefined) throw fail('qemu has no pid to pin');
@@ -126,7 +157,10 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
         throw fail(err instanceof Error ? err.message : String(err));
       });
     }
-    if (/jiffies/.test(facts.clocksource ?? '')) ctx.log(`vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`);
+    if (/jiffies/.test(facts.clocksource ?? ''))
+      ctx.log(
+        `vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`,
+      );
     const startup: Measurement[] = [lifecycle('startup_ms', guest.readyMs)];
     if (guest.kernelUpMs !== null) startup.push(lifecycle('kernel_up_ms', guest.kernelUpMs));
     if (facts.uptimeS !== null) startup.push(lifecycle('guest_uptime_at_ready_ms', facts.uptimeS * 1000));
@@ -137,7 +171,8 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     if (disk !== null) {
       const r = await guest.run(SCRATCH_SETUP('/isobench/vm/modules-disk'), '/', 300_000);
       if (r.frame === null) throw fail('formatting the scratch disk timed out; guest killed');
-      if (r.frame.exitCode !== 0) throw fail(`setting up the scratch disk failed (exit ${r.frame.exitCode}): ${r.frame.stderr.trim()}`);
+      if (r.frame.exitCode !== 0)
+        throw fail(`setting up the scratch disk failed (exit ${r.frame.exitCode}): ${r.frame.stderr.trim()}`);
       scratchSetupMs = r.durationMs;
     }
     const labels: Record<string, string> = {
@@ -150,7 +185,8 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
       guest_boot: `${setup.bootMode} ${setup.kernelImage}`,
       qemu_cmdline: shellCommand([setup.qemu, ...guest.args]),
       disk_cache: cache,
-      scratch_disk: disk === null ? 'none' : `virtio-blk raw sparse ${diskSizeMiB(spec.scratchMiB)} MiB, ext4, cache=${cache}`,
+      scratch_disk:
+        disk === null ? 'none' : `virtio-blk raw sparse ${diskSizeMiB(spec.scratchMiB)} MiB, ext4, cache=${cache}`,
       ...(scratchSetupMs !== null ? { scratch_setup_ms: scratchSetupMs.toFixed(0) } : {}),
       image_digest: setup.imageDigest,
       sysbench_sha256: setup.sysbenchSha256, // verified equal inside the guest above
@@ -174,20 +210,46 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
   }
 }
 
-function instance(guest: Guest, labels: Record<string, string>, startup: Measurement[], dir: string, tag: string, track: Tracker): Instance {
+function instance(
+  guest: Guest,
+  labels: Record<string, string>,
+  startup: Measurement[],
+  dir: string,
+  tag: string,
+  track: Tracker,
+): Instance {
   let stopped = false;
   const pid = guest.pid;
   return {
     labels,
     startup,
     readyAt: guest.readyAt,
-    ...(pid === undefined ? {} : { memory: { method: `qemu PSS (/proc/<pid>/smaps_rollup)${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`, bytes: () => processPssBytes(pid) } }),
+    ...(pid === undefined
+      ? {}
+      : {
+          memory: {
+            method: `qemu PSS (/proc/<pid>/smaps_rollup)${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`,
+            bytes: () => processPssBytes(pid),
+          },
+        }),
     async exec(req): Promise<ExecResult> {
       const r = await guest.run(argvScript(req.argv), req.inScratch ? '/scratch' : '/', req.timeoutMs);
       if (r.frame === null) {
-        return { stdout: '', stderr: `no answer from the guest within ${req.timeoutMs} ms; qemu (pid ${String(guest.pid)}) killed. Console tail:\n${guest.consoleTail(1500)}`, exitCode: null, durationMs: r.durationMs, timedOut: true };
+        return {
+          stdout: '',
+          stderr: `no answer from the guest within ${req.timeoutMs} ms; qemu (pid ${String(guest.pid)}) killed. Console tail:\n${guest.consoleTail(1500)}`,
+          exitCode: null,
+          durationMs: r.durationMs,
+          timedOut: true,
+        };
       }
-      return { stdout: r.frame.stdout, stderr: r.frame.stderr, exitCode: r.frame.exitCode, durationMs: r.durationMs, timedOut: false };
+      return {
+        stdout: r.frame.stdout,
+        stderr: r.frame.stderr,
+        exitCode: r.frame.exitCode,
+        durationMs: r.durationMs,
+        timedOut: false,
+      };
     },
     async stop() {
       if (stopped) return [];

@@ -29,7 +29,11 @@ export async function findGuestKernel(bootDir = '/boot', modulesRoot = '/lib/mod
   } catch (err) {
     throw new Error(`cannot list ${bootDir}`, { cause: err });
   }
-  const versions = names.filter((n) => n.startsWith('vmlinuz-')).map((n) => n.slice('vmlinuz-'.length)).sort(compareKernelVersions).reverse();
+  const versions = names
+    .filter((n) => n.startsWith('vmlinuz-'))
+    .map((n) => n.slice('vmlinuz-'.length))
+    .sort(compareKernelVersions)
+    .reverse();
   if (versions.length === 0) throw new Error(`no kernel in ${bootDir} (apt-get install linux-image-amd64)`);
   for (const version of versions) {
     const modulesDir = join(modulesRoot, version);
@@ -64,7 +68,12 @@ export function parseModulesDep(text: string): Map<string, { path: string; deps:
  * Module paths to load, dependencies first, for the wanted module names. Names built into the
  * kernel (listed in modules.builtin) are skipped; a name that is neither is an error.
  */
-export function moduleLoadOrder(dep: Map<string, { path: string; deps: string[] }>, builtin: ReadonlySet<string>, wanted: readonly string[], already: ReadonlySet<string> = new Set()): string[] {
+export function moduleLoadOrder(
+  dep: Map<string, { path: string; deps: string[] }>,
+  builtin: ReadonlySet<string>,
+  wanted: readonly string[],
+  already: ReadonlySet<string> = new Set(),
+): string[] {
   const byPath = new Map([...dep.values()].map((e) => [e.path, e]));
   const order: string[] = [];
   const seen = new Set<string>(already);
@@ -89,7 +98,9 @@ export function moduleLoadOrder(dep: Map<string, { path: string; deps: string[] 
 /** Names of built-in modules, from modules.builtin. */
 export async function builtinModules(modulesDir: string): Promise<Set<string>> {
   try {
-    return new Set((await readFile(join(modulesDir, 'modules.builtin'), 'utf8')).split('\n').filter(Boolean).map(moduleName));
+    return new Set(
+      (await readFile(join(modulesDir, 'modules.builtin'), 'utf8')).split('\n').filter(Boolean).map(moduleName),
+    );
   } catch {
     return new Set();
   }
@@ -97,9 +108,19 @@ export async function builtinModules(modulesDir: string): Promise<Set<string>> {
 
 /** Reads a module file, decompressing `.ko.xz` / `.ko.zst` / `.ko.gz` on the host (busybox insmod loads plain `.ko`). */
 export async function moduleBytes(file: string): Promise<Buffer> {
-  const tool = file.endsWith('.xz') ? ['xz', '-dc'] : file.endsWith('.zst') ? ['zstd', '-dc'] : file.endsWith('.gz') ? ['gzip', '-dc'] : null;
+  const tool = file.endsWith('.xz')
+    ? ['xz', '-dc']
+    : file.endsWith('.zst')
+      ? ['zstd', '-dc']
+      : file.endsWith('.gz')
+        ? ['gzip', '-dc']
+        : null;
   if (tool === null) return readFile(file);
-  const r = await execa(tool[0] as string, [...tool.slice(1), file], { encoding: 'buffer', reject: false, timeout: 60_000 });
+  const r = await execa(tool[0] as string, [...tool.slice(1), file], {
+    encoding: 'buffer',
+    reject: false,
+    timeout: 60_000,
+  });
   if (r.exitCode !== 0) throw new Error(`${tool.join(' ')} ${file} failed: ${Buffer.from(r.stderr).toString().trim()}`);
   return Buffer.from(r.stdout);
 }
@@ -124,7 +145,10 @@ export function hasPvhNote(elf: Buffer): boolean {
       const namesz = elf.readUInt32LE(off);
       const descsz = elf.readUInt32LE(off + 4);
       const type = elf.readUInt32LE(off + 8);
-      const name = elf.subarray(off + 12, off + 12 + namesz).toString('latin1').replace(/\0+$/, '');
+      const name = elf
+        .subarray(off + 12, off + 12 + namesz)
+        .toString('latin1')
+        .replace(/\0+$/, '');
       if (name === 'Xen' && type === 18) return true;
       off += 12 + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
     }
@@ -140,7 +164,11 @@ export function hasPvhNote(elf: Buffer): boolean {
  * and only a complete ELF with its PVH note is renamed into the cache, then used only while it
  * matches the content hash recorded beside it.
  */
-export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: AbortSignal): Promise<{ path: string } | { path: null; reason: string }> {
+export async function pvhKernel(
+  kernel: GuestKernel,
+  cacheDir: string,
+  signal?: AbortSignal,
+): Promise<{ path: string } | { path: null; reason: string }> {
   signal?.throwIfAborted();
   const image = await readFile(kernel.vmlinuz);
   const key = createHash('sha256').update(image).digest('hex').slice(0, 16);
@@ -149,7 +177,11 @@ export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: 
   // Used only when its content hash matches the one recorded after it was renamed into place.
   const recorded = (await readOrNull(`${out}.sha256`))?.trim();
   if (recorded !== undefined && (await sha256File(out).catch(() => null)) === recorded) return { path: out };
-  const formats: [Buffer, string[]][] = [[XZ_MAGIC, ['xz', '-dc']], [ZSTD_MAGIC, ['zstd', '-dc']], [GZIP_MAGIC, ['gzip', '-dc']]];
+  const formats: [Buffer, string[]][] = [
+    [XZ_MAGIC, ['xz', '-dc']],
+    [ZSTD_MAGIC, ['zstd', '-dc']],
+    [GZIP_MAGIC, ['gzip', '-dc']],
+  ];
   await mkdir(dir, { recursive: true });
   const tmp = `${out}.tmp-${process.pid}`;
   const tried: string[] = [];
@@ -159,7 +191,12 @@ export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: 
         tried.push(`${tool[0]}@${at}`);
         // The decompressor complains about the bytes trailing the payload; judge by the output instead.
         await execa(tool[0] as string, tool.slice(1), {
-          input: image.subarray(at), stdout: { file: tmp }, stderr: 'ignore', reject: false, timeout: 120_000, killSignal: 'SIGKILL',
+          input: image.subarray(at),
+          stdout: { file: tmp },
+          stderr: 'ignore',
+          reject: false,
+          timeout: 120_000,
+          killSignal: 'SIGKILL',
           ...(signal !== undefined ? { cancelSignal: signal } : {}),
         });
         signal?.throwIfAborted();
@@ -174,7 +211,8 @@ export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: 
           await fh?.close();
         }
         if (!head.subarray(0, 4).equals(ELF_MAGIC)) continue;
-        if (!hasPvhNote(await readFile(tmp))) return { path: null, reason: `${kernel.vmlinuz} has no PVH entry note (CONFIG_PVH); booting the bzImage` };
+        if (!hasPvhNote(await readFile(tmp)))
+          return { path: null, reason: `${kernel.vmlinuz} has no PVH entry note (CONFIG_PVH); booting the bzImage` };
         signal?.throwIfAborted();
         await rm(`${out}.sha256`, { force: true });
         await rename(tmp, out);
@@ -185,5 +223,8 @@ export async function pvhKernel(kernel: GuestKernel, cacheDir: string, signal?: 
   } finally {
     await rm(tmp, { force: true });
   }
-  return { path: null, reason: `no decompressible ELF payload found in ${kernel.vmlinuz} (tried ${tried.join(', ') || 'xz, zstd, gzip'}); booting the bzImage` };
+  return {
+    path: null,
+    reason: `no decompressible ELF payload found in ${kernel.vmlinuz} (tried ${tried.join(', ') || 'xz, zstd, gzip'}); booting the bzImage`,
+  };
 }

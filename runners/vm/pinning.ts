@@ -15,7 +15,10 @@ export interface ThreadAffinity {
 /** Parses a CPU list such as `0-1,3` into ascending CPU numbers. */
 export function parseCpuList(text: string): number[] {
   const out = new Set<number>();
-  for (const part of text.trim().split(',').filter((p) => p !== '')) {
+  for (const part of text
+    .trim()
+    .split(',')
+    .filter((p) => p !== '')) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part.trim());
     if (!m?.[1]) throw new Error(`not a CPU list: '${text}'`);
     const lo = Number(m[1]);
@@ -59,13 +62,24 @@ export async function threadAffinities(pid: number): Promise<ThreadAffinity[]> {
  * The `vcpu_pinning` label (each vCPU thread with its CPUs), or an error when some qemu thread may
  * run outside `cpuset` or no vCPU thread was found.
  */
-export function describePinning(threads: readonly ThreadAffinity[], cpuset: string): { label: string } | { error: string } {
+export function describePinning(
+  threads: readonly ThreadAffinity[],
+  cpuset: string,
+): { label: string } | { error: string } {
   const want = formatCpuList(parseCpuList(cpuset));
   const vcpus = threads.filter(isVcpuThread).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
-  if (vcpus.length === 0) return { error: `no vCPU thread (named "CPU n/KVM" or "CPU n/TCG") found among qemu's threads: ${threads.map((t) => t.name).join(', ')}` };
+  if (vcpus.length === 0)
+    return {
+      error: `no vCPU thread (named "CPU n/KVM" or "CPU n/TCG") found among qemu's threads: ${threads.map((t) => t.name).join(', ')}`,
+    };
   const stray = threads.filter((t) => formatCpuList(t.cpus) !== want);
-  if (stray.length > 0) return { error: `qemu threads outside CPUs ${want}: ${stray.map((t) => `${t.name} (tid ${t.tid}) on ${formatCpuList(t.cpus)}`).join(', ')}` };
-  return { label: `${vcpus.map((t) => `${t.name}→${formatCpuList(t.cpus)}`).join(', ')}; all ${threads.length} qemu threads (main loop and I/O workers too) on ${want}` };
+  if (stray.length > 0)
+    return {
+      error: `qemu threads outside CPUs ${want}: ${stray.map((t) => `${t.name} (tid ${t.tid}) on ${formatCpuList(t.cpus)}`).join(', ')}`,
+    };
+  return {
+    label: `${vcpus.map((t) => `${t.name}→${formatCpuList(t.cpus)}`).join(', ')}; all ${threads.length} qemu threads (main loop and I/O workers too) on ${want}`,
+  };
 }
 
 /**
@@ -75,7 +89,10 @@ export function describePinning(threads: readonly ThreadAffinity[], cpuset: stri
  */
 export async function pinQemu(pid: number, cpuset: string): Promise<string> {
   const r = await runProcess(['taskset', '-a', '-p', '-c', cpuset, String(pid)], { timeoutMs: 10_000 });
-  if (r.exitCode !== 0) throw new Error(`pinning qemu (pid ${pid}) to CPUs ${cpuset} failed: taskset exited ${String(r.exitCode)}: ${r.stderr.trim()}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `pinning qemu (pid ${pid}) to CPUs ${cpuset} failed: taskset exited ${String(r.exitCode)}: ${r.stderr.trim()}`,
+    );
   const d = describePinning(await threadAffinities(pid), cpuset);
   if ('error' in d) throw new Error(`pinning qemu (pid ${pid}) to CPUs ${cpuset} did not hold: ${d.error}`);
   return d.label;

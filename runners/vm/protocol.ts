@@ -9,7 +9,8 @@ export function newNonce(): string {
 
 /** The request line for a shell script run in `dir`: `run <nonce> <dir> <base64 script>`. */
 export function encodeRun(nonce: string, dir: string, script: string): string {
-  if (!/^\/[A-Za-z0-9_./-]*$/.test(dir)) throw new Error(`guest directory '${dir}' must be an absolute path without spaces`);
+  if (!/^\/[A-Za-z0-9_./-]*$/.test(dir))
+    throw new Error(`guest directory '${dir}' must be an absolute path without spaces`);
   return `run ${nonce} ${dir} ${Buffer.from(script).toString('base64')}\n`;
 }
 
@@ -35,7 +36,10 @@ export class FrameParser {
   private out: string[] = [];
   private err: string[] = [];
 
-  constructor(private readonly nonce: string, private readonly stray: (line: string) => void = () => undefined) {}
+  constructor(
+    private readonly nonce: string,
+    private readonly stray: (line: string) => void = () => undefined,
+  ) {}
 
   /** Feeds one line (without newline); returns the frame once its end line arrived. */
   push(line: string): Frame | null {

@@ -56,28 +56,57 @@ export function qemuArgs(c: QemuConfig): string[] {
   const bus = isMmioMachine(c.machine) ? 'device' : 'pci';
   const args = [
     // debug-threads names the vCPU threads `CPU n/KVM` or `CPU n/TCG`, so pinning can be checked per vCPU.
-    '-name', `${c.name},debug-threads=on`,
-    '-machine', c.machine,
-    '-accel', c.accel,
-    '-cpu', c.cpu,
-    '-smp', String(c.vcpus),
-    '-m', `${c.memoryMiB}M`,
-    '-nodefaults', '-no-user-config', '-display', 'none', '-monitor', 'none', '-no-reboot',
-    '-nic', 'none',
-    '-kernel', c.kernel,
-    '-initrd', c.initramfs,
-    '-append', kernelCmdline(c),
+    '-name',
+    `${c.name},debug-threads=on`,
+    '-machine',
+    c.machine,
+    '-accel',
+    c.accel,
+    '-cpu',
+    c.cpu,
+    '-smp',
+    String(c.vcpus),
+    '-m',
+    `${c.memoryMiB}M`,
+    '-nodefaults',
+    '-no-user-config',
+    '-display',
+    'none',
+    '-monitor',
+    'none',
+    '-no-reboot',
+    '-nic',
+    'none',
+    '-kernel',
+    c.kernel,
+    '-initrd',
+    c.initramfs,
+    '-append',
+    kernelCmdline(c),
     // Kernel console on qemu's stdout; commands on a separate virtio-serial port whose host end
     // is fd 3, a socket the caller passes in (no path in the filesystem, no name to collide).
-    '-chardev', 'stdio,id=con,signal=off',
-    '-serial', 'chardev:con',
-    '-chardev', `socket,id=cmd,fd=${COMMAND_FD}`,
-    '-device', `virtio-serial-${bus}`,
-    '-device', `virtserialport,chardev=cmd,name=${VM_PORT_NAME}`,
+    '-chardev',
+    'stdio,id=con,signal=off',
+    '-serial',
+    'chardev:con',
+    '-chardev',
+    `socket,id=cmd,fd=${COMMAND_FD}`,
+    '-device',
+    `virtio-serial-${bus}`,
+    '-device',
+    `virtserialport,chardev=cmd,name=${VM_PORT_NAME}`,
   ];
   if (c.disk !== null) {
-    if (/[,\s]/.test(c.disk.path)) throw new Error(`scratch disk path '${c.disk.path}' contains a comma or space, which qemu's -drive syntax cannot take`);
-    args.push('-drive', `file=${c.disk.path},if=none,id=scratch,format=raw,cache=${c.disk.cache}`, '-device', `virtio-blk-${bus},drive=scratch`);
+    if (/[,\s]/.test(c.disk.path))
+      throw new Error(
+        `scratch disk path '${c.disk.path}' contains a comma or space, which qemu's -drive syntax cannot take`,
+      );
+    args.push(
+      '-drive',
+      `file=${c.disk.path},if=none,id=scratch,format=raw,cache=${c.disk.cache}`,
+      '-device',
+      `virtio-blk-${bus},drive=scratch`,
+    );
   }
   args.push('-pidfile', c.pidfile);
   return args;

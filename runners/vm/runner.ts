@@ -4,7 +4,15 @@ import { join } from 'node:path';
 import { runProcess } from '../host/process.js';
 import { which } from '../../lib/which.js';
 import { imageFor } from '../image/build.js';
-import { cachedKvmBoot, decideAccel, kvmProofFacts, proofText, type AccelDecision, type KvmBoot, type ProofSource } from './accel.js';
+import {
+  cachedKvmBoot,
+  decideAccel,
+  kvmProofFacts,
+  proofText,
+  type AccelDecision,
+  type KvmBoot,
+  type ProofSource,
+} from './accel.js';
 import { Guest, GuestError } from './guest.js';
 import { initramfsFor } from './initramfs.js';
 import { startVm, type Tracker, type VmSetup } from './instance.js';
@@ -30,15 +38,21 @@ async function resolveBase(ctx: RunContext): Promise<Base> {
   const qemu = await which('qemu-system-x86_64');
   if (qemu === null) throw new Error('qemu-system-x86_64 not found on PATH (apt-get install qemu-system-x86)');
   const v = await runProcess([qemu, '--version'], { timeoutMs: 10_000, signal: ctx.signal });
-  const qemuVersion = parseQemuVersion(v.stdout) ?? (v.stdout.split('\n')[0] ?? 'unknown');
+  const qemuVersion = parseQemuVersion(v.stdout) ?? v.stdout.split('\n')[0] ?? 'unknown';
   const kernel = await findGuestKernel();
   const image = await imageFor(ctx.cacheDir, ctx.log);
   const initramfs = await initramfsFor(image, kernel, ctx.cacheDir, ctx.log, ctx.signal);
   const pvh = await pvhKernel(kernel, ctx.cacheDir, ctx.signal);
   if (pvh.path === null) ctx.log(`vm: ${pvh.reason}`);
   return {
-    qemu, qemuVersion, kernelVersion: kernel.version, vmlinuz: kernel.vmlinuz, pvh,
-    initramfs: initramfs.path, imageDigest: image.digest, sysbenchSha256: image.sysbenchSha256,
+    qemu,
+    qemuVersion,
+    kernelVersion: kernel.version,
+    vmlinuz: kernel.vmlinuz,
+    pvh,
+    initramfs: initramfs.path,
+    imageDigest: image.digest,
+    sysbenchSha256: image.sysbenchSha256,
   };
 }
 
@@ -60,7 +74,8 @@ const machineOf = (ctx: RunContext) => ctx.options.vm.machine ?? DEFAULT_MACHINE
  * TCG) unless the kernel has no PVH entry or option `vmBoot` is `bzImage`.
  */
 function kernelImage(ctx: RunContext, base: Base): { kernelImage: string; bootMode: string } {
-  if (base.pvh.path !== null && ctx.options.vm.boot !== 'bzImage') return { kernelImage: base.pvh.path, bootMode: 'pvh' };
+  if (base.pvh.path !== null && ctx.options.vm.boot !== 'bzImage')
+    return { kernelImage: base.pvh.path, bootMode: 'pvh' };
   return { kernelImage: base.vmlinuz, bootMode: 'bzImage' };
 }
 
@@ -74,8 +89,18 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
   try {
     const g = await Guest.boot({
       config: {
-        qemu: base.qemu, name: tag, accel: 'kvm', machine: machineOf(ctx), cpu, vcpus: 1, memoryMiB: 512, kernel: kernelImage(ctx, base).kernelImage,
-        initramfs: base.initramfs, extraAppend: [`isobench.run=${ctx.runId}`], disk: null, pidfile: join(dir, 'qemu.pid'),
+        qemu: base.qemu,
+        name: tag,
+        accel: 'kvm',
+        machine: machineOf(ctx),
+        cpu,
+        vcpus: 1,
+        memoryMiB: 512,
+        kernel: kernelImage(ctx, base).kernelImage,
+        initramfs: base.initramfs,
+        extraAppend: [`isobench.run=${ctx.runId}`],
+        disk: null,
+        pidfile: join(dir, 'qemu.pid'),
       },
       readyTimeoutMs: timeoutMs,
       onSpawn: (pid) => tracker.pid(tag, pid),
@@ -87,7 +112,12 @@ async function bootWithKvm(ctx: RunContext, base: Base, cpu: string, tracker: Tr
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
     // The kernel ran under KVM but was not ready in time: slow (a loaded host), not proven broken.
-    if (err instanceof GuestError && err.bootProgress === 'kernel') return { ok: false, retry: true, reason: `${reason} (may be the host's load: not cached, proved again next time)` };
+    if (err instanceof GuestError && err.bootProgress === 'kernel')
+      return {
+        ok: false,
+        retry: true,
+        reason: `${reason} (may be the host's load: not cached, proved again next time)`,
+      };
     return { ok: false, reason };
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -105,9 +135,20 @@ function accelFor(ctx: RunContext, tracker: Tracker): Promise<AccelDecision & { 
     // The proof boots (~15 s each) are cached per boot of the machine, kernel, qemu, KVM module
     // and CPU; --vm-accel tcg never boots one, --vm-accel kvm uses the same proofs.
     p = baseFor(ctx).then(async (base) => {
-      const facts = await kvmProofFacts({ qemuVersion: base.qemuVersion, machine: machineOf(ctx), guestKernel: base.kernelVersion, proofTimeoutMs: ctx.hooks?.vmKvmCheckTimeoutMs ?? KVM_PROOF_TIMEOUT_MS });
+      const facts = await kvmProofFacts({
+        qemuVersion: base.qemuVersion,
+        machine: machineOf(ctx),
+        guestKernel: base.kernelVersion,
+        proofTimeoutMs: ctx.hooks?.vmKvmCheckTimeoutMs ?? KVM_PROOF_TIMEOUT_MS,
+      });
       const sources: ProofSource[] = [];
-      const boot = cachedKvmBoot(join(ctx.cacheDir, 'vm'), facts, (cpu) => bootWithKvm(ctx, base, cpu, tracker), sources, ctx.signal);
+      const boot = cachedKvmBoot(
+        join(ctx.cacheDir, 'vm'),
+        facts,
+        (cpu) => bootWithKvm(ctx, base, cpu, tracker),
+        sources,
+        ctx.signal,
+      );
       const d = await decideAccel(mode, cpus, boot);
       return { ...d, proof: proofText(sources) };
     });
@@ -124,7 +165,14 @@ async function setupFor(ctx: RunContext, tracker: Tracker): Promise<VmSetup> {
   const accelLabels: Record<string, string> = {};
   if (d.kvmModule !== null) accelLabels['kvm_module'] = d.kvmModule;
   if (d.fallbackReason !== null) accelLabels['accel_fallback_reason'] = d.fallbackReason;
-  return { ...base, ...kernelImage(ctx, base), accel: d.accel, cpu: ctx.options.vm.cpu ?? d.cpu, machine: machineOf(ctx), accelLabels };
+  return {
+    ...base,
+    ...kernelImage(ctx, base),
+    accel: d.accel,
+    cpu: ctx.options.vm.cpu ?? d.cpu,
+    machine: machineOf(ctx),
+    accelLabels,
+  };
 }
 
 /**
@@ -176,14 +224,20 @@ export function vmRunner(): Runner {
   return {
     env: 'vm',
     engine: 'qemu',
-    description: "a qemu guest booting the host's kernel with the workload image as initramfs (KVM when proven to work, else TCG)",
+    description:
+      "a qemu guest booting the host's kernel with the workload image as initramfs (KVM when proven to work, else TCG)",
     async probe(ctx): Promise<ProbeResult> {
       const details: Record<string, string> = { machine: machineOf(ctx), disk_cache: ctx.options.vm.diskCache };
       try {
         await mkdir(ctx.scratchRoot, { recursive: true });
         const base = await baseFor(ctx);
         const k = kernelImage(ctx, base);
-        Object.assign(details, { qemu: base.qemu, guest_kernel: base.kernelVersion, guest_boot: `${k.bootMode} ${k.kernelImage}`, initramfs: base.initramfs });
+        Object.assign(details, {
+          qemu: base.qemu,
+          guest_kernel: base.kernelVersion,
+          guest_boot: `${k.bootMode} ${k.kernelImage}`,
+          initramfs: base.initramfs,
+        });
         const d = await accelFor(ctx, tracker);
         if (d.kvmModule !== null) details['kvm_module'] = d.kvmModule;
         details['kvm_proof'] = d.proof;
@@ -192,7 +246,13 @@ export function vmRunner(): Runner {
         details['cpu_model'] = ctx.options.vm.cpu ?? d.cpu;
         // The same words as the samples' emulation_note label (instance.ts).
         const emulation = d.accel === 'tcg' ? { note: 'TCG software emulation: not representative of KVM' } : null;
-        return { ok: true, version: `qemu ${base.qemuVersion}`, details, emulation, ...(d.note !== null ? { note: d.note } : {}) };
+        return {
+          ok: true,
+          version: `qemu ${base.qemuVersion}`,
+          details,
+          emulation,
+          ...(d.note !== null ? { note: d.note } : {}),
+        };
       } catch (err) {
         return { ok: false, reason: err instanceof Error ? err.message : String(err), details };
       }

@@ -4,7 +4,8 @@ import type { SynthStep, SynthSweep } from './synthetic-density.js';
 
 /** The emulation note of the TCG guest. */
 export const TCG = { note: 'TCG software emulation: not representative of KVM' };
-const steps = (counts: number[], f: (c: number, i: number) => Omit<SynthStep, 'count'>): SynthStep[] => counts.map((c, i) => ({ count: c, ...f(c, i) }));
+const steps = (counts: number[], f: (c: number, i: number) => Omit<SynthStep, 'count'>): SynthStep[] =>
+  counts.map((c, i) => ({ count: c, ...f(c, i) }));
 /** Instance counts 1…8. */
 export const ONE_TO_8 = [1, 2, 3, 4, 5, 6, 7, 8];
 
@@ -15,17 +16,57 @@ export const ONE_TO_8 = [1, 2, 3, 4, 5, 6, 7, 8];
  * marginal per step 100,100,100,300,300,300 → memory knee at 10. bare: two noisy sweeps, pooled slope −1/42 ≤ 0.
  */
 export const SWEEPS: SynthSweep[] = [
-  { env: 'bare', engine: 'host', batch: 1, steps: steps(ONE_TO_8, (_c, i) => ({ readyMs: [5], dropMiB: [1, -1, 0, 2, 1, 0, -1, 1][i] as number })), stop: 'reached density.max (8 instances)' },
-  { env: 'bare', engine: 'host', batch: 1, steps: steps(ONE_TO_8, (_c, i) => ({ readyMs: [5], dropMiB: [1, 1, 0, 0, 1, 2, -1, 1][i] as number })), stop: 'reached density.max (8 instances)' },
   {
-    env: 'synthetic', engine: 'container', batch: 1, labels: { memory_accounting: 'cgroup v2 memory.current' }, stop: 'reached density.max (8 instances)',
-    steps: steps(ONE_TO_8, (c, i) => ({ readyMs: [[40, 42, 38, 40, 41, 90, 95, 100][i] as number], dropMiB: 10 * c, engineMiB: 2 })),
+    env: 'bare',
+    engine: 'host',
+    batch: 1,
+    steps: steps(ONE_TO_8, (_c, i) => ({ readyMs: [5], dropMiB: [1, -1, 0, 2, 1, 0, -1, 1][i] as number })),
+    stop: 'reached density.max (8 instances)',
   },
-  { env: 'synthetic', engine: 'container', batch: 4, labels: { memory_accounting: 'cgroup v2 memory.current' }, steps: [{ count: 4, readyMs: [50, 50, 50, 50], dropMiB: 48, engineMiB: 2 }, { count: 8, readyMs: [60, 60, 60, 60], dropMiB: 96, engineMiB: 2 }] },
   {
-    env: 'synthetic', engine: 'guest', batch: 2, emulation: TCG, stop: 'MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more',
-    labels: { accelerator: 'tcg', memory_accounting: 'qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included' },
-    steps: steps([2, 4, 6, 8, 10, 12, 14], (_c, i) => ({ readyMs: [3000, 3000], dropMiB: [200, 400, 600, 800, 1400, 2000, 2600][i] as number, engineMiB: 250 })),
+    env: 'bare',
+    engine: 'host',
+    batch: 1,
+    steps: steps(ONE_TO_8, (_c, i) => ({ readyMs: [5], dropMiB: [1, 1, 0, 0, 1, 2, -1, 1][i] as number })),
+    stop: 'reached density.max (8 instances)',
+  },
+  {
+    env: 'synthetic',
+    engine: 'container',
+    batch: 1,
+    labels: { memory_accounting: 'cgroup v2 memory.current' },
+    stop: 'reached density.max (8 instances)',
+    steps: steps(ONE_TO_8, (c, i) => ({
+      readyMs: [[40, 42, 38, 40, 41, 90, 95, 100][i] as number],
+      dropMiB: 10 * c,
+      engineMiB: 2,
+    })),
+  },
+  {
+    env: 'synthetic',
+    engine: 'container',
+    batch: 4,
+    labels: { memory_accounting: 'cgroup v2 memory.current' },
+    steps: [
+      { count: 4, readyMs: [50, 50, 50, 50], dropMiB: 48, engineMiB: 2 },
+      { count: 8, readyMs: [60, 60, 60, 60], dropMiB: 96, engineMiB: 2 },
+    ],
+  },
+  {
+    env: 'synthetic',
+    engine: 'guest',
+    batch: 2,
+    emulation: TCG,
+    stop: 'MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more',
+    labels: {
+      accelerator: 'tcg',
+      memory_accounting: 'qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included',
+    },
+    steps: steps([2, 4, 6, 8, 10, 12, 14], (_c, i) => ({
+      readyMs: [3000, 3000],
+      dropMiB: [200, 400, 600, 800, 1400, 2000, 2600][i] as number,
+      engineMiB: 250,
+    })),
   },
 ];
 /** cpu events/s: container 0.9 and guest 0.5 of bare metal, in every trial. */

@@ -33,7 +33,13 @@ export function hostRecord(h: HostSpec): RunRecord {
   const labels = { image_digest: h.digest ?? 'a'.repeat(64) };
   const cells: SynthCell[] = [
     { env: 'bare', engine: 'host', workload: 'cpu', trials: noisyTrials(1000, 0.005, trials, 3, rand), labels },
-    { env: 'container', engine: 'runc', workload: 'cpu', trials: noisyTrials(1000 * h.factor, 0.005, trials, 3, rand), labels },
+    {
+      env: 'container',
+      engine: 'runc',
+      workload: 'cpu',
+      trials: noisyTrials(1000 * h.factor, 0.005, trials, 3, rand),
+      labels,
+    },
   ];
   const r = syntheticRecord(cells, { seed: h.seed ?? 42, host: { hostname: { value: h.label }, ...h.host } });
   return { ...r, runId: h.runId ?? `run-${h.label}`, hostLabel: h.label, gitDescribe: { value: h.git ?? 'v1.0-abc' } };
@@ -48,7 +54,11 @@ export function inputs(records: RunRecord[]): HostInput[] {
     hosts.set(h.label, h);
   }
   return [...hosts.values()].map((h) => {
-    const runs = h.records.map((r) => ({ digest: digestRun(r), path: `runs/${h.label}/${r.runId}/run.json`, source: r.runId }));
+    const runs = h.records.map((r) => ({
+      digest: digestRun(r),
+      path: `runs/${h.label}/${r.runId}/run.json`,
+      source: r.runId,
+    }));
     const rowsByPlan = new Map<string, ReturnType<typeof digestRun>['rows']>();
     for (const key of new Set(runs.map((r) => r.digest.planKey))) {
       const same = h.records.filter((_, i) => runs[i]?.digest.planKey === key);
@@ -60,4 +70,10 @@ export function inputs(records: RunRecord[]): HostInput[] {
 
 /** The study of these runs, as merged on 2026-01-01. */
 export const study = (records: RunRecord[], missing: { label: string; reason: string }[] = []): Study =>
-  assembleStudy({ hosts: inputs(records), missing, extraFlags: [], createdAt: '2026-01-01T00:00:00.000Z', toolVersion: '0.1.0' });
+  assembleStudy({
+    hosts: inputs(records),
+    missing,
+    extraFlags: [],
+    createdAt: '2026-01-01T00:00:00.000Z',
+    toolVersion: '0.1.0',
+  });

@@ -11,7 +11,11 @@ export const CLI = new URL('../../dist/bench/cli.js', import.meta.url).pathname;
 
 /** Runs `isobench …args` and returns exit code and output. */
 export async function isobench(args: string[], opts: { timeoutMs?: number; env?: Record<string, string> } = {}) {
-  const r = await execa('node', [CLI, ...args], { reject: false, timeout: opts.timeoutMs ?? 300_000, ...(opts.env ? { env: opts.env } : {}) });
+  const r = await execa('node', [CLI, ...args], {
+    reject: false,
+    timeout: opts.timeoutMs ?? 300_000,
+    ...(opts.env ? { env: opts.env } : {}),
+  });
   return { code: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
 

@@ -19,7 +19,15 @@ export const CACHE = process.env['ISOBENCH_CACHE'] ?? join(tmpdir(), 'isobench-c
 
 /** A run context with a fresh run id, 1 CPU and 256 MiB. */
 export function testContext(scratchRoot: string, cacheDir = CACHE): RunContext {
-  return { runId: `test-${process.pid}-${Date.now().toString(36)}`, scratchRoot, cacheDir, limits: { cpus: 1, memoryMiB: 256 }, cpuset: null, options: DEFAULT_RUNNER_OPTIONS, log: () => undefined };
+  return {
+    runId: `test-${process.pid}-${Date.now().toString(36)}`,
+    scratchRoot,
+    cacheDir,
+    limits: { cpus: 1, memoryMiB: 256 },
+    cpuset: null,
+    options: DEFAULT_RUNNER_OPTIONS,
+    log: () => undefined,
+  };
 }
 
 /**
@@ -28,9 +36,34 @@ export function testContext(scratchRoot: string, cacheDir = CACHE): RunContext {
  * the container's name, the image digest, startup, memory and teardown. Returns the record and
  * the measured samples for the engine's own checks.
  */
-export async function runCpuTrial(engine: string, engineArgs = ['--engine', engine]): Promise<{ record: RunRecord; measured: Sample[] }> {
+export async function runCpuTrial(
+  engine: string,
+  engineArgs = ['--engine', engine],
+): Promise<{ record: RunRecord; measured: Sample[] }> {
   const out = tempDir();
-  const r = await isobench(['run', '--env', 'container', ...engineArgs, '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '2', '--warmup', '1', '--cpus', '1', '--memory', '256M', '--no-report', '--out', out]);
+  const r = await isobench([
+    'run',
+    '--env',
+    'container',
+    ...engineArgs,
+    '--workload',
+    'cpu',
+    '--set',
+    'cpu.time=1',
+    '--trials',
+    '1',
+    '--runs',
+    '2',
+    '--warmup',
+    '1',
+    '--cpus',
+    '1',
+    '--memory',
+    '256M',
+    '--no-report',
+    '--out',
+    out,
+  ]);
   expect(r.stderr).toContain(`container:${engine} cpu trial 1: completed`);
   expect(r.code).toBe(0);
   const record = JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
@@ -41,7 +74,12 @@ export async function runCpuTrial(engine: string, engineArgs = ['--engine', engi
   for (const s of measured) {
     expect(s.value).toBeGreaterThan(100);
     expect([s.env, s.engine]).toEqual(['container', engine]);
-    expect(s.labels).toMatchObject({ sysbench_sha256: hostSha, effective_cpus: '1', effective_memory_MiB: '256', container_name: `isobench-${record.runId}-t1` });
+    expect(s.labels).toMatchObject({
+      sysbench_sha256: hostSha,
+      effective_cpus: '1',
+      effective_memory_MiB: '256',
+      container_name: `isobench-${record.runId}-t1`,
+    });
     expect(s.labels['image_digest']).toMatch(/^[0-9a-f]{64}$/);
   }
   const startup = samples.find((s) => s.metric === 'startup_ms');
@@ -53,7 +91,10 @@ export async function runCpuTrial(engine: string, engineArgs = ['--engine', engi
 }
 
 /** A shell script run in the instance (in /scratch when `inScratch`). */
-export const shIn = (inst: Instance) => (script: string, inScratch = false): Promise<ExecResult> => inst.exec({ argv: ['sh', '-c', script], inScratch, timeoutMs: 20_000 });
+export const shIn =
+  (inst: Instance) =>
+  (script: string, inScratch = false): Promise<ExecResult> =>
+    inst.exec({ argv: ['sh', '-c', script], inScratch, timeoutMs: 20_000 });
 
 /**
  * Checks from inside a started container: its own pid and network namespaces, hostname
@@ -80,9 +121,13 @@ export async function expectIsolated(inst: Instance, scratch: string): Promise<v
 
 /** The budget of 1 CPU and `memoryMiB`, read host-side in the cgroup named `name` (v1 or v2). */
 export async function expectCgroupBudget(name: string, memoryMiB: number): Promise<void> {
-  const cpu = await readFile(`/sys/fs/cgroup/cpu/${name}/cpu.cfs_quota_us`, 'utf8').catch(() => readFile(`/sys/fs/cgroup/${name}/cpu.max`, 'utf8'));
+  const cpu = await readFile(`/sys/fs/cgroup/cpu/${name}/cpu.cfs_quota_us`, 'utf8').catch(() =>
+    readFile(`/sys/fs/cgroup/${name}/cpu.max`, 'utf8'),
+  );
   expect(cpu.trim()).toMatch(/^100000( 100000)?$/);
-  const mem = await readFile(`/sys/fs/cgroup/memory/${name}/memory.limit_in_bytes`, 'utf8').catch(() => readFile(`/sys/fs/cgroup/${name}/memory.max`, 'utf8'));
+  const mem = await readFile(`/sys/fs/cgroup/memory/${name}/memory.limit_in_bytes`, 'utf8').catch(() =>
+    readFile(`/sys/fs/cgroup/${name}/memory.max`, 'utf8'),
+  );
   expect(mem.trim()).toBe(String(memoryMiB * 2 ** 20));
 }
 
@@ -114,11 +159,42 @@ export interface Interrupted {
  * Runs 3 cpu trials on `engine` through the CLI, waits until trial 1 completed and `running(runId)`
  * finds a process of trial 2 measuring (its pid), then sends `signal`.
  */
-export async function interruptMidTrial(engine: string, signal: NodeJS.Signals, running: (runId: string) => Promise<number | null>, env?: Record<string, string>): Promise<Interrupted> {
+export async function interruptMidTrial(
+  engine: string,
+  signal: NodeJS.Signals,
+  running: (runId: string) => Promise<number | null>,
+  env?: Record<string, string>,
+): Promise<Interrupted> {
   const out = tempDir();
-  const child = execa('node', [CLI, 'run', '--env', 'container', '--engine', engine, '--workload', 'cpu', '--set', 'cpu.time=3', '--trials', '3', '--runs', '1', '--warmup', '0', '--no-report', '--out', out], { reject: false, ...(env ? { env } : {}) });
+  const child = execa(
+    'node',
+    [
+      CLI,
+      'run',
+      '--env',
+      'container',
+      '--engine',
+      engine,
+      '--workload',
+      'cpu',
+      '--set',
+      'cpu.time=3',
+      '--trials',
+      '3',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--no-report',
+      '--out',
+      out,
+    ],
+    { reject: false, ...(env ? { env } : {}) },
+  );
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += String(d);
+  });
   const deadline = Date.now() + 180_000;
   let runId = '';
   let pid: number | null = null;

@@ -26,7 +26,9 @@ export async function processesMentioning(id: string): Promise<string[]> {
 
 /** Mount points under `dir`, deepest first. */
 export async function mountsUnder(dir: string): Promise<string[]> {
-  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '));
+  const mounts = (await readFile('/proc/self/mounts', 'utf8'))
+    .split('\n')
+    .map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '));
   return mounts.filter((m) => m === dir || m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
 }
 
@@ -47,7 +49,8 @@ export async function childrenNamed(names: readonly string[]): Promise<number[]>
     if (!/^\d+$/.test(pid)) continue;
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
     const m = /^\d+ \((.*)\) (\S) (\d+)/.exec(stat);
-    if (m !== null && m[2] !== 'Z' && Number(m[3]) === process.pid && names.includes(m[1] as string)) out.push(Number(pid));
+    if (m !== null && m[2] !== 'Z' && Number(m[3]) === process.pid && names.includes(m[1] as string))
+      out.push(Number(pid));
   }
   return out;
 }

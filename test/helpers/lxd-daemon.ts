@@ -31,20 +31,31 @@ export async function startLxd(): Promise<LxdDaemon> {
   await mkdir(join(dir, 'lxd'), { mode: 0o711 });
   const env = { LXD_DIR: join(dir, 'lxd'), LXD_CONF: join(dir, 'client') };
   const log = await open(join(dir, 'lxd-stdout.log'), 'w');
-  const child: ChildProcess = spawn('lxd', ['--logfile', join(dir, 'lxd.log')], { env: { ...process.env, ...env }, stdio: ['ignore', log.fd, log.fd] });
+  const child: ChildProcess = spawn('lxd', ['--logfile', join(dir, 'lxd.log')], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', log.fd, log.fd],
+  });
   await log.close();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const logTail = async () => `${await readFile(join(dir, 'lxd-stdout.log'), 'utf8').catch(() => '')}${await readFile(join(dir, 'lxd.log'), 'utf8').catch(() => '')}`.slice(-3000);
+  const logTail = async () =>
+    `${await readFile(join(dir, 'lxd-stdout.log'), 'utf8').catch(() => '')}${await readFile(join(dir, 'lxd.log'), 'utf8').catch(() => '')}`.slice(
+      -3000,
+    );
   const lxc = async (args: string[]) => {
     const r = await execa('lxc', args, { env, reject: false, timeout: 120_000 });
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
   };
   const ready = await execa('lxd', ['waitready', '--timeout', '60'], { env, reject: false });
-  if (ready.exitCode !== 0 || child.exitCode !== null) throw new Error(`lxd did not come up: ${String(ready.stderr)}\n${await logTail()}`);
+  if (ready.exitCode !== 0 || child.exitCode !== null)
+    throw new Error(`lxd did not come up: ${String(ready.stderr)}\n${await logTail()}`);
   const pools: string[] = [];
 
   return {
-    dir, env, pid: child.pid as number, logTail, lxc,
+    dir,
+    env,
+    pid: child.pid as number,
+    logTail,
+    lxc,
     async initialise(name = 'isobench-test') {
       const source = join(dir, 'pool', name); // LXD wants a pool's source outside LXD_DIR
       await mkdir(source, { recursive: true });
@@ -60,7 +71,9 @@ export async function startLxd(): Promise<LxdDaemon> {
         for (const f of images) await lxc(['image', 'delete', f]);
         for (const p of pools) await lxc(['storage', 'delete', p]);
         process.kill(child.pid as number, 'SIGTERM');
-        const timer = setTimeout(() => { if (child.exitCode === null) process.kill(child.pid as number, 'SIGKILL'); }, 30_000);
+        const timer = setTimeout(() => {
+          if (child.exitCode === null) process.kill(child.pid as number, 'SIGKILL');
+        }, 30_000);
         await exited;
         clearTimeout(timer);
       }

@@ -3,7 +3,24 @@ import { access, constants } from 'node:fs/promises';
 import { execa } from 'execa';
 
 /** Every requirement a test may declare; anything else is a bug in the test. */
-export const REQUIREMENTS = ['root', 'sysbench', 'runc', 'crun', 'docker', 'dockerd', 'podman', 'lxc', 'lxd', 'qemu', 'kvm', 'chromium', 'guest-kernel', 'ansible', 'sshd', 'npm'] as const;
+export const REQUIREMENTS = [
+  'root',
+  'sysbench',
+  'runc',
+  'crun',
+  'docker',
+  'dockerd',
+  'podman',
+  'lxc',
+  'lxd',
+  'qemu',
+  'kvm',
+  'chromium',
+  'guest-kernel',
+  'ansible',
+  'sshd',
+  'npm',
+] as const;
 export type Requirement = (typeof REQUIREMENTS)[number];
 
 async function onPath(bin: string): Promise<boolean> {
@@ -15,19 +32,31 @@ async function check(req: Requirement): Promise<string | null> {
   switch (req) {
     case 'root':
       return process.getuid?.() === 0 ? null : 'needs root';
-    case 'sysbench': case 'runc': case 'crun': case 'podman': case 'dockerd': case 'chromium':
+    case 'sysbench':
+    case 'runc':
+    case 'crun':
+    case 'podman':
+    case 'dockerd':
+    case 'chromium':
       return (await onPath(req)) ? null : `${req} not on PATH`;
     case 'docker':
-      return (await onPath('docker')) && (await onPath('dockerd')) ? null : 'docker/dockerd not on PATH (apt-get install docker.io)';
+      return (await onPath('docker')) && (await onPath('dockerd'))
+        ? null
+        : 'docker/dockerd not on PATH (apt-get install docker.io)';
     case 'lxc':
-      for (const t of ['lxc-start', 'lxc-attach', 'lxc-stop']) if (!(await onPath(t))) return `${t} not on PATH (apt-get install lxc)`;
+      for (const t of ['lxc-start', 'lxc-attach', 'lxc-stop'])
+        if (!(await onPath(t))) return `${t} not on PATH (apt-get install lxc)`;
       return null;
     case 'lxd':
-      return (await onPath('lxd')) && (await onPath('lxc')) ? null : 'lxd and its client lxc not on PATH (apt-get install lxd)';
+      return (await onPath('lxd')) && (await onPath('lxc'))
+        ? null
+        : 'lxd and its client lxc not on PATH (apt-get install lxd)';
     case 'ansible':
       return (await onPath('ansible-playbook')) ? null : 'ansible-playbook not on PATH (apt-get install ansible-core)';
     case 'sshd':
-      return (await onPath('/usr/sbin/sshd')) && (await onPath('ssh-keygen')) ? null : '/usr/sbin/sshd not found (apt-get install openssh-server)';
+      return (await onPath('/usr/sbin/sshd')) && (await onPath('ssh-keygen'))
+        ? null
+        : '/usr/sbin/sshd not found (apt-get install openssh-server)';
     case 'npm':
       return (await onPath('npm')) ? null : 'npm not on PATH';
     case 'qemu':
@@ -53,7 +82,8 @@ async function check(req: Requirement): Promise<string | null> {
 export async function unmet(reqs: readonly string[]): Promise<string | null> {
   const reasons: string[] = [];
   for (const r of reqs) {
-    if (!(REQUIREMENTS as readonly string[]).includes(r)) throw new Error(`unknown test requirement '${r}'; known: ${REQUIREMENTS.join(', ')}`);
+    if (!(REQUIREMENTS as readonly string[]).includes(r))
+      throw new Error(`unknown test requirement '${r}'; known: ${REQUIREMENTS.join(', ')}`);
     const why = await check(r as Requirement);
     if (why !== null) reasons.push(why);
   }

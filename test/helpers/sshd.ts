@@ -50,7 +50,10 @@ export async function freePort(host = '127.0.0.1'): Promise<number> {
 async function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const s = connect({ host, port });
-    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
     s.once('error', () => resolve(false));
   });
 }
@@ -84,13 +87,25 @@ export async function startSshd(dir: string, client: SshClient, host: string, po
   await writeFile(authorized, `${client.publicKey}\n`, { mode: 0o600 });
   const config = join(dir, 'sshd_config');
   const log = join(dir, 'sshd.log');
-  await writeFile(config, [
-    `ListenAddress ${host}:${port}`, `HostKey ${hostKey}`, `PidFile ${join(dir, 'sshd.pid')}`,
-    `AuthorizedKeysFile ${authorized}`, 'PubkeyAuthentication yes', 'PasswordAuthentication no',
-    'KbdInteractiveAuthentication no', 'PermitRootLogin prohibit-password', 'UsePAM no',
-    // The test's files live under /tmp (world-writable), which strict mode would refuse.
-    'StrictModes no', 'Subsystem sftp internal-sftp', 'LogLevel VERBOSE', '',
-  ].join('\n'));
+  await writeFile(
+    config,
+    [
+      `ListenAddress ${host}:${port}`,
+      `HostKey ${hostKey}`,
+      `PidFile ${join(dir, 'sshd.pid')}`,
+      `AuthorizedKeysFile ${authorized}`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PermitRootLogin prohibit-password',
+      'UsePAM no',
+      // The test's files live under /tmp (world-writable), which strict mode would refuse.
+      'StrictModes no',
+      'Subsystem sftp internal-sftp',
+      'LogLevel VERBOSE',
+      '',
+    ].join('\n'),
+  );
   const hostPub = (await readFile(`${hostKey}.pub`, 'utf8')).trim().split(' ').slice(0, 2).join(' ');
   await writeFile(client.knownHosts, `[${host}]:${port} ${hostPub}\n`, { flag: 'a' });
 
@@ -102,8 +117,18 @@ export async function startSshd(dir: string, client: SshClient, host: string, po
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    try { process.kill(pid, 'SIGTERM'); } catch { /* already gone */ }
-    const timer = setTimeout(() => { try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ } }, 5000);
+    try {
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      /* already gone */
+    }
+    const timer = setTimeout(() => {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }, 5000);
     await child;
     clearTimeout(timer);
     if (--running === 0 && privsepCreated) {
@@ -117,5 +142,7 @@ export async function startSshd(dir: string, client: SshClient, host: string, po
     await new Promise((r) => setTimeout(r, 100));
   }
   await stop();
-  throw new Error(`sshd on ${host}:${port} did not accept connections: ${await readFile(log, 'utf8').catch(() => 'no log')}`);
+  throw new Error(
+    `sshd on ${host}:${port} did not accept connections: ${await readFile(log, 'utf8').catch(() => 'no log')}`,
+  );
 }

@@ -79,11 +79,17 @@ describe.skipIf(why !== null)(titled('workload image cache', why), () => {
     mkdirSync(join(cache, 'images'), { recursive: true });
     // Hold the entry's lock so both builders are certainly contending when it is released.
     const holder = execa('flock', ['--exclusive', `${entry}.lock`, 'cat'], { stdin: 'pipe', reject: false });
-    for (let i = 0; i < 100 && (await execa('flock', ['--nonblock', `${entry}.lock`, 'true'], { reject: false })).exitCode === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    for (
+      let i = 0;
+      i < 100 && (await execa('flock', ['--nonblock', `${entry}.lock`, 'true'], { reject: false })).exitCode === 0;
+      i++
+    )
+      await new Promise((r) => setTimeout(r, 50));
     const script = `const m = await import(${JSON.stringify(BUILD)}); const i = await m.buildImage(process.argv[1], (l) => console.log(l)); console.log('digest', i.digest);`;
     const runs = [0, 1].map(() => execa('node', ['--input-type=module', '-e', script, cache], { reject: false }));
     // Both wait on the lock (they log it), and nothing is built while it is held.
-    for (let i = 0; i < 200 && !existsSync(entry) && waiting(runs) < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && !existsSync(entry) && waiting(runs) < 2; i++)
+      await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(entry)).toBe(false);
     holder.stdin?.end();
     await holder;
@@ -107,14 +113,21 @@ describe.skipIf(whyVm !== null)(titled('guest initramfs cache', whyVm), () => {
     const first = await initramfsFor(image, kernel, cache, (l) => log.push(l));
     const size = readFileSync(first.path).length;
     // The cpio carries the overlay's fresh mtimes, so a rebuild is whole and recorded, not byte-equal.
-    const recorded = async (path: string) => (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string }).sha256;
+    const recorded = async (path: string) =>
+      (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string }).sha256;
     expect(log.join('\n')).toMatch(/building guest initramfs/);
     // initramfsFor memoises per process: each later use is a new process, as a new run would be.
     const script = `const b = await import(${JSON.stringify(BUILD)}); const k = await import(${JSON.stringify(KERNEL)}); const i = await import(${JSON.stringify(INITRAMFS)});
       const c = process.argv[1]; const r = await i.initramfsFor(await b.buildImage(c), await k.findGuestKernel(), c, (l) => console.log(l)); console.log('path', r.path);`;
     const fresh = async () => {
       const r = await execa('node', ['--input-type=module', '-e', script, cache]);
-      return { r: { path: /^path (.*)$/m.exec(r.stdout)?.[1] as string }, lines: r.stdout.split('\n').filter((l) => !l.startsWith('path ')).join('\n') };
+      return {
+        r: { path: /^path (.*)$/m.exec(r.stdout)?.[1] as string },
+        lines: r.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('path '))
+          .join('\n'),
+      };
     };
     const intact = await fresh();
     expect(intact.lines).toBe('');
@@ -138,10 +151,14 @@ describe.skipIf(whyKernel !== null)(titled('PVH kernel cache', whyKernel), () =>
     const cache = tempDir();
     const kernel = await findGuestKernel();
     const abort = new AbortController();
-    const outcome = pvhKernel(kernel, cache, abort.signal).then((r) => r, (e: unknown) => e);
+    const outcome = pvhKernel(kernel, cache, abort.signal).then(
+      (r) => r,
+      (e: unknown) => e,
+    );
     // Abort once the decompressor runs and its output is being written (before the rename into place).
     let pids: number[] = [];
-    const tmpOf = () => readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('vmlinux.tmp-'));
+    const tmpOf = () =>
+      readdirSync(cache, { recursive: true, encoding: 'utf8' }).filter((f) => f.includes('vmlinux.tmp-'));
     for (let i = 0; i < 6000 && pids.length === 0; i++) {
       await new Promise((r) => setTimeout(r, 10));
       pids = await childrenNamed(['xz', 'zstd', 'gzip']);

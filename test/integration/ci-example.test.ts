@@ -9,7 +9,12 @@ import { titled, unmet } from '../helpers/requires.js';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
-interface Step { name?: string; uses?: string; run?: string; with?: Record<string, unknown> }
+interface Step {
+  name?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
 
 /** The job between the ci-example markers of README.md. */
 function readmeJob(): Step[] {
@@ -29,7 +34,9 @@ function readmeJob(): Step[] {
 function commands(steps: readonly Step[]): string[] {
   const setup = steps.findIndex((s) => s.run?.includes('bin/setup'));
   expect(setup, 'the job runs bin/setup').toBeGreaterThanOrEqual(0);
-  return steps.slice(setup + 1).flatMap((s) => (s.run === undefined ? [] : [s.run.replace(/\bsudo (--preserve-env=\S+ )?/g, '').trim()]));
+  return steps
+    .slice(setup + 1)
+    .flatMap((s) => (s.run === undefined ? [] : [s.run.replace(/\bsudo (--preserve-env=\S+ )?/g, '').trim()]));
 }
 
 /** A work directory shaped like the job's checkout: dist/ and node_modules/ linked, the baseline and thresholds in .github/isobench. */
@@ -39,20 +46,30 @@ function checkout(): string {
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
   symlinkSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   mkdirSync(join(dir, '.github/isobench'), { recursive: true });
-  writeFileSync(join(dir, '.github/isobench/thresholds.json'), '{"threshold": "5%", "metrics": {"startup_ms": "20%"}}\n');
+  writeFileSync(
+    join(dir, '.github/isobench/thresholds.json'),
+    '{"threshold": "5%", "metrics": {"startup_ms": "20%"}}\n',
+  );
   return dir;
 }
 
 /** Runs one command of the job with extra run flags (the last value of a flag wins). */
 async function step(dir: string, command: string, runFlags: string, summary: string) {
   const cmd = command.includes(' run ') ? `${command} ${runFlags}` : command;
-  return execa('bash', ['-euo', 'pipefail', '-c', cmd], { cwd: dir, reject: false, env: { ...process.env, GITHUB_STEP_SUMMARY: summary }, timeout: 600_000 });
+  return execa('bash', ['-euo', 'pipefail', '-c', cmd], {
+    cwd: dir,
+    reject: false,
+    env: { ...process.env, GITHUB_STEP_SUMMARY: summary },
+    timeout: 600_000,
+  });
 }
 
 /** Runs the job: the run step once to make the baseline, then every command as the job does. */
 async function runJob(runFlags: string) {
   const steps = readmeJob();
-  expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.['path'] === 'results/')).toBe(true);
+  expect(steps.some((s) => s.uses?.startsWith('actions/upload-artifact') && s.with?.['path'] === 'results/')).toBe(
+    true,
+  );
   const cmds = commands(steps);
   expect(cmds.map((c) => / (run|compare) /.exec(c)?.[1])).toEqual(['run', 'compare']);
   const dir = checkout();
@@ -85,14 +102,19 @@ describe('the README CI job, run locally', () => {
     expect(summary).toMatch(/## isobench run [\s\S]*## isobench compare: ✅ no regression/);
   });
 
-  it.skipIf(need !== null)(titled('on real bare metal (small settings): the compare step judges and exits 0 or 1, never 2', need), async () => {
-    const { outcomes, summary } = await runJob('--env bare --workload cpu --set cpu.time=1 --trials 3 --runs 1 --warmup 0');
-    const [run, compare] = outcomes;
-    expect(run?.exitCode, String(run?.stderr)).toBe(0);
-    // Two real runs on a shared, loaded host may differ by more than 5 %: a regression is a
-    // possible, honest outcome here; bad input or a crash (2, 3) is not.
-    expect([0, 1], `${String(compare?.stdout)}\n${String(compare?.stderr)}`).toContain(compare?.exitCode);
-    expect(String(compare?.stdout)).toMatch(/cpu · events_per_s · bare:host/);
-    expect(summary).toMatch(/## isobench run [\s\S]*## isobench compare: /);
-  });
+  it.skipIf(need !== null)(
+    titled('on real bare metal (small settings): the compare step judges and exits 0 or 1, never 2', need),
+    async () => {
+      const { outcomes, summary } = await runJob(
+        '--env bare --workload cpu --set cpu.time=1 --trials 3 --runs 1 --warmup 0',
+      );
+      const [run, compare] = outcomes;
+      expect(run?.exitCode, String(run?.stderr)).toBe(0);
+      // Two real runs on a shared, loaded host may differ by more than 5 %: a regression is a
+      // possible, honest outcome here; bad input or a crash (2, 3) is not.
+      expect([0, 1], `${String(compare?.stdout)}\n${String(compare?.stderr)}`).toContain(compare?.exitCode);
+      expect(String(compare?.stdout)).toMatch(/cpu · events_per_s · bare:host/);
+      expect(summary).toMatch(/## isobench run [\s\S]*## isobench compare: /);
+    },
+  );
 });

@@ -11,7 +11,24 @@ import { preciseEnough } from '../../analysis/stopping.js';
 describe('isobench run with the fake environment', () => {
   it('writes run.json and samples.csv with warm-up and measured rows for every env and workload', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,slow', '--quick', '--trials', '2', '--runs', '2', '--warmup', '1', '--seed', '7', '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'fake',
+      '--engine',
+      'fake,slow',
+      '--quick',
+      '--trials',
+      '2',
+      '--runs',
+      '2',
+      '--warmup',
+      '1',
+      '--seed',
+      '7',
+      '--out',
+      out,
+    ]);
     expect(r.stderr).toMatch(/\[1\/12\] fake:/);
     expect(r.code).toBe(0);
     const { record, rows, header } = readRun(runDir(out));
@@ -33,13 +50,30 @@ describe('isobench run with the fake environment', () => {
     expect(rows.filter((x) => x['workload'] === 'fileio' && x['metric'] === 'read_MiBps')).toHaveLength(12);
     // One instance per engine and trial runs all three workloads: 2 engines × 2 trials startups.
     expect(rows.filter((x) => x['workload'] === 'startup' && x['metric'] === 'startup_ms')).toHaveLength(4);
-    expect(new Set(rows.filter((x) => x['metric'] === 'startup_ms').map((x) => x['during']?.split(',').sort().join(',')))).toEqual(new Set(['cpu,fileio,memory']));
+    expect(
+      new Set(rows.filter((x) => x['metric'] === 'startup_ms').map((x) => x['during']?.split(',').sort().join(','))),
+    ).toEqual(new Set(['cpu,fileio,memory']));
     expect(r.stdout).toMatch(/events_per_s/);
   });
 
   it('records a failing trial as errored, keeps the others, and exits 1', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,broken', '--workload', 'cpu', '--quick', '--trials', '2', '--runs', '1', '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'fake',
+      '--engine',
+      'fake,broken',
+      '--workload',
+      'cpu',
+      '--quick',
+      '--trials',
+      '2',
+      '--runs',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     const { record, rows } = readRun(runDir(out));
     const broken = record.results.filter((t) => t.engine === 'broken');
@@ -57,17 +91,45 @@ describe('isobench run --until-conclusive', () => {
   it('adds rounds for the imprecise cells after the planned trials and records why each cell stopped', async () => {
     const out = tempDir();
     // A margin of 0.5 % is tighter than the fake engines' ±1 % wobble allows at 3 trials.
-    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,slow,broken', '--workload', 'cpu,memory', '--quick', '--trials', '3', '--runs', '2', '--warmup', '0', '--seed', '7', '--margin', '0.5', '--until-conclusive', '--max-time', '2m', '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'fake',
+      '--engine',
+      'fake,slow,broken',
+      '--workload',
+      'cpu,memory',
+      '--quick',
+      '--trials',
+      '3',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--seed',
+      '7',
+      '--margin',
+      '0.5',
+      '--until-conclusive',
+      '--max-time',
+      '2m',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/until-conclusive: round 1: \d+ imprecise cell/);
     const { record } = readRun(runDir(out));
     const u = record.untilConclusive;
     expect(u?.maxTimeMs).toBe(120_000);
     expect(u?.rounds).toBeGreaterThan(0);
-    expect(u?.cells.map((c) => `${c.engine} ${c.workload} ${c.reason === 'no-data' ? c.reason : 'judged'}`).sort()).toEqual(['broken cpu no-data', 'broken memory no-data', 'slow cpu judged', 'slow memory judged']);
+    expect(
+      u?.cells.map((c) => `${c.engine} ${c.workload} ${c.reason === 'no-data' ? c.reason : 'judged'}`).sort(),
+    ).toEqual(['broken cpu no-data', 'broken memory no-data', 'slow cpu judged', 'slow memory judged']);
     const a = analyse(record);
     for (const c of u?.cells ?? []) {
-      const e = a.entries.find((x) => x.stats.envId === `fake:${c.engine}` && x.case.workload === c.workload && x.metric === c.metric);
+      const e = a.entries.find(
+        (x) => x.stats.envId === `fake:${c.engine}` && x.case.workload === c.workload && x.metric === c.metric,
+      );
       const ci = e?.comparison?.ratioCi ?? null;
       expect(c.ratioCi).toEqual(ci);
       if (c.reason !== 'no-data') expect(c.reason === 'precise').toBe(ci !== null && preciseEnough(ci, a.margin));
@@ -95,8 +157,14 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
     [['run', '--memory', 'lots'], /bad value 'lots' for --memory/],
     [['run', '--frobnicate'], /'--frobnicate'.*valid flags: .*--env/],
     [['run', '--set', 'cpu.colour=red'], /'colour'.*valid choices: threads, max-prime, time/],
-    [['run', '--workload', 'startup', '--set', 'startup.burst=0'], /bad value '0' for startup\.burst: expected a positive integer/],
-    [['run', '--until-conclusive', '--max-time', 'soon'], /bad value 'soon' for --max-time: expected a duration such as 90s, 10m or 1h30m/],
+    [
+      ['run', '--workload', 'startup', '--set', 'startup.burst=0'],
+      /bad value '0' for startup\.burst: expected a positive integer/,
+    ],
+    [
+      ['run', '--until-conclusive', '--max-time', 'soon'],
+      /bad value 'soon' for --max-time: expected a duration such as 90s, 10m or 1h30m/,
+    ],
     [['run', '--max-time', '5m'], /--max-time 5m is the time budget of --until-conclusive/],
     [['launch'], /unknown command 'launch'; valid choices: run, list, report/],
     [['report', '/nonexistent/run'], /cannot read '\/nonexistent\/run\/run\.json' \(no such file\)/],
@@ -110,8 +178,16 @@ describe('bad input exits 2 naming the bad value and the valid choices', () => {
 describe('report on a broken record exits 2 with one line naming the file', () => {
   const fixture = readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8');
   it.each([
-    ['a truncated run.json', fixture.slice(0, 5000), /^isobench: '.*run\.json' is not valid JSON \(.*\); it may be truncated/],
-    ['a JSON file that is not a run record', '{"name":"isobench"}', /^isobench: '.*run\.json' is not an isobench run record/],
+    [
+      'a truncated run.json',
+      fixture.slice(0, 5000),
+      /^isobench: '.*run\.json' is not valid JSON \(.*\); it may be truncated/,
+    ],
+    [
+      'a JSON file that is not a run record',
+      '{"name":"isobench"}',
+      /^isobench: '.*run\.json' is not an isobench run record/,
+    ],
   ])('%s', async (_what, content, message) => {
     const dir = tempDir();
     writeFileSync(join(dir, 'run.json'), content);
@@ -136,7 +212,23 @@ const needs = await unmet(['sysbench']);
 describe.skipIf(needs !== null)(titled('real bare-metal run', needs), () => {
   it('measures sysbench cpu on the host and labels it with the binary hash', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'bare', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '2', '--warmup', '1', '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'bare',
+      '--workload',
+      'cpu',
+      '--set',
+      'cpu.time=1',
+      '--trials',
+      '1',
+      '--runs',
+      '2',
+      '--warmup',
+      '1',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     const { rows } = readRun(runDir(out));
     const measured = rows.filter((x) => x['metric'] === 'events_per_s' && x['phase'] === 'measure');

@@ -27,16 +27,35 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
     dir = await mkdtemp(join(tmpdir(), 'isobench-dockerd-'));
     env = { DOCKER_HOST: `unix://${dir}/docker.sock` };
     const log = await open(join(dir, 'dockerd.log'), 'w');
-    dockerd = spawn('dockerd', [
-      '--iptables=false', '--bridge=none', '--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'dockerd.pid'), '-H', env['DOCKER_HOST'] as string, '--cgroup-parent', `/${cgroupParent}`,
-    ], { stdio: ['ignore', log.fd, log.fd] });
+    dockerd = spawn(
+      'dockerd',
+      [
+        '--iptables=false',
+        '--bridge=none',
+        '--data-root',
+        join(dir, 'data'),
+        '--exec-root',
+        join(dir, 'exec'),
+        '--pidfile',
+        join(dir, 'dockerd.pid'),
+        '-H',
+        env['DOCKER_HOST'] as string,
+        '--cgroup-parent',
+        `/${cgroupParent}`,
+      ],
+      { stdio: ['ignore', log.fd, log.fd] },
+    );
     await log.close();
     const deadline = Date.now() + 60_000;
     for (;;) {
-      const v = await execa('docker', ['version', '--format', '{{.Server.Version}}'], { env, reject: false, timeout: 10_000 });
+      const v = await execa('docker', ['version', '--format', '{{.Server.Version}}'], {
+        env,
+        reject: false,
+        timeout: 10_000,
+      });
       if (v.exitCode === 0) break;
-      if (dockerd.exitCode !== null || Date.now() > deadline) throw new Error(`dockerd did not come up: ${v.stderr}\n${await logTail()}`);
+      if (dockerd.exitCode !== null || Date.now() > deadline)
+        throw new Error(`dockerd did not come up: ${v.stderr}\n${await logTail()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   });
@@ -45,7 +64,9 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
     if (dockerd?.pid !== undefined && dockerd.exitCode === null) {
       const exited = new Promise((r) => dockerd?.once('exit', r));
       process.kill(dockerd.pid, 'SIGTERM');
-      const timer = setTimeout(() => { if (dockerd?.pid !== undefined) process.kill(dockerd.pid, 'SIGKILL'); }, 30_000);
+      const timer = setTimeout(() => {
+        if (dockerd?.pid !== undefined) process.kill(dockerd.pid, 'SIGKILL');
+      }, 30_000);
       await exited;
       clearTimeout(timer);
     }
@@ -59,10 +80,39 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
   it('compares runc and docker on sysbench cpu; both labelled with the same image and binary hash', async () => {
     const out = tempDir();
     try {
-      const r = await isobench(['run', '--env', 'container', '--engine', 'runc,docker', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '512M', '--no-report', '--out', out], { env });
+      const r = await isobench(
+        [
+          'run',
+          '--env',
+          'container',
+          '--engine',
+          'runc,docker',
+          '--workload',
+          'cpu',
+          '--set',
+          'cpu.time=1',
+          '--trials',
+          '1',
+          '--runs',
+          '1',
+          '--warmup',
+          '0',
+          '--cpus',
+          '1',
+          '--memory',
+          '512M',
+          '--no-report',
+          '--out',
+          out,
+        ],
+        { env },
+      );
       expect(r.code, `${r.stderr}\n${await logTail()}`).toBe(0);
       const record = JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
-      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([['container:runc', true], ['container:docker', true]]);
+      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([
+        ['container:runc', true],
+        ['container:docker', true],
+      ]);
       const measured = record.results.flatMap((t) => t.samples).filter((s) => s.metric === 'events_per_s');
       expect(measured.map((s) => s.engine).sort()).toEqual(['docker', 'runc']);
       const [a, b] = measured;
@@ -79,28 +129,53 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
         network: 'none',
         engine_image: expect.stringMatching(/^isobench-workload:[0-9a-f]{16}$/),
       });
-      expect(record.results.flatMap((t) => t.samples).some((s) => s.engine === 'docker' && s.metric === 'startup_ms')).toBe(true);
-      const left = await execa('docker', ['ps', '-a', '--filter', `label=isobench.run=${record.runId}`, '--format', '{{.Names}}'], { env });
+      expect(
+        record.results.flatMap((t) => t.samples).some((s) => s.engine === 'docker' && s.metric === 'startup_ms'),
+      ).toBe(true);
+      const left = await execa(
+        'docker',
+        ['ps', '-a', '--filter', `label=isobench.run=${record.runId}`, '--format', '{{.Names}}'],
+        { env },
+      );
       expect(left.stdout.trim()).toBe('');
     } finally {
       await rm(out, { recursive: true, force: true });
     }
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('leaves no docker container, process or directory after %s mid-trial, and keeps finished trials', async (signal) => {
-    // Trial 2's container exists and a `docker exec` in it runs sysbench: the container's init pid.
-    const run = await interruptMidTrial('docker', signal, async (runId) => {
-      const r = await execa('docker', ['inspect', '--format', '{{.State.Pid}}', `isobench-${runId}-t2`], { env, reject: false });
-      const pid = Number(r.stdout.trim());
-      if (r.exitCode !== 0 || !(pid > 0) || (await processesMentioning(`isobench-${runId}-t2 /usr/bin/sysbench`)).length === 0) return null;
-      return pid;
-    }, env);
-    await expectCleanInterrupt(run);
-    const left = await execa('docker', ['ps', '-aq', '--filter', `label=isobench.run=${run.runId}`], { env, reject: false });
-    expect(left.exitCode, left.stderr).toBe(0);
-    expect(left.stdout.trim()).toBe('');
-    expect(await alive(run.pid)).toBe(false);
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'leaves no docker container, process or directory after %s mid-trial, and keeps finished trials',
+    async (signal) => {
+      // Trial 2's container exists and a `docker exec` in it runs sysbench: the container's init pid.
+      const run = await interruptMidTrial(
+        'docker',
+        signal,
+        async (runId) => {
+          const r = await execa('docker', ['inspect', '--format', '{{.State.Pid}}', `isobench-${runId}-t2`], {
+            env,
+            reject: false,
+          });
+          const pid = Number(r.stdout.trim());
+          if (
+            r.exitCode !== 0 ||
+            !(pid > 0) ||
+            (await processesMentioning(`isobench-${runId}-t2 /usr/bin/sysbench`)).length === 0
+          )
+            return null;
+          return pid;
+        },
+        env,
+      );
+      await expectCleanInterrupt(run);
+      const left = await execa('docker', ['ps', '-aq', '--filter', `label=isobench.run=${run.runId}`], {
+        env,
+        reject: false,
+      });
+      expect(left.exitCode, left.stderr).toBe(0);
+      expect(left.stdout.trim()).toBe('');
+      expect(await alive(run.pid)).toBe(false);
+    },
+  );
 
   it('an abort mid-import kills the docker client and rejects; an import cut short is never used', async () => {
     const saved = process.env['DOCKER_HOST'];
@@ -111,7 +186,10 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
       const tag = imageTag(image);
       const whole = JSON.stringify([`sha256:${(await readFile(`${tar}.sha256`, 'utf8')).trim()}`]);
       const layers = async () => {
-        const r = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag], { env, reject: false });
+        const r = await execa('docker', ['image', 'inspect', '--format', '{{json .RootFS.Layers}}', tag], {
+          env,
+          reject: false,
+        });
         return r.exitCode === 0 ? r.stdout.trim() : null;
       };
       const docker = { binary: 'docker', description: 'docker', aptPackage: 'docker.io', family: cliFamily };
@@ -119,7 +197,13 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
 
       const abort = new AbortController();
       let settled = false;
-      const outcome = cliFamily(docker).ensureImage(image, abort.signal).then(() => null, (e: unknown) => e).finally(() => (settled = true));
+      const outcome = cliFamily(docker)
+        .ensureImage(image, abort.signal)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        )
+        .finally(() => (settled = true));
       let clients: number[] = [];
       while (clients.length === 0 && !settled) {
         await new Promise((r) => setTimeout(r, 10));
@@ -142,17 +226,42 @@ describe.skipIf(needs !== null)(titled('docker container runner', needs), () => 
       await cliFamily(docker).ensureImage(image);
       expect(await layers()).toBe(whole);
     } finally {
-      if (saved === undefined) delete process.env['DOCKER_HOST']; else process.env['DOCKER_HOST'] = saved;
+      if (saved === undefined) delete process.env['DOCKER_HOST'];
+      else process.env['DOCKER_HOST'] = saved;
     }
   });
 
   it('is reported unavailable, with the reason, when its daemon cannot be reached', async () => {
     const out = tempDir();
     try {
-      const r = await isobench(['run', '--env', 'container', '--engine', 'docker', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--no-report', '--out', out], { env: { DOCKER_HOST: `unix://${dir}/nothing.sock` } });
+      const r = await isobench(
+        [
+          'run',
+          '--env',
+          'container',
+          '--engine',
+          'docker',
+          '--workload',
+          'cpu',
+          '--set',
+          'cpu.time=1',
+          '--trials',
+          '1',
+          '--runs',
+          '1',
+          '--no-report',
+          '--out',
+          out,
+        ],
+        { env: { DOCKER_HOST: `unix://${dir}/nothing.sock` } },
+      );
       expect(r.code).toBe(0);
       const record = JSON.parse(await readFile(join(runDir(out), 'run.json'), 'utf8')) as RunRecord;
-      expect(record.probes[0]).toMatchObject({ id: 'container:docker', ok: false, reason: expect.stringMatching(/docker is not usable: .*nothing\.sock.*DOCKER_HOST/) });
+      expect(record.probes[0]).toMatchObject({
+        id: 'container:docker',
+        ok: false,
+        reason: expect.stringMatching(/docker is not usable: .*nothing\.sock.*DOCKER_HOST/),
+      });
       expect(record.results.map((t) => t.status)).toEqual(['skipped']);
     } finally {
       await rm(out, { recursive: true, force: true });

@@ -5,7 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containerEngines } from '../../runners/container/engines.js';
-import { expectCgroupBudget, expectCleanInterrupt, expectIsolated, interruptMidTrial, runCpuTrial, shIn, tamperedCache, testContext } from '../helpers/container.js';
+import {
+  expectCgroupBudget,
+  expectCleanInterrupt,
+  expectIsolated,
+  interruptMidTrial,
+  runCpuTrial,
+  shIn,
+  tamperedCache,
+  testContext,
+} from '../helpers/container.js';
 import { alive, cgroupsNamed, processesMentioning } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
 
@@ -15,14 +24,18 @@ afterAll(async () => {
   for (const d of cleanupDirs) await rm(d, { recursive: true, force: true });
 });
 
-
 /** The `lxc-start` monitors of containers whose name contains `id`, as pids. */
-const monitors = async (id: string) => (await processesMentioning(id)).filter((p) => / lxc-start /.test(` ${p.split(': ')[1] ?? ''}`)).map((p) => Number(p.split(':')[0]));
+const monitors = async (id: string) =>
+  (await processesMentioning(id))
+    .filter((p) => / lxc-start /.test(` ${p.split(': ')[1] ?? ''}`))
+    .map((p) => Number(p.split(':')[0]));
 
 describe.skipIf(needs !== null)(titled('lxc container runner', needs), () => {
   it('runs sysbench cpu in an LXC container through the CLI, labelled with image, binary, engine, limits and seccomp', async () => {
     const { record, measured } = await runCpuTrial('lxc');
-    expect(record.probes).toEqual([expect.objectContaining({ id: 'container:lxc', ok: true, version: expect.stringMatching(/^lxc \d+\.\d+/) })]);
+    expect(record.probes).toEqual([
+      expect.objectContaining({ id: 'container:lxc', ok: true, version: expect.stringMatching(/^lxc \d+\.\d+/) }),
+    ]);
     for (const s of measured) {
       expect(s.labels).toMatchObject({
         engine_version: expect.stringMatching(/^lxc /),
@@ -71,25 +84,30 @@ describe.skipIf(needs !== null)(titled('lxc container runner', needs), () => {
     cleanupDirs.push(cacheDir);
     const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-lxc-')), cacheDir);
     cleanupDirs.push(ctx.scratchRoot);
-    await expect(containerEngines.lxc().start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 })).rejects.toThrow(/sysbench inside container .* has sha256 [0-9a-f]{64}, but the image's is/);
+    await expect(containerEngines.lxc().start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 })).rejects.toThrow(
+      /sysbench inside container .* has sha256 [0-9a-f]{64}, but the image's is/,
+    );
     expect(await cgroupsNamed(ctx.runId)).toEqual([]);
     expect(await processesMentioning(ctx.runId)).toEqual([]);
   });
 
-  it.each(['SIGINT', 'SIGTERM'] as const)('leaves no container, monitor, cgroup, process or directory after %s mid-trial, and keeps finished trials', async (signal) => {
-    // Trial 2's container runs sysbench through lxc-attach: its monitor (and the container's init, its child).
-    let init = 0;
-    const run = await interruptMidTrial('lxc', signal, async (runId) => {
-      const t2 = await processesMentioning(`isobench-${runId}-t2`);
-      if (!t2.some((p) => p.includes('lxc-attach') && p.includes('/usr/bin/sysbench'))) return null;
-      const monitor = (await monitors(`isobench-${runId}-t2`))[0];
-      if (monitor === undefined) return null;
-      init = Number((await readFile(`/proc/${monitor}/task/${monitor}/children`, 'utf8')).trim().split(/\s+/)[0]);
-      return monitor;
-    });
-    await expectCleanInterrupt(run);
-    expect(await alive(run.pid)).toBe(false);
-    expect(init).toBeGreaterThan(0);
-    expect(await alive(init)).toBe(false);
-  });
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'leaves no container, monitor, cgroup, process or directory after %s mid-trial, and keeps finished trials',
+    async (signal) => {
+      // Trial 2's container runs sysbench through lxc-attach: its monitor (and the container's init, its child).
+      let init = 0;
+      const run = await interruptMidTrial('lxc', signal, async (runId) => {
+        const t2 = await processesMentioning(`isobench-${runId}-t2`);
+        if (!t2.some((p) => p.includes('lxc-attach') && p.includes('/usr/bin/sysbench'))) return null;
+        const monitor = (await monitors(`isobench-${runId}-t2`))[0];
+        if (monitor === undefined) return null;
+        init = Number((await readFile(`/proc/${monitor}/task/${monitor}/children`, 'utf8')).trim().split(/\s+/)[0]);
+        return monitor;
+      });
+      await expectCleanInterrupt(run);
+      expect(await alive(run.pid)).toBe(false);
+      expect(init).toBeGreaterThan(0);
+      expect(await alive(init)).toBe(false);
+    },
+  );
 });

@@ -11,19 +11,44 @@ import { lxdAlias, lxdFingerprint, lxdImporter } from '../../runners/container/l
 import { imageFor, imageTar } from '../../runners/image/build.js';
 import type { RunRecord } from '../../model/record.js';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
-import { CACHE, expectCgroupBudget, expectCleanInterrupt, expectIsolated, interruptMidTrial, shIn, tamperedCache, testContext } from '../helpers/container.js';
+import {
+  CACHE,
+  expectCgroupBudget,
+  expectCleanInterrupt,
+  expectIsolated,
+  interruptMidTrial,
+  shIn,
+  tamperedCache,
+  testContext,
+} from '../helpers/container.js';
 import { alive, cgroupsNamed, processesMentioning } from '../helpers/host.js';
 import { startLxd, type LxdDaemon } from '../helpers/lxd-daemon.js';
 import { titled, unmet } from '../helpers/requires.js';
 
 const needs = await unmet(['root', 'lxd', 'runc', 'sysbench']);
 const readRecord = async (dir: string) => JSON.parse(await readFile(join(dir, 'run.json'), 'utf8')) as RunRecord;
-const cpuArgs = ['--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '512M'];
+const cpuArgs = [
+  '--workload',
+  'cpu',
+  '--set',
+  'cpu.time=1',
+  '--trials',
+  '1',
+  '--runs',
+  '1',
+  '--warmup',
+  '0',
+  '--cpus',
+  '1',
+  '--memory',
+  '512M',
+];
 
 describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
   let lxd: LxdDaemon;
   const saved = { LXD_DIR: process.env['LXD_DIR'], LXD_CONF: process.env['LXD_CONF'] };
-  const instances = async () => (await lxd.lxc(['list', '--format', 'csv', '-c', 'n'])).stdout.split('\n').filter(Boolean);
+  const instances = async () =>
+    (await lxd.lxc(['list', '--format', 'csv', '-c', 'n'])).stdout.split('\n').filter(Boolean);
 
   beforeAll(async () => {
     lxd = await startLxd();
@@ -32,7 +57,9 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
   afterAll(async () => {
     await lxd?.stop();
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
     if (lxd) {
       expect(await processesMentioning(lxd.dir)).toEqual([]);
       expect(existsSync(lxd.dir)).toBe(false);
@@ -41,19 +68,31 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
   it('says when the daemon cannot be reached, naming LXD_DIR', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'container', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], { env: { LXD_DIR: join(lxd.dir, 'nothing'), LXD_CONF: lxd.env['LXD_CONF'] as string } });
+    const r = await isobench(
+      ['run', '--env', 'container', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out],
+      { env: { LXD_DIR: join(lxd.dir, 'nothing'), LXD_CONF: lxd.env['LXD_CONF'] as string } },
+    );
     expect(r.code, r.stderr).toBe(0);
     const record = await readRecord(runDir(out));
-    expect(record.probes[0]).toMatchObject({ id: 'container:lxd', ok: false, reason: expect.stringMatching(/LXD daemon is not reachable through LXD_DIR=.*nothing.*start it/) });
+    expect(record.probes[0]).toMatchObject({
+      id: 'container:lxd',
+      ok: false,
+      reason: expect.stringMatching(/LXD daemon is not reachable through LXD_DIR=.*nothing.*start it/),
+    });
     expect(record.results.map((t) => t.status)).toEqual(['skipped']);
   });
 
   it('says LXD is not initialised, with the exact commands, while it has no storage pool', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'container', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], { env: lxd.env });
+    const r = await isobench(
+      ['run', '--env', 'container', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out],
+      { env: lxd.env },
+    );
     expect(r.code, r.stderr).toBe(0);
     const record = await readRecord(runDir(out));
-    expect(record.probes[0]?.reason).toContain('is not initialised: it has no storage pool. Initialise it without a network: lxc storage create default dir && lxc profile device add default root disk path=/ pool=default');
+    expect(record.probes[0]?.reason).toContain(
+      'is not initialised: it has no storage pool. Initialise it without a network: lxc storage create default dir && lxc profile device add default root disk path=/ pool=default',
+    );
     expect(record.results.map((t) => t.status)).toEqual(['skipped']);
   });
 
@@ -64,12 +103,21 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
     it('compares bare metal, runc and lxd on sysbench cpu; same image and binary, the budget in LXD keys, its seccomp labelled; engines side by side in the report', async () => {
       const out = tempDir();
-      const r = await isobench(['run', '--env', 'bare,container', '--engine', 'runc,lxd', ...cpuArgs, '--out', out], { env: lxd.env });
+      const r = await isobench(['run', '--env', 'bare,container', '--engine', 'runc,lxd', ...cpuArgs, '--out', out], {
+        env: lxd.env,
+      });
       expect(r.code, `${r.stderr}\n${await lxd.logTail()}`).toBe(0);
       const dir = runDir(out);
       const record = await readRecord(dir);
-      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([['bare:host', true], ['container:runc', true], ['container:lxd', true]]);
-      expect(record.probes[2]).toMatchObject({ version: expect.stringMatching(/^lxd \d+\./), details: { storage_pool: 'isobench-test (dir)' } });
+      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([
+        ['bare:host', true],
+        ['container:runc', true],
+        ['container:lxd', true],
+      ]);
+      expect(record.probes[2]).toMatchObject({
+        version: expect.stringMatching(/^lxd \d+\./),
+        details: { storage_pool: 'isobench-test (dir)' },
+      });
       const measured = record.results.flatMap((t) => t.samples).filter((s) => s.metric === 'events_per_s');
       const l = measured.find((s) => s.engine === 'lxd');
       const runc = measured.find((s) => s.engine === 'runc');
@@ -91,13 +139,23 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
         user_namespace: expect.stringMatching(/^container root is host uid [1-9]\d*$/),
       });
       expect(runc?.labels['seccomp']).toBe('none');
-      expect(record.warnings.some((w) => /^Security parity: seccomp differs .*container:lxd=filter.*container:runc=none/.test(w))).toBe(true);
-      expect(record.results.flatMap((t) => t.samples).some((s) => s.engine === 'lxd' && s.metric === 'startup_ms' && s.value > 0)).toBe(true);
+      expect(
+        record.warnings.some((w) =>
+          /^Security parity: seccomp differs .*container:lxd=filter.*container:runc=none/.test(w),
+        ),
+      ).toBe(true);
+      expect(
+        record.results
+          .flatMap((t) => t.samples)
+          .some((s) => s.engine === 'lxd' && s.metric === 'startup_ms' && s.value > 0),
+      ).toBe(true);
       const md = await readFile(join(dir, 'summary.md'), 'utf8');
       expect(md).toContain('### Engines side by side');
       expect(md).toMatch(/\| container:lxd \|.*\| vs container:runc|vs container:lxd/);
       expect(await instances()).toEqual([]);
-      expect((await lxd.lxc(['image', 'list', '--format', 'csv', '-c', 'l'])).stdout).toContain(l?.labels['engine_image'] as string);
+      expect((await lxd.lxc(['image', 'list', '--format', 'csv', '-c', 'l'])).stdout).toContain(
+        l?.labels['engine_image'] as string,
+      );
       expect(await cgroupsNamed(record.runId)).toEqual([]);
     });
 
@@ -111,7 +169,9 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
         await expectIsolated(inst, join(scratchRoot, tag));
         const sh = shIn(inst);
         expect((await sh('touch /tmp/x')).exitCode).toBe(0);
-        expect(String((await stat(join(scratchRoot, tag, 'f'))).uid)).toBe(inst.labels['user_namespace']?.replace(/^.* /, ''));
+        expect(String((await stat(join(scratchRoot, tag, 'f'))).uid)).toBe(
+          inst.labels['user_namespace']?.replace(/^.* /, ''),
+        );
         const status = (await sh('cat /proc/self/status')).stdout;
         expect(status).toMatch(/NoNewPrivs:\s+1$/m);
         expect(status).toMatch(/Seccomp:\s+2$/m);
@@ -136,7 +196,9 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
         // LXD keeps images by digest: drop the good copy so the tampered rootfs is what gets imported.
         await lxd.lxc(['image', 'delete', lxdAlias(await imageFor(cacheDir))]);
         const ctx = testContext(scratchRoot, cacheDir);
-        await expect(containerEngines.lxd().start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 })).rejects.toThrow(/sysbench inside container .* has sha256 [0-9a-f]{64}, but the image's is/);
+        await expect(containerEngines.lxd().start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 })).rejects.toThrow(
+          /sysbench inside container .* has sha256 [0-9a-f]{64}, but the image's is/,
+        );
         expect(await instances()).toEqual([]);
         expect(await cgroupsNamed(ctx.runId)).toEqual([]);
       } finally {
@@ -148,10 +210,17 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
     it('leaves no instance, cgroup, process or directory after SIGINT mid-trial, and keeps finished trials', async () => {
       // Trial 2 runs sysbench through `lxc exec`: that client's pid.
-      const run = await interruptMidTrial('lxd', 'SIGINT', async (runId) => {
-        const exec = (await processesMentioning(`isobench-${runId}-t2`)).find((p) => p.includes('lxc exec') && p.includes('/usr/bin/sysbench'));
-        return exec === undefined ? null : Number(exec.split(':')[0]);
-      }, lxd.env);
+      const run = await interruptMidTrial(
+        'lxd',
+        'SIGINT',
+        async (runId) => {
+          const exec = (await processesMentioning(`isobench-${runId}-t2`)).find(
+            (p) => p.includes('lxc exec') && p.includes('/usr/bin/sysbench'),
+          );
+          return exec === undefined ? null : Number(exec.split(':')[0]);
+        },
+        lxd.env,
+      );
       await expectCleanInterrupt(run);
       expect(await instances()).toEqual([]);
     });
@@ -170,7 +239,12 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
       const abort = new AbortController();
       let settled = false;
-      const outcome = lxdImporter()(image, abort.signal).then(() => null, (e: unknown) => e).finally(() => (settled = true));
+      const outcome = lxdImporter()(image, abort.signal)
+        .then(
+          () => null,
+          (e: unknown) => e,
+        )
+        .finally(() => (settled = true));
       let clients: number[] = [];
       while (clients.length === 0 && !settled) {
         await new Promise((r) => setTimeout(r, 10));
@@ -201,10 +275,18 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
 
     it('probes lxd as a VM engine and says why it cannot run a VM here (or what isobench lacks where it can)', async () => {
       const out = tempDir();
-      const r = await isobench(['run', '--env', 'vm', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], { env: lxd.env });
+      const r = await isobench(['run', '--env', 'vm', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], {
+        env: lxd.env,
+      });
       expect(r.code, r.stderr).toBe(0);
       const record = await readRecord(runDir(out));
-      expect(record.probes[0]).toMatchObject({ id: 'vm:lxd', ok: false, reason: expect.stringMatching(/^LXD \S+ (cannot run virtual machines on this host: .+ \(host KVM module|can start virtual machines here .*not implemented)/) });
+      expect(record.probes[0]).toMatchObject({
+        id: 'vm:lxd',
+        ok: false,
+        reason: expect.stringMatching(
+          /^LXD \S+ (cannot run virtual machines on this host: .+ \(host KVM module|can start virtual machines here .*not implemented)/,
+        ),
+      });
       expect(record.results.map((t) => t.status)).toEqual(['skipped']);
       expect(await instances()).toEqual([]);
     });

@@ -17,7 +17,8 @@ import { CACHE, testContext } from '../helpers/container.js';
 import { cgroupsNamed, mountsUnder, processesMentioning } from '../helpers/host.js';
 import { titled, unmet } from '../helpers/requires.js';
 
-const runcNames = async (id: string) => (await execa('runc', ['list', '-q'])).stdout.split('\n').filter((n) => n.includes(id));
+const runcNames = async (id: string) =>
+  (await execa('runc', ['list', '-q'])).stdout.split('\n').filter((n) => n.includes(id));
 const byMetric = (samples: Sample[], metric: string) => samples.filter((s) => s.metric === metric);
 
 /** Nothing of the run is left: no container, cgroup, process, mount, scratch or temp dir. */
@@ -51,7 +52,9 @@ async function interruptedRun(args: readonly string[], at: InterruptAt): Promise
   const out = tempDir();
   const child = execa('node', [CLI, ...args, '--out', out], { reject: false });
   let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += String(d);
+  });
   const deadline = Date.now() + 120_000;
   while (!stderr.includes(at.marker) && Date.now() < deadline) await new Promise((res) => setTimeout(res, at.pollMs));
   const runId = (await readdir(out))[0] ?? '';
@@ -70,7 +73,30 @@ const runcNeeds = await unmet(['root', 'runc', 'sysbench']);
 describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', runcNeeds), () => {
   it('starts 10 idle containers one at a time, reads cgroup usage and the MemAvailable drop after each, then removes them all', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'container', '--engine', 'runc', '--workload', 'density', '--set', 'density.max=10', '--set', 'density.settle-ms=100', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'container',
+      '--engine',
+      'runc',
+      '--workload',
+      'density',
+      '--set',
+      'density.max=10',
+      '--set',
+      'density.settle-ms=100',
+      '--trials',
+      '1',
+      '--runs',
+      '1',
+      '--warmup',
+      '0',
+      '--no-report',
+      '--cache-dir',
+      CACHE,
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const dir = runDir(out);
     const { record } = readRun(dir);
@@ -81,16 +107,47 @@ describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', r
     expect(byMetric(samples, 'density_engine_memory_MiB')).toHaveLength(10);
     for (const s of byMetric(samples, 'density_engine_memory_MiB')) expect(s.value).toBeGreaterThan(0);
     expect(byMetric(samples, 'density_drop_per_instance_MiB')).toHaveLength(10);
-    expect(samples[0]?.labels).toMatchObject({ memory_accounting: expect.stringMatching(/^cgroup v[12] memory\.(usage_in_bytes|current)$/), ksm: expect.stringMatching(/^(on|off|unmerge|unknown)$/), thp: expect.any(String) });
+    expect(samples[0]?.labels).toMatchObject({
+      memory_accounting: expect.stringMatching(/^cgroup v[12] memory\.(usage_in_bytes|current)$/),
+      ksm: expect.stringMatching(/^(on|off|unmerge|unknown)$/),
+      thp: expect.any(String),
+    });
     expect(t?.status === 'completed' && t.notes).toContain('stopped: reached density.max (10 instances)');
     await expectNothingLeft(out, record.runId, true);
   });
 
   it('SIGINT mid-sweep: exit 130, the steps so far kept, every container removed', async () => {
-    const samples = await interruptedRun(['run', '--env', 'container', '--engine', 'runc', '--workload', 'density', '--set', 'density.max=40', '--set', 'density.settle-ms=100', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE], {
-      marker: 'density step 4:', pollMs: 50,
-      beforeSignal: async (runId, stderr) => { expect(await runcNames(runId), stderr).not.toEqual([]); }, // containers are running now
-    });
+    const samples = await interruptedRun(
+      [
+        'run',
+        '--env',
+        'container',
+        '--engine',
+        'runc',
+        '--workload',
+        'density',
+        '--set',
+        'density.max=40',
+        '--set',
+        'density.settle-ms=100',
+        '--trials',
+        '1',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+      ],
+      {
+        marker: 'density step 4:',
+        pollMs: 50,
+        beforeSignal: async (runId, stderr) => {
+          expect(await runcNames(runId), stderr).not.toEqual([]);
+        }, // containers are running now
+      },
+    );
     expect(byMetric(samples, 'density_ready_ms').length).toBeGreaterThanOrEqual(4);
     expect(byMetric(samples, 'density_ready_ms').length).toBeLessThan(40);
   });
@@ -99,16 +156,48 @@ describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', r
 describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers and bare processes', runcNeeds), () => {
   it('launches bursts of 1 and 5 at once: per instance its time-to-ready and phases, per burst p50/p95 and launches/s; nothing left', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'bare,container', '--engine', 'runc', '--workload', 'startup', '--set', 'startup.burst=1,5', '--trials', '1', '--runs', '2', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'bare,container',
+      '--engine',
+      'runc',
+      '--workload',
+      'startup',
+      '--set',
+      'startup.burst=1,5',
+      '--trials',
+      '1',
+      '--runs',
+      '2',
+      '--warmup',
+      '0',
+      '--no-report',
+      '--cache-dir',
+      CACHE,
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const { record } = readRun(runDir(out));
-    expect(record.results.map((t) => [t.env, t.params['burst'], t.status]).sort()).toEqual([['bare', 1, 'completed'], ['bare', 5, 'completed'], ['container', 1, 'completed'], ['container', 5, 'completed']]);
+    expect(record.results.map((t) => [t.env, t.params['burst'], t.status]).sort()).toEqual([
+      ['bare', 1, 'completed'],
+      ['bare', 5, 'completed'],
+      ['container', 1, 'completed'],
+      ['container', 5, 'completed'],
+    ]);
     for (const t of record.results) {
       const size = Number(t.params['burst']);
       const ready = byMetric(t.samples, 'burst_ready_ms');
-      expect(ready.map((s) => s.iteration).sort()).toEqual([...Array<number>(size).fill(1), ...Array<number>(size).fill(2)]);
+      expect(ready.map((s) => s.iteration).sort()).toEqual([
+        ...Array<number>(size).fill(1),
+        ...Array<number>(size).fill(2),
+      ]);
       for (const iteration of [1, 2]) {
-        const times = ready.filter((s) => s.iteration === iteration).map((s) => s.value).sort((a, b) => a - b);
+        const times = ready
+          .filter((s) => s.iteration === iteration)
+          .map((s) => s.value)
+          .sort((a, b) => a - b);
         const at = (m: string) => byMetric(t.samples, m).find((s) => s.iteration === iteration)?.value;
         expect(times[0]).toBeGreaterThan(0);
         expect(at('burst_ready_p50_ms')).toBeGreaterThanOrEqual(times[0] as number);
@@ -125,7 +214,9 @@ describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers an
           for (const s of byMetric(t.samples, phase)) expect(s.value, phase).toBeGreaterThan(0);
         }
         for (const s of own) {
-          const create = t.samples.find((x) => x.metric === 'oci_create_ms' && x.labels['container_name'] === s.labels['container_name']);
+          const create = t.samples.find(
+            (x) => x.metric === 'oci_create_ms' && x.labels['container_name'] === s.labels['container_name'],
+          );
           expect(s.value).toBeGreaterThan(create?.value ?? Infinity);
         }
       }
@@ -135,7 +226,29 @@ describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers an
 
   it('SIGINT mid-burst: exit 130, the finished bursts kept, every container removed', async () => {
     // 40 ms after burst 3 is reported: into the next burst's starts.
-    const samples = await interruptedRun(['run', '--env', 'container', '--engine', 'runc', '--workload', 'startup', '--set', 'startup.burst=8', '--trials', '1', '--runs', '40', '--warmup', '0', '--no-report', '--cache-dir', CACHE], { marker: 'burst 3:', pollMs: 20, afterMs: 40 });
+    const samples = await interruptedRun(
+      [
+        'run',
+        '--env',
+        'container',
+        '--engine',
+        'runc',
+        '--workload',
+        'startup',
+        '--set',
+        'startup.burst=8',
+        '--trials',
+        '1',
+        '--runs',
+        '40',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+      ],
+      { marker: 'burst 3:', pollMs: 20, afterMs: 40 },
+    );
     const p50 = byMetric(samples, 'burst_ready_p50_ms');
     expect(p50.length).toBeGreaterThanOrEqual(3);
     expect(p50.length).toBeLessThan(40);
@@ -147,11 +260,34 @@ describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers an
     const real = containerEngines.runc();
     let n = 0;
     // The third start of the burst runs a payload that never prints ready, with a short ready timeout.
-    const runner: Runner = { ...real, start: (c, spec) => real.start(++n === 3 ? { ...c, hooks: { containerHangBeforeReady: true, containerReadyTimeoutMs: 3000 } } : c, spec) };
+    const runner: Runner = {
+      ...real,
+      start: (c, spec) =>
+        real.start(
+          ++n === 3 ? { ...c, hooks: { containerHangBeforeReady: true, containerReadyTimeoutMs: 3000 } } : c,
+          spec,
+        ),
+    };
     const cell: PlanCell = { env: 'container', engine: 'runc', workload: 'startup', params: { burst: 5 } };
     try {
-      const r = await runBurst({ runner, ctx, cell, workload: startup, trialId: 1, trial: 1, warmup: 0, runs: 1, labels: {}, aborted: () => false });
-      expect(r.status === 'errored' && r.error).toMatchObject({ stage: 'start', message: expect.stringMatching(/^1 of 5 starts of burst 1 failed: .*did not report ready within 3000 ms/) as string });
+      const r = await runBurst({
+        runner,
+        ctx,
+        cell,
+        workload: startup,
+        trialId: 1,
+        trial: 1,
+        warmup: 0,
+        runs: 1,
+        labels: {},
+        aborted: () => false,
+      });
+      expect(r.status === 'errored' && r.error).toMatchObject({
+        stage: 'start',
+        message: expect.stringMatching(
+          /^1 of 5 starts of burst 1 failed: .*did not report ready within 3000 ms/,
+        ) as string,
+      });
       expect(await runcNames(ctx.runId)).toEqual([]);
       expect(await cgroupsNamed(ctx.runId)).toEqual([]);
       expect(await processesMentioning(ctx.runId)).toEqual([]);
@@ -167,19 +303,73 @@ const vmNeeds = await unmet(['qemu', 'guest-kernel', 'sysbench']);
 describe.skipIf(vmNeeds !== null)(titled('density sweep of TCG guests', vmNeeds), () => {
   it('boots 2 idle guests, reads qemu PSS (TCG cache said) and the MemAvailable drop, and leaves no qemu', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'vm', '--vm-accel', 'tcg', '--memory', '256M', '--workload', 'density', '--set', 'density.max=2', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out], { timeoutMs: 400_000 });
+    const r = await isobench(
+      [
+        'run',
+        '--env',
+        'vm',
+        '--vm-accel',
+        'tcg',
+        '--memory',
+        '256M',
+        '--workload',
+        'density',
+        '--set',
+        'density.max=2',
+        '--trials',
+        '1',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+        '--out',
+        out,
+      ],
+      { timeoutMs: 400_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { record } = readRun(runDir(out));
     const samples = record.results[0]?.samples ?? [];
     expect(byMetric(samples, 'density_ready_ms')).toHaveLength(2);
     for (const s of byMetric(samples, 'density_engine_memory_MiB')) expect(s.value).toBeGreaterThan(16);
-    expect(samples[0]?.labels['memory_accounting']).toBe('qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included');
+    expect(samples[0]?.labels['memory_accounting']).toBe(
+      'qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included',
+    );
     await expectNothingLeft(out, record.runId, false);
   });
 
   it('boots a burst of 2 guests at once: per guest spawn → kernel output → ready, and leaves no qemu', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'vm', '--vm-accel', 'tcg', '--memory', '256M', '--workload', 'startup', '--set', 'startup.burst=2', '--trials', '1', '--runs', '1', '--warmup', '0', '--no-report', '--cache-dir', CACHE, '--out', out], { timeoutMs: 400_000 });
+    const r = await isobench(
+      [
+        'run',
+        '--env',
+        'vm',
+        '--vm-accel',
+        'tcg',
+        '--memory',
+        '256M',
+        '--workload',
+        'startup',
+        '--set',
+        'startup.burst=2',
+        '--trials',
+        '1',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+        '--out',
+        out,
+      ],
+      { timeoutMs: 400_000 },
+    );
     expect(r.code, r.stderr).toBe(0);
     const { record } = readRun(runDir(out));
     const samples = record.results[0]?.samples ?? [];
@@ -191,7 +381,10 @@ describe.skipIf(vmNeeds !== null)(titled('density sweep of TCG guests', vmNeeds)
       expect(s.value).toBeGreaterThan(kernel[i]?.value ?? Infinity);
       expect(s.value).toBeLessThanOrEqual((ready[i]?.value ?? 0) + 1e-6);
     }
-    expect(byMetric(samples, 'burst_launches_per_s')[0]?.value).toBeCloseTo(2 / (Math.max(...ready.map((s) => s.value)) / 1000), 6);
+    expect(byMetric(samples, 'burst_launches_per_s')[0]?.value).toBeCloseTo(
+      2 / (Math.max(...ready.map((s) => s.value)) / 1000),
+      6,
+    );
     expect(samples[0]?.labels['accelerator']).toBe('tcg');
     await expectNothingLeft(out, record.runId, false);
   });

@@ -15,10 +15,19 @@ const ROOT = new URL('../..', import.meta.url).pathname;
 /** Per-task wall times from the junit callback's report, longest first. */
 function taskTimes(junitDir: string): string {
   if (!existsSync(junitDir)) return '';
-  const xml = readdirSync(junitDir).map((f) => readFileSync(join(junitDir, f), 'utf8')).join('');
+  const xml = readdirSync(junitDir)
+    .map((f) => readFileSync(join(junitDir, f), 'utf8'))
+    .join('');
   const attr = (tag: string, a: string) => new RegExp(`\\s${a}="([^"]*)"`).exec(tag)?.[1] ?? '';
-  const cases = [...xml.matchAll(/<testcase\b[^>]*>/g)].map((m) => ({ name: attr(m[0], 'name').replace(/ [a-z_]+=.*$/, ''), s: Number(attr(m[0], 'time')) }));
-  return cases.sort((a, b) => b.s - a.s).slice(0, 12).map((c) => `  ${c.s.toFixed(1).padStart(6)} s  ${c.name.replace(/&quot;/g, '"')}\n`).join('');
+  const cases = [...xml.matchAll(/<testcase\b[^>]*>/g)].map((m) => ({
+    name: attr(m[0], 'name').replace(/ [a-z_]+=.*$/, ''),
+    s: Number(attr(m[0], 'time')),
+  }));
+  return cases
+    .sort((a, b) => b.s - a.s)
+    .slice(0, 12)
+    .map((c) => `  ${c.s.toFixed(1).padStart(6)} s  ${c.name.replace(/&quot;/g, '"')}\n`)
+    .join('');
 }
 const needs = await unmet(['root', 'sysbench', 'ansible', 'sshd', 'npm']);
 
@@ -38,37 +47,70 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
     const [a, b] = daemons as [TestSshd, TestSshd];
     const closed = await freePort('127.0.0.3');
     const vars = [
-      'ansible_user=root', 'ansible_python_interpreter=/usr/bin/python3', `ansible_ssh_private_key_file=${client.key}`,
+      'ansible_user=root',
+      'ansible_python_interpreter=/usr/bin/python3',
+      `ansible_ssh_private_key_file=${client.key}`,
       `ansible_ssh_common_args='-o UserKnownHostsFile=${client.knownHosts} -o StrictHostKeyChecking=yes -o ConnectTimeout=5'`,
     ];
-    writeFileSync(join(dir, 'hosts.ini'), [
-      '[fleet]',
-      `alpha ansible_host=${a.host} ansible_port=${a.port} isobench_remote_dir=${dir}/remote-alpha isobench_cache_dir=${dir}/cache-alpha isobench_remote_cleanup=true`,
-      `beta ansible_host=${b.host} ansible_port=${b.port} isobench_remote_dir=${dir}/remote-beta isobench_cache_dir=${dir}/cache-beta isobench_host_label=beta-node`,
-      `gamma ansible_host=127.0.0.3 ansible_port=${closed} isobench_remote_dir=${dir}/remote-gamma`,
-      '', '[fleet:vars]', ...vars, '',
-    ].join('\n'));
+    writeFileSync(
+      join(dir, 'hosts.ini'),
+      [
+        '[fleet]',
+        `alpha ansible_host=${a.host} ansible_port=${a.port} isobench_remote_dir=${dir}/remote-alpha isobench_cache_dir=${dir}/cache-alpha isobench_remote_cleanup=true`,
+        `beta ansible_host=${b.host} ansible_port=${b.port} isobench_remote_dir=${dir}/remote-beta isobench_cache_dir=${dir}/cache-beta isobench_host_label=beta-node`,
+        `gamma ansible_host=127.0.0.3 ansible_port=${closed} isobench_remote_dir=${dir}/remote-gamma`,
+        '',
+        '[fleet:vars]',
+        ...vars,
+        '',
+      ].join('\n'),
+    );
     const started = Date.now();
     ansibleEnv = {
-      ANSIBLE_HOME: `${dir}/ansible-home`, ANSIBLE_LOCAL_TEMP: `${dir}/ansible-local`, ANSIBLE_REMOTE_TEMP: `${dir}/ansible-remote`,
-      ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none', ANSIBLE_PIPELINING: 'true',
-      ANSIBLE_NOCOLOR: '1', ANSIBLE_RETRY_FILES_ENABLED: 'false', ANSIBLE_TIMEOUT: '10',
+      ANSIBLE_HOME: `${dir}/ansible-home`,
+      ANSIBLE_LOCAL_TEMP: `${dir}/ansible-local`,
+      ANSIBLE_REMOTE_TEMP: `${dir}/ansible-remote`,
+      ANSIBLE_SSH_ARGS: '-o ControlMaster=no -o ControlPath=none',
+      ANSIBLE_PIPELINING: 'true',
+      ANSIBLE_NOCOLOR: '1',
+      ANSIBLE_RETRY_FILES_ENABLED: 'false',
+      ANSIBLE_TIMEOUT: '10',
       npm_config_cache: `${dir}/npm-cache-controller`,
     };
     // (ANSIBLE_SSH_ARGS: no ssh master connections outlive the playbook.)
-    hostVars = { alpha: `ansible_host=${a.host} ansible_port=${a.port}`, gamma: `ansible_host=127.0.0.3 ansible_port=${closed}`, common: vars };
-    const r = await execa('ansible-playbook', [
-      '-i', join(dir, 'hosts.ini'), join(ROOT, 'fleet/playbook.yml'), '--forks', '3',
-      '-e', `isobench_fleet_dir=${dir}/fleet`, '-e', 'isobench_seed=1234',
-      '-e', 'isobench_args="--env bare,fake --engine host,fake,slow --workload cpu --set cpu.time=1 --trials 3 --runs 1 --warmup 0 --no-report"',
-    ], {
-      reject: false, all: true, timeout: 540_000,
-      env: {
-        ...ansibleEnv,
-        // Per-task durations, printed below (figures, not assertions).
-        ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.junit', JUNIT_OUTPUT_DIR: `${dir}/junit`, JUNIT_TASK_CLASS: 'true',
+    hostVars = {
+      alpha: `ansible_host=${a.host} ansible_port=${a.port}`,
+      gamma: `ansible_host=127.0.0.3 ansible_port=${closed}`,
+      common: vars,
+    };
+    const r = await execa(
+      'ansible-playbook',
+      [
+        '-i',
+        join(dir, 'hosts.ini'),
+        join(ROOT, 'fleet/playbook.yml'),
+        '--forks',
+        '3',
+        '-e',
+        `isobench_fleet_dir=${dir}/fleet`,
+        '-e',
+        'isobench_seed=1234',
+        '-e',
+        'isobench_args="--env bare,fake --engine host,fake,slow --workload cpu --set cpu.time=1 --trials 3 --runs 1 --warmup 0 --no-report"',
+      ],
+      {
+        reject: false,
+        all: true,
+        timeout: 540_000,
+        env: {
+          ...ansibleEnv,
+          // Per-task durations, printed below (figures, not assertions).
+          ANSIBLE_CALLBACKS_ENABLED: 'ansible.builtin.junit',
+          JUNIT_OUTPUT_DIR: `${dir}/junit`,
+          JUNIT_TASK_CLASS: 'true',
+        },
       },
-    });
+    );
     play = { code: r.exitCode, output: String(r.all), seconds: (Date.now() - started) / 1000 };
     process.stderr.write(`ansible-playbook took ${play.seconds.toFixed(1)} s\n${taskTimes(join(dir, 'junit'))}`);
   }, 600_000);
@@ -81,7 +123,10 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
   it('runs both reachable hosts and merges them into one study; the unreachable one is listed as missing', () => {
     expect(play.code, play.output.slice(-6000)).toBe(0);
     const study = parseStudy(readFileSync(join(dir, 'fleet/study/study.json'), 'utf8'), 'fleet/study/study.json');
-    expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort(), JSON.stringify(study.hosts.filter((h) => h.status === 'missing'))).toEqual(['alpha:ok', 'beta-node:ok', 'gamma:missing']);
+    expect(
+      study.hosts.map((h) => `${h.label}:${h.status}`).sort(),
+      JSON.stringify(study.hosts.filter((h) => h.status === 'missing')),
+    ).toEqual(['alpha:ok', 'beta-node:ok', 'gamma:missing']);
     const gamma = study.hosts.find((h) => h.label === 'gamma');
     expect(gamma?.status === 'missing' && gamma.reason).toMatch(/unreachable/i);
     // Each host's record is kept whole, with its own fingerprint and the same plan and seed.
@@ -116,10 +161,12 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
       expect((slow as number) / (fake as number)).toBeCloseTo(0.9, 2);
     }
     const html = readFileSync(join(dir, 'fleet/study/report.html'), 'utf8');
-    for (const text of ['alpha', 'beta-node', 'gamma', 'missing', 'bare:host', 'fake:slow']) expect(html).toContain(text);
+    for (const text of ['alpha', 'beta-node', 'gamma', 'missing', 'bare:host', 'fake:slow'])
+      expect(html).toContain(text);
     expect(html).not.toMatch(/<script|https?:\/\//);
     const files = readdirSync(join(dir, 'fleet/study'));
-    for (const f of ['study.json', 'hosts.csv', 'summary.csv', 'summary.md', 'report.html', 'overhead-hosts.png']) expect(files).toContain(f);
+    for (const f of ['study.json', 'hosts.csv', 'summary.csv', 'summary.md', 'report.html', 'overhead-hosts.png'])
+      expect(files).toContain(f);
     // alpha asked for its remote directory to be removed after fetching; beta kept its own.
     expect(existsSync(join(dir, 'remote-alpha'))).toBe(false);
     expect(existsSync(join(dir, 'remote-beta/npm/bin/isobench'))).toBe(true);
@@ -127,24 +174,80 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
 
   it('isobench fleet wraps the same playbook: checked arguments, the given tarball, the study path, exit 1 when a host is missing', async () => {
     // The tarball the playbook packed above, installed on one host (bin/setup already ran there) plus the unreachable one.
-    const tarball = join(dir, 'fleet/package', readdirSync(join(dir, 'fleet/package')).find((f) => f.endsWith('.tgz')) as string);
-    writeFileSync(join(dir, 'hosts2.ini'), [
-      '[fleet]',
-      `alpha ${hostVars.alpha} isobench_remote_dir=${dir}/remote-alpha2 isobench_cache_dir=${dir}/cache-alpha isobench_setup=false isobench_remote_cleanup=true`,
-      `gamma ${hostVars.gamma} isobench_remote_dir=${dir}/remote-gamma`,
-      '', '[fleet:vars]', ...hostVars.common, '',
-    ].join('\n'));
+    const tarball = join(
+      dir,
+      'fleet/package',
+      readdirSync(join(dir, 'fleet/package')).find((f) => f.endsWith('.tgz')) as string,
+    );
+    writeFileSync(
+      join(dir, 'hosts2.ini'),
+      [
+        '[fleet]',
+        `alpha ${hostVars.alpha} isobench_remote_dir=${dir}/remote-alpha2 isobench_cache_dir=${dir}/cache-alpha isobench_setup=false isobench_remote_cleanup=true`,
+        `gamma ${hostVars.gamma} isobench_remote_dir=${dir}/remote-gamma`,
+        '',
+        '[fleet:vars]',
+        ...hostVars.common,
+        '',
+      ].join('\n'),
+    );
     const cli = join(ROOT, 'dist/bench/cli.js');
     // A typo in the run arguments fails on the controller, before any host is touched.
-    const bad = await execa('node', [cli, 'fleet', '--inventory', join(dir, 'hosts2.ini'), '--', '--env', 'bare,fake', '--workload', 'cpu', '--seed', '5'], { reject: false, all: true });
+    const bad = await execa(
+      'node',
+      [
+        cli,
+        'fleet',
+        '--inventory',
+        join(dir, 'hosts2.ini'),
+        '--',
+        '--env',
+        'bare,fake',
+        '--workload',
+        'cpu',
+        '--seed',
+        '5',
+      ],
+      { reject: false, all: true },
+    );
     expect(bad.exitCode, String(bad.all)).toBe(2);
     expect(String(bad.all)).toMatch(/--seed is set by the playbook/);
     expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
 
-    const r = await execa('node', [
-      cli, 'fleet', '--inventory', join(dir, 'hosts2.ini'), '--tarball', tarball, '--fleet-dir', join(dir, 'fleet2'), '--seed', '99', '--forks', '2',
-      '--', '--env', 'bare,fake', '--engine', 'host,fake,slow', '--workload', 'cpu', '--set', 'cpu.time=1', '--trials', '2', '--runs', '1', '--warmup', '0', '--no-report',
-    ], { reject: false, all: true, timeout: 400_000, env: ansibleEnv });
+    const r = await execa(
+      'node',
+      [
+        cli,
+        'fleet',
+        '--inventory',
+        join(dir, 'hosts2.ini'),
+        '--tarball',
+        tarball,
+        '--fleet-dir',
+        join(dir, 'fleet2'),
+        '--seed',
+        '99',
+        '--forks',
+        '2',
+        '--',
+        '--env',
+        'bare,fake',
+        '--engine',
+        'host,fake,slow',
+        '--workload',
+        'cpu',
+        '--set',
+        'cpu.time=1',
+        '--trials',
+        '2',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--no-report',
+      ],
+      { reject: false, all: true, timeout: 400_000, env: ansibleEnv },
+    );
     const out = String(r.all);
     // Exit 1: the study flags the missing host, as isobench merge does.
     expect(r.exitCode, out.slice(-6000)).toBe(1);

@@ -16,7 +16,9 @@ const why = await unmet(['root']);
 
 /** Files whose name marks them as an unfinished atomic write. */
 function tmpFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.tmp') || f.includes('.tmp-'));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+    (f) => f.endsWith('.tmp') || f.includes('.tmp-'),
+  );
 }
 
 /** Fills the filesystem of `dir` until the next write fails with ENOSPC. */
@@ -82,7 +84,10 @@ describe.skipIf(why !== null)(titled('outputs on a full or read-only filesystem'
     fill(disk);
     const r = await isobench(['report', run]);
     expect(r.code).toBe(1);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('isobench:'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('isobench:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`'${run}'`);
     expect(lines[0]).toMatch(/no space left on device \(ENOSPC\)/);
@@ -103,7 +108,10 @@ describe.skipIf(why !== null)(titled('outputs on a full or read-only filesystem'
     const before = readFileSync(join(ro, 'run.json'));
     const r = await isobench(['report', ro]);
     expect(r.code).toBe(2);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('isobench:'));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('isobench:'));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(`'${ro}'`);
     expect(lines[0]).toMatch(/read-only file system \(EROFS\)/);

@@ -21,16 +21,29 @@ describe.skipIf(needs !== null)(titled('one instance per trial', needs), () => {
   it('runs every cell in one instance; a failing cell is recorded and the next still runs', async () => {
     const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-unit-')));
     dirs.push(ctx.scratchRoot);
-    const broken: Workload = { ...cpu, name: 'broken', steps: () => ({ run: ['sh', '-c', 'echo disk on fire >&2; exit 3'] }) };
+    const broken: Workload = {
+      ...cpu,
+      name: 'broken',
+      steps: () => ({ run: ['sh', '-c', 'echo disk on fire >&2; exit 3'] }),
+    };
     const params = { threads: 1, 'max-prime': 2000, time: 1 };
     const results = await runUnit({
-      runner: bareRunner(), ctx, trial: 2, warmup: 0, runs: 1, labels: { engine_version: 'test' }, aborted: () => false,
+      runner: bareRunner(),
+      ctx,
+      trial: 2,
+      warmup: 0,
+      runs: 1,
+      labels: { engine_version: 'test' },
+      aborted: () => false,
       cells: [
         { cell: { env: 'bare', engine: 'host', workload: 'broken', params }, workload: broken, trialId: 7 },
         { cell: { env: 'bare', engine: 'host', workload: 'cpu', params }, workload: cpu, trialId: 8 },
       ],
     });
-    expect(results.map((r) => [r.trialId, r.workload, r.trial, r.status])).toEqual([[7, 'broken', 2, 'errored'], [8, 'cpu', 2, 'completed']]);
+    expect(results.map((r) => [r.trialId, r.workload, r.trial, r.status])).toEqual([
+      [7, 'broken', 2, 'errored'],
+      [8, 'cpu', 2, 'completed'],
+    ]);
     const [bad, good] = results;
     if (bad?.status !== 'errored' || good?.status !== 'completed') throw new Error('unexpected statuses');
     expect(bad.error).toMatchObject({ stage: 'run', message: expect.stringContaining('disk on fire') });
@@ -38,7 +51,10 @@ describe.skipIf(needs !== null)(titled('one instance per trial', needs), () => {
     expect(life.map((s) => s.metric)).toEqual(expect.arrayContaining(['startup_ms', 'teardown_ms']));
     expect(life.every((s) => s.trialId === 7 && s.kind === 'lifecycle' && s.during === 'broken,cpu')).toBe(true);
     expect(good.samples.filter((s) => s.kind === 'workload' && s.metric === 'events_per_s')).toHaveLength(1);
-    for (const r of results) expect(r.status !== 'skipped' && r.notes[0]).toBe('one instance ran trial 2 of broken,cpu (trialIds 7, 8); its lifecycle samples are in trialId 7');
+    for (const r of results)
+      expect(r.status !== 'skipped' && r.notes[0]).toBe(
+        'one instance ran trial 2 of broken,cpu (trialIds 7, 8); its lifecycle samples are in trialId 7',
+      );
     // Wall time is split between the cells, not counted twice.
     expect(good.durationMs).toBeGreaterThan(900);
     expect(Date.parse(good.startedAt)).toBeGreaterThanOrEqual(Date.parse(bad.finishedAt));

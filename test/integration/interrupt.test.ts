@@ -55,14 +55,33 @@ const WHERE: [string, number, number, boolean, 'auto' | 'tcg'][] = [
 
 /** Every marker twice (different delays, SIGINT and SIGTERM), a third of them with a second SIGINT during cleanup. */
 const POINTS: Point[] = [...WHERE, ...WHERE].map(([after, lo, hi, freshCache, accel], i) => ({
-  after, delayMs: between(lo, hi), freshCache, accel,
+  after,
+  delayMs: between(lo, hi),
+  freshCache,
+  accel,
   signal: i % 2 === 0 ? 'SIGINT' : 'SIGTERM',
   againMs: rand() < 0.35 ? between(20, 400) : null,
 }));
 // Ctrl-C at a terminal: SIGINT to the whole foreground process group, during a container and a guest trial.
 POINTS.push(
-  { after: '[1/3]', delayMs: between(300, 1200), signal: 'SIGINT', againMs: null, freshCache: false, accel: 'tcg', group: true },
-  { after: '[2/3]', delayMs: between(800, 3000), signal: 'SIGINT', againMs: between(100, 400), freshCache: false, accel: 'tcg', group: true },
+  {
+    after: '[1/3]',
+    delayMs: between(300, 1200),
+    signal: 'SIGINT',
+    againMs: null,
+    freshCache: false,
+    accel: 'tcg',
+    group: true,
+  },
+  {
+    after: '[2/3]',
+    delayMs: between(800, 3000),
+    signal: 'SIGINT',
+    againMs: between(100, 400),
+    freshCache: false,
+    accel: 'tcg',
+    group: true,
+  },
 );
 
 /** Pids (with their start time) that descend from `root`, collected while it runs. */
@@ -94,7 +113,8 @@ async function stillAlive(seen: Map<number, string>): Promise<string[]> {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
     if (stat === null) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] !== 'Z' && fields[19] === started) left.push(`${pid}: ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ')}`);
+    if (fields[0] !== 'Z' && fields[19] === started)
+      left.push(`${pid}: ${(await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).replace(/\0/g, ' ')}`);
   }
   return left;
 }
@@ -106,97 +126,161 @@ const needs = await unmet(['root', 'sysbench', 'runc', 'qemu', 'guest-kernel']);
 
 describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run', needs), () => {
   afterAll(() => {
-    console.log(`interruption points (seed ${SEED}): ${outcomes.length} tried, ${phasesSeen.length} interrupted a run\n  ${outcomes.join('\n  ')}`);
+    console.log(
+      `interruption points (seed ${SEED}): ${outcomes.length} tried, ${phasesSeen.length} interrupted a run\n  ${outcomes.join('\n  ')}`,
+    );
   });
 
-  it.each(POINTS.map((p, i) => [i + 1, p] as const))('point %i: %o', async (_n, point) => {
-    const out = tempDir('isobench-interrupt-');
-    const cache = point.freshCache ? await mkdtemp(join(tmpdir(), 'isobench-interrupt-cache-')) : CACHE;
-    // The KVM proof's outcome is cached per boot of the machine: forget it, so that an `auto`
-    // point really interrupts a proof boot.
-    if (point.accel === 'auto') {
-      for (const f of await readdir(join(cache, 'vm')).catch(() => [] as string[])) if (f.startsWith('kvm-proof-')) await rm(join(cache, 'vm', f), { force: true });
-    }
-    try {
-      const child = execa('node', [CLI, 'run', '--env', 'bare,container,vm', '--engine', 'runc', '--vm-accel', point.accel, '--workload', 'cpu', '--quick',
-        '--set', 'cpu.time=1', '--trials', '1', '--runs', '1', '--warmup', '0', '--cpus', '1', '--memory', '512M', '--seed', '1', '--order', 'grouped',
-        '--out', out, '--cache-dir', cache], { reject: false, timeout: 240_000, detached: point.group === true });
-      const pid = child.pid as number;
-      let stderr = '';
-      child.stderr?.on('data', (d: Buffer) => { stderr += String(d); });
-      const seen = new Map<number, string>();
-      let done = false;
-      const watching = (async () => {
-        while (!done) {
-          await descendants(pid, seen);
-          await new Promise((r) => setTimeout(r, 40));
-        }
-      })();
-      const signalling = (async () => {
-        while (!stderr.includes(point.after) && !done) await new Promise((r) => setTimeout(r, 10));
-        if (done) return false;
-        await new Promise((r) => setTimeout(r, point.delayMs));
-        if (done) return false;
-        const target = point.group === true ? -pid : pid;
-        process.kill(target, point.signal); // not execa's kill(): it would send SIGKILL after 5 s of cleanup
-        if (point.againMs !== null) {
-          await new Promise((r) => setTimeout(r, point.againMs as number));
-          if (!done) process.kill(target, 'SIGINT');
-        }
-        return true;
-      })();
-      const r = await child;
-      done = true;
-      const sent = await signalling;
-      await watching;
+  it.each(POINTS.map((p, i) => [i + 1, p] as const))(
+    'point %i: %o',
+    async (_n, point) => {
+      const out = tempDir('isobench-interrupt-');
+      const cache = point.freshCache ? await mkdtemp(join(tmpdir(), 'isobench-interrupt-cache-')) : CACHE;
+      // The KVM proof's outcome is cached per boot of the machine: forget it, so that an `auto`
+      // point really interrupts a proof boot.
+      if (point.accel === 'auto') {
+        for (const f of await readdir(join(cache, 'vm')).catch(() => [] as string[]))
+          if (f.startsWith('kvm-proof-')) await rm(join(cache, 'vm', f), { force: true });
+      }
+      try {
+        const child = execa(
+          'node',
+          [
+            CLI,
+            'run',
+            '--env',
+            'bare,container,vm',
+            '--engine',
+            'runc',
+            '--vm-accel',
+            point.accel,
+            '--workload',
+            'cpu',
+            '--quick',
+            '--set',
+            'cpu.time=1',
+            '--trials',
+            '1',
+            '--runs',
+            '1',
+            '--warmup',
+            '0',
+            '--cpus',
+            '1',
+            '--memory',
+            '512M',
+            '--seed',
+            '1',
+            '--order',
+            'grouped',
+            '--out',
+            out,
+            '--cache-dir',
+            cache,
+          ],
+          { reject: false, timeout: 240_000, detached: point.group === true },
+        );
+        const pid = child.pid as number;
+        let stderr = '';
+        child.stderr?.on('data', (d: Buffer) => {
+          stderr += String(d);
+        });
+        const seen = new Map<number, string>();
+        let done = false;
+        const watching = (async () => {
+          while (!done) {
+            await descendants(pid, seen);
+            await new Promise((r) => setTimeout(r, 40));
+          }
+        })();
+        const signalling = (async () => {
+          while (!stderr.includes(point.after) && !done) await new Promise((r) => setTimeout(r, 10));
+          if (done) return false;
+          await new Promise((r) => setTimeout(r, point.delayMs));
+          if (done) return false;
+          const target = point.group === true ? -pid : pid;
+          process.kill(target, point.signal); // not execa's kill(): it would send SIGKILL after 5 s of cleanup
+          if (point.againMs !== null) {
+            await new Promise((r) => setTimeout(r, point.againMs as number));
+            if (!done) process.kill(target, 'SIGINT');
+          }
+          return true;
+        })();
+        const r = await child;
+        done = true;
+        const sent = await signalling;
+        await watching;
 
-      const runs = await readdir(out);
-      expect(runs, stderr).toHaveLength(1);
-      const runId = runs[0] as string;
-      const dir = join(out, runId);
-      const record = parseRunRecord(await readFile(join(dir, 'run.json'), 'utf8'), 'run.json');
-      if (!sent) {
-        // The run ended before the signal was due: nothing to check but a whole run.
-        expect(r.exitCode, stderr).toBe(0);
-        expect(record.interrupted).toBe(false);
-        outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}: too late, the run had finished`);
-      } else if (!record.interrupted && record.finishedAt !== null && /\nrun record: /.test(String(r.stdout))) {
-        // The signal came after everything was saved and removed: it only sets the exit code.
-        expect(r.exitCode, stderr).toBe(point.signal === 'SIGINT' ? 130 : 143);
-        outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}: after the run had saved everything, exit ${String(r.exitCode)}`);
-      } else {
-        // A second SIGINT that lands while node itself is exiting (everything saved and removed) kills it by that signal.
-        const exitedLate = r.signal === 'SIGINT' && point.againMs !== null && stderr.includes('interrupted: run record kept');
-        if (!exitedLate) expect(r.exitCode, stderr).toBe(point.signal === 'SIGINT' ? 130 : 143);
-        expect(record.interrupted).toBe(true);
-        expect(record.interruption?.signal).toBe(point.signal);
-        // Cut short while probing or in a trial: not finished; in teardown or the reports: every trial ran.
-        expect(record.finishedAt === null, record.interruption?.phase).toBe(/^(describing|probing|trial)/.test(record.interruption?.phase ?? ''));
-        phasesSeen.push(record.interruption?.phase ?? '?');
-        outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}${point.group === true ? " to the process group" : ""}${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ${record.results.filter((t) => t.status === 'completed').length} trials kept`);
+        const runs = await readdir(out);
+        expect(runs, stderr).toHaveLength(1);
+        const runId = runs[0] as string;
+        const dir = join(out, runId);
+        const record = parseRunRecord(await readFile(join(dir, 'run.json'), 'utf8'), 'run.json');
+        if (!sent) {
+          // The run ended before the signal was due: nothing to check but a whole run.
+          expect(r.exitCode, stderr).toBe(0);
+          expect(record.interrupted).toBe(false);
+          outcomes.push(`${point.after} +${point.delayMs} ms ${point.signal}: too late, the run had finished`);
+        } else if (!record.interrupted && record.finishedAt !== null && /\nrun record: /.test(String(r.stdout))) {
+          // The signal came after everything was saved and removed: it only sets the exit code.
+          expect(r.exitCode, stderr).toBe(point.signal === 'SIGINT' ? 130 : 143);
+          outcomes.push(
+            `${point.after} +${point.delayMs} ms ${point.signal}: after the run had saved everything, exit ${String(r.exitCode)}`,
+          );
+        } else {
+          // A second SIGINT that lands while node itself is exiting (everything saved and removed) kills it by that signal.
+          const exitedLate =
+            r.signal === 'SIGINT' && point.againMs !== null && stderr.includes('interrupted: run record kept');
+          if (!exitedLate) expect(r.exitCode, stderr).toBe(point.signal === 'SIGINT' ? 130 : 143);
+          expect(record.interrupted).toBe(true);
+          expect(record.interruption?.signal).toBe(point.signal);
+          // Cut short while probing or in a trial: not finished; in teardown or the reports: every trial ran.
+          expect(record.finishedAt === null, record.interruption?.phase).toBe(
+            /^(describing|probing|trial)/.test(record.interruption?.phase ?? ''),
+          );
+          phasesSeen.push(record.interruption?.phase ?? '?');
+          outcomes.push(
+            `${point.after} +${point.delayMs} ms ${point.signal}${point.group === true ? ' to the process group' : ''}${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ${record.results.filter((t) => t.status === 'completed').length} trials kept`,
+          );
+        }
+        // Finished trials are intact: their measured sample is there.
+        for (const t of record.results.filter((x) => x.status === 'completed')) {
+          expect(
+            t.samples.some((s) => s.metric === 'events_per_s' && s.phase === 'measure'),
+            JSON.stringify(t).slice(0, 500),
+          ).toBe(true);
+        }
+        expect(await stillAlive(seen), stderr).toEqual([]);
+        expect(await processesMentioning(runId)).toEqual([]);
+        expect(await cgroupsNamed(runId)).toEqual([]);
+        const runc = await execa('runc', ['list', '-q'], { reject: false });
+        expect(
+          String(runc.stdout)
+            .split('\n')
+            .filter((n) => n.includes(runId)),
+        ).toEqual([]);
+        const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+        expect(mounts.split('\n').filter((l) => l.includes(runId) || l.includes(out))).toEqual([]);
+        const loops = await execa('losetup', ['-a'], { reject: false });
+        expect(
+          String(loops.stdout)
+            .split('\n')
+            .filter((l) => l.includes(runId) || l.includes(out) || l.includes(cache)),
+        ).toEqual([]);
+        expect(existsSync(join(dir, 'scratch'))).toBe(false);
+        expect((await readdir(tmpdir())).filter((e) => e.includes(runId))).toEqual([]);
+        const leftInCache = [
+          ...(await readdir(join(cache, 'images')).catch(() => [])),
+          ...(await readdir(join(cache, 'vm')).catch(() => [])),
+        ];
+        expect(leftInCache.filter((e) => /\.tmp-\d+/.test(e))).toEqual([]);
+        expect((await readdir(dir)).filter((e) => /\.tmp/.test(e))).toEqual([]);
+      } finally {
+        if (point.freshCache) await rm(cache, { recursive: true, force: true });
       }
-      // Finished trials are intact: their measured sample is there.
-      for (const t of record.results.filter((x) => x.status === 'completed')) {
-        expect(t.samples.some((s) => s.metric === 'events_per_s' && s.phase === 'measure'), JSON.stringify(t).slice(0, 500)).toBe(true);
-      }
-      expect(await stillAlive(seen), stderr).toEqual([]);
-      expect(await processesMentioning(runId)).toEqual([]);
-      expect(await cgroupsNamed(runId)).toEqual([]);
-      const runc = await execa('runc', ['list', '-q'], { reject: false });
-      expect(String(runc.stdout).split('\n').filter((n) => n.includes(runId))).toEqual([]);
-      const mounts = await readFile('/proc/self/mountinfo', 'utf8');
-      expect(mounts.split('\n').filter((l) => l.includes(runId) || l.includes(out))).toEqual([]);
-      const loops = await execa('losetup', ['-a'], { reject: false });
-      expect(String(loops.stdout).split('\n').filter((l) => l.includes(runId) || l.includes(out) || l.includes(cache))).toEqual([]);
-      expect(existsSync(join(dir, 'scratch'))).toBe(false);
-      expect((await readdir(tmpdir())).filter((e) => e.includes(runId))).toEqual([]);
-      const leftInCache = [...(await readdir(join(cache, 'images')).catch(() => [])), ...(await readdir(join(cache, 'vm')).catch(() => []))];
-      expect(leftInCache.filter((e) => /\.tmp-\d+/.test(e))).toEqual([]);
-      expect((await readdir(dir)).filter((e) => /\.tmp/.test(e))).toEqual([]);
-    } finally {
-      if (point.freshCache) await rm(cache, { recursive: true, force: true });
-    }
-  }, 300_000);
+    },
+    300_000,
+  );
 
   it('interrupted runs in probing, in trials and after measuring', () => {
     expect(phasesSeen.length).toBeGreaterThanOrEqual(20);

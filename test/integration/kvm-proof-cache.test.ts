@@ -11,10 +11,17 @@ import { join } from 'node:path';
 /** Command lines of the processes now running that mention `text`. */
 async function processesMentioning(text: string): Promise<string[]> {
   const ps = await execa('ps', ['-eo', 'pid=,args='], { reject: false });
-  return String(ps.stdout).split('\n').filter((l) => l.includes(text) && !l.includes('ps -eo'));
+  return String(ps.stdout)
+    .split('\n')
+    .filter((l) => l.includes(text) && !l.includes('ps -eo'));
 }
 
-const why = (await unmet(['qemu', 'guest-kernel', 'sysbench'])) ?? (await access('/dev/kvm', constants.F_OK).then(() => null, () => '/dev/kvm does not exist (no proof boot to cache)'));
+const why =
+  (await unmet(['qemu', 'guest-kernel', 'sysbench'])) ??
+  (await access('/dev/kvm', constants.F_OK).then(
+    () => null,
+    () => '/dev/kvm does not exist (no proof boot to cache)',
+  ));
 describe.skipIf(why !== null)(titled('KVM proof cache', why), () => {
   // One cache for both tests: the second needs the image and initramfs the first built.
   const cache = tempDir();
@@ -25,7 +32,9 @@ describe.skipIf(why !== null)(titled('KVM proof cache', why), () => {
     expect(first.stdout).toMatch(/KVM proof: proved now by booting a guest under KVM/);
     const second = await isobench(['list'], { env });
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/KVM proof: cached: proved \d+ s ago \(\d{4}-\d\d-\d\dT[\d:.]+Z\) in this boot of the machine/);
+    expect(second.stdout).toMatch(
+      /KVM proof: cached: proved \d+ s ago \(\d{4}-\d\d-\d\dT[\d:.]+Z\) in this boot of the machine/,
+    );
     // The decision itself is the same.
     const state = (out: string) => /vm:qemu[^\n]*\n\s+(.*)/.exec(out)?.[1];
     expect(state(second.stdout)).toBe(state(first.stdout));
@@ -33,7 +42,8 @@ describe.skipIf(why !== null)(titled('KVM proof cache', why), () => {
 
   it('SIGTERM during the proof boot of isobench list stops its guest, removes its scratch directory and exits 143', async () => {
     // Forget the proofs the first test cached, so the signal lands in a proof boot.
-    if ((await readdir(join(cache, 'vm')).catch(() => [])).length === 0) expect((await isobench(['list'], { env })).code).toBe(0);
+    if ((await readdir(join(cache, 'vm')).catch(() => [])).length === 0)
+      expect((await isobench(['list'], { env })).code).toBe(0);
     for (const f of await readdir(join(cache, 'vm'))) if (f.startsWith('kvm-proof-')) await rm(join(cache, 'vm', f));
     const child = execa('node', [CLI, 'list'], { env, reject: false, timeout: 120_000 });
     const tag = `list-${String(child.pid)}-kvm-check`;
@@ -57,7 +67,9 @@ describe.skipIf(why !== null)(titled('KVM proof cache', why), () => {
     const cpu = new RegExp(`${tag}-([a-z0-9]+)-`).exec(qemu[0] ?? '')?.[1];
     expect(cpu).toBeDefined();
     const proofs = (await readdir(join(cache, 'vm'))).filter((f) => f.startsWith('kvm-proof-'));
-    const cpus = await Promise.all(proofs.map(async (f) => (JSON.parse(await readFile(join(cache, 'vm', f), 'utf8')) as { cpu: string }).cpu));
+    const cpus = await Promise.all(
+      proofs.map(async (f) => (JSON.parse(await readFile(join(cache, 'vm', f), 'utf8')) as { cpu: string }).cpu),
+    );
     expect(cpus).not.toContain(cpu);
   });
 });

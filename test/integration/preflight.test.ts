@@ -22,19 +22,32 @@ describe('run flags checked against the host', () => {
   it('--pin naming CPUs the host does not have', async () => {
     const out = tempDir();
     const r = await isobench(['run', '--env', 'bare', '--pin', `${cpus + 7}-99`, '--out', out]);
-    expectRefusedBeforeProbing(r, new RegExp(`bad value '${cpus + 7}-99' for --pin: this host has no CPU ${cpus + 7}-99 .*valid CPUs: 0`));
+    expectRefusedBeforeProbing(
+      r,
+      new RegExp(`bad value '${cpus + 7}-99' for --pin: this host has no CPU ${cpus + 7}-99 .*valid CPUs: 0`),
+    );
     expect(readdirSync(out)).toEqual([]);
   });
 
   it.skipIf(cpus < 2)('--pin naming a CPU outside this process affinity', async () => {
     const out = tempDir();
-    const r = await execa('taskset', ['-c', '0', 'node', CLI, 'run', '--env', 'bare', '--pin', '1', '--out', out], { reject: false });
-    expectRefusedBeforeProbing({ code: r.exitCode, stderr: String(r.stderr) }, /bad value '1' for --pin: CPU 1 is outside this process's affinity \(allowed: 0\); valid CPUs: 0$/m);
+    const r = await execa('taskset', ['-c', '0', 'node', CLI, 'run', '--env', 'bare', '--pin', '1', '--out', out], {
+      reject: false,
+    });
+    expectRefusedBeforeProbing(
+      { code: r.exitCode, stderr: String(r.stderr) },
+      /bad value '1' for --pin: CPU 1 is outside this process's affinity \(allowed: 0\); valid CPUs: 0$/m,
+    );
   });
 
   it('--memory larger than the host', async () => {
     const r = await isobench(['run', '--env', 'bare', '--memory', `${hostMiB + 1024}M`, '--out', tempDir()]);
-    expectRefusedBeforeProbing(r, new RegExp(`bad value '${hostMiB + 1024}M' for --memory: larger than this host's memory \\(${hostMiB} MiB\\); valid: 1M to ${hostMiB}M`));
+    expectRefusedBeforeProbing(
+      r,
+      new RegExp(
+        `bad value '${hostMiB + 1024}M' for --memory: larger than this host's memory \\(${hostMiB} MiB\\); valid: 1M to ${hostMiB}M`,
+      ),
+    );
   });
 
   it('--out that cannot be created', async () => {
@@ -58,7 +71,10 @@ describe.skipIf(why !== null)(titled('output directories on special filesystems'
     mounts.push(ro);
     await execa('mount', ['-o', 'remount,bind,ro', ro]);
     const r = await isobench(['run', '--env', 'bare', '--out', join(ro, 'results')]);
-    expectRefusedBeforeProbing(r, /for --out: isobench cannot create the directory '.*\/ro\/results': read-only file system \(EROFS\)/);
+    expectRefusedBeforeProbing(
+      r,
+      /for --out: isobench cannot create the directory '.*\/ro\/results': read-only file system \(EROFS\)/,
+    );
   });
 
   it('--disk-cache none for guests with --out on a filesystem without O_DIRECT (ramfs)', async () => {
@@ -69,7 +85,10 @@ describe.skipIf(why !== null)(titled('output directories on special filesystems'
     await execa('mount', ['-t', 'ramfs', 'ramfs', ram]);
     mounts.push(ram);
     const r = await isobench(['run', '--env', 'vm', '--disk-cache', 'none', '--out', ram]);
-    expectRefusedBeforeProbing(r, /bad value 'none' for --disk-cache with --out '.*\/ram': needs O_DIRECT, .*; valid here: writeback, writethrough, unsafe/);
+    expectRefusedBeforeProbing(
+      r,
+      /bad value 'none' for --disk-cache with --out '.*\/ram': needs O_DIRECT, .*; valid here: writeback, writethrough, unsafe/,
+    );
     expect(readdirSync(ram)).toEqual([]);
   });
 });

@@ -5,18 +5,45 @@ import { describe, expect, it } from 'vitest';
 import { isobench, runDir, tempDir } from '../helpers/cli.js';
 
 function snapshot(dir: string): Map<string, Buffer> {
-  return new Map(readdirSync(dir).sort().map((f) => [f, readFileSync(join(dir, f))]));
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((f) => [f, readFileSync(join(dir, f))]),
+  );
 }
 
 describe('report round trip', () => {
   it('regenerates identical files apart from the one generated-at line', async () => {
     const out = tempDir();
-    const r = await isobench(['run', '--env', 'fake', '--engine', 'fake,slow', '--quick', '--trials', '3', '--runs', '2', '--seed', '11', '--out', out]);
+    const r = await isobench([
+      'run',
+      '--env',
+      'fake',
+      '--engine',
+      'fake,slow',
+      '--quick',
+      '--trials',
+      '3',
+      '--runs',
+      '2',
+      '--seed',
+      '11',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/fake:slow\s+3\s+\S+ events\/s\s+slower by 10\.0 % \[/);
     const dir = runDir(out);
     const first = snapshot(dir);
-    for (const f of ['report.html', 'summary.csv', 'summary.md', 'summary.txt', 'overhead.png', 'startup-startup_ms.png']) expect(first.has(f), f).toBe(true);
+    for (const f of [
+      'report.html',
+      'summary.csv',
+      'summary.md',
+      'summary.txt',
+      'overhead.png',
+      'startup-startup_ms.png',
+    ])
+      expect(first.has(f), f).toBe(true);
     await new Promise((res) => setTimeout(res, 20));
     const again = await isobench(['report', dir]);
     expect(again.code).toBe(0);

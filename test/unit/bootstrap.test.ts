@@ -6,7 +6,10 @@ import { rng } from '../../analysis/rng.js';
 
 /** Lognormal trial values around `mu` (median mu, log-sd sigma). */
 function lognormal(mu: number, sigma: number, n: number, rand: () => number): number[] {
-  return Array.from({ length: n }, () => mu * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())));
+  return Array.from(
+    { length: n },
+    () => mu * Math.exp(sigma * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())),
+  );
 }
 
 describe('bootstrap intervals', () => {

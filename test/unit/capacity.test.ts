@@ -12,9 +12,17 @@ import { syntheticRecord, type SynthCell } from '../factories/synthetic.js';
 import type { RunRecord } from '../../model/record.js';
 
 const fig = (value: number, range: [number, number] | null = null) => ({ value, range, source: 'test', caveats: [] });
-const cost = (envId: string, idle: number, ratio: number, idleRange: [number, number] | null = null, ratioRange: [number, number] | null = null): EnvCost => ({ envId, idleMemoryMiB: fig(idle, idleRange), cpuRatio: fig(ratio, ratioRange) });
+const cost = (
+  envId: string,
+  idle: number,
+  ratio: number,
+  idleRange: [number, number] | null = null,
+  ratioRange: [number, number] | null = null,
+): EnvCost => ({ envId, idleMemoryMiB: fig(idle, idleRange), cpuRatio: fig(ratio, ratioRange) });
 const dirs: string[] = [];
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
 
 describe('plan arithmetic (hand-computed)', () => {
   const req = { hostCpus: 64, hostMemoryMiB: 256 * 1024, appCpus: 0.5, appMemoryMiB: 512, headroom: 0.1 };
@@ -57,12 +65,15 @@ describe('plan arithmetic (hand-computed)', () => {
 
 function run(cpuRatio: number, idleMiB: number, host = 'h1', extra: SynthCell[] = []): RunRecord {
   const trials = (v: number) => [[v], [v * 1.01], [v * 0.99], [v * 1.005], [v * 0.995]];
-  const r = syntheticRecord([
-    { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(1000) },
-    { env: 'container', engine: 'runc', workload: 'cpu', trials: trials(1000 * cpuRatio) },
-    { env: 'container', engine: 'runc', workload: 'startup', metric: 'instance_memory_MiB', trials: trials(idleMiB) },
-    ...extra,
-  ], { host: { hostname: { value: host } } });
+  const r = syntheticRecord(
+    [
+      { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(1000) },
+      { env: 'container', engine: 'runc', workload: 'cpu', trials: trials(1000 * cpuRatio) },
+      { env: 'container', engine: 'runc', workload: 'startup', metric: 'instance_memory_MiB', trials: trials(idleMiB) },
+      ...extra,
+    ],
+    { host: { hostname: { value: host } } },
+  );
   return { ...r, runId: `run-${host}`, hostLabel: host };
 }
 
@@ -79,7 +90,16 @@ describe('figures read from a record', () => {
 
   it('prefers a density sweep: the slope of the host MemAvailable drop against the instance count', () => {
     // Drops of 10, 13, 16, 19, 22 MiB at 1…5 instances: 3 MiB more per instance (the first instance also paid a fixed 7).
-    const r = run(0.9, 6, 'h1', [{ env: 'container', engine: 'runc', workload: 'density', params: { batch: 1 }, metric: 'density_host_drop_MiB', trials: [[10, 13, 16, 19, 22]] }]);
+    const r = run(0.9, 6, 'h1', [
+      {
+        env: 'container',
+        engine: 'runc',
+        workload: 'density',
+        params: { batch: 1 },
+        metric: 'density_host_drop_MiB',
+        trials: [[10, 13, 16, 19, 22]],
+      },
+    ]);
     const [c] = measuredCosts(r).costs;
     expect(c?.idleMemoryMiB.value).toBeCloseTo(3, 9);
     expect(c?.idleMemoryMiB.source).toMatch(/density sweep: marginal MemAvailable drop .*5 instances/);
@@ -110,9 +130,17 @@ describe('isobench plan', () => {
   it('refuses a run without the measurements it needs (exit 2 via ConfigError)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'isobench-plan-'));
     dirs.push(dir);
-    await writeRecord(dir, syntheticRecord([{ env: 'bare', engine: 'host', workload: 'memory', trials: [[1], [1]] }, { env: 'container', engine: 'runc', workload: 'memory', trials: [[1], [1]] }]));
+    await writeRecord(
+      dir,
+      syntheticRecord([
+        { env: 'bare', engine: 'host', workload: 'memory', trials: [[1], [1]] },
+        { env: 'container', engine: 'runc', workload: 'memory', trials: [[1], [1]] },
+      ]),
+    );
     await expect(planCommand(['--from', dir, ...args])).rejects.toThrow(ConfigError);
-    await expect(planCommand(['--from', dir, ...args])).rejects.toThrow(/cannot plan without measurements: container:runc: no per-instance memory \(.*\); container:runc: no CPU overhead \(run with --workload cpu/);
+    await expect(planCommand(['--from', dir, ...args])).rejects.toThrow(
+      /cannot plan without measurements: container:runc: no per-instance memory \(.*\); container:runc: no CPU overhead \(run with --workload cpu/,
+    );
     await expect(planCommand(['--from', dir, ...args, '--headroom', '100%'])).rejects.toThrow(/'100%' for --headroom/);
     await expect(planCommand(['--from', dir, '--host-cpus', '64'])).rejects.toThrow(/--host-memory/);
   });
@@ -120,7 +148,11 @@ describe('isobench plan', () => {
   it('plans a study per host type, pooling the hosts of a type', async () => {
     const root = mkdtempSync(join(tmpdir(), 'isobench-plan-study-'));
     dirs.push(root);
-    const hosts: [string, number, number, string][] = [['a1', 0.9, 6, 'CPU A'], ['a2', 0.8, 10, 'CPU A'], ['b1', 1, 2, 'CPU B']];
+    const hosts: [string, number, number, string][] = [
+      ['a1', 0.9, 6, 'CPU A'],
+      ['a2', 0.8, 10, 'CPU A'],
+      ['b1', 1, 2, 'CPU B'],
+    ];
     const inputs: string[] = [];
     for (const [label, ratio, idle, cpu] of hosts) {
       const r = run(ratio, idle, label);
@@ -132,13 +164,18 @@ describe('isobench plan', () => {
     expect(await mergeCommand([...inputs, '--out', join(root, 'study')], () => undefined)).toBe(0);
     let out = '';
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
+    process.stdout.write = ((chunk: string) => {
+      out += chunk;
+      return true;
+    }) as typeof process.stdout.write;
     try {
       expect(await planCommand(['--from', join(root, 'study'), ...args, '--json'])).toBe(0);
     } finally {
       process.stdout.write = write;
     }
-    const result = JSON.parse(out) as { groups: { hosts: string[]; fits: { envId: string; fit: number; cost: EnvCost }[] }[] };
+    const result = JSON.parse(out) as {
+      groups: { hosts: string[]; fits: { envId: string; fit: number; cost: EnvCost }[] }[];
+    };
     expect(result.groups.map((g) => g.hosts)).toEqual([['a1', 'a2'], ['b1']]);
     const typeA = result.groups[0]?.fits[0];
     // Median of two hosts: ratio 0.85, idle 8 MiB. CPU: 57.6 / (0.5 / 0.85) = 97.92 → 97.

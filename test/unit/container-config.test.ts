@@ -19,7 +19,8 @@ const HYBRID_PROC = `9:name=systemd:/
 1:cpu:/isobench-r1-t1
 0::/isobench-r1-t1`;
 // A cgroup v2 host where this process sits in a namespace rooted below the hierarchy's root.
-const V2_MOUNTINFO = '30 23 0:26 /user.slice /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw,nsdelegate';
+const V2_MOUNTINFO =
+  '30 23 0:26 /user.slice /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime - cgroup2 cgroup2 rw,nsdelegate';
 
 describe('cgroup mapping', () => {
   it('maps v1 controllers and the v2 hierarchy of a hybrid host to directories', () => {
@@ -47,17 +48,36 @@ describe('cgroup mapping', () => {
   });
 
   it('labels effective limits with the names the reports compare', () => {
-    const labels = cgroupLabels({ version: 'v2', dirs: [], effectiveCpus: 1.5, effectiveMemoryBytes: 512 * 2 ** 20, memoryLimited: true, memoryUsageFile: null });
-    expect(labels).toMatchObject({ cgroup_version: 'v2', effective_cpus: '1.5', effective_memory_MiB: '512', memory_limited: 'yes' });
+    const labels = cgroupLabels({
+      version: 'v2',
+      dirs: [],
+      effectiveCpus: 1.5,
+      effectiveMemoryBytes: 512 * 2 ** 20,
+      memoryLimited: true,
+      memoryUsageFile: null,
+    });
+    expect(labels).toMatchObject({
+      cgroup_version: 'v2',
+      effective_cpus: '1.5',
+      effective_memory_MiB: '512',
+      memory_limited: 'yes',
+    });
   });
 });
 
 describe('OCI config', () => {
-  const base = { rootfs: '/cache/rootfs', scratch: '/run/scratch/t1', args: ['/bin/true'], cgroupsPath: '/isobench-r1-t1', hostname: 'isobench' };
+  const base = {
+    rootfs: '/cache/rootfs',
+    scratch: '/run/scratch/t1',
+    args: ['/bin/true'],
+    cgroupsPath: '/isobench-r1-t1',
+    hostname: 'isobench',
+  };
 
   it('confines: read-only root, no capabilities, no new privileges, every namespace, scratch and /tmp writable', () => {
     const s = ociSpec({ ...base, limits: { cpus: 1.5, memoryMiB: 256 }, cpuset: '0-1' }) as {
-      root: { readonly: boolean }; process: { noNewPrivileges: boolean; capabilities: Record<string, string[]> };
+      root: { readonly: boolean };
+      process: { noNewPrivileges: boolean; capabilities: Record<string, string[]> };
       mounts: { destination: string; type: string; source: string; options?: string[] }[];
       linux: { namespaces: { type: string }[]; cgroupsPath: string; resources: { cpu: unknown; memory: unknown } };
     };
@@ -65,7 +85,10 @@ describe('OCI config', () => {
     expect(s.process.noNewPrivileges).toBe(true);
     expect(Object.values(s.process.capabilities).flat()).toEqual([]);
     expect(s.linux.namespaces.map((n) => n.type).sort()).toEqual(['cgroup', 'ipc', 'mount', 'network', 'pid', 'uts']);
-    expect(s.mounts.find((m) => m.destination === '/scratch')).toMatchObject({ type: 'bind', source: '/run/scratch/t1' });
+    expect(s.mounts.find((m) => m.destination === '/scratch')).toMatchObject({
+      type: 'bind',
+      source: '/run/scratch/t1',
+    });
     expect(s.mounts.find((m) => m.destination === '/scratch')?.options).toContain('rw');
     expect(s.mounts.find((m) => m.destination === '/tmp')?.type).toBe('tmpfs');
     expect(s.linux.cgroupsPath).toBe('/isobench-r1-t1');
@@ -74,14 +97,34 @@ describe('OCI config', () => {
   });
 
   it('sets no CPU or memory resources when there are no limits', () => {
-    const s = ociSpec({ ...base, limits: { cpus: null, memoryMiB: null }, cpuset: null }) as { linux: { resources: Record<string, unknown> } };
+    const s = ociSpec({ ...base, limits: { cpus: null, memoryMiB: null }, cpuset: null }) as {
+      linux: { resources: Record<string, unknown> };
+    };
     expect(Object.keys(s.linux.resources)).toEqual(['devices']);
   });
 
   it('gives docker/podman the same confinement as flags', () => {
-    const ctx: RunContext = { runId: 'r1', scratchRoot: '/s', cacheDir: '/c', limits: { cpus: 2, memoryMiB: 2048 }, cpuset: '0', options: DEFAULT_RUNNER_OPTIONS, log: () => undefined };
+    const ctx: RunContext = {
+      runId: 'r1',
+      scratchRoot: '/s',
+      cacheDir: '/c',
+      limits: { cpus: 2, memoryMiB: 2048 },
+      cpuset: '0',
+      options: DEFAULT_RUNNER_OPTIONS,
+      log: () => undefined,
+    };
     const f = confinementFlags(ctx, 'isobench-r1-t1', '/s/r1-t1').join(' ');
-    for (const part of ['--network none', '--read-only', '--cap-drop ALL', '--security-opt no-new-privileges', '--cpus 2', '--cpuset-cpus 0', '--memory 2048m', '-v /s/r1-t1:/scratch:rw', '--name isobench-r1-t1']) {
+    for (const part of [
+      '--network none',
+      '--read-only',
+      '--cap-drop ALL',
+      '--security-opt no-new-privileges',
+      '--cpus 2',
+      '--cpuset-cpus 0',
+      '--memory 2048m',
+      '-v /s/r1-t1:/scratch:rw',
+      '--name isobench-r1-t1',
+    ]) {
       expect(f).toContain(part);
     }
   });

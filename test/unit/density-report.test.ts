@@ -22,14 +22,44 @@ const byId = (id: string, batch = 1) => sweeps.find((d) => d.envId === id && d.b
 
 describe('density figures of the synthetic record', () => {
   it('are what the hand computation gives', () => {
-    expect(byId('synthetic:container')).toMatchObject({ sweeps: 1, instances: 8, slopeMiB: 10, instancesPerGiB: 102.4, engineMedianMiB: 2, readyMedianMs: 41.5, readyKnee: 6, memoryKnee: null, accelerator: null });
+    expect(byId('synthetic:container')).toMatchObject({
+      sweeps: 1,
+      instances: 8,
+      slopeMiB: 10,
+      instancesPerGiB: 102.4,
+      engineMedianMiB: 2,
+      readyMedianMs: 41.5,
+      readyKnee: 6,
+      memoryKnee: null,
+      accelerator: null,
+    });
     expect(byId('synthetic:container')?.readyP95Ms).toBeCloseTo(98.25, 10);
     expect(byId('synthetic:container', 4)?.slopeMiB).toBeCloseTo(12, 10);
-    expect(byId('synthetic:guest', 2)).toMatchObject({ instances: 14, slopeMiB: 200, instancesPerGiB: 5.12, readyKnee: null, memoryKnee: 10, accelerator: 'tcg', stop: expect.stringMatching(/below the floor/) });
+    expect(byId('synthetic:guest', 2)).toMatchObject({
+      instances: 14,
+      slopeMiB: 200,
+      instancesPerGiB: 5.12,
+      readyKnee: null,
+      memoryKnee: 10,
+      accelerator: 'tcg',
+      stop: expect.stringMatching(/below the floor/),
+    });
     expect(byId('bare:host')).toMatchObject({ sweeps: 2, engineMedianMiB: null, instancesPerGiB: null });
     expect(byId('bare:host')?.slopeMiB).toBeCloseTo(-1 / 42, 10);
     // A bare sweep drifting upwards has a positive slope but holds no process: no instances per GiB.
-    const drift = densitySummaries(syntheticDensityRecord([{ env: 'bare', engine: 'host', batch: 1, steps: ONE_TO_8.map((c) => ({ count: c, readyMs: [5], dropMiB: 0.05 * c })) }], []));
+    const drift = densitySummaries(
+      syntheticDensityRecord(
+        [
+          {
+            env: 'bare',
+            engine: 'host',
+            batch: 1,
+            steps: ONE_TO_8.map((c) => ({ count: c, readyMs: [5], dropMiB: 0.05 * c })),
+          },
+        ],
+        [],
+      ),
+    );
     expect(drift[0]?.slopeMiB).toBeCloseTo(0.05, 10);
     expect(drift[0]?.instancesPerGiB).toBeNull();
   });
@@ -41,18 +71,33 @@ describe('density charts', () => {
     expect([ready?.file, memory?.file]).toEqual(['density-ready.png', 'density-memory.png']);
     expect(ready?.section).toBe('density');
     const rd = ready?.config.data.datasets ?? [];
-    expect(rd.map((d) => d.label)).toEqual(['bare:host', 'synthetic:container batch 1', 'synthetic:container batch 4', 'synthetic:guest batch 2', 'knee: synthetic:container batch 1 ready time climbs from 6 instances']);
+    expect(rd.map((d) => d.label)).toEqual([
+      'bare:host',
+      'synthetic:container batch 1',
+      'synthetic:container batch 4',
+      'synthetic:guest batch 2',
+      'knee: synthetic:container batch 1 ready time climbs from 6 instances',
+    ]);
     expect(rd[1]?.data).toEqual([40, 42, 38, 40, 41, 90, 95, 100].map((y, i) => ({ x: i + 1, y })));
-    expect(rd[2]?.data).toEqual([{ x: 4, y: 50 }, { x: 8, y: 60 }]);
+    expect(rd[2]?.data).toEqual([
+      { x: 4, y: 50 },
+      { x: 8, y: 60 },
+    ]);
     // The knee line spans the chart's value range at x = 6; 5 ms to 3 s is > 50×: log scale.
-    expect(rd[4]?.data).toEqual([{ x: 6, y: 5 }, { x: 6, y: 3000 }]);
+    expect(rd[4]?.data).toEqual([
+      { x: 6, y: 5 },
+      { x: 6, y: 3000 },
+    ]);
     expect((ready?.config.options?.scales?.['y'] as { type: string }).type).toBe('logarithmic');
     const md = memory?.config.data.datasets ?? [];
     expect(md.map((d) => d.label)).toEqual([
       'bare:host: MemAvailable drop ÷ instances (slope -0.0238 MiB/instance)',
-      'synthetic:container batch 1: MemAvailable drop ÷ instances (slope 10 MiB/instance)', 'synthetic:container batch 1: engine accounting',
-      'synthetic:container batch 4: MemAvailable drop ÷ instances (slope 12 MiB/instance)', 'synthetic:container batch 4: engine accounting',
-      'synthetic:guest batch 2: MemAvailable drop ÷ instances (slope 200 MiB/instance)', 'synthetic:guest batch 2: engine accounting',
+      'synthetic:container batch 1: MemAvailable drop ÷ instances (slope 10 MiB/instance)',
+      'synthetic:container batch 1: engine accounting',
+      'synthetic:container batch 4: MemAvailable drop ÷ instances (slope 12 MiB/instance)',
+      'synthetic:container batch 4: engine accounting',
+      'synthetic:guest batch 2: MemAvailable drop ÷ instances (slope 200 MiB/instance)',
+      'synthetic:guest batch 2: engine accounting',
       'knee: synthetic:guest batch 2 marginal memory climbs from 10 instances',
     ]);
     expect(md[1]?.data).toEqual(ONE_TO_8.map((x) => ({ x, y: 10 })));
@@ -126,9 +171,13 @@ describe('summary.csv density rows', () => {
     expect(added).toHaveLength(sweeps.length * 5);
     for (const r of added) expect(r).toHaveLength(SUMMARY_COLUMNS.length);
   });
-  it('carry each sweep\'s figures', () => {
+  it("carry each sweep's figures", () => {
     const col = (name: (typeof SUMMARY_COLUMNS)[number]) => SUMMARY_COLUMNS.indexOf(name);
-    const row = (env: string, metric: string, batch = 1) => rows.find((r) => r[col('environment')] === env && r[col('metric')] === metric && r[col('params')]?.includes(`batch=${batch};`));
+    const row = (env: string, metric: string, batch = 1) =>
+      rows.find(
+        (r) =>
+          r[col('environment')] === env && r[col('metric')] === metric && r[col('params')]?.includes(`batch=${batch};`),
+      );
     const value = (env: string, metric: string, batch = 1) => row(env, metric, batch)?.[col('trial_median')];
     expect(value('synthetic:container', 'density_marginal_MiB_per_instance')).toBe('10');
     expect(value('synthetic:container', 'density_instances_per_GiB')).toBe('102.4');
@@ -137,17 +186,39 @@ describe('summary.csv density rows', () => {
     expect(value('synthetic:guest', 'density_memory_knee_at', 2)).toBe('10');
     expect(value('synthetic:guest', 'density_instances_per_GiB', 2)).toBe('5.12');
     expect(value('bare:host', 'density_instances_per_GiB')).toBe('');
-    expect(row('synthetic:guest', 'density_instances_reached', 2)).toEqual(expect.arrayContaining(['density', 'instances', 'higher', '7', '1', '14', 'figure', 'stopped: MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more']));
+    expect(row('synthetic:guest', 'density_instances_reached', 2)).toEqual(
+      expect.arrayContaining([
+        'density',
+        'instances',
+        'higher',
+        '7',
+        '1',
+        '14',
+        'figure',
+        'stopped: MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more',
+      ]),
+    );
     expect(row('synthetic:container', 'density_memory_knee_at')?.[col('verdict')]).toBe('no knee');
-    expect(row('synthetic:container', 'density_ready_knee_at', 4)?.[col('verdict')]).toBe('no knee: too few steps (2 < 6)');
+    expect(row('synthetic:container', 'density_ready_knee_at', 4)?.[col('verdict')]).toBe(
+      'no knee: too few steps (2 < 6)',
+    );
   });
-  it('snapshot of the density record\'s summary.csv', async () => {
+  it("snapshot of the density record's summary.csv", async () => {
     await expect(summaryCsv(a, sweeps)).toMatchFileSnapshot('__snapshots__/density-run.summary.csv');
   });
 });
 
-const section = (html: string, id: string) => html.match(new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`))?.[1] ?? '';
-const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\s+/g, ' ');
+const section = (html: string, id: string) =>
+  html.match(new RegExp(`<section id="${id}">([\\s\\S]*?)</section>`))?.[1] ?? '';
+const text = (html: string) =>
+  html
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
 
 describe('report.html density and plan sections', () => {
   const rendered = renderReports(record, { generatedAt: 'T' });
@@ -164,27 +235,33 @@ describe('report.html density and plan sections', () => {
       ' synthetic:container 4 1 8 not recorded 12.00 MiB 85.33 2.000 MiB (cgroup v2 memory.current) 55.00 ms 60.00 ms none: too few steps (2 < 6) none: too few steps (1 < 6) ',
       ' synthetic:guest 2 1 14 MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more 200.0 MiB 5.120 250.0 MiB (qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included) 3000 ms 3000 ms none marginal memory climbs from 10 instances ',
     ]);
-    expect(text(density)).toMatch(/synthetic:guest ran under TCG \(software emulation\): the engine accounting is qemu's PSS, which includes TCG's translation cache/);
+    expect(text(density)).toMatch(
+      /synthetic:guest ran under TCG \(software emulation\): the engine accounting is qemu's PSS, which includes TCG's translation cache/,
+    );
     expect(text(density)).toMatch(/bare:host: the MemAvailable drop did not grow with the instances \(slope ≤ 0\)/);
   });
-  it('answer the plan for the illustrative app on the record\'s host (8 CPUs, 16 GiB) and give the command', async () => {
+  it("answer the plan for the illustrative app on the record's host (8 CPUs, 16 GiB) and give the command", async () => {
     const html = String((await rendered).get('report.html'));
     const plan = text(section(html, 'plan'));
     // container: 0.5 / 0.9 CPU each → ⌊7.2 / 0.556⌋ = 12; memory 512 + median(10, 12) = 523 MiB → ⌊14745.6 / 523⌋ = 28.
     expect(plan).toContain('synthetic:container 12 [12, 12] CPU 12 28 0.556 523 MiB 0.900 11 MiB [10 MiB, 12 MiB]');
     // guest: 1 CPU each → 7; 712 MiB each → 20.
     expect(plan).toContain('synthetic:guest 7 [7, 7] CPU 7 20 1.000 712 MiB 0.500 200 MiB');
-    expect(plan).toContain('isobench plan --from results/synthetic --host-cpus 8 --host-memory 16384MiB --app-cpus 0.5 --app-memory 512MiB --headroom 10%');
+    expect(plan).toContain(
+      'isobench plan --from results/synthetic --host-cpus 8 --host-memory 16384MiB --app-cpus 0.5 --app-memory 512MiB --headroom 10%',
+    );
     expect(plan).toMatch(/illustrative/);
     expect(plan).toMatch(/synthetic:guest: measured emulated \(TCG/);
   });
-  it('is the same with the report\'s analysis as with the plan command\'s own', () => {
+  it("is the same with the report's analysis as with the plan command's own", () => {
     expect(illustrativePlan(record, analyse(record))).toEqual(illustrativePlan(record));
   });
   it('says which measurements a plan lacks instead of guessing', () => {
     const p = illustrativePlan(syntheticDensityRecord(SWEEPS));
     expect(p.fits).toEqual([]);
-    expect(text(planSection(p))).toContain('Not planned — measurements missing, not guessed: synthetic:container: no CPU overhead (run with --workload cpu and bare metal (--env bare,…)); synthetic:guest: no CPU overhead');
+    expect(text(planSection(p))).toContain(
+      'Not planned — measurements missing, not guessed: synthetic:container: no CPU overhead (run with --workload cpu and bare metal (--env bare,…)); synthetic:guest: no CPU overhead',
+    );
   });
   it('uses an example host, said so, when the fingerprint lacks CPUs or memory', () => {
     const r = syntheticDensityRecord(SWEEPS, CPU, { host: { cpuCount: { value: null, reason: 'unreadable' } } });
@@ -194,7 +271,18 @@ describe('report.html density and plan sections', () => {
   });
   it('escape what the record says', async () => {
     const evil = '<script>alert(1)</script>';
-    const hostile = syntheticDensityRecord([{ ...(SWEEPS[2] as SynthSweep), engine: evil, labels: { memory_accounting: evil, ksm: evil, accelerator: 'tcg' }, stop: evil }], [], {});
+    const hostile = syntheticDensityRecord(
+      [
+        {
+          ...(SWEEPS[2] as SynthSweep),
+          engine: evil,
+          labels: { memory_accounting: evil, ksm: evil, accelerator: 'tcg' },
+          stop: evil,
+        },
+      ],
+      [],
+      {},
+    );
     const out = String((await renderReports(hostile, { generatedAt: 'T' })).get('report.html'));
     expect(out).not.toMatch(/<script/i);
     expect(section(out, 'density')).toContain('synthetic:&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -10,12 +10,23 @@ import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { density, nextBatch, percentile, stopReason, sweepPlan, type SweepPlan } from '../../workloads/density.js';
 
 const MiB = 2 ** 20;
-const plan = (p: Partial<SweepPlan> = {}): SweepPlan => ({ batch: 1, max: 50, floorBytes: 2048 * MiB, readyP95Ms: null, settleMs: 0, ...p });
+const plan = (p: Partial<SweepPlan> = {}): SweepPlan => ({
+  batch: 1,
+  max: 50,
+  floorBytes: 2048 * MiB,
+  readyP95Ms: null,
+  settleMs: 0,
+  ...p,
+});
 
 describe('density stop conditions', () => {
   it('stops at density.max and never starts past it', () => {
-    expect(stopReason(plan({ max: 5 }), { count: 5, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] })).toMatch(/density\.max \(5/);
-    expect(stopReason(plan({ max: 5 }), { count: 4, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] })).toBeNull();
+    expect(
+      stopReason(plan({ max: 5 }), { count: 5, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] }),
+    ).toMatch(/density\.max \(5/);
+    expect(
+      stopReason(plan({ max: 5 }), { count: 4, memAvailableBytes: null, perInstanceBytes: null, readyMs: [] }),
+    ).toBeNull();
     expect(nextBatch(plan({ max: 7, batch: 3 }), 6)).toBe(1);
     expect(nextBatch(plan({ max: 7, batch: 3 }), 0)).toBe(3);
   });
@@ -24,26 +35,61 @@ describe('density stop conditions', () => {
     // 2100 MiB available, 10 MiB per instance: one more fits (2090 ≥ 2048), a batch of 8 does not (2020).
     const s = { count: 3, memAvailableBytes: 2100 * MiB, perInstanceBytes: 10 * MiB, readyMs: [] };
     expect(stopReason(plan({ batch: 1 }), s)).toBeNull();
-    expect(stopReason(plan({ batch: 8 }), s)).toMatch(/MemAvailable 2100 MiB would fall below the floor density\.floor \(2048 MiB\) with 8 more/);
-    expect(stopReason(plan(), { ...s, memAvailableBytes: 2000 * MiB, perInstanceBytes: null })).toMatch(/below the floor/);
+    expect(stopReason(plan({ batch: 8 }), s)).toMatch(
+      /MemAvailable 2100 MiB would fall below the floor density\.floor \(2048 MiB\) with 8 more/,
+    );
+    expect(stopReason(plan(), { ...s, memAvailableBytes: 2000 * MiB, perInstanceBytes: null })).toMatch(
+      /below the floor/,
+    );
     // A negative drop (other processes freed memory) never lets the sweep pass the floor on credit.
-    expect(stopReason(plan(), { ...s, memAvailableBytes: 2047 * MiB, perInstanceBytes: -50 * MiB })).toMatch(/below the floor/);
+    expect(stopReason(plan(), { ...s, memAvailableBytes: 2047 * MiB, perInstanceBytes: -50 * MiB })).toMatch(
+      /below the floor/,
+    );
   });
 
   it('stops when the p95 of the last 10 ready times passes the limit', () => {
     const fast = Array.from({ length: 20 }, () => 100);
-    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 20, memAvailableBytes: null, perInstanceBytes: null, readyMs: fast })).toBeNull();
+    expect(
+      stopReason(plan({ readyP95Ms: 500 }), {
+        count: 20,
+        memAvailableBytes: null,
+        perInstanceBytes: null,
+        readyMs: fast,
+      }),
+    ).toBeNull();
     // One slow start among the last 10 lifts the interpolated p95 above 500 ms: (900-100)*0.55+100 = 540.
-    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 21, memAvailableBytes: null, perInstanceBytes: null, readyMs: [...fast, 900] })).toMatch(/p95 of the last 10 instances is 540 ms/);
+    expect(
+      stopReason(plan({ readyP95Ms: 500 }), {
+        count: 21,
+        memAvailableBytes: null,
+        perInstanceBytes: null,
+        readyMs: [...fast, 900],
+      }),
+    ).toMatch(/p95 of the last 10 instances is 540 ms/);
     // Slow starts older than the window do not count.
-    expect(stopReason(plan({ readyP95Ms: 500 }), { count: 30, memAvailableBytes: null, perInstanceBytes: null, readyMs: [900, ...fast] })).toBeNull();
+    expect(
+      stopReason(plan({ readyP95Ms: 500 }), {
+        count: 30,
+        memAvailableBytes: null,
+        perInstanceBytes: null,
+        readyMs: [900, ...fast],
+      }),
+    ).toBeNull();
     expect(percentile([1, 2, 3, 4], 50)).toBe(2.5);
     expect(percentile([], 95)).toBeNaN();
   });
 
   it('reads its plan from the case parameters (0 = no ready limit)', () => {
-    expect(sweepPlan(density.defaults(false, { llcBytes: null, freeMemoryBytes: null }))).toEqual({ batch: 1, max: 20, floorBytes: 2 * 1024 * MiB, readyP95Ms: null, settleMs: 300 });
-    expect(sweepPlan({ batch: 8, max: 100, floor: '512M', 'ready-p95-ms': 2000, 'settle-ms': 1 }).readyP95Ms).toBe(2000);
+    expect(sweepPlan(density.defaults(false, { llcBytes: null, freeMemoryBytes: null }))).toEqual({
+      batch: 1,
+      max: 20,
+      floorBytes: 2 * 1024 * MiB,
+      readyP95Ms: null,
+      settleMs: 300,
+    });
+    expect(sweepPlan({ batch: 8, max: 100, floor: '512M', 'ready-p95-ms': 2000, 'settle-ms': 1 }).readyP95Ms).toBe(
+      2000,
+    );
   });
 });
 
@@ -52,14 +98,18 @@ function countingRunner(failAt: number | null = null) {
   const live = new Set<number>();
   let started = 0;
   const runner: Runner = {
-    env: 'fake', engine: 'counting', description: 'test',
+    env: 'fake',
+    engine: 'counting',
+    description: 'test',
     probe: async () => ({ ok: true, version: '1', details: {} }),
     async start() {
       const n = ++started;
       if (n === failAt) throw new Error(`no room for instance ${n}`, { cause: new Error('ENOMEM') });
       live.add(n);
       const inst: Instance = {
-        labels: { n: String(n) }, startup: [lifecycle('startup_ms', 10 * n)], readyAt: 0,
+        labels: { n: String(n) },
+        startup: [lifecycle('startup_ms', 10 * n)],
+        readyAt: 0,
         memory: { method: 'test accounting', bytes: () => 3 * MiB },
         exec: async () => ({ stdout: '', stderr: '', exitCode: 0, durationMs: 0, timedOut: false }),
         async stop() {
@@ -74,9 +124,33 @@ function countingRunner(failAt: number | null = null) {
   return { runner, live, memAvailable: () => 3000 * MiB - live.size * 100 * MiB };
 }
 
-const ctx = { runId: 'r', scratchRoot: '/tmp', cacheDir: '/tmp', limits: { cpus: null, memoryMiB: null }, cpuset: null, options: {}, log: () => undefined } as unknown as RunContext;
-const cell = (params: Record<string, number | string>): PlanCell => ({ env: 'fake', engine: 'counting', workload: 'density', params: { ...density.defaults(false, { llcBytes: null, freeMemoryBytes: null }), 'settle-ms': 0, ...params } });
-const input = (c: PlanCell, t: ReturnType<typeof countingRunner>, aborted = () => false) => ({ runner: t.runner, ctx, cell: c, workload: density, trialId: 1, trial: 1, warmup: 0, runs: 1, labels: {}, aborted });
+const ctx = {
+  runId: 'r',
+  scratchRoot: '/tmp',
+  cacheDir: '/tmp',
+  limits: { cpus: null, memoryMiB: null },
+  cpuset: null,
+  options: {},
+  log: () => undefined,
+} as unknown as RunContext;
+const cell = (params: Record<string, number | string>): PlanCell => ({
+  env: 'fake',
+  engine: 'counting',
+  workload: 'density',
+  params: { ...density.defaults(false, { llcBytes: null, freeMemoryBytes: null }), 'settle-ms': 0, ...params },
+});
+const input = (c: PlanCell, t: ReturnType<typeof countingRunner>, aborted = () => false) => ({
+  runner: t.runner,
+  ctx,
+  cell: c,
+  workload: density,
+  trialId: 1,
+  trial: 1,
+  warmup: 0,
+  runs: 1,
+  labels: {},
+  aborted,
+});
 
 describe('density sweep', () => {
   it('stops at the memory floor, records each step at its instance count, and removes every instance', async () => {
@@ -88,8 +162,12 @@ describe('density sweep', () => {
     expect(per.map((s) => s.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(per.every((s) => s.value === 100)).toBe(true);
     expect(r.samples.filter((s) => s.metric === 'density_engine_memory_MiB').every((s) => s.value === 3)).toBe(true);
-    expect(r.samples.filter((s) => s.metric === 'density_ready_ms').map((s) => s.value)).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
-    expect(r.status === 'completed' && r.notes.join()).toMatch(/stopped: MemAvailable 2100 MiB would fall below the floor/);
+    expect(r.samples.filter((s) => s.metric === 'density_ready_ms').map((s) => s.value)).toEqual([
+      10, 20, 30, 40, 50, 60, 70, 80, 90,
+    ]);
+    expect(r.status === 'completed' && r.notes.join()).toMatch(
+      /stopped: MemAvailable 2100 MiB would fall below the floor/,
+    );
     expect(r.samples.find((s) => s.iteration === 9)?.labels['density_stop']).toMatch(/floor/);
     expect(r.samples[0]?.labels).toMatchObject({ memory_accounting: 'test accounting', density_batch: '1' });
     expect(t.live.size).toBe(0);
@@ -108,7 +186,9 @@ describe('density sweep', () => {
     const r = await runSweep(input(cell({ max: 10 }), t), { memAvailable: t.memAvailable });
     expect(r.status).toBe('completed');
     expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(3);
-    expect(r.status === 'completed' && r.notes.join()).toMatch(/starting instance 4 failed: no room for instance 4: ENOMEM/);
+    expect(r.status === 'completed' && r.notes.join()).toMatch(
+      /starting instance 4 failed: no room for instance 4: ENOMEM/,
+    );
     expect(t.live.size).toBe(0);
     const first = countingRunner(1);
     const e = await runSweep(input(cell({ max: 10 }), first), { memAvailable: first.memAvailable });
@@ -118,7 +198,10 @@ describe('density sweep', () => {
   it('an interrupted sweep starts nothing more and removes what it started', async () => {
     const t = countingRunner();
     let steps = 0;
-    const r = await runSweep(input(cell({ max: 50 }), t, () => ++steps > 4), { memAvailable: t.memAvailable });
+    const r = await runSweep(
+      input(cell({ max: 50 }), t, () => ++steps > 4),
+      { memAvailable: t.memAvailable },
+    );
     expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(4);
     expect(r.status === 'completed' && r.notes.join()).toMatch(/interrupted by signal/);
     expect(t.live.size).toBe(0);
@@ -155,15 +238,29 @@ describe('density figures', () => {
     expect(knee(counts, [10, 20, 30, 40, 50, 60, 70, 80, 90])).toBe(6);
     // 200 seeded series of uniform noise ±5 around 0…2 (20 steps): none has a knee.
     const rand = rng(12);
-    const flagged = Array.from({ length: 200 }, (_, i) => Array.from({ length: 20 }, () => (i % 3) + (rand() * 10 - 5)))
-      .filter((v) => knee(v.map((_, j) => j + 1), v) !== null);
+    const flagged = Array.from({ length: 200 }, (_, i) =>
+      Array.from({ length: 20 }, () => (i % 3) + (rand() * 10 - 5)),
+    ).filter(
+      (v) =>
+        knee(
+          v.map((_, j) => j + 1),
+          v,
+        ) !== null,
+    );
     expect(flagged).toEqual([]);
   });
 
   it('no memory knee for a bare sweep whose MemAvailable drop is drift around 0', () => {
     // Cumulative drops whose step-to-step marginals are the drift series above.
     const drops = [0, 1, 1, 3, -1, 4, 1, 2, 6, 11];
-    const record = syntheticDensityRecord([{ env: 'bare', engine: 'host', batch: 1, steps: drops.map((dropMiB, i) => ({ count: i + 1, readyMs: [5], dropMiB })) }]);
+    const record = syntheticDensityRecord([
+      {
+        env: 'bare',
+        engine: 'host',
+        batch: 1,
+        steps: drops.map((dropMiB, i) => ({ count: i + 1, readyMs: [5], dropMiB })),
+      },
+    ]);
     expect(densitySummaries(record)[0]).toMatchObject({ envId: 'bare:host', instances: 10, memoryKnee: null });
   });
 
@@ -172,6 +269,17 @@ describe('density figures', () => {
     const r = await runSweep(input(cell({ max: 8 }), t), { memAvailable: t.memAvailable });
     // Ready times 10…80 ms: baseline median(10, 20, 30) = 20; 50 and 60 are the first two in a row above 40 → knee at 5.
     const [d] = densitySummaries({ results: [r] } as unknown as RunRecord);
-    expect(d).toMatchObject({ envId: 'fake:counting', batch: 1, instances: 8, slopeMiB: 100, instancesPerGiB: 10.24, engineMedianMiB: 3, readyMedianMs: 45, readyKnee: 5, memoryKnee: null, stop: 'reached density.max (8 instances)' });
+    expect(d).toMatchObject({
+      envId: 'fake:counting',
+      batch: 1,
+      instances: 8,
+      slopeMiB: 100,
+      instancesPerGiB: 10.24,
+      engineMedianMiB: 3,
+      readyMedianMs: 45,
+      readyKnee: 5,
+      memoryKnee: null,
+      stop: 'reached density.max (8 instances)',
+    });
   });
 });

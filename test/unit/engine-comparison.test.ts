@@ -11,7 +11,13 @@ import { summaryTable } from '../../reports/run/table.js';
 import { verdictText } from '../../reports/shared/verdict-text.js';
 import { syntheticRecord } from '../factories/synthetic.js';
 
-const trials = (v: number) => [[v, v + 1], [v - 1, v], [v, v], [v + 1, v], [v, v - 1]];
+const trials = (v: number) => [
+  [v, v + 1],
+  [v - 1, v],
+  [v, v],
+  [v + 1, v],
+  [v, v - 1],
+];
 // Bare metal as the baseline, three engines of one kind: b is 10 % slower than a, c equals a.
 const record = syntheticRecord([
   { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(1000) },
@@ -28,7 +34,11 @@ describe('engine matrices', () => {
     expect(rest).toEqual([]);
     expect(m?.env).toBe('synthetic');
     expect(m?.metric).toBe('events_per_s');
-    expect(m?.rows.map((r) => [r.stats.envId, r.verdict.kind])).toEqual([['synthetic:a', 'equivalent'], ['synthetic:b', 'worse'], ['synthetic:c', 'equivalent']]);
+    expect(m?.rows.map((r) => [r.stats.envId, r.verdict.kind])).toEqual([
+      ['synthetic:a', 'equivalent'],
+      ['synthetic:b', 'worse'],
+      ['synthetic:c', 'equivalent'],
+    ]);
     expect(m?.pairs).toHaveLength(6);
     const ba = pairOf(m!, 'synthetic:b', 'synthetic:a');
     expect(ba?.comparison?.ratio).toBeCloseTo(0.9, 3);
@@ -42,9 +52,14 @@ describe('engine matrices', () => {
   });
 
   it('adds nothing when the engines are already compared with a baseline of their own kind (no bare metal)', () => {
-    const fixture = JSON.parse(readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8')) as RunRecord;
+    const fixture = JSON.parse(
+      readFileSync(new URL('../fixtures/records/fake-run.json', import.meta.url), 'utf8'),
+    ) as RunRecord;
     expect(engineMatrices(fixture, analyse(fixture))).toEqual([]);
-    const single = syntheticRecord([{ env: 'bare', engine: 'host', workload: 'cpu', trials: trials(10) }, { env: 'synthetic', engine: 'a', workload: 'cpu', trials: trials(10) }]);
+    const single = syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(10) },
+      { env: 'synthetic', engine: 'a', workload: 'cpu', trials: trials(10) },
+    ]);
     expect(engineMatrices(single, analyse(single))).toEqual([]);
   });
 });
@@ -53,7 +68,9 @@ describe('reports', () => {
   it('summary.md and the end-of-run table show the matrix; report.html has its own section', async () => {
     const md = summaryMarkdown(record, analysis, runWarnings(record, analysis));
     expect(md).toContain('### Engines side by side');
-    expect(md).toMatch(/\| synthetic:b \| 900\.0 events\/s \| slower by 10\.0 % .*\| slower by 10\.0 % .*\| — \| slower by 10\.0 %/);
+    expect(md).toMatch(
+      /\| synthetic:b \| 900\.0 events\/s \| slower by 10\.0 % .*\| slower by 10\.0 % .*\| — \| slower by 10\.0 %/,
+    );
     const text = summaryTable(record, analysis);
     expect(text).toMatch(/synthetic:a vs synthetic:b: faster by 11\.1 %/);
     expect(text).toMatch(/synthetic:a vs synthetic:c: equivalent within ±2\.0 %/);

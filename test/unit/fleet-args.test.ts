@@ -25,23 +25,35 @@ function fails(argv: string[]): string {
 
 describe('isobench fleet arguments', () => {
   it('defaults to the shipped playbook and a dated fleet directory, and passes typed extra variables as JSON', () => {
-    const o = parseFleetArgs(['--inventory', inv, '--seed', '7', '--serial', '1', '--forks', '3', '--', '--env', 'bare,container', '--quick'], now);
+    const o = parseFleetArgs(
+      ['--inventory', inv, '--seed', '7', '--serial', '1', '--forks', '3', '--', '--env', 'bare,container', '--quick'],
+      now,
+    );
     if (o === null) throw new Error('help');
     expect(o.playbook).toBe(defaultPlaybook());
     expect(o.fleetDir).toMatch(/\/results\/fleet-20261123-123456$/);
     const argv = fleetArgv(o);
     expect(argv.slice(0, 3)).toEqual(['-i', inv, defaultPlaybook()]);
     const vars = JSON.parse(argv[4] as string) as Record<string, unknown>;
-    expect(vars).toEqual({ isobench_args: '--env bare,container --quick', isobench_fleet_dir: o.fleetDir, isobench_seed: 7, isobench_serial: 1 });
+    expect(vars).toEqual({
+      isobench_args: '--env bare,container --quick',
+      isobench_fleet_dir: o.fleetDir,
+      isobench_seed: 7,
+      isobench_serial: 1,
+    });
     expect(argv.slice(5)).toEqual(['--forks', '3']);
   });
 
   it('quotes run arguments so that the playbook (which splits them like a shell, with shlex) gets them back unchanged', () => {
-    const runArgs = ['--set', "cpu.max-prime=10000", '--vm-machine', "q35,it's odd", '--workload', 'cpu'];
+    const runArgs = ['--set', 'cpu.max-prime=10000', '--vm-machine', "q35,it's odd", '--workload', 'cpu'];
     const o = parseFleetArgs(['--inventory', inv, '--', ...runArgs], now);
     if (o === null) throw new Error('help');
     const text = (JSON.parse(fleetArgv(o)[4] as string) as { isobench_args: string }).isobench_args;
-    const back = JSON.parse(execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], { encoding: 'utf8' })) as string[];
+    const back = JSON.parse(
+      execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], {
+        encoding: 'utf8',
+      }),
+    ) as string[];
     expect(back).toEqual(runArgs);
   });
 

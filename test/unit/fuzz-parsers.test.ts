@@ -18,16 +18,36 @@ const FIXTURES = new URL('../fixtures/', import.meta.url).pathname;
 const HOST = { llcBytes: 32 * 2 ** 20, freeMemoryBytes: 8 * 2 ** 30 };
 
 /** Real outputs: every sysbench-<workload>-… fixture, with the workload (and fileio mode) it came from. */
-const inputs = readdirSync(FIXTURES).filter((f) => /^sysbench-.*\.txt$/.test(f)).map((f) => {
-  const workload = /(cpu|memory|fileio)/.exec(f)?.[1] as string;
-  const mode = /fileio-(seqwr|seqrd|rndrd|rndwr|rndrw)/.exec(f)?.[1];
-  return { file: f, workload, mode, text: readFileSync(`${FIXTURES}${f}`, 'utf8') };
-});
+const inputs = readdirSync(FIXTURES)
+  .filter((f) => /^sysbench-.*\.txt$/.test(f))
+  .map((f) => {
+    const workload = /(cpu|memory|fileio)/.exec(f)?.[1] as string;
+    const mode = /fileio-(seqwr|seqrd|rndrd|rndwr|rndrw)/.exec(f)?.[1];
+    return { file: f, workload, mode, text: readFileSync(`${FIXTURES}${f}`, 'utf8') };
+  });
 
 type Mutation = (text: string, r: () => number) => string;
 const pick = <T>(xs: readonly T[], r: () => number): T => xs[Math.floor(r() * xs.length)] as T;
 const NUMBER = /[0-9]+(?:\.[0-9]+)?/g;
-const HOSTILE = ['-5', '-0.0001', '0', '1e308', '1e-320', 'NaN', 'nan', 'inf', '-inf', 'Infinity', `9${'9'.repeat(400)}`, '0x1F', '١٢٣', '1,234.5', '.5', '5.', '00000000000000000000000001'];
+const HOSTILE = [
+  '-5',
+  '-0.0001',
+  '0',
+  '1e308',
+  '1e-320',
+  'NaN',
+  'nan',
+  'inf',
+  '-inf',
+  'Infinity',
+  `9${'9'.repeat(400)}`,
+  '0x1F',
+  '١٢٣',
+  '1,234.5',
+  '.5',
+  '5.',
+  '00000000000000000000000001',
+];
 
 /** Replaces the n-th number in `text` with `by`. */
 function replaceNumber(text: string, r: () => number, by: (old: string) => string): string {
@@ -47,13 +67,22 @@ const MUTATIONS: Record<string, Mutation> = {
   'negative-number': (t, r) => replaceNumber(t, r, (o) => `-${o}`),
   'huge-number': (t, r) => replaceNumber(t, r, (o) => `${o}${'0'.repeat(1 + Math.floor(r() * 400))}`),
   'swapped-units': (t, r) => {
-    const swaps: [RegExp, string][] = [[/MiB/g, 'KiB'], [/KiB/g, 'GiB'], [/ms\)/g, 's)'], [/(\d)s\b/g, '$1ms'], [/events\/s/g, 'events/ms'], [/MiB\/s/g, 'B/s']];
+    const swaps: [RegExp, string][] = [
+      [/MiB/g, 'KiB'],
+      [/KiB/g, 'GiB'],
+      [/ms\)/g, 's)'],
+      [/(\d)s\b/g, '$1ms'],
+      [/events\/s/g, 'events/ms'],
+      [/MiB\/s/g, 'B/s'],
+    ];
     const [re, to] = pick(swaps, r);
     return t.replace(re, to);
   },
   'binary-noise': (t, r) => {
     const at = Math.floor(r() * t.length);
-    const noise = Array.from({ length: 1 + Math.floor(r() * 64) }, () => String.fromCharCode(Math.floor(r() * 256))).join('');
+    const noise = Array.from({ length: 1 + Math.floor(r() * 64) }, () =>
+      String.fromCharCode(Math.floor(r() * 256)),
+    ).join('');
     return t.slice(0, at) + noise + t.slice(at);
   },
   'duplicate-lines': (t, r) => {
@@ -65,7 +94,11 @@ const MUTATIONS: Record<string, Mutation> = {
   'duplicate-with-other-value': (t, r) => {
     const lines = t.split('\n');
     const i = Math.floor(r() * lines.length);
-    lines.splice(i, 0, (lines[i] ?? '').replace(NUMBER, () => pick(HOSTILE, r)));
+    lines.splice(
+      i,
+      0,
+      (lines[i] ?? '').replace(NUMBER, () => pick(HOSTILE, r)),
+    );
     return lines.join('\n');
   },
   'delete-lines': (t, r) => {
@@ -125,7 +158,8 @@ describe('fuzzing the sysbench output parsers', () => {
             const ms = w.parse(text, p);
             outcome.parsed++;
             for (const m of ms) {
-              if (!Number.isFinite(m.value) || m.value < 0) failures.push(`${w.name} accepted ${m.metric}=${m.value} from ${input.file} + ${applied.join('+')}`);
+              if (!Number.isFinite(m.value) || m.value < 0)
+                failures.push(`${w.name} accepted ${m.metric}=${m.value} from ${input.file} + ${applied.join('+')}`);
             }
           } catch (err) {
             if (err instanceof ParseError) outcome.parseError++;
@@ -134,7 +168,9 @@ describe('fuzzing the sysbench output parsers', () => {
         }
       }
     }
-    console.log(`parser fuzz (seed ${SEED}): ${total} parses of ${total / WORKLOADS.length} mutated outputs from ${inputs.length} fixtures; ${outcome.parsed} parsed, ${outcome.parseError} ParseError; mutations applied: ${[...perKind].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `parser fuzz (seed ${SEED}): ${total} parses of ${total / WORKLOADS.length} mutated outputs from ${inputs.length} fixtures; ${outcome.parsed} parsed, ${outcome.parseError} ParseError; mutations applied: ${[...perKind].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
     expect(total / WORKLOADS.length).toBeGreaterThanOrEqual(1000);
     expect(failures.slice(0, 20)).toEqual([]);
   });

@@ -29,7 +29,30 @@ afterAll(() => rmSync(base, { recursive: true, force: true }));
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const pick = <T>(xs: readonly T[], r: () => number): T => xs[Math.floor(r() * xs.length)] as T;
 const MARKUP = '<script>alert(1)</script><img src=x onerror=alert(2)>|`x`](javascript:alert(3))';
-const HOSTILE: Json[] = [null, -1, 0, 1e308, -1e308, 'NaN', 'Infinity', '', 'x'.repeat(5000), MARKUP, '=HYPERLINK("http://evil","x")', '+1+1', '-2+3', '@SUM(A1)', [], {}, [1, 2], { a: 1 }, true, 3.5, -0.0001, '2026-13-45T99:99:99Z'];
+const HOSTILE: Json[] = [
+  null,
+  -1,
+  0,
+  1e308,
+  -1e308,
+  'NaN',
+  'Infinity',
+  '',
+  'x'.repeat(5000),
+  MARKUP,
+  '=HYPERLINK("http://evil","x")',
+  '+1+1',
+  '-2+3',
+  '@SUM(A1)',
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  true,
+  3.5,
+  -0.0001,
+  '2026-13-45T99:99:99Z',
+];
 
 /** Every path (array of keys) to a value in `j`. */
 function paths(j: Json, at: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
@@ -70,7 +93,21 @@ const MUTATIONS: Record<string, Mutation> = {
     const ps = paths(j).filter((p) => p.length > 0);
     const p = pick(ps, r);
     const v = getAt(j, p);
-    setAt(j, p, typeof v === 'number' ? String(v) : typeof v === 'string' ? Number(v.length) : Array.isArray(v) ? {} : v === null ? 0 : typeof v === 'object' ? [] : null);
+    setAt(
+      j,
+      p,
+      typeof v === 'number'
+        ? String(v)
+        : typeof v === 'string'
+          ? Number(v.length)
+          : Array.isArray(v)
+            ? {}
+            : v === null
+              ? 0
+              : typeof v === 'object'
+                ? []
+                : null,
+    );
     return json(j);
   },
   'negative-sample': (j, r) => {
@@ -91,10 +128,15 @@ const MUTATIONS: Record<string, Mutation> = {
     const o = j as Record<string, Json>;
     const m = pick([MARKUP, '=cmd|" /C calc"!A0', '@SUM(1+1)*cmd', '-1+2', '+HYPERLINK("x")'], r);
     o['hostLabel'] = m;
-    for (const p of paths(j).filter((p) => ['hostname', 'version', 'engine_version', 'reason', 'memory_accounting', 'accelerator', 'ksm', 'thp'].includes(String(p[p.length - 1])))) {
+    for (const p of paths(j).filter((p) =>
+      ['hostname', 'version', 'engine_version', 'reason', 'memory_accounting', 'accelerator', 'ksm', 'thp'].includes(
+        String(p[p.length - 1]),
+      ),
+    )) {
       const v = getAt(j, p);
       if (typeof v === 'string') setAt(j, p, `${v}${m}`);
-      else if (v !== null && typeof v === 'object' && 'value' in v && typeof (v as { value: Json }).value === 'string') (v as { value: Json }).value = m;
+      else if (v !== null && typeof v === 'object' && 'value' in v && typeof (v as { value: Json }).value === 'string')
+        (v as { value: Json }).value = m;
     }
     for (const p of paths(j).filter((p) => p[p.length - 1] === 'notes')) {
       const v = getAt(j, p);
@@ -109,7 +151,11 @@ const MUTATIONS: Record<string, Mutation> = {
   'binary-noise': (j, r) => {
     const t = json(j);
     const at = Math.floor(r() * t.length);
-    return t.slice(0, at) + Array.from({ length: 1 + Math.floor(r() * 32) }, () => String.fromCharCode(Math.floor(r() * 256))).join('') + t.slice(at);
+    return (
+      t.slice(0, at) +
+      Array.from({ length: 1 + Math.floor(r() * 32) }, () => String.fromCharCode(Math.floor(r() * 256))).join('') +
+      t.slice(at)
+    );
   },
   'not-an-object': (_j, r) => pick(['[]', 'null', '42', '"run"', '', '\uFEFF{}', '{"schema":3}'], r),
 };
@@ -144,20 +190,27 @@ describe('fuzzing isobench report with mutated run.json files', () => {
         checkEscaped(d, failures, `${name} #${i}`);
       } catch (err) {
         if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
-        else failures.push(`${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
+        else
+          failures.push(
+            `${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+          );
       }
       // isobench compare: the intact fixture as baseline, the mutated record as current.
       for (const pair of [[FIXTURE_DIR, d]]) {
         const md = join(base, `compare-${i}.md`);
         const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
         try {
-          const code = await compareCommand([...pair as string[], '--markdown', md], () => undefined);
+          const code = await compareCommand([...(pair as string[]), '--markdown', md], () => undefined);
           if (code !== 0 && code !== 1) failures.push(`compare ${name} #${i}: exit ${code}`);
           else compared.ok++;
-          if (/<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(readFileSync(md, 'utf8'))) failures.push(`compare ${name} #${i}: raw markup in the Markdown summary`);
+          if (/<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(readFileSync(md, 'utf8')))
+            failures.push(`compare ${name} #${i}: raw markup in the Markdown summary`);
         } catch (err) {
           if (err instanceof ConfigError && !err.message.includes('\n')) compared.refused++;
-          else failures.push(`compare ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
+          else
+            failures.push(
+              `compare ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+            );
         } finally {
           out.mockRestore();
           rmSync(md, { force: true });
@@ -165,8 +218,12 @@ describe('fuzzing isobench report with mutated run.json files', () => {
       }
       rmSync(d, { recursive: true, force: true });
     }
-    console.log(`compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ${compared.refused} exit 2)`);
-    console.log(`report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2; per mutation: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ${compared.refused} exit 2)`,
+    );
+    console.log(
+      `report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2; per mutation: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
     expect(failures.slice(0, 10)).toEqual([]);
   }, 600_000);
 
@@ -185,24 +242,42 @@ describe('fuzzing isobench report with mutated run.json files', () => {
         checkEscaped(d, failures, `density ${name} #${i}`);
       } catch (err) {
         if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
-        else failures.push(`density ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`);
+        else
+          failures.push(
+            `density ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+          );
       }
       rmSync(d, { recursive: true, force: true });
     }
-    console.log(`density report fuzz: ${DENSITY_COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2`);
+    console.log(
+      `density report fuzz: ${DENSITY_COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2`,
+    );
     expect(outcome.written).toBeGreaterThan(0);
     expect(failures.slice(0, 10)).toEqual([]);
   }, 600_000);
 
   it('a handful through the real CLI: exit 0, or exit 2 with a single line and no stack trace', async () => {
     const r = rng(SEED + 1);
-    for (const name of ['hostile-value', 'wrong-type', 'truncate', 'not-an-object', 'markup-everywhere', 'schema-version']) {
+    for (const name of [
+      'hostile-value',
+      'wrong-type',
+      'truncate',
+      'not-an-object',
+      'markup-everywhere',
+      'schema-version',
+    ]) {
       const d = mkdtempSync(join(base, 'cli-'));
       writeFileSync(join(d, 'run.json'), (MUTATIONS[name] as Mutation)(JSON.parse(FIXTURE) as Json, r));
       const res = await execa('node', [CLI, 'report', d], { reject: false });
       expect([0, 2], `${name}: ${res.stderr}`).toContain(res.exitCode);
       expect(res.stderr).not.toMatch(/\n\s+at |internal error/);
-      if (res.exitCode === 2) expect(String(res.stderr).trim().split('\n').filter((l) => l.startsWith('isobench:'))).toHaveLength(1);
+      if (res.exitCode === 2)
+        expect(
+          String(res.stderr)
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('isobench:')),
+        ).toHaveLength(1);
     }
   });
 });
@@ -212,10 +287,13 @@ function checkEscaped(dir: string, failures: string[], what: string): void {
   for (const f of readdirSync(dir)) {
     const text = readFileSync(join(dir, f), 'utf8');
     if (f.endsWith('.html') && /<script>alert|<img src=x/.test(text)) failures.push(`${what}: raw markup in ${f}`);
-    if (f.endsWith('.md') && /<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(text)) failures.push(`${what}: raw markup in ${f}`);
+    if (f.endsWith('.md') && /<script>|<img src=x|(^|[^\\])\]\(javascript:/m.test(text))
+      failures.push(`${what}: raw markup in ${f}`);
     if (f.endsWith('.csv')) {
       for (const row of parse(text, { relax_column_count: true }) as string[][]) {
-        for (const cell of row) if (neutraliseCell(cell) !== cell) failures.push(`${what}: formula cell ${JSON.stringify(cell.slice(0, 40))} in ${f}`);
+        for (const cell of row)
+          if (neutraliseCell(cell) !== cell)
+            failures.push(`${what}: formula cell ${JSON.stringify(cell.slice(0, 40))} in ${f}`);
       }
     }
   }

@@ -2,8 +2,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  memAvailableBytes, memorySharing, parseCgroupUsage, parseKsmRun, parseMemAvailable, parseMeminfo,
-  parseSmapsRollupPss, parseThpEnabled, processPssBytes, processesPssBytes,
+  memAvailableBytes,
+  memorySharing,
+  parseCgroupUsage,
+  parseKsmRun,
+  parseMemAvailable,
+  parseMeminfo,
+  parseSmapsRollupPss,
+  parseThpEnabled,
+  processPssBytes,
+  processesPssBytes,
 } from '../../runners/host/memory.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/host/${name}`, import.meta.url), 'utf8');

@@ -19,8 +19,12 @@ describe('fleet/kubernetes/isobench-job.yaml', () => {
   });
 
   it('the schema check can fail: a wrongly typed field is rejected', () => {
-    const broken = structuredClone(manifest) as unknown as { spec: { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } } };
-    (broken.spec.template.spec.containers[0] as { securityContext: Record<string, unknown> }).securityContext['privileged'] = 'yes';
+    const broken = structuredClone(manifest) as unknown as {
+      spec: { template: { spec: { containers: { securityContext: Record<string, unknown> }[] } } };
+    };
+    (broken.spec.template.spec.containers[0] as { securityContext: Record<string, unknown> }).securityContext[
+      'privileged'
+    ] = 'yes';
     expect(() => new Job(broken as unknown as IJob).validate()).toThrow(/privileged must be boolean/);
   });
 
@@ -47,7 +51,9 @@ describe('fleet/kubernetes/isobench-job.yaml', () => {
     const env = Object.fromEntries((c?.env ?? []).map((e) => [e.name, e]));
     expect(env['NODE_NAME']?.valueFrom?.fieldRef?.fieldPath).toBe('spec.nodeName');
     expect(env['ISOBENCH_SEED']?.value).toMatch(/^[0-9]+$/);
-    expect(c?.args?.join(' ')).toMatch(/isobench run \$ISOBENCH_ARGS --seed "\$ISOBENCH_SEED" --host-label "\$NODE_NAME" --out \/results/);
+    expect(c?.args?.join(' ')).toMatch(
+      /isobench run \$ISOBENCH_ARGS --seed "\$ISOBENCH_SEED" --host-label "\$NODE_NAME" --out \/results/,
+    );
     const mounts = new Map((c?.volumeMounts ?? []).map((m) => [m.name, m.mountPath]));
     const volumes = new Map((manifest.spec?.template.spec?.volumes ?? []).map((v) => [v.name, v.hostPath?.path]));
     expect(volumes.get('results')).toBe('/var/lib/isobench/results');

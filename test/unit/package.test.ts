@@ -3,7 +3,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  dependencies: Record<string, string>; bundleDependencies: string[]; files: string[]; bin: Record<string, string>; scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  bundleDependencies: string[];
+  files: string[];
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
 };
 
 describe('package.json', () => {

@@ -15,7 +15,11 @@ const values = (w: Workload, text: string, params = w.defaults(false, host)) =>
 
 describe('cpu parser', () => {
   it('reads events/s and latency from real output', () => {
-    expect(values(cpu, fixture('sysbench-cpu.txt'))).toEqual({ events_per_s: 3052.96, latency_avg_ms: expect.any(Number), latency_p95_ms: expect.any(Number) });
+    expect(values(cpu, fixture('sysbench-cpu.txt'))).toEqual({
+      events_per_s: 3052.96,
+      latency_avg_ms: expect.any(Number),
+      latency_p95_ms: expect.any(Number),
+    });
     expect(values(cpu, fixture('sysbench-cpu-2threads.txt'))['events_per_s']).toBe(2415.3);
   });
   it('reads the sysbench version', () => {
@@ -45,14 +49,23 @@ describe('fileio parser', () => {
     });
   }
   it('rejects prepare output given as run output', () => {
-    expect(() => fileio.parse(fixture('sysbench-fileio-prepare.txt'), fileio.defaults(false, host))).toThrow(ParseError);
+    expect(() => fileio.parse(fixture('sysbench-fileio-prepare.txt'), fileio.defaults(false, host))).toThrow(
+      ParseError,
+    );
   });
 });
 
 describe('truncated output', () => {
   const cases: [Workload, string, string?][] = [
-    [cpu, 'sysbench-cpu'], [cpu, 'sysbench-cpu-2threads'], [memory, 'sysbench-memory-read'], [memory, 'sysbench-memory-write-rnd'],
-    ...(['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const).map((m): [Workload, string, string] => [fileio, `sysbench-fileio-${m}`, m]),
+    [cpu, 'sysbench-cpu'],
+    [cpu, 'sysbench-cpu-2threads'],
+    [memory, 'sysbench-memory-read'],
+    [memory, 'sysbench-memory-write-rnd'],
+    ...(['seqwr', 'seqrd', 'rndrd', 'rndwr', 'rndrw'] as const).map((m): [Workload, string, string] => [
+      fileio,
+      `sysbench-fileio-${m}`,
+      m,
+    ]),
   ];
   for (const [w, name, mode] of cases) {
     it(`${name}: a truncated copy raises ParseError, never a partial value`, () => {

@@ -17,16 +17,22 @@ describe('--pin against the host', () => {
     expect(() => checkPin('0-1', host)).not.toThrow();
   });
   it('names missing CPUs and the valid ones', () => {
-    expect(() => checkPin('9-99', host)).toThrow(/bad value '9-99' for --pin: this host has no CPU 9-99 \(online: 0-3\); valid CPUs: 0-1/);
+    expect(() => checkPin('9-99', host)).toThrow(
+      /bad value '9-99' for --pin: this host has no CPU 9-99 \(online: 0-3\); valid CPUs: 0-1/,
+    );
   });
   it('names CPUs outside the affinity', () => {
-    expect(() => checkPin('1-2', host)).toThrow(/bad value '1-2' for --pin: CPU 2 is outside this process's affinity \(allowed: 0-1\); valid CPUs: 0-1/);
+    expect(() => checkPin('1-2', host)).toThrow(
+      /bad value '1-2' for --pin: CPU 2 is outside this process's affinity \(allowed: 0-1\); valid CPUs: 0-1/,
+    );
   });
 });
 
 describe('--memory against the host', () => {
   it('accepts up to the host memory and refuses more', () => {
     expect(() => checkMemory(2048, 4 * 2 ** 30)).not.toThrow();
-    expect(() => checkMemory(4097, 4 * 2 ** 30)).toThrow(/larger than this host's memory \(4096 MiB\); valid: 1M to 4096M/);
+    expect(() => checkMemory(4097, 4 * 2 ** 30)).toThrow(
+      /larger than this host's memory \(4096 MiB\); valid: 1M to 4096M/,
+    );
   });
 });

@@ -4,11 +4,18 @@ import { Progress, durationText, etaMs, progressLine } from '../../bench/run/pro
 
 describe('etaMs', () => {
   it('expects each remaining unit to take its own group’s mean', () => {
-    const finished = [{ group: 'vm', durationMs: 30_000 }, { group: 'vm', durationMs: 50_000 }, { group: 'bare', durationMs: 10_000 }];
+    const finished = [
+      { group: 'vm', durationMs: 30_000 },
+      { group: 'vm', durationMs: 50_000 },
+      { group: 'bare', durationMs: 10_000 },
+    ];
     expect(etaMs(finished, ['vm', 'bare', 'bare'])).toBe(40_000 + 10_000 + 10_000);
   });
   it('falls back to the mean of all finished units for a group not seen yet', () => {
-    const finished = [{ group: 'vm', durationMs: 30_000 }, { group: 'bare', durationMs: 10_000 }];
+    const finished = [
+      { group: 'vm', durationMs: 30_000 },
+      { group: 'bare', durationMs: 10_000 },
+    ];
     expect(etaMs(finished, ['container'])).toBe(20_000);
   });
   it('has no estimate before anything finished, and 0 when nothing is left', () => {
@@ -54,7 +61,12 @@ describe('progress text', () => {
     p.stop();
     log('after the run');
     expect(logged).toEqual(['trial 1 done', 'after the run']);
-    expect(out).toEqual(['\r\x1b[K[1/2] 5s elapsed, ETA 5s', '\r\x1b[K', '\r\x1b[K[1/2] 5s elapsed, ETA 5s', '\r\x1b[K']);
+    expect(out).toEqual([
+      '\r\x1b[K[1/2] 5s elapsed, ETA 5s',
+      '\r\x1b[K',
+      '\r\x1b[K[1/2] 5s elapsed, ETA 5s',
+      '\r\x1b[K',
+    ]);
     expect(out.join('')).not.toContain('\n');
   });
 });

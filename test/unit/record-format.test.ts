@@ -31,7 +31,10 @@ describe('run record format 5: the margin is a fraction', () => {
   });
 
   it('reads a format-5 margin as written', () => {
-    const r = parseRunRecord(JSON.stringify({ ...stored, schema: 5, plan: { ...stored.plan, margin: 0.05 } }), 'run.json');
+    const r = parseRunRecord(
+      JSON.stringify({ ...stored, schema: 5, plan: { ...stored.plan, margin: 0.05 } }),
+      'run.json',
+    );
     expect(r.plan.margin).toBe(0.05);
   });
 

@@ -10,7 +10,9 @@ import { renderReports } from '../../reports/run/index.js';
 const dir = new URL('../fixtures/records/', import.meta.url).pathname;
 const golden = join(dir, 'golden');
 const TEXT_REPORTS = ['samples.csv', 'summary.csv', 'density.csv', 'summary.md', 'summary.txt'];
-const records = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const records = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 describe('report output of the fixture records is unchanged', () => {
   it('has fixture records', () => expect(records.length).toBeGreaterThanOrEqual(3));

@@ -27,13 +27,17 @@ describe('reports of the fake-env fixture', () => {
     await expect(summaryCsv(analysis)).toMatchFileSnapshot('__snapshots__/fake-run.summary.csv');
   });
   it('summary.md', async () => {
-    await expect(summaryMarkdown(fixture, analysis, runWarnings(fixture, analysis))).toMatchFileSnapshot('__snapshots__/fake-run.summary.md');
+    await expect(summaryMarkdown(fixture, analysis, runWarnings(fixture, analysis))).toMatchFileSnapshot(
+      '__snapshots__/fake-run.summary.md',
+    );
   });
   it('the verdict table printed after a run', async () => {
     await expect(summaryTable(fixture, analysis)).toMatchFileSnapshot('__snapshots__/fake-run.summary.txt');
   });
   it('states the known 10 % slowdown of fake:slow and the fallback baseline', () => {
-    const slow = analysis.entries.find((e) => e.case.workload === 'cpu' && e.metric === 'events_per_s' && e.stats.envId === 'fake:slow');
+    const slow = analysis.entries.find(
+      (e) => e.case.workload === 'cpu' && e.metric === 'events_per_s' && e.stats.envId === 'fake:slow',
+    );
     expect(slow && verdictText(slow)).toMatch(/^slower by 10\.0 % \[/);
     expect(analysis.baselineId).toBe('fake:fake');
   });
@@ -50,16 +54,42 @@ describe('determinism', () => {
     const one = await renderReports(fixture, { generatedAt: 'T' });
     const two = await renderReports(fixture, { generatedAt: 'T' });
     expect([...one.keys()]).toEqual([...two.keys()]);
-    for (const [name, content] of one) expect(Buffer.from(content).equals(Buffer.from(two.get(name)!)), name).toBe(true);
+    for (const [name, content] of one)
+      expect(Buffer.from(content).equals(Buffer.from(two.get(name)!)), name).toBe(true);
   });
 });
 
 describe('escaping', () => {
   const evil = '<script>alert(1)</script>';
-  const hostile = syntheticRecord([
-    { env: 'bare', engine: 'host', workload: 'cpu', params: { threads: evil }, trials: [[100, 101], [99, 100], [100, 100]], labels: { image_digest: evil } },
-    { env: 'synthetic', engine: evil, workload: 'cpu', params: { threads: evil }, trials: [[90, 91], [89, 90], [90, 90]], labels: { note: evil } },
-  ], { warnings: [`warning with ${evil}`] });
+  const hostile = syntheticRecord(
+    [
+      {
+        env: 'bare',
+        engine: 'host',
+        workload: 'cpu',
+        params: { threads: evil },
+        trials: [
+          [100, 101],
+          [99, 100],
+          [100, 100],
+        ],
+        labels: { image_digest: evil },
+      },
+      {
+        env: 'synthetic',
+        engine: evil,
+        workload: 'cpu',
+        params: { threads: evil },
+        trials: [
+          [90, 91],
+          [89, 90],
+          [90, 90],
+        ],
+        labels: { note: evil },
+      },
+    ],
+    { warnings: [`warning with ${evil}`] },
+  );
   hostile.runId = evil;
   hostile.plan.argv = ['isobench', 'run', `--set=cpu.x=${evil}`];
   it('escapes every record string in report.html and summary.md', async () => {

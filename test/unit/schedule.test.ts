@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { schedule } from '../../bench/run/schedule.js';
 import type { PlanCell } from '../../model/record.js';
 
-const cells: PlanCell[] = ['bare', 'container', 'vm'].flatMap((env) => ['cpu', 'memory', 'fileio'].map((workload) => ({ env, engine: 'e', workload, params: {} })));
+const cells: PlanCell[] = ['bare', 'container', 'vm'].flatMap((env) =>
+  ['cpu', 'memory', 'fileio'].map((workload) => ({ env, engine: 'e', workload, params: {} })),
+);
 
 function coverage(units: { cells: number[]; trial: number }[]): string[] {
   return units.flatMap((u) => u.cells.map((c) => `${c}/${u.trial}`)).sort();
@@ -44,6 +46,13 @@ describe('schedule', () => {
   it('grouped runs one environment’s trials in a row', () => {
     const units = schedule(cells, 2, 'grouped', 1, 'trial');
     expect(coverage(units)).toEqual(cells.flatMap((_, c) => [1, 2].map((t) => `${c}/${t}`)).sort());
-    expect(units.map((u) => (cells[u.cells[0] as number] as PlanCell).env)).toEqual(['bare', 'bare', 'container', 'container', 'vm', 'vm']);
+    expect(units.map((u) => (cells[u.cells[0] as number] as PlanCell).env)).toEqual([
+      'bare',
+      'bare',
+      'container',
+      'container',
+      'vm',
+      'vm',
+    ]);
   });
 });

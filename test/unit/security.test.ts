@@ -6,7 +6,13 @@ import { securityLabels, seccompMode } from '../../runners/host/security.js';
 import { syntheticRecord } from '../factories/synthetic.js';
 import { warningText } from '../../reports/shared/warning-text.js';
 
-const trials = (v: number) => [[v, v + 1], [v - 1, v], [v, v], [v + 1, v], [v, v - 1]];
+const trials = (v: number) => [
+  [v, v + 1],
+  [v - 1, v],
+  [v, v],
+  [v + 1, v],
+  [v, v - 1],
+];
 
 describe('seccomp status', () => {
   it('reads the mode and filter count from /proc/<pid>/status', () => {
@@ -16,7 +22,7 @@ describe('seccomp status', () => {
     expect(seccompMode('Name:\tsh\n')).toBe('unknown');
   });
 
-  it('labels a live process with its seccomp mode, the engine\'s profile name and its AppArmor profile', () => {
+  it("labels a live process with its seccomp mode, the engine's profile name and its AppArmor profile", () => {
     const labels = securityLabels(process.pid, 'none (a host process)');
     expect(labels['seccomp']).toMatch(/^(none|strict|filter.*)$/);
     expect(labels['seccomp_profile']).toBe('none (a host process)');
@@ -26,12 +32,16 @@ describe('seccomp status', () => {
 });
 
 describe('security parity warning', () => {
-  const run = (b: string) => syntheticRecord([
-    { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(1000) },
-    { env: 'synthetic', engine: 'a', workload: 'cpu', trials: trials(1000), labels: { seccomp: 'none' } },
-    { env: 'synthetic', engine: 'b', workload: 'cpu', trials: trials(900), labels: { seccomp: b } },
-  ]);
-  const parity = (b: string) => runWarnings(run(b), analyse(run(b))).map(warningText).find((w) => w.startsWith('Security parity'));
+  const run = (b: string) =>
+    syntheticRecord([
+      { env: 'bare', engine: 'host', workload: 'cpu', trials: trials(1000) },
+      { env: 'synthetic', engine: 'a', workload: 'cpu', trials: trials(1000), labels: { seccomp: 'none' } },
+      { env: 'synthetic', engine: 'b', workload: 'cpu', trials: trials(900), labels: { seccomp: b } },
+    ]);
+  const parity = (b: string) =>
+    runWarnings(run(b), analyse(run(b)))
+      .map(warningText)
+      .find((w) => w.startsWith('Security parity'));
 
   it('warns when the compared environments differ in seccomp, naming each', () => {
     expect(parity('filter (1 loaded)')).toMatch(/synthetic:a=none, synthetic:b=filter \(1 loaded\)/);

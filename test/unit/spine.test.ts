@@ -16,7 +16,11 @@ const hits = (files: readonly string[], re: RegExp): string[] =>
   files.flatMap((f) =>
     readFileSync(join(repo, f), 'utf8')
       .split('\n')
-      .flatMap((line, i) => (re.test(line) && !/^\s*(\/\/|\*)/.test(line) ? [`${relative(repo, join(repo, f))}:${i + 1}: ${line.trim()}`] : [])),
+      .flatMap((line, i) =>
+        re.test(line) && !/^\s*(\/\/|\*)/.test(line)
+          ? [`${relative(repo, join(repo, f))}:${i + 1}: ${line.trim()}`]
+          : [],
+      ),
   );
 
 const INDEX = 'analysis/run-index.ts';
@@ -37,7 +41,10 @@ describe('the typed spine', () => {
   it('no module outside workloads/ compares a workload name: the case shape or the declaration decides', () => {
     const names = [...new Set([...WORKLOADS.map((w) => w.name), LIFECYCLE_WORKLOAD])].join('|');
     const product = ['analysis', 'reports', 'bench', 'runners', 'model', 'datasets'].flatMap(sources);
-    const literal = new RegExp(`workload\\w*\\)?\\s*[!=]==\\s*'(${names})'|'(${names})'\\s*[!=]==\\s*\\S*workload|findWorkload\\('(${names})'\\)`, 'i');
+    const literal = new RegExp(
+      `workload\\w*\\)?\\s*[!=]==\\s*'(${names})'|'(${names})'\\s*[!=]==\\s*\\S*workload|findWorkload\\('(${names})'\\)`,
+      'i',
+    );
     expect(hits(product, literal)).toEqual([]);
     expect(hits(product, /[!=]==\s*LIFECYCLE_WORKLOAD|LIFECYCLE_WORKLOAD\s*[!=]==/)).toEqual([]);
     // The rule does catch what it is for.

@@ -1,6 +1,16 @@
 // Descriptive statistics and the per-trial summary on hand-computed data.
 import { describe, expect, it } from 'vitest';
-import { cv, describe as describeValues, mad, mean, median, quantile, quantileSorted, stdev, summarise } from '../../analysis/stats.js';
+import {
+  cv,
+  describe as describeValues,
+  mad,
+  mean,
+  median,
+  quantile,
+  quantileSorted,
+  stdev,
+  summarise,
+} from '../../analysis/stats.js';
 
 describe('descriptive statistics', () => {
   it('match hand-computed values', () => {
@@ -29,7 +39,11 @@ describe('descriptive statistics', () => {
 
 describe('summarise (trial = unit of replication)', () => {
   it('pools samples for the descriptive stats and keeps per-trial medians in execution order', () => {
-    const s = summarise([{ trialId: 7, values: [30, 31, 29] }, { trialId: 2, values: [10, 12, 11] }, { trialId: 4, values: [] }]);
+    const s = summarise([
+      { trialId: 7, values: [30, 31, 29] },
+      { trialId: 2, values: [10, 12, 11] },
+      { trialId: 4, values: [] },
+    ]);
     expect(s.n).toBe(6);
     expect(s.trials).toBe(2);
     expect(s.trialMedians).toEqual([11, 30]);

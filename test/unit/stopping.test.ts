@@ -22,7 +22,13 @@ const SIGMA = 0.015;
 const STUDIES = 600;
 
 /** One study: planned trials per side, then one trial per side per round until the rule stops it; returns the final change interval. */
-function study(rule: Rule, truth: number, sigma: number, sim: number, rand: () => number): { ci: Interval | null; trials: number } {
+function study(
+  rule: Rule,
+  truth: number,
+  sigma: number,
+  sim: number,
+  rand: () => number,
+): { ci: Interval | null; trials: number } {
   const base: number[] = [];
   const env: number[] = [];
   for (let i = 0; i < PLANNED; i++) {
@@ -32,7 +38,13 @@ function study(rule: Rule, truth: number, sigma: number, sim: number, rand: () =
   const judge = () => {
     const ci = ratioInterval(base, env, { seed: seedFor(sim, `n${base.length}`), resamples: 400 });
     const change = ci === null ? null : changeInterval(ci, 'higher');
-    const v = verdict({ change: changeOf(median(env) / median(base), 'higher'), interval: change, margin: MARGIN, trials: { base: base.length, env: env.length }, quantity: 'rate' });
+    const v = verdict({
+      change: changeOf(median(env) / median(base), 'higher'),
+      interval: change,
+      margin: MARGIN,
+      trials: { base: base.length, env: env.length },
+      quantity: 'rate',
+    });
     return { ratio: ci, change, v };
   };
   let j = judge();
@@ -47,7 +59,13 @@ function study(rule: Rule, truth: number, sigma: number, sim: number, rand: () =
   return { ci: j.change, trials: base.length };
 }
 
-function coverage(rule: Rule, truth: number, sigma: number, studies: number, seed: number): { covered: number; meanTrials: number } {
+function coverage(
+  rule: Rule,
+  truth: number,
+  sigma: number,
+  studies: number,
+  seed: number,
+): { covered: number; meanTrials: number } {
   const rand = rng(seed);
   let covered = 0;
   let trials = 0;
@@ -66,7 +84,13 @@ describe('optional stopping (--until-conclusive)', () => {
       const ratio = { lo, hi: lo * (1 + MARGIN) * (1 - 2e-9) };
       expect(preciseEnough(ratio, MARGIN)).toBe(true);
       for (const better of ['higher', 'lower'] as const) {
-        const v = verdict({ change: changeOf(lo, better), interval: changeInterval(ratio, better), margin: MARGIN, trials: { base: 5, env: 5 }, quantity: 'rate' });
+        const v = verdict({
+          change: changeOf(lo, better),
+          interval: changeInterval(ratio, better),
+          margin: MARGIN,
+          trials: { base: 5, env: 5 },
+          quantity: 'rate',
+        });
         expect(v.kind, `ratio [${lo}, ${ratio.hi}], ${better} is better`).not.toBe('inconclusive');
       }
     }
@@ -82,7 +106,9 @@ describe('optional stopping (--until-conclusive)', () => {
       // The rules that look at the verdict err where there is no effect to find.
       const naive = truth === 1 ? coverage('naive', truth, SIGMA, STUDIES, 42) : null;
       const selected = truth === 1 ? coverage('continue-inconclusive', truth, SIGMA, STUDIES, 42) : null;
-      rows.push(`true ratio ${truth}, ${100 * SIGMA} % lognormal trial noise, ${STUDIES} studies each: precision stopping covers ${(100 * ours.covered).toFixed(1)} % (mean ${ours.meanTrials.toFixed(1)} trials)${naive && selected ? `; stop-when-conclusive ${(100 * naive.covered).toFixed(1)} % (${naive.meanTrials.toFixed(1)}), continue-only-inconclusive ${(100 * selected.covered).toFixed(1)} % (${selected.meanTrials.toFixed(1)})` : ''}`);
+      rows.push(
+        `true ratio ${truth}, ${100 * SIGMA} % lognormal trial noise, ${STUDIES} studies each: precision stopping covers ${(100 * ours.covered).toFixed(1)} % (mean ${ours.meanTrials.toFixed(1)} trials)${naive && selected ? `; stop-when-conclusive ${(100 * naive.covered).toFixed(1)} % (${naive.meanTrials.toFixed(1)}), continue-only-inconclusive ${(100 * selected.covered).toFixed(1)} % (${selected.meanTrials.toFixed(1)})` : ''}`,
+      );
       expect(ours.covered).toBeGreaterThanOrEqual(0.93);
       // In the same simulation the rules that look at the verdict fall below the bar.
       if (naive && selected) {

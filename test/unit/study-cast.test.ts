@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 
 describe('product code', () => {
   const root = new URL('../..', import.meta.url).pathname;
-  const files = (dir: string): string[] => readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => join(e.parentPath, e.name));
+  const files = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => join(e.parentPath, e.name));
 
   it('reads study.json only through parseStudy: no `as Study` cast anywhere', () => {
     const casts = ['bench', 'runners', 'reports', 'analysis', 'workloads', 'datasets', 'model', 'lib']

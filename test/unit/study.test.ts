@@ -7,10 +7,15 @@ import { studyHtml } from '../../reports/study/html.js';
 import { hostsChart } from '../../reports/study/chart.js';
 import { hostRecord, study } from '../factories/study.js';
 
-const cpuRow = (s: ReturnType<typeof study>, env: string, group = 0) => s.comparisons.find((c) => c.planGroup === group && c.metric === 'events_per_s' && c.envId === env);
+const cpuRow = (s: ReturnType<typeof study>, env: string, group = 0) =>
+  s.comparisons.find((c) => c.planGroup === group && c.metric === 'events_per_s' && c.envId === env);
 
 describe('a study of hosts with the same plan', () => {
-  const s = study([hostRecord({ label: 'web-1', factor: 0.9 }), hostRecord({ label: 'web-2', factor: 0.8 }), hostRecord({ label: 'web-3', factor: 0.85 })]);
+  const s = study([
+    hostRecord({ label: 'web-1', factor: 0.9 }),
+    hostRecord({ label: 'web-2', factor: 0.8 }),
+    hostRecord({ label: 'web-3', factor: 0.85 }),
+  ]);
 
   it('puts every host in one plan group and flags nothing', () => {
     expect(s.planGroups).toHaveLength(1);
@@ -36,7 +41,11 @@ describe('a study of hosts with the same plan', () => {
   });
 
   it('renders every host in the CSV, Markdown, HTML and chart', () => {
-    expect(studySummaryCsv(s).split('\n').filter((l) => l.includes('container:runc') && l.includes(',cpu,'))).toHaveLength(3);
+    expect(
+      studySummaryCsv(s)
+        .split('\n')
+        .filter((l) => l.includes('container:runc') && l.includes(',cpu,')),
+    ).toHaveLength(3);
     expect(hostsCsv(s)).toMatch(/^host,status,reason,host_type/);
     expect(spreadCsv(s)).toMatch(/container:runc,bare:host,all,3,0\.8/);
     const md = studyMarkdown(s);
@@ -52,7 +61,11 @@ describe('a study of hosts with the same plan', () => {
 
 describe('mismatches are flagged, never mixed', () => {
   it('a host with another plan (seed, trials) gets its own plan group and a plan-mismatch flag', () => {
-    const s = study([hostRecord({ label: 'a', factor: 0.9 }), hostRecord({ label: 'b', factor: 0.9 }), hostRecord({ label: 'c', factor: 0.5, seed: 7, trials: 4 })]);
+    const s = study([
+      hostRecord({ label: 'a', factor: 0.9 }),
+      hostRecord({ label: 'b', factor: 0.9 }),
+      hostRecord({ label: 'c', factor: 0.5, seed: 7, trials: 4 }),
+    ]);
     expect(s.planGroups.map((g) => g.hosts)).toEqual([['a', 'b'], ['c']]);
     const flag = s.flags.find((f) => f.kind === 'plan-mismatch');
     expect(flag?.hosts).toEqual(['c']);
@@ -64,29 +77,51 @@ describe('mismatches are flagged, never mixed', () => {
   });
 
   it('different workload images and isobench revisions are flagged with the hosts concerned', () => {
-    const s = study([hostRecord({ label: 'a', factor: 0.9 }), hostRecord({ label: 'b', factor: 0.9, digest: 'b'.repeat(64), git: 'v1.1-def' })]);
+    const s = study([
+      hostRecord({ label: 'a', factor: 0.9 }),
+      hostRecord({ label: 'b', factor: 0.9, digest: 'b'.repeat(64), git: 'v1.1-def' }),
+    ]);
     expect(s.planGroups).toHaveLength(1);
     expect(s.flags.map((f) => f.kind).sort()).toEqual(['image-digest-mismatch', 'tool-version-mismatch']);
-    expect(s.flags.find((f) => f.kind === 'image-digest-mismatch')?.message).toMatch(/aaaaaaaaaaaa on a; bbbbbbbbbbbb on b/);
-    expect(s.flags.find((f) => f.kind === 'tool-version-mismatch')?.message).toMatch(/v1\.0-abc\) on a; .*v1\.1-def\) on b/);
+    expect(s.flags.find((f) => f.kind === 'image-digest-mismatch')?.message).toMatch(
+      /aaaaaaaaaaaa on a; bbbbbbbbbbbb on b/,
+    );
+    expect(s.flags.find((f) => f.kind === 'tool-version-mismatch')?.message).toMatch(
+      /v1\.0-abc\) on a; .*v1\.1-def\) on b/,
+    );
     expect(studyMarkdown(s)).toMatch(/image-digest-mismatch/);
   });
 
   it('a missing host is listed with its reason and flagged', () => {
-    const s = study([hostRecord({ label: 'a', factor: 0.9 })], [{ label: 'z', reason: 'unreachable: connection refused' }]);
+    const s = study(
+      [hostRecord({ label: 'a', factor: 0.9 })],
+      [{ label: 'z', reason: 'unreachable: connection refused' }],
+    );
     expect(s.hosts.map((h) => h.status)).toEqual(['ok', 'missing']);
-    expect(s.flags).toEqual([{ kind: 'missing-host', hosts: ['z'], message: 'z is missing from the study: unreachable: connection refused' }]);
+    expect(s.flags).toEqual([
+      { kind: 'missing-host', hosts: ['z'], message: 'z is missing from the study: unreachable: connection refused' },
+    ]);
     expect(hostsCsv(s)).toMatch(/\nz,missing,unreachable: connection refused,/);
   });
 });
 
 describe('host types', () => {
   it('groups hosts by CPU model, kernel and accelerator, with a spread per type', () => {
-    const intel = { cpuModel: { value: 'Intel Xeon Gold 6338' }, kernel: { value: '6.1.0-18-amd64' }, kvmModule: { value: 'kvm_intel' } };
-    const amd = { cpuModel: { value: 'AMD EPYC 7763' }, kernel: { value: '6.1.0-18-amd64' }, kvmModule: { value: 'kvm_amd' } };
+    const intel = {
+      cpuModel: { value: 'Intel Xeon Gold 6338' },
+      kernel: { value: '6.1.0-18-amd64' },
+      kvmModule: { value: 'kvm_intel' },
+    };
+    const amd = {
+      cpuModel: { value: 'AMD EPYC 7763' },
+      kernel: { value: '6.1.0-18-amd64' },
+      kvmModule: { value: 'kvm_amd' },
+    };
     const s = study([
-      hostRecord({ label: 'i1', factor: 0.95, host: intel }), hostRecord({ label: 'a1', factor: 0.7, host: amd }),
-      hostRecord({ label: 'i2', factor: 0.93, host: intel }), hostRecord({ label: 'a2', factor: 0.72, host: amd }),
+      hostRecord({ label: 'i1', factor: 0.95, host: intel }),
+      hostRecord({ label: 'a1', factor: 0.7, host: amd }),
+      hostRecord({ label: 'i2', factor: 0.93, host: intel }),
+      hostRecord({ label: 'a2', factor: 0.72, host: amd }),
     ]);
     expect(s.hostTypes.map((t) => [t.name, t.cpuModel, t.accelerator, t.hosts])).toEqual([
       ['type 1', 'Intel Xeon Gold 6338', 'kvm_intel', ['i1', 'i2']],
@@ -104,7 +139,10 @@ describe('host types', () => {
 describe('several runs of one host', () => {
   it('pools their trials (renumbered) into one host column', () => {
     const r1 = hostRecord({ label: 'h', factor: 0.9, runId: 'r1' });
-    const r2 = { ...hostRecord({ label: 'h', factor: 0.9, runId: 'r2', seed: 42 }), startedAt: '2026-01-02T00:00:00.000Z' };
+    const r2 = {
+      ...hostRecord({ label: 'h', factor: 0.9, runId: 'r2', seed: 42 }),
+      startedAt: '2026-01-02T00:00:00.000Z',
+    };
     const pooled = poolRuns([r1, r2]);
     expect(new Set(pooled.results.map((t) => t.trialId)).size).toBe(r1.results.length * 2);
     const s = study([r1, r2]);
@@ -117,7 +155,21 @@ describe('several runs of one host', () => {
 
 describe('plan matching ignores host-local arguments', () => {
   it('drops --out, --host-label, --cache-dir and --no-report, in both spellings', () => {
-    expect(comparedArgs(['isobench', 'run', '--env', 'bare', '--out', '/x', '--host-label=web-1', '--cache-dir', '/c', '--no-report', '--seed', '5']))
-      .toEqual(['--env', 'bare', '--seed', '5']);
+    expect(
+      comparedArgs([
+        'isobench',
+        'run',
+        '--env',
+        'bare',
+        '--out',
+        '/x',
+        '--host-label=web-1',
+        '--cache-dir',
+        '/c',
+        '--no-report',
+        '--seed',
+        '5',
+      ]),
+    ).toEqual(['--env', 'bare', '--seed', '5']);
   });
 });

@@ -32,7 +32,12 @@ describe('sysbench 1.0.7 (reconstructed from source)', () => {
   });
   it('memory and fileio read the same labels as 1.0.20', () => {
     expect(values(memory, fixture('sysbench-1.0.7-memory.reconstructed.txt'))).toEqual({ transfer_MiBps: 9733.23 });
-    expect(values(fileio, fixture('sysbench-1.0.7-fileio-rndrw.reconstructed.txt'))).toEqual({ read_MiBps: 127.34, read_iops: 8149.86, written_MiBps: 84.89, write_iops: 5433.27 });
+    expect(values(fileio, fixture('sysbench-1.0.7-fileio-rndrw.reconstructed.txt'))).toEqual({
+      read_MiBps: 127.34,
+      read_iops: 8149.86,
+      written_MiBps: 84.89,
+      write_iops: 5433.27,
+    });
   });
 });
 
@@ -52,7 +57,12 @@ describe('sysbench 1.1 development branch (reconstructed from source)', () => {
   it('fileio: IOPS and MiB/s from "read: IOPS=… MiB/s (… MB/s)" lines; no fairness block needed', () => {
     const text = fixture('sysbench-1.1-fileio-rndrw.reconstructed.txt');
     expect(reportLayout(text)).toBe('1.1');
-    expect(values(fileio, text)).toEqual({ read_MiBps: 128.3, read_iops: 8211.45, written_MiBps: 85.53, write_iops: 5474.24 });
+    expect(values(fileio, text)).toEqual({
+      read_MiBps: 128.3,
+      read_iops: 8211.45,
+      written_MiBps: 85.53,
+      write_iops: 5474.24,
+    });
     const rd = { ...fileio.defaults(false, host), mode: 'rndrd' };
     expect(values(fileio, text, rd)).toEqual({ read_MiBps: 128.3, read_iops: 8211.45 });
   });
@@ -68,20 +78,34 @@ describe('sysbench 1.1 development branch (reconstructed from source)', () => {
 describe('outputs isobench cannot read', () => {
   it('a complete report in another layout is "unsupported sysbench output format", not "incomplete"', () => {
     const old = [
-      'sysbench 0.4.12:  multi-threaded system evaluation benchmark', '', 'Test execution summary:',
-      '    total time:                          10.0006s', '    total number of events:              10000',
-      '    per-request statistics:', '         min:                                  0.96ms', '',
-      'Threads fairness:', '    events (avg/stddev):           10000.0000/0.00', '    execution time (avg/stddev):   9.9952/0.00', '',
+      'sysbench 0.4.12:  multi-threaded system evaluation benchmark',
+      '',
+      'Test execution summary:',
+      '    total time:                          10.0006s',
+      '    total number of events:              10000',
+      '    per-request statistics:',
+      '         min:                                  0.96ms',
+      '',
+      'Threads fairness:',
+      '    events (avg/stddev):           10000.0000/0.00',
+      '    execution time (avg/stddev):   9.9952/0.00',
+      '',
     ].join('\n');
-    expect(thrown(() => cpu.parse(old, cpu.defaults(false, host)))).toMatch(/^unsupported sysbench output format \(sysbench 0\.4\.12\): .*1\.0\.x and 1\.1/);
+    expect(thrown(() => cpu.parse(old, cpu.defaults(false, host)))).toMatch(
+      /^unsupported sysbench output format \(sysbench 0\.4\.12\): .*1\.0\.x and 1\.1/,
+    );
     const renamed = fixture('sysbench-cpu.txt').replace('General statistics:', 'Overall statistics:');
-    expect(thrown(() => cpu.parse(renamed, cpu.defaults(false, host)))).toMatch(/^unsupported sysbench output format \(sysbench 1\.0\.20\)/);
+    expect(thrown(() => cpu.parse(renamed, cpu.defaults(false, host)))).toMatch(
+      /^unsupported sysbench output format \(sysbench 1\.0\.20\)/,
+    );
   });
   it('a report cut in the last line is incomplete (no half-read value)', () => {
     const text = fixture('sysbench-1.0.7-cpu.reconstructed.txt');
     const sum = text.indexOf('9995.18');
     expect(thrown(() => cpu.parse(text.slice(0, sum + 5), cpu.defaults(false, host)))).toMatch(/incomplete/);
     expect(values(cpu, text.slice(0, sum + 8))['events_per_s']).toBe(9083 / 10.0008); // the sum line complete: every value is there
-    expect(thrown(() => cpu.parse(text.slice(0, text.indexOf('total number of events:') + 42), cpu.defaults(false, host)))).toMatch(/incomplete/);
+    expect(
+      thrown(() => cpu.parse(text.slice(0, text.indexOf('total number of events:') + 42), cpu.defaults(false, host))),
+    ).toMatch(/incomplete/);
   });
 });

@@ -17,7 +17,8 @@ describe('parseSize', () => {
   });
 
   it('names the bad text', () => {
-    for (const bad of ['lots', '', '2GB', '1.5G', '-1', '16B', ' 2G']) expect(() => parseSize(bad)).toThrow(`not a size: '${bad}'`);
+    for (const bad of ['lots', '', '2GB', '1.5G', '-1', '16B', ' 2G'])
+      expect(() => parseSize(bad)).toThrow(`not a size: '${bad}'`);
     expect(sizeOrNull('lots')).toBeNull();
   });
 
@@ -34,7 +35,9 @@ describe('--memory', () => {
     expect(memoryFlag('2g')).toBe(2048);
     for (const bad of ['0', '0G', '512K', '1T', 'lots']) {
       expect(() => memoryFlag(bad)).toThrow(ConfigError);
-      expect(() => memoryFlag(bad)).toThrow(`bad value '${bad}' for --memory: expected MiB or a size such as 512M or 2G`);
+      expect(() => memoryFlag(bad)).toThrow(
+        `bad value '${bad}' for --memory: expected MiB or a size such as 512M or 2G`,
+      );
     }
   });
 });

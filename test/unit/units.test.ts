@@ -25,14 +25,17 @@ function sources(...dirs: string[]): { file: string; text: string }[] {
 
 /** `file:line: text` of every line matching `re`. */
 function hits(files: { file: string; text: string }[], re: RegExp): string[] {
-  return files.flatMap(({ file, text }) => text.split('\n').flatMap((line, i) => (re.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])));
+  return files.flatMap(({ file, text }) =>
+    text.split('\n').flatMap((line, i) => (re.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+  );
 }
 
 const PRODUCT = ['bench', 'reports', 'analysis', 'runners', 'workloads', 'datasets', 'model', 'lib'];
 
 describe('margins, thresholds and headroom are fractions from parse to print', () => {
   it('no file in reports/ or bench/ multiplies a margin, threshold or headroom by 100 (they print through pct, wholePct, percentOf or marginText)', () => {
-    const times100 = /(margin|threshold|headroom)[\w.?]*\)?\s*\*\s*100\b|\b100\s*\*\s*[\w.?]*(margin|threshold|headroom)/i;
+    const times100 =
+      /(margin|threshold|headroom)[\w.?]*\)?\s*\*\s*100\b|\b100\s*\*\s*[\w.?]*(margin|threshold|headroom)/i;
     expect(hits(sources('reports', 'bench'), times100)).toEqual([]);
   });
 
@@ -45,7 +48,9 @@ describe('margins, thresholds and headroom are fractions from parse to print', (
     expect(declared).toHaveLength(1);
     expect(declared[0]).toMatch(/^model\/options\.ts:\d+: export const DEFAULT_MARGIN_PCT = 2;$/);
     // A margin defaulted or assigned to a number literal (`?? 0.02`, `margin = 2`) restates it.
-    const restated = hits(sources(...PRODUCT, 'test/factories'), /margin\w*\s*(\?\?|=|\|\|)\s*-?[\d.]+\b/i).filter((l) => !/DEFAULT_MARGIN_PCT\s*=/.test(l));
+    const restated = hits(sources(...PRODUCT, 'test/factories'), /margin\w*\s*(\?\?|=|\|\|)\s*-?[\d.]+\b/i).filter(
+      (l) => !/DEFAULT_MARGIN_PCT\s*=/.test(l),
+    );
     expect(restated).toEqual([]);
   });
 });
@@ -64,6 +69,8 @@ describe('units of the metric catalogue', () => {
     const rec = JSON.parse(text) as { metrics: Record<string, { unit: string }> };
     const first = Object.keys(rec.metrics)[0] ?? '';
     (rec.metrics[first] as { unit: string }).unit = 'furlongs/fortnight';
-    expect(() => parseRunRecord(JSON.stringify(rec), 'x/run.json')).toThrow(new RegExp(`^'x/run\\.json' is not a valid isobench run record: metrics\\.${first}\\.unit: `));
+    expect(() => parseRunRecord(JSON.stringify(rec), 'x/run.json')).toThrow(
+      new RegExp(`^'x/run\\.json' is not a valid isobench run record: metrics\\.${first}\\.unit: `),
+    );
   });
 });

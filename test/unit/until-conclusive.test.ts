@@ -17,12 +17,19 @@ const CELLS: Record<string, { mean: number; sigma: number }> = {
 };
 const TRIAL_MS = 1000;
 
-function setup(seed = 3): { record: RunRecord; clock: { t: number }; input: (over?: Partial<UntilInput>) => UntilInput } {
+function setup(seed = 3): {
+  record: RunRecord;
+  clock: { t: number };
+  input: (over?: Partial<UntilInput>) => UntilInput;
+} {
   const rand = rng(seed);
-  const record = syntheticRecord(Object.entries(CELLS).map(([id, c]) => {
-    const [env, engine] = id.split(':') as [string, string];
-    return { env, engine, workload: 'cpu', trials: c.mean === 0 ? [] : noisyTrials(c.mean, c.sigma, 5, 3, rand) };
-  }), { seed, marginPct: 2 });
+  const record = syntheticRecord(
+    Object.entries(CELLS).map(([id, c]) => {
+      const [env, engine] = id.split(':') as [string, string];
+      return { env, engine, workload: 'cpu', trials: c.mean === 0 ? [] : noisyTrials(c.mean, c.sigma, 5, 3, rand) };
+    }),
+    { seed, marginPct: 2 },
+  );
   // The broken cell never measured anything, but it is a plan cell.
   expect(record.plan.cells.map(envId)).toContain('synthetic:broken');
   const clock = { t: 0 };
@@ -32,23 +39,72 @@ function setup(seed = 3): { record: RunRecord; clock: { t: number }; input: (ove
       const cell = cells[i] as PlanCell;
       const c = CELLS[envId(cell)] as { mean: number; sigma: number };
       const trialId = record.results.length + 1;
-      const values = (noisyTrials(c.mean, c.sigma, 1, 3, rand)[0] as number[]);
-      const samples: Sample[] = values.map((value, k) => ({ metric: 'events_per_s', unit: 'events/s', value, env: cell.env, engine: cell.engine, workload: 'cpu', params: {}, trial: unit.trial, trialId, iteration: k + 1, phase: 'measure', kind: 'workload', timestamp: new Date(clock.t).toISOString(), labels: {} }));
-      const r: TrialResult = { trialId, env: cell.env, engine: cell.engine, workload: 'cpu', params: {}, trial: unit.trial, status: 'completed', startedAt: '', finishedAt: '', durationMs: TRIAL_MS, samples, notes: [] };
+      const values = noisyTrials(c.mean, c.sigma, 1, 3, rand)[0] as number[];
+      const samples: Sample[] = values.map((value, k) => ({
+        metric: 'events_per_s',
+        unit: 'events/s',
+        value,
+        env: cell.env,
+        engine: cell.engine,
+        workload: 'cpu',
+        params: {},
+        trial: unit.trial,
+        trialId,
+        iteration: k + 1,
+        phase: 'measure',
+        kind: 'workload',
+        timestamp: new Date(clock.t).toISOString(),
+        labels: {},
+      }));
+      const r: TrialResult = {
+        trialId,
+        env: cell.env,
+        engine: cell.engine,
+        workload: 'cpu',
+        params: {},
+        trial: unit.trial,
+        status: 'completed',
+        startedAt: '',
+        finishedAt: '',
+        durationMs: TRIAL_MS,
+        samples,
+        notes: [],
+      };
       record.results.push(r);
       clock.t += TRIAL_MS;
     }
   };
   const input = (over: Partial<UntilInput> = {}): UntilInput => ({
-    record, cells, candidates: cells.map((_, i) => i), settings: { maxTimeMs: 3_600_000, maxRounds: 30 },
-    order: 'interleaved', seed, instancePer: 'workload', runUnit, planned: () => {}, aborted: () => false, log: () => {}, now: () => clock.t, ...over,
+    record,
+    cells,
+    candidates: cells.map((_, i) => i),
+    settings: { maxTimeMs: 3_600_000, maxRounds: 30 },
+    order: 'interleaved',
+    seed,
+    instancePer: 'workload',
+    runUnit,
+    planned: () => {},
+    aborted: () => false,
+    log: () => {},
+    now: () => clock.t,
+    ...over,
   });
   return { record, clock, input };
 }
 
 /** Measured trials of a cell in the record. */
 function trialsOf(record: RunRecord, cell: PlanCell): number {
-  return new Set(record.results.filter((r) => r.env === cell.env && r.engine === cell.engine && caseKey(r.workload, r.params) === caseKey(cell.workload, cell.params) && r.samples.length > 0).map((r) => r.trialId)).size;
+  return new Set(
+    record.results
+      .filter(
+        (r) =>
+          r.env === cell.env &&
+          r.engine === cell.engine &&
+          caseKey(r.workload, r.params) === caseKey(cell.workload, cell.params) &&
+          r.samples.length > 0,
+      )
+      .map((r) => r.trialId),
+  ).size;
 }
 
 /** Every stop reason agrees with the cell's final interval, recomputed from the record. */
@@ -104,7 +160,14 @@ describe('--until-conclusive rounds', () => {
     const { record, input } = setup();
     let units = 0;
     const base = input();
-    const out = await untilConclusive({ ...base, runUnit: async (u) => { units++; await base.runUnit(u); }, aborted: () => units >= 1 });
+    const out = await untilConclusive({
+      ...base,
+      runUnit: async (u) => {
+        units++;
+        await base.runUnit(u);
+      },
+      aborted: () => units >= 1,
+    });
     expect(units).toBe(1);
     expect(out.cells.find((c) => c.engine === 'noisy')?.reason).toBe('interrupted');
     expect(out.cells.find((c) => c.engine === 'quiet')?.reason).toBe('precise');

@@ -20,29 +20,64 @@ describe('verdict', () => {
   it('worse / better when the interval excludes zero', () => {
     const worse = verdict({ change: 0.1, interval: { lo: 0.094, hi: 0.106 }, margin: 0.02, trials, quantity });
     expect(worse).toEqual({ kind: 'worse', change: 0.1, interval: { lo: 0.094, hi: 0.106 }, quantity: 'rate' });
-    const better = verdict({ change: -0.05, interval: { lo: -0.07, hi: -0.03 }, margin: 0.02, trials, quantity: 'time' });
+    const better = verdict({
+      change: -0.05,
+      interval: { lo: -0.07, hi: -0.03 },
+      margin: 0.02,
+      trials,
+      quantity: 'time',
+    });
     expect(better).toEqual({ kind: 'better', change: -0.05, interval: { lo: -0.07, hi: -0.03 }, quantity: 'time' });
-    expect(verdict({ change: 0.015, interval: { lo: 0.005, hi: 0.025 }, margin: 0.02, trials, quantity }).kind).toBe('worse');
+    expect(verdict({ change: 0.015, interval: { lo: 0.005, hi: 0.025 }, margin: 0.02, trials, quantity }).kind).toBe(
+      'worse',
+    );
   });
   it('inconclusive when the interval contains zero but reaches past the margin, or with < 3 trials', () => {
-    expect(verdict({ change: 0.01, interval: { lo: -0.03, hi: 0.05 }, margin: 0.02, trials, quantity })).toEqual({ kind: 'inconclusive', reason: 'too-noisy', interval: { lo: -0.03, hi: 0.05 }, margin: 0.02 });
-    expect(verdict({ change: 0.5, interval: { lo: 0.4, hi: 0.6 }, margin: 0.02, trials: { base: 2, env: 10 }, quantity })).toEqual({ kind: 'inconclusive', reason: 'too-few-trials', trials: { base: 2, env: 10 }, minTrials: 3 });
-    expect(verdict({ change: 0.5, interval: null, margin: 0.02, trials, quantity })).toMatchObject({ kind: 'inconclusive', reason: 'too-few-trials' });
-    expect(verdict({ change: 0.5, interval: { lo: 0.1, hi: Infinity }, margin: 0.02, trials, quantity })).toEqual({ kind: 'inconclusive', reason: 'no-finite-interval' });
+    expect(verdict({ change: 0.01, interval: { lo: -0.03, hi: 0.05 }, margin: 0.02, trials, quantity })).toEqual({
+      kind: 'inconclusive',
+      reason: 'too-noisy',
+      interval: { lo: -0.03, hi: 0.05 },
+      margin: 0.02,
+    });
+    expect(
+      verdict({ change: 0.5, interval: { lo: 0.4, hi: 0.6 }, margin: 0.02, trials: { base: 2, env: 10 }, quantity }),
+    ).toEqual({ kind: 'inconclusive', reason: 'too-few-trials', trials: { base: 2, env: 10 }, minTrials: 3 });
+    expect(verdict({ change: 0.5, interval: null, margin: 0.02, trials, quantity })).toMatchObject({
+      kind: 'inconclusive',
+      reason: 'too-few-trials',
+    });
+    expect(verdict({ change: 0.5, interval: { lo: 0.1, hi: Infinity }, margin: 0.02, trials, quantity })).toEqual({
+      kind: 'inconclusive',
+      reason: 'no-finite-interval',
+    });
   });
 });
 
 describe('verdict text', () => {
   it("words a change in the metric's own sense: slower/faster for rates and times, larger/smaller for sizes", () => {
-    expect(verdictWords({ kind: 'worse', change: 0.1, interval: { lo: 0.094, hi: 0.106 }, quantity: 'rate' })).toBe('slower by 10.0 % [9.4, 10.6]');
-    expect(verdictWords({ kind: 'better', change: -0.05, interval: { lo: -0.07, hi: -0.03 }, quantity: 'time' })).toBe('faster by 5.0 % [3.0, 7.0]');
-    expect(verdictWords({ kind: 'worse', change: 0.2, interval: { lo: 0.1, hi: 0.3 }, quantity: 'size' })).toBe('larger by 20.0 % [10.0, 30.0]');
-    expect(verdictWords({ kind: 'better', change: -0.2, interval: { lo: -0.3, hi: -0.1 }, quantity: 'size' })).toBe('smaller by 20.0 % [10.0, 30.0]');
+    expect(verdictWords({ kind: 'worse', change: 0.1, interval: { lo: 0.094, hi: 0.106 }, quantity: 'rate' })).toBe(
+      'slower by 10.0 % [9.4, 10.6]',
+    );
+    expect(verdictWords({ kind: 'better', change: -0.05, interval: { lo: -0.07, hi: -0.03 }, quantity: 'time' })).toBe(
+      'faster by 5.0 % [3.0, 7.0]',
+    );
+    expect(verdictWords({ kind: 'worse', change: 0.2, interval: { lo: 0.1, hi: 0.3 }, quantity: 'size' })).toBe(
+      'larger by 20.0 % [10.0, 30.0]',
+    );
+    expect(verdictWords({ kind: 'better', change: -0.2, interval: { lo: -0.3, hi: -0.1 }, quantity: 'size' })).toBe(
+      'smaller by 20.0 % [10.0, 30.0]',
+    );
   });
   it('says why a verdict is inconclusive or missing', () => {
-    expect(verdictWords({ kind: 'inconclusive', reason: 'too-noisy', interval: { lo: -0.03, hi: 0.05 }, margin: 0.02 })).toBe('inconclusive: too noisy (-3.0 … +5.0 % straddles ±2.0 %)');
-    expect(verdictWords({ kind: 'inconclusive', reason: 'too-few-trials', trials: { base: 2, env: 10 }, minTrials: 3 })).toBe('inconclusive: too few trials (2 < 3)');
-    expect(verdictWords({ kind: 'inconclusive', reason: 'no-finite-interval' })).toBe('inconclusive: no finite interval');
+    expect(
+      verdictWords({ kind: 'inconclusive', reason: 'too-noisy', interval: { lo: -0.03, hi: 0.05 }, margin: 0.02 }),
+    ).toBe('inconclusive: too noisy (-3.0 … +5.0 % straddles ±2.0 %)');
+    expect(
+      verdictWords({ kind: 'inconclusive', reason: 'too-few-trials', trials: { base: 2, env: 10 }, minTrials: 3 }),
+    ).toBe('inconclusive: too few trials (2 < 3)');
+    expect(verdictWords({ kind: 'inconclusive', reason: 'no-finite-interval' })).toBe(
+      'inconclusive: no finite interval',
+    );
     expect(verdictWords({ kind: 'no-data', reason: 'no-trials' })).toBe('no measured trials');
     expect(verdictWords({ kind: 'no-data', reason: 'baseline-no-trials' })).toBe('baseline: no measured trials');
     expect(verdictWords({ kind: 'no-data', reason: 'no-baseline-data' })).toBe('no baseline data to compare with');
@@ -53,7 +88,10 @@ describe('verdict text', () => {
     const v = { kind: 'equivalent', margin: 0.02 } as const;
     expect(verdictText({ verdict: v, caveats: [] })).toBe('equivalent within ±2.0 %');
     const note = 'TCG software emulation: not representative of KVM';
-    const both = [{ kind: 'emulation', env: 'vm:a', note }, { kind: 'emulation', env: 'vm:b', note }] as const;
+    const both = [
+      { kind: 'emulation', env: 'vm:a', note },
+      { kind: 'emulation', env: 'vm:b', note },
+    ] as const;
     expect(verdictText({ verdict: v, caveats: both })).toBe(`equivalent within ±2.0 % — ${note}`);
   });
 });
@@ -62,7 +100,10 @@ describe('direction of change', () => {
   it('throughput: 0.9× is 10 % slower; time: 1.1× is 10 % slower', () => {
     expect(changeOf(0.9, 'higher')).toBeCloseTo(0.1);
     expect(changeOf(1.1, 'lower')).toBeCloseTo(0.1);
-    expect(changeInterval({ lo: 0.8, hi: 0.9 }, 'higher')).toEqual({ lo: expect.closeTo(0.1) as number, hi: expect.closeTo(0.2) as number });
+    expect(changeInterval({ lo: 0.8, hi: 0.9 }, 'higher')).toEqual({
+      lo: expect.closeTo(0.1) as number,
+      hi: expect.closeTo(0.2) as number,
+    });
     expect(directionWords('rate')).toEqual({ worse: 'slower', better: 'faster' });
     expect(directionWords('time')).toEqual({ worse: 'slower', better: 'faster' });
     expect(directionWords('size')).toEqual({ worse: 'larger', better: 'smaller' });
@@ -70,7 +111,12 @@ describe('direction of change', () => {
 });
 
 describe('analyse', () => {
-  const base = [[1000, 1001, 999], [1002, 1000, 998], [999, 1001, 1000], [1000, 1000, 1000]];
+  const base = [
+    [1000, 1001, 999],
+    [1002, 1000, 998],
+    [999, 1001, 1000],
+    [1000, 1000, 1000],
+  ];
   const slow = base.map((t) => t.map((v) => v * 0.8));
   it('prefers bare metal as baseline, ignores warm-ups and compares per-trial medians', () => {
     const rec = syntheticRecord([
@@ -91,20 +137,33 @@ describe('analyse', () => {
     expect(s && verdictText(s)).toMatch(/^slower by 20\.0 %/);
   });
   it('uses the first environment of the plan when bare metal is absent, and says so', () => {
-    const a = analyse(syntheticRecord([
-      { env: 'synthetic', engine: 'a', workload: 'cpu', trials: base },
-      { env: 'synthetic', engine: 'b', workload: 'cpu', trials: base },
-    ]));
+    const a = analyse(
+      syntheticRecord([
+        { env: 'synthetic', engine: 'a', workload: 'cpu', trials: base },
+        { env: 'synthetic', engine: 'b', workload: 'cpu', trials: base },
+      ]),
+    );
     expect(a.baselineId).toBe('synthetic:a');
     expect(a.baselineNote).toMatch(/no bare-metal environment .* first environment of the plan/);
     expect(a.entries[1]?.verdict).toEqual({ kind: 'equivalent', margin: 0.02 });
   });
   it('reads lower-is-better metrics the other way round and honours the margin option', () => {
     const ms = base.map((t) => t.map((v) => v / 100));
-    const a = analyse(syntheticRecord([
-      { env: 'bare', engine: 'host', workload: 'cpu', metric: 'latency_avg_ms', trials: ms },
-      { env: 'synthetic', engine: 'fast', workload: 'cpu', metric: 'latency_avg_ms', trials: ms.map((t) => t.map((v) => v * 0.5)) },
-    ], { marginPct: 5 }));
+    const a = analyse(
+      syntheticRecord(
+        [
+          { env: 'bare', engine: 'host', workload: 'cpu', metric: 'latency_avg_ms', trials: ms },
+          {
+            env: 'synthetic',
+            engine: 'fast',
+            workload: 'cpu',
+            metric: 'latency_avg_ms',
+            trials: ms.map((t) => t.map((v) => v * 0.5)),
+          },
+        ],
+        { marginPct: 5 },
+      ),
+    );
     expect(a.margin).toBeCloseTo(0.05);
     const fast = a.entries[1];
     expect(fast?.verdict).toMatchObject({ kind: 'better', change: expect.closeTo(-0.5) as number, quantity: 'time' });
@@ -120,7 +179,14 @@ describe('emulated environments', () => {
     const record = syntheticRecord([
       { env: 'bare', engine: 'host', workload: 'cpu', params, trials: rows(1000) },
       { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), emulation: { note } },
-      { env: 'box', engine: 'x', workload: 'cpu', params, trials: rows(500), labels: { emulated: 'true', emulation_note: 'a label only' } },
+      {
+        env: 'box',
+        engine: 'x',
+        workload: 'cpu',
+        params,
+        trials: rows(500),
+        labels: { emulated: 'true', emulation_note: 'a label only' },
+      },
     ]);
     expect(emulationOf(record, 'guest:emu')).toEqual({ note });
     expect(emulationOf(record, 'box:x')).toBeNull();
@@ -136,7 +202,10 @@ describe('emulated environments', () => {
       { env: 'guest', engine: 'emu', workload: 'cpu', params, trials: rows(120), emulation: { note } },
     ]);
     const read = parseRunRecord(JSON.stringify(record), 'synthetic/run.json');
-    expect(read.probes.map((p) => [p.id, p.emulation])).toEqual([['bare:host', null], ['guest:emu', { note }]]);
+    expect(read.probes.map((p) => [p.id, p.emulation])).toEqual([
+      ['bare:host', null],
+      ['guest:emu', { note }],
+    ]);
   });
   it('carry their caveat into the verdict text and the answer sentence', () => {
     const record = syntheticRecord([
@@ -152,6 +221,8 @@ describe('emulated environments', () => {
     expect(plain?.caveats).toEqual([]);
     expect(emu && verdictText(emu)).toMatch(/^slower by 88\.0 % .* — software emulation: not representative$/);
     expect(plain && verdictText(plain)).not.toMatch(/emulation/);
-    expect(answers(a).find((s) => s.includes('guest:emu'))).toMatch(/costs 88\.0 % .* — software emulation: not representative\.$/);
+    expect(answers(a).find((s) => s.includes('guest:emu'))).toMatch(
+      /costs 88\.0 % .* — software emulation: not representative\.$/,
+    );
   });
 });

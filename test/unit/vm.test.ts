@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { compareKernelVersions, findGuestKernel, hasPvhNote, moduleBytes, moduleLoadOrder, moduleName, parseModulesDep } from '../../runners/vm/kernel.js';
+import {
+  compareKernelVersions,
+  findGuestKernel,
+  hasPvhNote,
+  moduleBytes,
+  moduleLoadOrder,
+  moduleName,
+  parseModulesDep,
+} from '../../runners/vm/kernel.js';
 import { FrameParser, argvScript, encodeRun, parseReadyFacts } from '../../runners/vm/protocol.js';
 import { isMmioMachine, kernelCmdline, nameTag, qemuArgs, spawnArgv, type QemuConfig } from '../../runners/vm/qemu.js';
 import { shellCommand, shellQuote } from '../../lib/text.js';
@@ -58,7 +66,9 @@ describe('kernel modules', () => {
   it('skips built-in and already loaded modules, rejects unknown ones', () => {
     expect(moduleLoadOrder(dep, new Set(['virtio_console']), ['virtio_console'])).toEqual([]);
     const boot = moduleLoadOrder(dep, new Set(), ['virtio_pci']);
-    expect(moduleLoadOrder(dep, new Set(), ['virtio_blk'], new Set(boot))).toEqual(['kernel/drivers/block/virtio_blk.ko.xz']);
+    expect(moduleLoadOrder(dep, new Set(), ['virtio_blk'], new Set(boot))).toEqual([
+      'kernel/drivers/block/virtio_blk.ko.xz',
+    ]);
     expect(moduleLoadOrder(dep, new Set(), ['crc32c-intel'])).toEqual(['kernel/arch/x86/crypto/crc32c-intel.ko.xz']);
     expect(() => moduleLoadOrder(dep, new Set(), ['nonexistent'])).toThrow(/neither in modules.dep nor built in/);
   });
@@ -66,7 +76,11 @@ describe('kernel modules', () => {
 
 describe('guest kernel choice', () => {
   it('compares releases numerically', () => {
-    expect(['6.1.0-9-amd64', '6.1.0-56-amd64', '5.10.0-30-amd64'].sort(compareKernelVersions)).toEqual(['5.10.0-30-amd64', '6.1.0-9-amd64', '6.1.0-56-amd64']);
+    expect(['6.1.0-9-amd64', '6.1.0-56-amd64', '5.10.0-30-amd64'].sort(compareKernelVersions)).toEqual([
+      '5.10.0-30-amd64',
+      '6.1.0-9-amd64',
+      '6.1.0-56-amd64',
+    ]);
   });
 
   it('picks the newest kernel that has modules.dep', async () => {
@@ -107,7 +121,9 @@ describe('PVH entry note', () => {
     expect(hasPvhNote(elfWithNote('Xen', 18))).toBe(true);
     expect(hasPvhNote(elfWithNote('Xen', 17))).toBe(false);
     expect(hasPvhNote(elfWithNote('GNU', 18))).toBe(false);
-    expect(hasPvhNote(Buffer.from('MZ not an elf at all, just some bytes to be long enough for the header check.'))).toBe(false);
+    expect(
+      hasPvhNote(Buffer.from('MZ not an elf at all, just some bytes to be long enough for the header check.')),
+    ).toBe(false);
   });
 });
 
@@ -117,7 +133,16 @@ describe('command framing', () => {
   it('decodes one frame and ignores lines outside it', () => {
     const stray: string[] = [];
     const p = new FrameParser('n1', (l) => stray.push(l));
-    const lines = ['isobench-end n0 0', 'leftover', 'isobench-begin n1', b64('out\nisobench-end n1 0\n').slice(0, 8), b64('out\nisobench-end n1 0\n').slice(8), 'isobench-stderr n1', b64('warn\n'), 'isobench-end n1 7'];
+    const lines = [
+      'isobench-end n0 0',
+      'leftover',
+      'isobench-begin n1',
+      b64('out\nisobench-end n1 0\n').slice(0, 8),
+      b64('out\nisobench-end n1 0\n').slice(8),
+      'isobench-stderr n1',
+      b64('warn\n'),
+      'isobench-end n1 7',
+    ];
     const frames = lines.map((l) => p.push(l));
     expect(frames.slice(0, -1).every((f) => f === null)).toBe(true);
     expect(frames.at(-1)).toEqual({ stdout: 'out\nisobench-end n1 0\n', stderr: 'warn\n', exitCode: 7 });
@@ -147,8 +172,18 @@ describe('command framing', () => {
   });
 
   it('parses the ready facts', () => {
-    const f = parseReadyFacts('isobench-kernel 6.1.0-56-amd64\nisobench-nproc 2\nisobench-memtotal-kb 983496\nisobench-cmdline console=ttyS0 isobench.run=r1\nisobench-clocksource hpet\nisobench-sha256 abc\nisobench-hostname isobench\nisobench-uptime 5.22\nISOBENCH-READY');
-    expect(f).toEqual({ kernel: '6.1.0-56-amd64', nproc: 2, memTotalKiB: 983496, cmdline: 'console=ttyS0 isobench.run=r1', clocksource: 'hpet', sha256: 'abc', uptimeS: 5.22 });
+    const f = parseReadyFacts(
+      'isobench-kernel 6.1.0-56-amd64\nisobench-nproc 2\nisobench-memtotal-kb 983496\nisobench-cmdline console=ttyS0 isobench.run=r1\nisobench-clocksource hpet\nisobench-sha256 abc\nisobench-hostname isobench\nisobench-uptime 5.22\nISOBENCH-READY',
+    );
+    expect(f).toEqual({
+      kernel: '6.1.0-56-amd64',
+      nproc: 2,
+      memTotalKiB: 983496,
+      cmdline: 'console=ttyS0 isobench.run=r1',
+      clocksource: 'hpet',
+      sha256: 'abc',
+      uptimeS: 5.22,
+    });
     expect(parseReadyFacts('ISOBENCH-READY').nproc).toBeNull();
   });
 
@@ -159,8 +194,18 @@ describe('command framing', () => {
 
 describe('qemu command line', () => {
   const base: QemuConfig = {
-    qemu: '/usr/bin/qemu-system-x86_64', name: 'r-t1', accel: 'tcg', machine: 'pc', cpu: 'max', vcpus: 2, memoryMiB: 1024,
-    kernel: '/k/vmlinux', initramfs: '/k/initrd.cpio', extraAppend: ['isobench.run=r'], disk: { path: '/s/r-t1/scratch.raw', cache: 'none' }, pidfile: '/s/r-t1/qemu.pid',
+    qemu: '/usr/bin/qemu-system-x86_64',
+    name: 'r-t1',
+    accel: 'tcg',
+    machine: 'pc',
+    cpu: 'max',
+    vcpus: 2,
+    memoryMiB: 1024,
+    kernel: '/k/vmlinux',
+    initramfs: '/k/initrd.cpio',
+    extraAppend: ['isobench.run=r'],
+    disk: { path: '/s/r-t1/scratch.raw', cache: 'none' },
+    pidfile: '/s/r-t1/qemu.pid',
   };
 
   it('has no network, the chosen cache mode, and the run marker', () => {
@@ -189,8 +234,14 @@ describe('qemu command line', () => {
 });
 
 describe('accelerator choice', () => {
-  const host = (module: string | null, device: string | null) => ({ kvmModule: async () => module, deviceProblem: async () => device });
-  const hang = async () => ({ ok: false as const, reason: 'the firmware ran but the kernel printed nothing within 15.0 s' });
+  const host = (module: string | null, device: string | null) => ({
+    kvmModule: async () => module,
+    deviceProblem: async () => device,
+  });
+  const hang = async () => ({
+    ok: false as const,
+    reason: 'the firmware ran but the kernel printed nothing within 15.0 s',
+  });
 
   it('falls back to TCG under auto and says why, naming the module', async () => {
     const d = await decideAccel('auto', ['host', 'qemu64'], hang, host('kvm_pvm', null));
@@ -203,7 +254,12 @@ describe('accelerator choice', () => {
 
   it('does not boot anything when /dev/kvm is unusable', async () => {
     let boots = 0;
-    const d = await decideAccel('auto', ['host'], async () => ((boots += 1), { ok: true, readyMs: 1 }), host(null, '/dev/kvm does not exist'));
+    const d = await decideAccel(
+      'auto',
+      ['host'],
+      async () => ((boots += 1), { ok: true, readyMs: 1 }),
+      host(null, '/dev/kvm does not exist'),
+    );
     expect(boots).toBe(0);
     expect(d.ok && d.note).toMatch(/\/dev\/kvm does not exist \(no KVM module loaded\)/);
   });
@@ -212,17 +268,32 @@ describe('accelerator choice', () => {
     const forced = await decideAccel('kvm', ['host'], hang, host('kvm_intel', null));
     expect(forced.ok).toBe(false);
     expect(!forced.ok && forced.reason).toMatch(/KVM forced .*kvm_intel/);
-    const works = await decideAccel('auto', ['host'], async () => ({ ok: true, readyMs: 900 }), host('kvm_intel', null));
+    const works = await decideAccel(
+      'auto',
+      ['host'],
+      async () => ({ ok: true, readyMs: 900 }),
+      host('kvm_intel', null),
+    );
     expect(works).toMatchObject({ ok: true, accel: 'kvm', cpu: 'host', note: null, fallbackReason: null });
-    const second = await decideAccel('auto', ['host', 'qemu64'], async (cpu) => (cpu === 'host' ? { ok: false, reason: 'MSR' } : { ok: true, readyMs: 900 }), host('kvm_amd', null));
+    const second = await decideAccel(
+      'auto',
+      ['host', 'qemu64'],
+      async (cpu) => (cpu === 'host' ? { ok: false, reason: 'MSR' } : { ok: true, readyMs: 900 }),
+      host('kvm_amd', null),
+    );
     expect(second).toMatchObject({ ok: true, accel: 'kvm', cpu: 'qemu64' });
     expect(second.ok && second.note).toMatch(/-cpu host: MSR/);
   });
 
   it('says TCG is forced, and never probes KVM for it', async () => {
-    const d = await decideAccel('tcg', ['host'], async () => {
-      throw new Error('must not boot');
-    }, host('kvm_intel', null));
+    const d = await decideAccel(
+      'tcg',
+      ['host'],
+      async () => {
+        throw new Error('must not boot');
+      },
+      host('kvm_intel', null),
+    );
     expect(d).toMatchObject({ ok: true, accel: 'tcg', cpu: 'max' });
   });
 });
@@ -238,8 +309,18 @@ describe('guest size', () => {
 
 describe('vCPU pinning (--pin)', () => {
   const base: QemuConfig = {
-    qemu: '/usr/bin/qemu-system-x86_64', name: 'r-t1', accel: 'tcg', machine: 'q35', cpu: 'max', vcpus: 2, memoryMiB: 512,
-    kernel: '/k/vmlinux', initramfs: '/k/initrd.cpio', extraAppend: [], disk: null, pidfile: '/s/r-t1/qemu.pid',
+    qemu: '/usr/bin/qemu-system-x86_64',
+    name: 'r-t1',
+    accel: 'tcg',
+    machine: 'q35',
+    cpu: 'max',
+    vcpus: 2,
+    memoryMiB: 512,
+    kernel: '/k/vmlinux',
+    initramfs: '/k/initrd.cpio',
+    extraAppend: [],
+    disk: null,
+    pidfile: '/s/r-t1/qemu.pid',
   };
   it('names vCPU threads and spawns qemu under taskset only when pinned', () => {
     const a = qemuArgs(base);
@@ -257,9 +338,16 @@ describe('vCPU pinning (--pin)', () => {
   });
   it('labels each vCPU thread, and refuses a thread outside the set or no vCPU thread at all', () => {
     const t = (tid: number, name: string, cpus: number[]) => ({ tid, name, cpus });
-    const ok = describePinning([t(10, 'qemu-system-x86', [1]), t(11, 'qemu-system-x86', [1]), t(13, 'CPU 1/TCG', [1]), t(12, 'CPU 0/TCG', [1])], '1');
+    const ok = describePinning(
+      [t(10, 'qemu-system-x86', [1]), t(11, 'qemu-system-x86', [1]), t(13, 'CPU 1/TCG', [1]), t(12, 'CPU 0/TCG', [1])],
+      '1',
+    );
     expect(ok).toEqual({ label: 'CPU 0/TCG→1, CPU 1/TCG→1; all 4 qemu threads (main loop and I/O workers too) on 1' });
-    expect(describePinning([t(10, 'qemu-system-x86', [0, 1]), t(12, 'CPU 0/KVM', [1])], '1')).toEqual({ error: 'qemu threads outside CPUs 1: qemu-system-x86 (tid 10) on 0-1' });
-    expect(describePinning([t(10, 'qemu-system-x86', [1])], '1')).toMatchObject({ error: expect.stringMatching(/no vCPU thread/) });
+    expect(describePinning([t(10, 'qemu-system-x86', [0, 1]), t(12, 'CPU 0/KVM', [1])], '1')).toEqual({
+      error: 'qemu threads outside CPUs 1: qemu-system-x86 (tid 10) on 0-1',
+    });
+    expect(describePinning([t(10, 'qemu-system-x86', [1])], '1')).toMatchObject({
+      error: expect.stringMatching(/no vCPU thread/),
+    });
   });
 });

@@ -20,7 +20,14 @@ describe('memory defaults', () => {
 
 describe('commands', () => {
   it('cpu is time-bounded with the given options', () => {
-    expect(cpu.steps(cpu.defaults(true, host)).run).toEqual(['sysbench', 'cpu', '--threads=1', '--cpu-max-prime=10000', '--time=1', 'run']);
+    expect(cpu.steps(cpu.defaults(true, host)).run).toEqual([
+      'sysbench',
+      'cpu',
+      '--threads=1',
+      '--cpu-max-prime=10000',
+      '--time=1',
+      'run',
+    ]);
   });
   it('fileio prepares, runs with O_DIRECT by default, and cleans up', () => {
     const s = fileio.steps(fileio.defaults(true, host));
@@ -34,8 +41,23 @@ describe('commands', () => {
   });
   it('fileio runs asynchronous IO at the given backlog, and says so in its method', () => {
     const p = { ...fileio.defaults(true, host), ...fileio.profiles?.['felter-fio']?.params };
-    expect(fileio.steps(p).run).toEqual(expect.arrayContaining(['--file-io-mode=async', '--file-async-backlog=16', '--threads=8', '--file-block-size=4096', '--file-extra-flags=direct']));
-    expect(fileio.method(p)).toEqual({ tool: 'sysbench fileio rndrw', threads: 8, ioDepth: 128, blockBytes: 4096, ioMode: 'async', direct: true });
+    expect(fileio.steps(p).run).toEqual(
+      expect.arrayContaining([
+        '--file-io-mode=async',
+        '--file-async-backlog=16',
+        '--threads=8',
+        '--file-block-size=4096',
+        '--file-extra-flags=direct',
+      ]),
+    );
+    expect(fileio.method(p)).toEqual({
+      tool: 'sysbench fileio rndrw',
+      threads: 8,
+      ioDepth: 128,
+      blockBytes: 4096,
+      ioMode: 'async',
+      direct: true,
+    });
     expect(fileio.method(fileio.defaults(true, host))).toMatchObject({ ioDepth: 1, blockBytes: 16384, ioMode: 'sync' });
     expect(fileio.method({ ...fileio.defaults(true, host), 'io-mode': 'async' }).ioDepth).toBe(128);
   });
@@ -46,7 +68,12 @@ describe('--set overrides', () => {
     const o = parseOverrides(['cpu.threads=1,2', 'cpu.max-prime=5000,20000'], WORKLOADS);
     const sets = paramMatrix(cpu.defaults(true, host), o.get('cpu'));
     expect(sets).toHaveLength(4);
-    expect(sets.map((s) => `${String(s['threads'])}/${String(s['max-prime'])}`)).toEqual(['1/5000', '1/20000', '2/5000', '2/20000']);
+    expect(sets.map((s) => `${String(s['threads'])}/${String(s['max-prime'])}`)).toEqual([
+      '1/5000',
+      '1/20000',
+      '2/5000',
+      '2/20000',
+    ]);
   });
   it.each([
     ['cpu.threads=0', /cpu.threads/],
@@ -64,16 +91,34 @@ describe('--set overrides', () => {
 
 describe('traps each workload declares', () => {
   const hostFacts = { llcBytes: 32 * 1024 ** 2, memoryBytes: 16 * 1024 ** 3 };
-  const stats = (max: number, vsBaseline: { ratio: number; baselineId: string } | null = null) => ({ trials: 5, max, vsBaseline });
+  const stats = (max: number, vsBaseline: { ratio: number; baselineId: string } | null = null) => ({
+    trials: 5,
+    max,
+    vsBaseline,
+  });
   it('memory: a block within the last-level cache, not one above it', () => {
-    expect(memory.traps({ params: { 'block-size': '1M' }, host: hostFacts, envs: [] })).toEqual([{ env: null, finding: expect.stringContaining('block-size 1M is within') as string, advice: expect.stringContaining('memory.block-size=64M') as string }]);
+    expect(memory.traps({ params: { 'block-size': '1M' }, host: hostFacts, envs: [] })).toEqual([
+      {
+        env: null,
+        finding: expect.stringContaining('block-size 1M is within') as string,
+        advice: expect.stringContaining('memory.block-size=64M') as string,
+      },
+    ]);
     expect(memory.traps({ params: { 'block-size': '64M' }, host: hostFacts, envs: [] })).toEqual([]);
-    expect(memory.traps({ params: { 'block-size': '1M' }, host: { ...hostFacts, llcBytes: null }, envs: [] })).toEqual([]);
+    expect(memory.traps({ params: { 'block-size': '1M' }, host: { ...hostFacts, llcBytes: null }, envs: [] })).toEqual(
+      [],
+    );
   });
   it('fileio: buffered files smaller than RAM, not direct IO or files larger than RAM', () => {
-    expect(fileio.traps({ params: { direct: false, 'file-total-size': '256M' }, host: hostFacts, envs: [] })).toHaveLength(1);
-    expect(fileio.traps({ params: { direct: true, 'file-total-size': '256M' }, host: hostFacts, envs: [] })).toEqual([]);
-    expect(fileio.traps({ params: { direct: 'false', 'file-total-size': '32G' }, host: hostFacts, envs: [] })).toEqual([]);
+    expect(
+      fileio.traps({ params: { direct: false, 'file-total-size': '256M' }, host: hostFacts, envs: [] }),
+    ).toHaveLength(1);
+    expect(fileio.traps({ params: { direct: true, 'file-total-size': '256M' }, host: hostFacts, envs: [] })).toEqual(
+      [],
+    );
+    expect(fileio.traps({ params: { direct: 'false', 'file-total-size': '32G' }, host: hostFacts, envs: [] })).toEqual(
+      [],
+    );
   });
   it('cpu: events/s beyond the physical ceiling or far above the baseline, per environment', () => {
     const params = { threads: 1, 'max-prime': 10000 };
@@ -109,7 +154,11 @@ describe('--profile', () => {
     }
   });
   it('rejects an unknown profile or one for a workload the run leaves out', () => {
-    expect(() => applyProfiles(['nope'], WORKLOADS, ['fileio'], new Map())).toThrow(/unknown profile 'nope'; valid choices: felter-fio/);
-    expect(() => applyProfiles(['felter-fio'], WORKLOADS, ['cpu'], new Map())).toThrow(/profile 'felter-fio' is for workload fileio.*--workload fileio/);
+    expect(() => applyProfiles(['nope'], WORKLOADS, ['fileio'], new Map())).toThrow(
+      /unknown profile 'nope'; valid choices: felter-fio/,
+    );
+    expect(() => applyProfiles(['felter-fio'], WORKLOADS, ['cpu'], new Map())).toThrow(
+      /profile 'felter-fio' is for workload fileio.*--workload fileio/,
+    );
   });
 });
