@@ -118,12 +118,16 @@ function measure(claim: Claim, c: ClaimCheck, e: Entry, a: Analysis, ctx: Method
     const up = e.info.better === 'higher';
     const rel = up ? r.ratio : 1 / r.ratio;
     interval = r.ci === null ? null : up ? r.ci : { lo: 1 / r.ci.hi, hi: 1 / r.ci.lo };
-    measured = `${relPct(rel)} %${interval === null ? '' : ` [${relPct(interval.lo)}, ${relPct(interval.hi)}]`} of ${r.otherId}`;
+    measured =
+      `${relPct(rel)} %${interval === null ? '' : ` [${relPct(interval.lo)}, ${relPct(interval.hi)}]`} ` +
+      `of ${r.otherId}`;
     emulation ??= r.other === null ? null : emulationOf(r.other);
   } else {
     interval = e.stats.medianCi;
     const m = interval;
-    measured = `median ${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}${m === null ? '' : ` [${fmtNum(m.lo)}, ${fmtNum(m.hi)}]`}`;
+    measured =
+      `median ${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}` +
+      `${m === null ? '' : ` [${fmtNum(m.lo)}, ${fmtNum(m.hi)}]`}`;
   }
   const base = { where, says: c.says, measured, emulated: emulation !== null };
   if (emulation !== null && claim.method.virtualization === 'hardware') {
@@ -143,7 +147,10 @@ function notMeasured(claim: Claim): string {
     ', ',
   );
   const against = [...new Set(claim.checks.flatMap((c) => (c.against ? [c.against] : [])))];
-  return `not measured in this run (needs ${envs}${against.length ? ` against ${against.join(', ')}` : ''} with ${[...new Set(claim.checks.flatMap((c) => c.metrics))].join(', ')})`;
+  return (
+    `not measured in this run (needs ${envs}${against.length ? ` against ${against.join(', ')}` : ''}` +
+    ` with ${[...new Set(claim.checks.flatMap((c) => c.metrics))].join(', ')})`
+  );
 }
 
 /** Every published claim with what this run measured for it. */

@@ -104,7 +104,8 @@ export function measuredCosts(
       emulation === null
         ? []
         : [
-            `measured emulated (${emulation.note}): hardware virtualization costs differently, and an emulator's memory includes its translation cache`,
+            `measured emulated (${emulation.note}): hardware virtualization costs differently, and an ` +
+              `emulator's memory includes its translation cache`,
           ];
     let idle: Figure | null = null;
     // The marginal cost of one more instance: the least-squares slope of the host's MemAvailable drop
@@ -115,7 +116,9 @@ export function measuredCosts(
       idle = {
         value: median(slopes),
         range: [Math.min(...slopes), Math.max(...slopes)],
-        source: `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ${sweeps.map((d) => `${d.instances} instances`).join(', ')})`,
+        source:
+          `density sweep: marginal MemAvailable drop per idle instance (least-squares slope; ` +
+          `${sweeps.map((d) => `${d.instances} instances`).join(', ')})`,
         caveats: emulated,
       };
     } else {
@@ -124,10 +127,13 @@ export function measuredCosts(
         idle = {
           value: median(one),
           range: [Math.min(...one), Math.max(...one)],
-          source: `${IDLE_METRIC}: one idle instance per trial by the engine's own accounting (median of ${one.length} trials)`,
+          source:
+            `${IDLE_METRIC}: one idle instance per trial by the engine's own accounting (median of ` +
+            `${one.length} trials)`,
           caveats: [
             ...emulated,
-            "a lower bound: the engine accounting leaves out shims, page tables and kernel memory; run --workload density for the host's view",
+            'a lower bound: the engine accounting leaves out shims, page tables and kernel memory; run ' +
+              "--workload density for the host's view",
           ],
         };
       } else {
@@ -145,7 +151,9 @@ export function measuredCosts(
       cpuRatio = {
         value: cpu.comparison.ratio,
         range: ci ? [ci.lo, ci.hi] : null,
-        source: `${cpu.case.workload} ${cpu.metric} against ${cpu.comparison.baselineId} (${cpu.case.label}): median of trial medians, 95 % interval`,
+        source:
+          `${cpu.case.workload} ${cpu.metric} against ${cpu.comparison.baselineId} (${cpu.case.label}): ` +
+          `median of trial medians, 95 % interval`,
         caveats: emulated,
       };
     } else {

@@ -111,7 +111,9 @@ export function chooseBaseline(record: RunRecord, envIds: readonly EnvId[]): { i
   if (first === undefined) return { id: null, note: 'no environment produced results, so nothing is compared' };
   return {
     id: first,
-    note: `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the first environment of the plan`,
+    note:
+      `this run has no bare-metal environment (${BASELINE_ENV}): ratios are against ${first}, the ` +
+      `first environment of the plan`,
   };
 }
 

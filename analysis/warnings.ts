@@ -101,7 +101,8 @@ function emulation(record: RunRecord): Warning[] {
         'emulation',
         id,
         `${id} ran emulated (TCG): not representative of KVM — it measures the emulator, not hardware virtualization.`,
-        'Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested virtualization) and re-run with --vm-accel kvm.',
+        'Make /dev/kvm usable (kvm module loaded, virtualization enabled in firmware or nested ' +
+          'virtualization) and re-run with --vm-accel kvm.',
       ),
     );
 }
@@ -132,7 +133,8 @@ function parity(record: RunRecord, a: Analysis): Warning[] {
           'parity',
           null,
           `Parity mismatch between isolated environments: ${label} differs (${list}).`,
-          'Give every isolated environment the same budget (--cpus N, --memory SIZE) or the comparison mixes isolation cost with resource differences.',
+          'Give every isolated environment the same budget (--cpus N, --memory SIZE) or the comparison ' +
+            'mixes isolation cost with resource differences.',
         ),
       );
     }
@@ -157,7 +159,9 @@ function securityParity(record: RunRecord, a: Analysis): Warning[] {
       'security',
       null,
       `Security parity: seccomp differs between isolated environments (${list}).`,
-      'A seccomp filter runs on every system call, so syscall-heavy workloads (fileio, startup) include its cost in some environments and not in others; each engine keeps its default, labelled seccomp and seccomp_profile on every sample.',
+      'A seccomp filter runs on every system call, so syscall-heavy workloads (fileio, startup) ' +
+        'include its cost in some environments and not in others; each engine keeps its default, ' +
+        'labelled seccomp and seccomp_profile on every sample.',
     ),
   ];
 }
@@ -235,7 +239,8 @@ function noise(record: RunRecord, a: Analysis): Warning[] {
         at(
           'noise',
           `CV above ${pct(CV_LIMIT)} % (${noisy.join('; ')}).`,
-          'The host is noisy: stop other load, pin CPUs (--pin), add warm-ups (--warmup) and trials (--trials); until then read its verdicts as less certain.',
+          'The host is noisy: stop other load, pin CPUs (--pin), add warm-ups (--warmup) and trials ' +
+            '(--trials); until then read its verdicts as less certain.',
         ),
       );
     }
@@ -252,7 +257,8 @@ function noise(record: RunRecord, a: Analysis): Warning[] {
         at(
           'settling',
           `the first trial is far from the others (${settling.join('; ')} against their median).`,
-          'The host or instance was probably still settling (CPU frequency, caches, image pull); it is kept, not dropped. Add warm-ups (--warmup) or a throw-away first round.',
+          'The host or instance was probably still settling (CPU frequency, caches, image pull); it is ' +
+            'kept, not dropped. Add warm-ups (--warmup) or a throw-away first round.',
         ),
       );
     }

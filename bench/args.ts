@@ -112,7 +112,8 @@ export function cpusetFlag(text: string): string {
 export function hostLabelFlag(text: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(text)) {
     throw new ConfigError(
-      `bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the inventory name web-01)`,
+      `bad value '${text}' for --host-label: expected 1–64 letters, digits, '.', '_' or '-' (e.g. the ` +
+        `inventory name web-01)`,
     );
   }
   return text;

@@ -80,7 +80,8 @@ export function applyProfiles(
       );
     if (!selected.includes(hit.w.name))
       throw new ConfigError(
-        `profile '${name}' is for workload ${hit.w.name}, which this run does not include; add it with --workload ${hit.w.name}`,
+        `profile '${name}' is for workload ${hit.w.name}, which this run does not include; add it with ` +
+          `--workload ${hit.w.name}`,
       );
     const byParam = overrides.get(hit.w.name) ?? new Map<string, ParamValue[]>();
     for (const [param, value] of Object.entries(hit.w.profiles?.[name]?.params ?? {}))

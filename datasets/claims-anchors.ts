@@ -2,7 +2,9 @@
 import type { Claim } from '../model/claims.js';
 
 const KATA_TOML =
-  'kata-containers/kata-containers tests/metrics/cmd/checkmetrics/ci_worker/checkmetrics-json-qemu-kata-metric8.toml @ 0a4b755cd9e22b31cfdbfcb9919b4122b51c26cc';
+  'kata-containers/kata-containers ' +
+  'tests/metrics/cmd/checkmetrics/ci_worker/checkmetrics-json-qemu-kata-metric8.toml @ ' +
+  '0a4b755cd9e22b31cfdbfcb9919b4122b51c26cc';
 const KATA_URL = 'https://github.com/kata-containers/kata-containers/tree/main/tests/metrics';
 const GVISOR_GUIDE =
   'gVisor Performance Guide (google/gvisor content/docs/architecture_guide/performance.md @ 14c1917b)';
@@ -21,7 +23,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
       cite: `${KATA_TOML}: boot-times "to-workload" mean, midval 0.71 s, accepted −40 % … +30 %`,
       url: KATA_URL,
       status: 'verified',
-      note: 'A CI regression baseline, not a paper. Driven by tests/metrics/gha-run.sh: launch_times.sh -i public.ecr.aws/ubuntu/ubuntu:latest -n 20.',
+      note:
+        'A CI regression baseline, not a paper. Driven by tests/metrics/gha-run.sh: launch_times.sh -i ' +
+        'public.ecr.aws/ubuntu/ubuntu:latest -n 20.',
     },
     claim: 'A Kata Containers QEMU guest reaches its workload 0.71 s after launch on average (accepted 0.43–0.92 s).',
     method: {
@@ -36,7 +40,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
         metrics: ['startup_ms'],
         rule: 'absolute-at-most',
         max: 923,
-        says: "≤ 923 ms, Kata's upper bound (its time adds containerd and the Kata shim, so a plain qemu guest should be no slower)",
+        says:
+          "≤ 923 ms, Kata's upper bound (its time adds containerd and the Kata shim, so a plain qemu guest " +
+          'should be no slower)',
       },
     ],
   },
@@ -47,7 +53,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
       cite: `${KATA_TOML}: memory-footprint average, midval 122 832.40 KiB (119.95 MiB), accepted ±20 %`,
       url: KATA_URL,
       status: 'verified',
-      note: 'A CI regression baseline. tests/metrics/density/memory_usage.sh 20 5: 20 busybox containers running tail -f /dev/null, 5 s settle, average PSS (smem) per instance.',
+      note:
+        'A CI regression baseline. tests/metrics/density/memory_usage.sh 20 5: 20 busybox containers ' +
+        'running tail -f /dev/null, 5 s settle, average PSS (smem) per instance.',
     },
     claim:
       'One idle Kata Containers QEMU guest running busybox holds about 120 MiB of host memory (accepted 96–144 MiB).',
@@ -71,7 +79,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
     id: 'gvisor-sysbench-cpu',
     kind: 'measurement',
     source: {
-      cite: `${GVISOR_GUIDE}, "CPU performance"; data website/performance/sysbench-cpu.csv @ ac324f64: runc 103.62, runsc 103.21 events/s`,
+      cite:
+        `${GVISOR_GUIDE}, "CPU performance"; data website/performance/sysbench-cpu.csv @ ac324f64: runc ` +
+        `103.62, runsc 103.21 events/s`,
       url: GVISOR_URL,
       status: 'verified',
     },
@@ -100,7 +110,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
     id: 'gvisor-sysbench-memory',
     kind: 'measurement',
     source: {
-      cite: `${GVISOR_GUIDE}, "Memory access"; data website/performance/sysbench-memory.csv @ c0891f7a: runc 13 098.73, runsc 13 107.44 ops/s`,
+      cite:
+        `${GVISOR_GUIDE}, "Memory access"; data website/performance/sysbench-memory.csv @ c0891f7a: runc ` +
+        `13 098.73, runsc 13 107.44 ops/s`,
       url: GVISOR_URL,
       status: 'verified',
     },
@@ -129,7 +141,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
     id: 'gvisor-runc-idle',
     kind: 'measurement',
     source: {
-      cite: `${GVISOR_GUIDE}, "Memory usage"; data website/performance/density.csv @ a3f97a75: runc density.empty 4 092 149.76 bytes (3.90 MiB), runsc 23 695 032.32 (22.60 MiB)`,
+      cite:
+        `${GVISOR_GUIDE}, "Memory usage"; data website/performance/density.csv @ a3f97a75: runc ` +
+        `density.empty 4 092 149.76 bytes (3.90 MiB), runsc 23 695 032.32 (22.60 MiB)`,
       url: GVISOR_URL,
       status: 'verified',
     },
@@ -141,7 +155,10 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
       virtualization: 'none',
     },
     checks: [],
-    why: "isobench's instance_memory_MiB for a container is its cgroup usage; gVisor measured the host's MemAvailable drop per container (shims, page tables and kernel memory included), which isobench does not measure",
+    why:
+      "isobench's instance_memory_MiB for a container is its cgroup usage; gVisor measured the host's " +
+      'MemAvailable drop per container (shims, page tables and kernel memory included), which isobench ' +
+      'does not measure',
   },
   {
     id: 'firecracker-boot',
@@ -150,7 +167,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
       cite: FC_SPEC,
       url: FC_URL,
       status: 'verified',
-      note: "Enforced by Firecracker's CI; measured with the serial console disabled, a minimal kernel and root filesystem, on an I3.metal host.",
+      note:
+        "Enforced by Firecracker's CI; measured with the serial console disabled, a minimal kernel and " +
+        'root filesystem, on an I3.metal host.',
     },
     claim:
       'A microVM (1 vCPU, 128 MiB) reaches guest user space (/sbin/init) ≤ 125 ms after the InstanceStart API call.',
@@ -189,10 +208,14 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
     id: 'firecracker-nsdi',
     kind: 'measurement',
     source: {
-      cite: 'A. Agache et al., "Firecracker: Lightweight Virtualization for Serverless Applications", USENIX NSDI 2020, pp. 419–434',
+      cite:
+        'A. Agache et al., "Firecracker: Lightweight Virtualization for Serverless Applications", USENIX ' +
+        'NSDI 2020, pp. 419–434',
       url: 'https://www.usenix.org/conference/nsdi20/presentation/agache',
       status: 'cited',
-      note: 'Bibliographic details verified; the ~3 MB figure (against ~131 MB for QEMU) is as quoted for issue 9 and was not re-read in the paper.',
+      note:
+        'Bibliographic details verified; the ~3 MB figure (against ~131 MB for QEMU) is as quoted for ' +
+        'issue 9 and was not re-read in the paper.',
     },
     claim: "Firecracker's VMM adds about 3 MB of memory per microVM.",
     method: {
@@ -219,7 +242,9 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
       virtualization: 'hardware',
     },
     checks: [],
-    why: 'its 2.3 ms is for unikernel guests on Xen with a redesigned toolstack; isobench boots a Linux guest under qemu, which is not comparable',
+    why:
+      'its 2.3 ms is for unikernel guests on Xen with a redesigned toolstack; isobench boots a Linux ' +
+      'guest under qemu, which is not comparable',
   },
   {
     id: 'esxi-sysbench-cpu',
@@ -227,7 +252,10 @@ export const ANCHOR_CLAIMS: readonly Claim[] = [
     source: {
       cite: 'sysbench cpu on VMware ESXi at 98–101 % of bare metal (source not found)',
       status: 'unverified',
-      note: 'No published sysbench cpu run on ESXi could be identified. The nearest primary source, VMware\'s "A Performance Comparison of Hypervisors" (2007, ESX 3.0.1), uses SPECcpu2000 and others, not sysbench.',
+      note:
+        'No published sysbench cpu run on ESXi could be identified. The nearest primary source, ' +
+        'VMware\'s "A Performance Comparison of Hypervisors" (2007, ESX 3.0.1), uses SPECcpu2000 and ' +
+        'others, not sysbench.',
     },
     claim: 'Under ESXi, sysbench cpu runs at 98–101 % of bare metal.',
     method: {

@@ -2,7 +2,8 @@
 import type { Claim, ClaimSource } from '../model/claims.js';
 
 const PAPER =
-  'W. Felter, A. Ferreira, R. Rajamony, J. Rubio, "An Updated Performance Comparison of Virtual Machines and Linux Containers", IBM Research Report RC25482, 21 July 2014 (ISPASS 2015)';
+  'W. Felter, A. Ferreira, R. Rajamony, J. Rubio, "An Updated Performance Comparison of Virtual ' +
+  'Machines and Linux Containers", IBM Research Report RC25482, 21 July 2014 (ISPASS 2015)';
 const URL =
   'https://research.ibm.com/publications/an-updated-performance-comparison-of-virtual-machines-and-linux-containers';
 /** The authors' scripts, job files and raw logs. */
@@ -17,7 +18,10 @@ export const FELTER_CLAIMS: readonly Claim[] = [
     id: 'felter-linpack',
     kind: 'measurement',
     source: paper(
-      "Title, authors, report number and venue verified. The Linpack figures are those of the paper's Table I as read for issue 9; they were not re-read here. The 130.3 GFLOPS shown before for untuned KVM comes from another run set in the authors' raw spreadsheet (linpack/results/linpack.xlsx in their repository), not from Table I.",
+      "Title, authors, report number and venue verified. The Linpack figures are those of the paper's " +
+        'Table I as read for issue 9; they were not re-read here. The 130.3 GFLOPS shown before for ' +
+        "untuned KVM comes from another run set in the authors' raw spreadsheet " +
+        '(linpack/results/linpack.xlsx in their repository), not from Table I.',
     ),
     claim: 'Linpack: native 290.8 GFLOPS, Docker 290.9, tuned KVM 284.2 (−2 %), untuned KVM 241.3 (−17 %).',
     method: {
@@ -52,7 +56,9 @@ export const FELTER_CLAIMS: readonly Claim[] = [
         min: 0.97,
         max: 1.01,
         requires: [{ fact: 'threads', atLeast: 'all-cpus', says: 'all cores' }],
-        says: '97–101 % of bare metal: at most ~3 % below it (sysbench memory with a block above the LLC stands in for STREAM)',
+        says:
+          '97–101 % of bare metal: at most ~3 % below it (sysbench memory with a block above the LLC ' +
+          'stands in for STREAM)',
       },
       {
         env: 'container',
@@ -70,13 +76,20 @@ export const FELTER_CLAIMS: readonly Claim[] = [
     id: 'felter-fio',
     kind: 'measurement',
     source: {
-      cite: `${PAPER}; job files and raw logs in the authors' repository thewmf/kvm-docker-comparison (fio/quick.fio, fio/mixed.fio @ 4a1d1e6; fio/results/linux.log @ 4a1d1e6, fio/results/vm.log @ b706008)`,
+      cite:
+        `${PAPER}; job files and raw logs in the authors' repository thewmf/kvm-docker-comparison ` +
+        `(fio/quick.fio, fio/mixed.fio @ 4a1d1e6; fio/results/linux.log @ 4a1d1e6, fio/results/vm.log @ ` +
+        `b706008)`,
       url: REPO,
       status: 'verified',
-      note: "Method and ratios read in the authors' fio 2.0.8 logs: random read 42 543 vs 84 044 IOPS (0.506), random write 56 160 vs 112 034 (0.501), mixed 70/30 49 218 vs 104 553 (0.471). The paper's figure (KVM −45…−51 %, mixed 0.485, as read for issue 9) was not re-read here.",
+      note:
+        "Method and ratios read in the authors' fio 2.0.8 logs: random read 42 543 vs 84 044 IOPS " +
+        '(0.506), random write 56 160 vs 112 034 (0.501), mixed 70/30 49 218 vs 104 553 (0.471). The ' +
+        "paper's figure (KVM −45…−51 %, mixed 0.485, as read for issue 9) was not re-read here.",
     },
     claim:
-      'fio 4K random IOPS under KVM are about half of native: random read 0.51, random write 0.50, mixed read/write 0.47–0.49.',
+      'fio 4K random IOPS under KVM are about half of native: random read 0.51, random write 0.50, ' +
+      'mixed read/write 0.47–0.49.',
     method: {
       workload: 'fio, libaio, direct=1, 4 KiB random read, random write and 70/30 mixed (60 s each)',
       threads: '8 jobs',

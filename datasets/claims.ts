@@ -23,7 +23,9 @@ const SLIDE_METHOD = (workload: string, virtualization: 'hardware' | 'none') => 
   virtualization,
 });
 const CONTRADICTS =
-  'At odds with every hardware-accelerated measurement here: Felter et al. 2014 (tuned KVM Linpack at 0.977 of native) and the Firecracker and gVisor figures. A factor like this is what emulation (TCG) or a misconfigured guest costs.';
+  'At odds with every hardware-accelerated measurement here: Felter et al. 2014 (tuned KVM Linpack ' +
+  'at 0.977 of native) and the Firecracker and gVisor figures. A factor like this is what ' +
+  'emulation (TCG) or a misconfigured guest costs.';
 const ALL_RATES = ['events_per_s', 'transfer_MiBps', 'read_MiBps', 'written_MiBps', 'read_iops', 'write_iops'];
 
 /** Vendor assertions, marketing and illustrations, kept because readers meet them, and marked as what they are. */
@@ -34,7 +36,10 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     source: {
       cite: "a vendor article in an IT magazine's container feature (article not identified)",
       status: 'unverified',
-      note: 'The line comes from a vendor article, not from the sysbench slide it was attributed to before; the article could not be found. Measurements that support it: Felter et al. 2014 (Docker Linpack 290.9 against native 290.8 GFLOPS).',
+      note:
+        'The line comes from a vendor article, not from the sysbench slide it was attributed to before; ' +
+        'the article could not be found. Measurements that support it: Felter et al. 2014 (Docker ' +
+        'Linpack 290.9 against native 290.8 GFLOPS).',
     },
     claim: 'Containers give 98 % or more of bare-metal performance.',
     method: { workload: 'not stated', hypervisor: 'containers (engine not stated)', virtualization: 'none' },
@@ -132,7 +137,9 @@ const VENDOR_CLAIMS: readonly Claim[] = [
         says: 'container start takes seconds at most (< 60 000 ms; an upper bound, so runc at ~50 ms agrees)',
       },
     ],
-    note: "Measured anchors contradict the VM half: Kata Containers' QEMU guests reach their workload in ~0.71 s, Firecracker's microVMs their init in ≤ 125 ms, LightVM's unikernels boot in 2.3 ms.",
+    note:
+      "Measured anchors contradict the VM half: Kata Containers' QEMU guests reach their workload in " +
+      "~0.71 s, Firecracker's microVMs their init in ≤ 125 ms, LightVM's unikernels boot in 2.3 ms.",
   },
   {
     id: 'deploy-times',
@@ -150,7 +157,10 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'On one host: 4 VMs for 4 apps versus 16 containers.',
     method: { workload: 'not stated', virtualization: 'hardware' },
     checks: [],
-    why: 'an illustration with no stated app or host: isobench plan answers it for a given app and host from the measured per-instance memory and CPU ratios, which is arithmetic on measurements, not a measured check of the claim',
+    why:
+      'an illustration with no stated app or host: isobench plan answers it for a given app and host ' +
+      'from the measured per-instance memory and CPU ratios, which is arithmetic on measurements, not ' +
+      'a measured check of the claim',
   },
   {
     id: 'guest-os-500mb',
@@ -162,7 +172,10 @@ const VENDOR_CLAIMS: readonly Claim[] = [
     claim: 'A guest OS alone takes ~500 MB of memory.',
     method: { workload: 'not a measurement: a full Ubuntu server OS kept alive', virtualization: 'hardware' },
     checks: [],
-    why: "it is a remark about keeping a full Ubuntu server alive, not a measurement of a guest's overhead; isobench's guest is a busybox initramfs, so comparing its qemu PSS with 500 MB would say nothing (kata-qemu-memory is the measured anchor for that)",
+    why:
+      "it is a remark about keeping a full Ubuntu server alive, not a measurement of a guest's " +
+      "overhead; isobench's guest is a busybox initramfs, so comparing its qemu PSS with 500 MB would " +
+      'say nothing (kata-qemu-memory is the measured anchor for that)',
   },
 ];
 

@@ -60,14 +60,16 @@ export const LIFECYCLE_METRICS = {
     better: 'lower',
     quantity: 'time',
     description:
-      'OCI runtimes (runc, crun): host-side time of `create` (namespaces, cgroup, mounts; the init waits), from spawning it until it exited.',
+      'OCI runtimes (runc, crun): host-side time of `create` (namespaces, cgroup, mounts; the init ' +
+      'waits), from spawning it until it exited.',
   },
   oci_start_ms: {
     unit: 'ms',
     better: 'lower',
     quantity: 'time',
     description:
-      'OCI runtimes: host-side time of `start` (releases the waiting init into the payload), from spawning it until it exited.',
+      'OCI runtimes: host-side time of `start` (releases the waiting init into the payload), from ' +
+      'spawning it until it exited.',
   },
   oci_start_to_ready_ms: {
     unit: 'ms',

@@ -115,13 +115,10 @@ const plan = z.object({
   quick: z.boolean(),
   limits: z.object({ cpus: z.number().nullable(), memoryMiB: z.number().nullable() }),
   runner: runnerOptions,
-  margin: z
-    .number()
-    .positive()
-    .meta({
-      description:
-        'Equivalence margin of verdicts: a fraction (0.02 = ±2 %) from format 5, a percentage (2) in formats 3 and 4.',
-    }),
+  margin: z.number().positive().meta({
+    description:
+      'Equivalence margin of verdicts: a fraction (0.02 = ±2 %) from format 5, a percentage (2) in formats 3 and 4.',
+  }),
   out: z.string(),
   cells: z.array(z.object({ env: z.string(), engine: z.string(), workload: z.string(), params })),
   argv: z.array(z.string()),
@@ -235,7 +232,10 @@ function undeclaredMetric(record: RunRecord): string | null {
     const j = r.samples.findIndex((s) => !Object.hasOwn(record.metrics, s.metric));
     const s = r.samples[j];
     if (s !== undefined) {
-      return `results[${i}].samples[${j}].metric: '${s.metric}' is not in the record's metric catalogue (metrics: ${Object.keys(record.metrics).join(', ') || 'none'})`;
+      return (
+        `results[${i}].samples[${j}].metric: '${s.metric}' is not in the record's metric catalogue ` +
+        `(metrics: ${Object.keys(record.metrics).join(', ') || 'none'})`
+      );
     }
   }
   return null;
@@ -259,13 +259,16 @@ export function parseRunRecord(text: string, where: string): RunRecord {
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data) || !('schema' in data) || !('runId' in data)) {
     throw new ConfigError(
-      `'${where}' is not an isobench run record (no 'schema' and 'runId' fields): pass the run.json that 'isobench run' wrote`,
+      `'${where}' is not an isobench run record (no 'schema' and 'runId' fields): pass the run.json ` +
+        `that 'isobench run' wrote`,
     );
   }
   const version = (data as { schema: unknown }).schema;
   if (!(READABLE_SCHEMA_VERSIONS as readonly unknown[]).includes(version)) {
     throw new ConfigError(
-      `'${where}' is an isobench run record of format ${JSON.stringify(version)}; this isobench reads formats ${READABLE_SCHEMA_VERSIONS.join(' and ')}: re-run the benchmark, or use the isobench version that wrote it`,
+      `'${where}' is an isobench run record of format ${JSON.stringify(version)}; this isobench reads ` +
+        `formats ${READABLE_SCHEMA_VERSIONS.join(' and ')}: re-run the benchmark, or use the isobench ` +
+        `version that wrote it`,
     );
   }
   const r = runRecordSchema.safeParse(data);

@@ -190,7 +190,8 @@ export function parseStudy(text: string, where: string): Study {
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
     throw new ConfigError(
-      `'${where}' is not valid JSON (${oneLine(why)}); it may be truncated — merge the runs again (isobench merge), or restore it from a copy`,
+      `'${where}' is not valid JSON (${oneLine(why)}); it may be truncated — merge the runs again ` +
+        `(isobench merge), or restore it from a copy`,
       { cause: err },
     );
   }
@@ -207,7 +208,8 @@ export function parseStudy(text: string, where: string): Study {
   if (version !== STUDY_SCHEMA) {
     throw new ConfigError(
       oneLine(
-        `'${where}' is an isobench study of format ${JSON.stringify(version) ?? '(none)'}; this isobench reads format ${STUDY_SCHEMA}: merge the runs again with this isobench`,
+        `'${where}' is an isobench study of format ${JSON.stringify(version) ?? '(none)'}; this isobench ` +
+          `reads format ${STUDY_SCHEMA}: merge the runs again with this isobench`,
       ),
     );
   }

@@ -97,7 +97,10 @@ async function direct(bundle: string): Promise<number> {
 
 const fmt = (xs: number[], digits: number) => {
   const s = describe(xs);
-  return `median ${s.median.toFixed(digits)}, MAD ${s.mad.toFixed(digits)}, min ${s.min.toFixed(digits)}, max ${s.max.toFixed(digits)} (n=${s.n})`;
+  return (
+    `median ${s.median.toFixed(digits)}, MAD ${s.mad.toFixed(digits)}, min ${s.min.toFixed(digits)}, ` +
+    `max ${s.max.toFixed(digits)} (n=${s.n})`
+  );
 };
 
 try {
@@ -144,22 +147,27 @@ try {
       if (runnerFirst) directMs.push(await direct(bundle));
     }
     console.log(
-      `round ${i + 1}: bare ${b.toFixed(2)} events/s, container ${c.toFixed(2)} events/s, ratio ${(c / b).toFixed(4)}; startup runner ${describe(runnerMs.slice(-startups)).median.toFixed(1)} ms, direct ${describe(directMs.slice(-startups)).median.toFixed(1)} ms`,
+      `round ${i + 1}: bare ${b.toFixed(2)} events/s, container ${c.toFixed(2)} events/s, ratio ` +
+        `${(c / b).toFixed(4)}; startup runner ${describe(runnerMs.slice(-startups)).median.toFixed(1)} ` +
+        `ms, direct ${describe(directMs.slice(-startups)).median.toFixed(1)} ms`,
     );
   }
   const added = describe(runnerMs).median - describe(directMs).median;
   const paired = runnerMs.map((r, j) => r - (directMs[j] as number));
   console.log(
-    `\n(a) container/bare sysbench cpu events/s over ${rounds} interleaved rounds (${seconds} s each): ratio ${fmt(ratios, 4)}`,
+    `\n(a) container/bare sysbench cpu events/s over ${rounds} interleaved rounds (${seconds} s ` +
+      `each): ratio ${fmt(ratios, 4)}`,
   );
   console.log(`    bare ${fmt(bareEps, 1)} events/s; container ${fmt(contEps, 1)} events/s`);
   console.log(
-    `(b) startup to ready, ${runnerMs.length} each: isobench runc runner start() ${fmt(runnerMs, 1)} ms; runc run -d direct ${fmt(directMs, 1)} ms`,
+    `(b) startup to ready, ${runnerMs.length} each: isobench runc runner start() ${fmt(runnerMs, 1)} ` +
+      `ms; runc run -d direct ${fmt(directMs, 1)} ms`,
   );
   console.log(`    startup_ms recorded by the runner (spawn → ready) ${fmt(recordedMs, 1)} ms`);
   console.log(`    runner − direct, adjacent pairs: ${fmt(paired, 1)} ms`);
   console.log(
-    `    isobench adds ${added.toFixed(1)} ms at the median (${describe(paired).median.toFixed(1)} ms paired): ${added <= 5 ? 'PASS (≤ 5 ms)' : 'FAIL (> 5 ms)'}`,
+    `    isobench adds ${added.toFixed(1)} ms at the median (${describe(paired).median.toFixed(1)} ` +
+      `ms paired): ${added <= 5 ? 'PASS (≤ 5 ms)' : 'FAIL (> 5 ms)'}`,
   );
 } finally {
   await bare.cleanup(ctx);

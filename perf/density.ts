@@ -83,17 +83,23 @@ const mx = xs.reduce((a, b) => a + b, 0) / xs.length,
 const slope =
   xs.reduce((a, x, i) => a + (x - mx) * ((ys[i] as number) - my), 0) / xs.reduce((a, x) => a + (x - mx) ** 2, 0);
 console.log(
-  `${envArgs.join(' ')}: ${n} instances in ${wallS.toFixed(1)} s wall (batch ${values.batch}); exit ${String(r.exitCode)}; notes: ${record.results.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).join('; ')}`,
+  `${envArgs.join(' ')}: ${n} instances in ${wallS.toFixed(1)} s wall (batch ${values.batch}); ` +
+    `exit ${String(r.exitCode)}; notes: ` +
+    `${record.results.flatMap((t) => (t.status === 'skipped' ? [] : t.notes)).join('; ')}`,
 );
 console.log(`  ready ms: median ${median(of('density_ready_ms').map((s) => s.value)).toFixed(0)}`);
 console.log(
-  `  engine accounting MiB/instance: median ${median(of('density_engine_memory_MiB').map((s) => s.value)).toFixed(2)} (${samples[0]?.labels['memory_accounting'] ?? '?'})`,
+  `  engine accounting MiB/instance: median ` +
+    `${median(of('density_engine_memory_MiB').map((s) => s.value)).toFixed(2)} (` +
+    `${samples[0]?.labels['memory_accounting'] ?? '?'})`,
 );
 console.log(
-  `  MemAvailable drop MiB/instance: slope ${slope.toFixed(2)}, at the end ${(ys.at(-1) ?? Number.NaN / n).toFixed(0)} MiB total`,
+  `  MemAvailable drop MiB/instance: slope ${slope.toFixed(2)}, at the end ` +
+    `${(ys.at(-1) ?? Number.NaN / n).toFixed(0)} MiB total`,
 );
 console.log(
-  `  isobench peak RSS (VmHWM): ${(peakKiB / 1024).toFixed(0)} MiB; ksm ${samples[0]?.labels['ksm'] ?? '?'}, thp ${samples[0]?.labels['thp'] ?? '?'}`,
+  `  isobench peak RSS (VmHWM): ${(peakKiB / 1024).toFixed(0)} MiB; ksm ` +
+    `${samples[0]?.labels['ksm'] ?? '?'}, thp ${samples[0]?.labels['thp'] ?? '?'}`,
 );
 console.log(`load after: ${(await readFile('/proc/loadavg', 'utf8')).trim()}`);
 await rm(out, { recursive: true, force: true });

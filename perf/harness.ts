@@ -69,6 +69,8 @@ for (let i = 0; i < pairs; i++) {
 }
 const s = describe(ratios);
 console.log(
-  `\nisobench/direct events/s ratio over ${pairs} interleaved pairs (${seconds} s each): median ${s.median.toFixed(4)}, min ${s.min.toFixed(4)}, max ${s.max.toFixed(4)}, MAD ${s.mad.toFixed(4)}`,
+  `\nisobench/direct events/s ratio over ${pairs} interleaved pairs (${seconds} s each): median ` +
+    `${s.median.toFixed(4)}, min ${s.min.toFixed(4)}, max ${s.max.toFixed(4)}, MAD ` +
+    `${s.mad.toFixed(4)}`,
 );
 console.log(Math.abs(s.median - 1) <= 0.01 ? 'PASS: median within 1 % of 1.0' : 'FAIL: median outside 1 % of 1.0');

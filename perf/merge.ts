@@ -150,7 +150,13 @@ async function main(): Promise<void> {
       const ms = runs.map((r) => r.ms);
       const load = loadavg()[0]?.toFixed(1);
       console.log(
-        `${hosts} hosts, ${total} samples, ${(bytes / 1024 ** 2).toFixed(1)} MiB of run.json: merge + render median ${median(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ${Math.max(...ms).toFixed(0)}; ${repeats} runs, each in a fresh process, exit ${runs[0]?.code}, load average ${load} on ${availableParallelism()} CPUs); CPU time (all threads) median ${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms; peak RSS ${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)} MiB, heap after ${median(runs.map((r) => r.heapMiB)).toFixed(0)} MiB`,
+        `${hosts} hosts, ${total} samples, ${(bytes / 1024 ** 2).toFixed(1)} MiB of run.json: merge + ` +
+          `render median ${median(ms).toFixed(0)} ms (min ${Math.min(...ms).toFixed(0)}, max ` +
+          `${Math.max(...ms).toFixed(0)}; ${repeats} runs, each in a fresh process, exit ${runs[0]?.code}, ` +
+          `load average ${load} on ${availableParallelism()} CPUs); CPU time (all threads) median ` +
+          `${median(runs.map((r) => r.cpuMs)).toFixed(0)} ms; peak RSS ` +
+          `${Math.max(...runs.map((r) => r.maxRssMiB)).toFixed(0)} MiB, heap after ` +
+          `${median(runs.map((r) => r.heapMiB)).toFixed(0)} MiB`,
       );
     } finally {
       rmSync(root, { recursive: true, force: true });

@@ -96,7 +96,9 @@ for (const dir of dirs) {
         const paired = medianInterval(perPair, { seed });
         const ratio = median(e) / median(b);
         const w = (ci: { lo: number; hi: number } | null) => (ci === null ? 'n/a' : pct((ci.hi - ci.lo) / ratio));
-        cmp = `   ${corr(b.map(Math.log), e.map(Math.log)).toFixed(2).padStart(12)}  ${w(unpaired).padStart(14)}  ${w(paired).padStart(12)}`;
+        cmp =
+          `   ${corr(b.map(Math.log), e.map(Math.log)).toFixed(2).padStart(12)}  ` +
+          `${w(unpaired).padStart(14)}  ${w(paired).padStart(12)}`;
       }
     }
     console.log(k.padEnd(44) + pct(within).padStart(9) + pct(between).padStart(9) + pct(warm).padStart(9) + cmp);

@@ -81,19 +81,24 @@ for (let i = 0; i < pairs; i++) {
     const o = await once(mode, 1000 + i);
     results.set(mode, [...(results.get(mode) ?? []), o]);
     console.log(
-      `pair ${i + 1} ${mode.padEnd(6)}: ${o.wallS.toFixed(0)} s wall, load ${o.load[0].toFixed(1)} → ${o.load[1].toFixed(1)}; interval widths ${[...o.widths].map(([k, w]) => `${k} ${(100 * w).toFixed(1)} %`).join(', ')}`,
+      `pair ${i + 1} ${mode.padEnd(6)}: ${o.wallS.toFixed(0)} s wall, load ${o.load[0].toFixed(1)} → ` +
+        `${o.load[1].toFixed(1)}; interval widths ` +
+        `${[...o.widths].map(([k, w]) => `${k} ${(100 * w).toFixed(1)} %`).join(', ')}`,
     );
   }
 }
 const b = results.get('before') as Outcome[];
 const a = results.get('after') as Outcome[];
 console.log(
-  `\nquick suite (--env ${envs}), ${pairs} alternating pair(s): median wall before ${median(b.map((o) => o.wallS)).toFixed(0)} s, after ${median(a.map((o) => o.wallS)).toFixed(0)} s, after/before ${(median(a.map((o) => o.wallS)) / median(b.map((o) => o.wallS))).toFixed(2)}`,
+  `\nquick suite (--env ${envs}), ${pairs} alternating pair(s): median wall before ` +
+    `${median(b.map((o) => o.wallS)).toFixed(0)} s, after ${median(a.map((o) => o.wallS)).toFixed(0)}` +
+    ` s, after/before ${(median(a.map((o) => o.wallS)) / median(b.map((o) => o.wallS))).toFixed(2)}`,
 );
 for (const k of a[0]?.widths.keys() ?? []) {
   const wb = median(b.map((o) => o.widths.get(k) ?? Number.NaN));
   const wa = median(a.map((o) => o.widths.get(k) ?? Number.NaN));
   console.log(
-    `  ${k.padEnd(28)} interval width before ${(100 * wb).toFixed(1).padStart(6)} %, after ${(100 * wa).toFixed(1).padStart(6)} %, after/before ${(wa / wb).toFixed(2)}`,
+    `  ${k.padEnd(28)} interval width before ${(100 * wb).toFixed(1).padStart(6)} %, after ` +
+      `${(100 * wa).toFixed(1).padStart(6)} %, after/before ${(wa / wb).toFixed(2)}`,
   );
 }

@@ -37,11 +37,15 @@ for (let i = 0; i < repeats; i++) {
 }
 const bytes = [...files.values()].reduce((n, c) => n + Buffer.byteLength(c), 0);
 console.log(
-  `synthetic run: ${total} samples (${record.results.length} trials, ${record.plan.envs.length} environments), ${files.size} files, ${(bytes / 1024).toFixed(0)} KiB`,
+  `synthetic run: ${total} samples (${record.results.length} trials, ${record.plan.envs.length} ` +
+    `environments), ${files.size} files, ${(bytes / 1024).toFixed(0)} KiB`,
 );
 console.log(
-  `renderReports: first (cold) ${cold.toFixed(0)} ms; warm median ${median(whole).toFixed(0)} ms over ${repeats} (min ${Math.min(...whole).toFixed(0)}, max ${Math.max(...whole).toFixed(0)})`,
+  `renderReports: first (cold) ${cold.toFixed(0)} ms; warm median ${median(whole).toFixed(0)} ms ` +
+    `over ${repeats} (min ${Math.min(...whole).toFixed(0)}, max ${Math.max(...whole).toFixed(0)})`,
 );
 console.log(
-  `  of which analyse ${median(stages.analyse).toFixed(0)} ms, warnings ${median(stages.warnings).toFixed(0)} ms, charts ${median(stages.charts).toFixed(0)} ms (medians)`,
+  `  of which analyse ${median(stages.analyse).toFixed(0)} ms, warnings ` +
+    `${median(stages.warnings).toFixed(0)} ms, charts ${median(stages.charts).toFixed(0)} ms ` +
+    `(medians)`,
 );

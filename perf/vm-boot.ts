@@ -71,16 +71,24 @@ try {
     ready.push(startup);
     labels = inst.labels;
     console.log(
-      `boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ${(startMs / 1000).toFixed(2)} s, qemu PSS ${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`,
+      `boot ${String(i).padStart(2)}: ready ${(startup / 1000).toFixed(2)} s (kernel up ` +
+        `${((at('kernel_up_ms') ?? Number.NaN) / 1000).toFixed(2)} s, guest uptime ` +
+        `${((at('guest_uptime_at_ready_ms') ?? Number.NaN) / 1000).toFixed(2)} s, start() ` +
+        `${(startMs / 1000).toFixed(2)} s, qemu PSS ` +
+        `${(at('instance_memory_MiB') ?? Number.NaN).toFixed(0)} MiB, teardown ` +
+        `${(teardown[0]?.value ?? Number.NaN).toFixed(0)} ms)`,
     );
   }
   const sorted = [...ready].sort((a, b) => a - b);
   const median = quantileSorted(sorted, 0.5);
   console.log(
-    `\n${boots} boots to ready, accelerator ${labels['accelerator']}, machine ${labels['machine']}, ${labels['vm_vcpus']} vCPUs, ${labels['vm_memory_MiB']} MiB, ${labels['guest_boot']}`,
+    `\n${boots} boots to ready, accelerator ${labels['accelerator']}, machine ${labels['machine']}, ` +
+      `${labels['vm_vcpus']} vCPUs, ${labels['vm_memory_MiB']} MiB, ${labels['guest_boot']}`,
   );
   console.log(
-    `boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ${(quantileSorted(sorted, 0.95) / 1000).toFixed(2)} s, min ${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`,
+    `boot time (qemu spawned → guest ready): median ${(median / 1000).toFixed(2)} s, p95 ` +
+      `${(quantileSorted(sorted, 0.95) / 1000).toFixed(2)} s, min ` +
+      `${((sorted[0] ?? 0) / 1000).toFixed(2)} s, max ${((sorted.at(-1) ?? 0) / 1000).toFixed(2)} s`,
   );
   if (labels['accelerator'] === 'tcg')
     console.log(median <= 12_000 ? 'PASS: TCG median ≤ 12 s' : 'FAIL: TCG median above 12 s');

@@ -44,7 +44,8 @@ export function bareRunner(): Runner {
       const sha = await sha256File(sysbench);
       if (sha !== image.sysbenchSha256) {
         throw new Error(
-          `host sysbench ${sysbench} (sha256 ${sha}) differs from the image's (${image.sysbenchSha256}): the host changed during the run`,
+          `host sysbench ${sysbench} (sha256 ${sha}) differs from the image's (${image.sysbenchSha256}): ` +
+            `the host changed during the run`,
         );
       }
       const labels: Record<string, string> = {

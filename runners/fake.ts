@@ -14,17 +14,30 @@ function option(argv: readonly string[], name: string): string | undefined {
 /** sysbench-1.0.20-shaped output for one run step, scaled by `factor`. */
 export function fakeSysbench(argv: readonly string[], factor: number, n: number): string {
   const v = (base: number) => (base * factor * (1 + 0.01 * wobble(n))).toFixed(2);
-  const tail = `\nGeneral statistics:\n    total time:                          ${option(argv, 'time') ?? '10'}.0001s\n    total number of events:              1000\n\nLatency (ms):\n         min:                                    0.28\n         avg:                                    ${(0.31 / factor).toFixed(2)}\n         max:                                    7.62\n         95th percentile:                        ${(0.35 / factor).toFixed(2)}\n         sum:                                 1996.12\n`;
+  const tail =
+    `\nGeneral statistics:\n    total time:                          ${option(argv, 'time') ?? '10'}` +
+    `.0001s\n    total number of events:              1000\n\nLatency (ms):\n         min:           ` +
+    `                         0.28\n         avg:                                    ` +
+    `${(0.31 / factor).toFixed(2)}\n         max:                                    7.62\n         ` +
+    `95th percentile:                        ${(0.35 / factor).toFixed(2)}\n         sum:            ` +
+    `                     1996.12\n`;
   const head = 'sysbench 1.0.20 (fake)\n\n';
   switch (argv[1]) {
     case 'cpu':
       return `${head}CPU speed:\n    events per second:  ${v(3200)}\n${tail}`;
     case 'memory':
-      return `${head}Total operations: 374 (  186.76 per second)\n\n23936.00 MiB transferred (${v(12000)} MiB/sec)\n\n${tail}`;
+      return (
+        `${head}Total operations: 374 (  186.76 per second)\n\n23936.00 MiB transferred (${v(12000)} ` +
+        `MiB/sec)\n\n${tail}`
+      );
     case 'fileio':
       if (argv.includes('prepare')) return `${head}Creating files for the test...\n`;
       if (argv.includes('cleanup')) return `${head}Removing test files...\n`;
-      return `${head}File operations:\n    reads/s:                      ${v(5800)}\n    writes/s:                     ${v(3900)}\n    fsyncs/s:                     387.30\n\nThroughput:\n    read, MiB/s:                  ${v(90)}\n    written, MiB/s:               ${v(60)}\n${tail}`;
+      return (
+        `${head}File operations:\n    reads/s:                      ${v(5800)}\n    writes/s:            ` +
+        `         ${v(3900)}\n    fsyncs/s:                     387.30\n\nThroughput:\n    read, MiB/s:  ` +
+        `                ${v(90)}\n    written, MiB/s:               ${v(60)}\n${tail}`
+      );
     default:
       return '';
   }

@@ -41,9 +41,13 @@ function implausibleRates({ params, envs }: TrapInput): Trap[] {
       return [
         {
           env,
-          finding: `${Math.round(perThread)} events/s per thread is physically implausible for max-prime ${maxPrime} (ceiling ${Math.round(ceiling)}: ${Math.round(steps)} modulo steps per event at one per cycle at 6 GHz).`,
+          finding:
+            `${Math.round(perThread)} events/s per thread is physically implausible for max-prime ${maxPrime}` +
+            ` (ceiling ${Math.round(ceiling)}: ${Math.round(steps)} modulo steps per event at one per cycle ` +
+            `at 6 GHz).`,
           advice:
-            "The instance's clock is probably wrong or sysbench did not run as configured; check its clocksource and sysbench version before trusting any cpu result.",
+            "The instance's clock is probably wrong or sysbench did not run as configured; check its " +
+            'clocksource and sysbench version before trusting any cpu result.',
         },
       ];
     }
@@ -51,9 +55,12 @@ function implausibleRates({ params, envs }: TrapInput): Trap[] {
       return [
         {
           env,
-          finding: `events/s is ${pct(m.vsBaseline.ratio - 1)} % above ${m.vsBaseline.baselineId} — more than an isolation layer can give the same binary on the same host.`,
+          finding:
+            `events/s is ${pct(m.vsBaseline.ratio - 1)} % above ${m.vsBaseline.baselineId} — more than an ` +
+            `isolation layer can give the same binary on the same host.`,
           advice:
-            "Suspect the instance's clock (a slow guest clock stretches the time-bounded run) or different CPU limits; check its clocksource and --cpus.",
+            "Suspect the instance's clock (a slow guest clock stretches the time-bounded run) or different " +
+            'CPU limits; check its clocksource and --cpus.',
         },
       ];
     }

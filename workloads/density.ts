@@ -69,13 +69,19 @@ export function stopReason(plan: SweepPlan, s: SweepState): string | null {
     const next = Math.min(plan.batch, plan.max - s.count);
     const expected = s.memAvailableBytes - next * Math.max(0, s.perInstanceBytes ?? 0);
     if (expected < plan.floorBytes) {
-      return `MemAvailable ${(s.memAvailableBytes / 2 ** 20).toFixed(0)} MiB would fall below the floor density.floor (${(plan.floorBytes / 2 ** 20).toFixed(0)} MiB) with ${next} more`;
+      return (
+        `MemAvailable ${(s.memAvailableBytes / 2 ** 20).toFixed(0)} MiB would fall below the floor ` +
+        `density.floor (${(plan.floorBytes / 2 ** 20).toFixed(0)} MiB) with ${next} more`
+      );
     }
   }
   if (plan.readyP95Ms !== null && s.readyMs.length > 0) {
     const p95 = percentile(s.readyMs.slice(-READY_WINDOW), 95);
     if (p95 > plan.readyP95Ms)
-      return `ready-time p95 of the last ${Math.min(READY_WINDOW, s.readyMs.length)} instances is ${p95.toFixed(0)} ms, above density.ready-p95-ms (${plan.readyP95Ms} ms)`;
+      return (
+        `ready-time p95 of the last ${Math.min(READY_WINDOW, s.readyMs.length)} instances is ` +
+        `${p95.toFixed(0)} ms, above density.ready-p95-ms (${plan.readyP95Ms} ms)`
+      );
   }
   return null;
 }
@@ -88,7 +94,8 @@ export function nextBatch(plan: SweepPlan, count: number): number {
 export const density: OwnInstancesWorkload = {
   name: 'density',
   description:
-    'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory per instance two ways, ready time vs count',
+    'idle instances started until a limit (count, host MemAvailable floor, ready-time p95): memory ' +
+    'per instance two ways, ready time vs count',
   shape: 'sweep',
   params: [
     { name: 'max', kind: 'int', description: 'most instances the sweep starts' },
@@ -118,14 +125,16 @@ export const density: OwnInstancesWorkload = {
       better: 'lower',
       quantity: 'size',
       description:
-        "Memory of the step's newest instances by the engine's own accounting (cgroup usage for containers, PSS of the hypervisor process for guests), mean per instance.",
+        "Memory of the step's newest instances by the engine's own accounting (cgroup usage for " +
+        'containers, PSS of the hypervisor process for guests), mean per instance.',
     },
     density_host_drop_MiB: {
       unit: 'MiB',
       better: 'lower',
       quantity: 'size',
       description:
-        "Drop of the host's MemAvailable since before the first instance (shims, page tables and kernel memory included).",
+        "Drop of the host's MemAvailable since before the first instance (shims, page tables and kernel " +
+        'memory included).',
     },
     density_drop_per_instance_MiB: {
       unit: 'MiB',

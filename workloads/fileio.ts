@@ -26,7 +26,10 @@ function pageCache({ params, host }: TrapInput): Trap[] {
   return [
     {
       env: null,
-      finding: `without direct I/O on ${bytesText(files)} of files${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page cache, not storage.`,
+      finding:
+        `without direct I/O on ${bytesText(files)} of files` +
+        `${mem === null ? '' : `, less than this host's ${bytesText(mem)} of RAM`}, it measures the page ` +
+        `cache, not storage.`,
       advice: 'Use --set fileio.direct=true, or files larger than RAM (--set fileio.file-total-size=…).',
     },
   ];
@@ -66,12 +69,15 @@ export const fileio: Workload = {
       kind: 'enum',
       choices: FILEIO_IO_MODES,
       description:
-        'sync: one request in flight per thread; async: Linux AIO with async-backlog requests in flight per thread (sysbench --file-io-mode)',
+        'sync: one request in flight per thread; async: Linux AIO with async-backlog requests in flight ' +
+        'per thread (sysbench --file-io-mode)',
     },
     {
       name: 'async-backlog',
       kind: 'int',
-      description: `requests queued per thread in async mode (sysbench --file-async-backlog, default ${SYSBENCH_ASYNC_BACKLOG}): the IO depth`,
+      description:
+        `requests queued per thread in async mode (sysbench --file-async-backlog, default ` +
+        `${SYSBENCH_ASYNC_BACKLOG}): the IO depth`,
     },
     { name: 'threads', kind: 'int', description: 'worker threads' },
     { name: 'time', kind: 'int', description: 'seconds each iteration runs' },
@@ -115,7 +121,9 @@ export const fileio: Workload = {
   profiles: {
     'felter-fio': {
       description:
-        "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with O_DIRECT, asynchronous (Linux AIO, as fio's libaio), 8 threads × 16 requests = 128 in flight (their random read/write jobs: numjobs=8, iodepth=16)",
+        "Felter et al. (IBM, 2014)'s fio method as far as sysbench follows it: 4 KiB random IO with " +
+        "O_DIRECT, asynchronous (Linux AIO, as fio's libaio), 8 threads × 16 requests = 128 in flight " +
+        '(their random read/write jobs: numjobs=8, iodepth=16)',
       params: { 'block-size': '4K', direct: true, 'io-mode': 'async', 'async-backlog': 16, threads: 8 },
     },
   },

@@ -21,8 +21,12 @@ function blockInCache({ params, host }: TrapInput): Trap[] {
   return [
     {
       env: null,
-      finding: `block-size ${String(params['block-size'])} is within the host's last-level cache (${bytesText(llc)}), so it measures cache, not RAM.`,
-      advice: `Use a block above the LLC, e.g. --set memory.block-size=${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`,
+      finding:
+        `block-size ${String(params['block-size'])} is within the host's last-level cache (` +
+        `${bytesText(llc)}), so it measures cache, not RAM.`,
+      advice:
+        `Use a block above the LLC, e.g. --set memory.block-size=` +
+        `${blockAboveCache({ llcBytes: llc, freeMemoryBytes: null })} (the default does this).`,
     },
   ];
 }

@@ -29,7 +29,8 @@ export function burstFigures(readyMs: readonly number[]): BurstFigures | null {
 export const startup: OwnInstancesWorkload = {
   name: 'startup',
   description:
-    "startup under concurrency: startup.burst instances launched at once per iteration; time-to-ready p50/p95 from the burst start, launches per second, each start's phases",
+    'startup under concurrency: startup.burst instances launched at once per iteration; ' +
+    "time-to-ready p50/p95 from the burst start, launches per second, each start's phases",
   shape: 'burst',
   params: [
     {
@@ -50,7 +51,8 @@ export const startup: OwnInstancesWorkload = {
       better: 'lower',
       quantity: 'time',
       description:
-        "95th-percentile time-to-ready of a burst's instances, from the moment the burst was launched (linear interpolation).",
+        "95th-percentile time-to-ready of a burst's instances, from the moment the burst was launched " +
+        '(linear interpolation).',
     },
     burst_launches_per_s: {
       unit: 'launches/s',
@@ -63,7 +65,8 @@ export const startup: OwnInstancesWorkload = {
       better: 'lower',
       quantity: 'time',
       description:
-        'Time-to-ready of one instance of a burst, from the moment the burst was launched (its own start phases are recorded beside it).',
+        'Time-to-ready of one instance of a burst, from the moment the burst was launched (its own start ' +
+        'phases are recorded beside it).',
     },
   },
   defaults: (quick) => ({ burst: quick ? 5 : 10 }),

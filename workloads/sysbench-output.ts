@@ -63,12 +63,15 @@ export function reportLayout(text: string): ReportLayout {
     if (complete) return '1.1';
   } else if (complete || OTHER_LAYOUT.test(text)) {
     throw new ParseError(
-      `unsupported sysbench output format${version === null ? '' : ` (sysbench ${version})`}: the report is complete but has neither "General statistics: total time" (sysbench 1.0) nor "Throughput: events/s (eps), time elapsed" (1.1); isobench reads sysbench 1.0.x and 1.1 reports`,
+      `unsupported sysbench output format${version === null ? '' : ` (sysbench ${version})`}: the ` +
+        `report is complete but has neither "General statistics: total time" (sysbench 1.0) nor ` +
+        `"Throughput: events/s (eps), time elapsed" (1.1); isobench reads sysbench 1.0.x and 1.1 reports`,
       text,
     );
   }
   throw new ParseError(
-    'sysbench output is incomplete: it stops before its final statistics (the latency block\'s "sum:" line); the run was cut short',
+    "sysbench output is incomplete: it stops before its final statistics (the latency block's " +
+      '"sum:" line); the run was cut short',
     text,
   );
 }

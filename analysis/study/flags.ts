@@ -31,7 +31,11 @@ function planFlags(groups: readonly PlanGroup[]): StudyFlag[] {
   return others.map((g) => ({
     kind: 'plan-mismatch' as const,
     hosts: g.hosts,
-    message: `${g.hosts.join(', ')} ran a different plan (plan ${g.id}) from ${main.hosts.join(', ')} (plan 0): it differs in ${planDifferences(main.request, g.request).join(', ')}. The plans are compared separately, never mixed; re-run them with the same arguments and seed (the Ansible playbook does) to compare all hosts side by side.`,
+    message:
+      `${g.hosts.join(', ')} ran a different plan (plan ${g.id}) from ${main.hosts.join(', ')} (plan ` +
+      `0): it differs in ${planDifferences(main.request, g.request).join(', ')}. The plans are ` +
+      `compared separately, never mixed; re-run them with the same arguments and seed (the Ansible ` +
+      `playbook does) to compare all hosts side by side.`,
   }));
 }
 
@@ -42,7 +46,9 @@ function versionFlags(runs: readonly LabelledRun[]): StudyFlag[] {
     out.push({
       kind: 'tool-version-mismatch',
       hosts: allHosts(isobench),
-      message: `Hosts ran different isobench revisions: ${list(isobench)}. Measurement code may differ between them; install one revision everywhere (one npm pack tarball) and re-run.`,
+      message:
+        `Hosts ran different isobench revisions: ${list(isobench)}. Measurement code may differ between ` +
+        `them; install one revision everywhere (one npm pack tarball) and re-run.`,
     });
   }
   const sysbench = hostsBy(runs, (d) => d.sysbenchVersion ?? 'unknown sysbench');
@@ -50,7 +56,10 @@ function versionFlags(runs: readonly LabelledRun[]): StudyFlag[] {
     out.push({
       kind: 'tool-version-mismatch',
       hosts: allHosts(sysbench),
-      message: `Hosts ran different sysbench versions: ${list(sysbench)}. Results differ 2–15× between sysbench versions: compare absolute numbers only within one version (ratios against each host's own bare metal stay meaningful).`,
+      message:
+        `Hosts ran different sysbench versions: ${list(sysbench)}. Results differ 2–15× between sysbench ` +
+        `versions: compare absolute numbers only within one version (ratios against each host's own bare ` +
+        `metal stay meaningful).`,
     });
   }
   return out;
@@ -65,7 +74,11 @@ function imageFlags(runs: readonly LabelledRun[], groups: readonly PlanGroup[]):
       out.push({
         kind: 'image-digest-mismatch',
         hosts: allHosts(digests),
-        message: `Plan ${g.id}: hosts measured different workload images (digest ${list(digests)}): their sysbench binaries or libraries differ, so absolute numbers are not like for like. Ratios against each host's own bare metal remain valid; install the same sysbench build everywhere to compare hosts directly.`,
+        message:
+          `Plan ${g.id}: hosts measured different workload images (digest ${list(digests)}): their ` +
+          `sysbench binaries or libraries differ, so absolute numbers are not like for like. Ratios ` +
+          `against each host's own bare metal remain valid; install the same sysbench build everywhere to ` +
+          `compare hosts directly.`,
       });
     }
     const cases = hostsBy(
@@ -76,7 +89,11 @@ function imageFlags(runs: readonly LabelledRun[], groups: readonly PlanGroup[]):
       out.push({
         kind: 'resolved-params-differ',
         hosts: allHosts(cases),
-        message: `Plan ${g.id}: the same arguments resolved to different workload parameters on different hosts (host-dependent defaults such as the memory block size, chosen above each host's last-level cache). Such cases appear as separate rows, each compared among the hosts that ran it; pin them with --set to compare every host on one row.`,
+        message:
+          `Plan ${g.id}: the same arguments resolved to different workload parameters on different hosts ` +
+          `(host-dependent defaults such as the memory block size, chosen above each host's last-level ` +
+          `cache). Such cases appear as separate rows, each compared among the hosts that ran it; pin them ` +
+          `with --set to compare every host on one row.`,
       });
     }
   }
@@ -88,13 +105,16 @@ function incompleteFlags(runs: readonly LabelledRun[]): StudyFlag[] {
   if (bad.length === 0) return [];
   const what = bad.map(
     (r) =>
-      `${r.label} (${r.digest.runId}: ${r.digest.interrupted ? 'interrupted' : `${r.digest.trials.errored} trial(s) errored`})`,
+      `${r.label} (${r.digest.runId}: ` +
+      `${r.digest.interrupted ? 'interrupted' : `${r.digest.trials.errored} trial(s) errored`})`,
   );
   return [
     {
       kind: 'incomplete-run',
       hosts: [...new Set(bad.map((r) => r.label))],
-      message: `Some runs are incomplete: ${what.join(', ')}. Their measured trials are used; read those hosts' rows as partial (the error messages are in their run.json).`,
+      message:
+        `Some runs are incomplete: ${what.join(', ')}. Their measured trials are used; read those hosts' ` +
+        `rows as partial (the error messages are in their run.json).`,
     },
   ];
 }

@@ -63,7 +63,8 @@ function takeMarkdown(argv: readonly string[]): { rest: string[]; markdown: stri
       const file = a.slice('--markdown='.length);
       if (file === '')
         throw new ConfigError(
-          "bad value '' for --markdown: expected a file name, e.g. --markdown=compare.md, or --markdown alone for stdout",
+          "bad value '' for --markdown: expected a file name, e.g. --markdown=compare.md, or --markdown " +
+            'alone for stdout',
         );
       markdown = file;
     } else rest.push(a);
@@ -87,7 +88,9 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const help = v.help;
   if (!help && positionals.length !== 2) {
     throw new ConfigError(
-      `compare needs two runs, the baseline and the current one (a run directory or its run.json), got ${positionals.length}${positionals.length > 2 ? `: ${positionals.join(' ')}` : ''}; e.g. isobench compare baseline/run.json results/<run-id>`,
+      `compare needs two runs, the baseline and the current one (a run directory or its run.json), got ` +
+        `${positionals.length}${positionals.length > 2 ? `: ${positionals.join(' ')}` : ''}; e.g. ` +
+        `isobench compare baseline/run.json results/<run-id>`,
     );
   }
   if (v.json && markdown === '-')
@@ -135,13 +138,15 @@ export function resolveThresholds(
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'ENOENT' ? 'no such file' : err instanceof Error ? err.message : String(err);
       throw new ConfigError(
-        `cannot read the compare config '${file}' (${why}): expected a JSON file such as {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`,
+        `cannot read the compare config '${file}' (${why}): expected a JSON file such as {"threshold": ` +
+          `"5%", "metrics": {"startup_ms": "20%"}}`,
         { cause: err },
       );
     }
     if (typeof data !== 'object' || data === null || Array.isArray(data))
       throw new ConfigError(
-        `the compare config '${file}' is not a JSON object: expected {"threshold": "5%", "metrics": {"startup_ms": "20%"}}`,
+        `the compare config '${file}' is not a JSON object: expected {"threshold": "5%", "metrics": ` +
+          `{"startup_ms": "20%"}}`,
       );
     const obj = data as Record<string, unknown>;
     const unknown = Object.keys(obj).filter((k) => k !== 'threshold' && k !== 'metrics');
@@ -154,12 +159,14 @@ export function resolveThresholds(
     if (perMetric !== undefined) {
       if (typeof perMetric !== 'object' || perMetric === null || Array.isArray(perMetric))
         throw new ConfigError(
-          `"metrics" in the compare config '${file}' must be an object of metric name → threshold, e.g. {"startup_ms": "20%"}`,
+          `"metrics" in the compare config '${file}' must be an object of metric name → threshold, e.g. ` +
+            `{"startup_ms": "20%"}`,
         );
       for (const [name, t] of Object.entries(perMetric as Record<string, unknown>)) {
         if (!metrics.includes(name))
           throw new ConfigError(
-            `unknown metric '${name}' in the compare config '${file}'; valid choices: ${[...new Set(metrics)].join(', ')}`,
+            `unknown metric '${name}' in the compare config '${file}'; valid choices: ` +
+              `${[...new Set(metrics)].join(', ')}`,
           );
         out.metrics[name] = parseThreshold(t, `metric '${name}' in ${file}`);
       }

@@ -30,7 +30,8 @@ export async function compareCommand(argv: string[], log: (line: string) => void
   const text = compareText(cmp, { baseline: recordPath(args.baseline), current: recordPath(args.current) });
   if (args.json) {
     process.stdout.write(
-      `${JSON.stringify({ version: COMPARE_JSON_VERSION, gate: cmp.counts.regression > 0 ? 'fail' : 'pass', thresholds, ...cmp }, null, 1)}\n`,
+      `${JSON.stringify({ version: COMPARE_JSON_VERSION, gate: cmp.counts.regression > 0 ? 'fail' : 'pass', thresholds, ...cmp }, null, 1)}` +
+        `\n`,
     );
   } else if (args.markdown === '-') {
     process.stdout.write(markdown);
@@ -44,7 +45,8 @@ export async function compareCommand(argv: string[], log: (line: string) => void
   // Loud on stderr too, so that a --json or --markdown consumer's log still shows it.
   if (cmp.setup.length > 0 && (args.json || args.markdown === '-'))
     log(
-      `warning: the runs are not like for like (${cmp.setup.length} difference(s) of host or set-up: ${cmp.setup.map((d) => d.what).join(', ')})`,
+      `warning: the runs are not like for like (${cmp.setup.length} difference(s) of host or set-up: ` +
+        `${cmp.setup.map((d) => d.what).join(', ')})`,
     );
   await appendStepSummary(markdown, log);
   return cmp.counts.regression > 0 ? 1 : 0;

@@ -100,7 +100,8 @@ export function parseFleetArgs(argv: string[], now = new Date()): FleetOptions |
   if (v.help) return null;
   if (positionals.length > 0)
     throw new ConfigError(
-      `unexpected argument '${positionals[0]}'; isobench run's arguments go after --, e.g. isobench fleet --inventory hosts.ini -- --quick`,
+      `unexpected argument '${positionals[0]}'; isobench run's arguments go after --, e.g. isobench ` +
+        `fleet --inventory hosts.ini -- --quick`,
     );
   if (v.inventory === undefined)
     throw new ConfigError(
@@ -189,7 +190,8 @@ export async function fleetCommand(argv: string[], log: (line: string) => void):
   const studyFile = join(o.fleetDir, 'study', 'study.json');
   if (!existsSync(studyFile)) {
     log(
-      `isobench fleet: ansible-playbook exited ${String(r.exitCode)} and wrote no study (${studyFile}); the fetched runs, if any, are under ${join(o.fleetDir, 'fetched')}`,
+      `isobench fleet: ansible-playbook exited ${String(r.exitCode)} and wrote no study (${studyFile}` +
+        `); the fetched runs, if any, are under ${join(o.fleetDir, 'fetched')}`,
     );
     return 1;
   }
@@ -197,7 +199,9 @@ export async function fleetCommand(argv: string[], log: (line: string) => void):
   const ok = study.hosts.filter((h) => h.status === 'ok').map((h) => h.label);
   const missing = study.hosts.filter((h) => h.status === 'missing').map((h) => h.label);
   log(
-    `study: ${join(o.fleetDir, 'study', 'report.html')} (${ok.length} host${ok.length === 1 ? '' : 's'}: ${ok.join(', ') || 'none'}${missing.length ? `; missing: ${missing.join(', ')}` : ''})`,
+    `study: ${join(o.fleetDir, 'study', 'report.html')} (${ok.length} host` +
+      `${ok.length === 1 ? '' : 's'}: ${ok.join(', ') || 'none'}` +
+      `${missing.length ? `; missing: ${missing.join(', ')}` : ''})`,
   );
   if (r.exitCode !== 0) {
     log(`isobench fleet: ansible-playbook exited ${String(r.exitCode)}`);

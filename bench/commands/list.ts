@@ -18,7 +18,8 @@ export async function listCommand(args: string[]): Promise<number> {
     out.push(`  ${w.name.padEnd(8)} ${w.description}`);
     for (const p of w.params)
       out.push(
-        `      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`,
+        `      ${`${w.name}.${p.name}`.padEnd(24)} ${p.kind}` +
+          `${p.choices ? ` (${p.choices.join('|')})` : ''}: ${p.description}`,
       );
     for (const [name, p] of Object.entries(w.profiles ?? {})) {
       out.push(

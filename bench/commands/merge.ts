@@ -69,7 +69,8 @@ async function prepareOut(out: string, inputs: readonly string[]): Promise<void>
   for (const i of inputs) {
     if (!existsSync(recordPath(i)))
       throw new ConfigError(
-        `cannot read '${recordPath(i)}' (no such file): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`,
+        `cannot read '${recordPath(i)}' (no such file): pass a run directory written by 'isobench run' ` +
+          `(results/<run-id>) or its run.json`,
       );
     if (resolve(i).startsWith(`${out}/`))
       throw new ConfigError(`input '${i}' lies inside --out '${out}': merge into a new study directory`);
@@ -104,7 +105,10 @@ async function readRuns(
         flags.push({
           kind: 'label-conflict',
           hosts: [named, label],
-          message: `Two different machines are both named '${named}' (host name, CPU or memory differ); run ${digest.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the playbook uses the inventory name).`,
+          message:
+            `Two different machines are both named '${named}' (host name, CPU or memory differ); run ` +
+            `${digest.runId} from ${input} is shown as '${label}'. Give each host its own --host-label (the ` +
+            `playbook uses the inventory name).`,
         });
       }
     }

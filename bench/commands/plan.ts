@@ -30,10 +30,15 @@ const OPTIONS = {
 };
 
 /** Usage of `isobench plan`. */
-export const PLAN_USAGE = `usage: isobench plan --from <run dir|study dir> --host-cpus N --host-memory SIZE --app-cpus N --app-memory SIZE [--headroom 10%] [--json]
-  How many instances of an app fit per host in each environment the run measured, from its
-  per-instance memory (a --workload density sweep, else each trial's idle instance) and its cpu
-  ratio against bare metal. A study (isobench merge) is planned per host type.
+export const PLAN_USAGE =
+  `usage: isobench plan --from <run dir|study dir> --host-cpus N --host-memory SIZE --app-cpus N ` +
+  `--app-memory SIZE [--headroom 10%] [--json]
+  How many instances of an app fit per host in each ` +
+  `environment the run measured, from its
+  per-instance memory (a --workload density sweep, else ` +
+  `each trial's idle instance) and its cpu
+  ratio against bare metal. A study (isobench merge) is ` +
+  `planned per host type.
   sizes: 512MiB, 512M, 256GiB, 256G
 `;
 
@@ -95,7 +100,9 @@ async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
       }
       if (perHost.length === 0) continue;
       out.push({
-        title: `${type.name}: ${type.cpuModel}, kernel ${type.kernel}, ${type.accelerator} — hosts ${type.hosts.join(', ')}`,
+        title:
+          `${type.name}: ${type.cpuModel}, kernel ${type.kernel}, ${type.accelerator} — hosts ` +
+          `${type.hosts.join(', ')}`,
         hosts: type.hosts,
         fits: plan(req, pooledCosts(perHost)),
       });
@@ -108,7 +115,8 @@ async function groups(from: string, req: PlanRequest): Promise<PlanGroup[]> {
   if (missing.length > 0) refuse(from, missing);
   if (costs.length === 0)
     throw new ConfigError(
-      `${from}: the run measured no environment besides its baseline; plan compares isolated environments against bare metal`,
+      `${from}: the run measured no environment besides its baseline; plan compares isolated ` +
+        `environments against bare metal`,
     );
   return [
     {

@@ -78,7 +78,8 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
   const cpuset = v.pin === undefined ? null : cpusetFlag(v.pin);
   if (v['max-time'] !== undefined && !v['until-conclusive'])
     throw new ConfigError(
-      `--max-time ${v['max-time']} is the time budget of --until-conclusive: add --until-conclusive, or drop --max-time`,
+      `--max-time ${v['max-time']} is the time budget of --until-conclusive: add --until-conclusive, ` +
+        `or drop --max-time`,
     );
   const until = v['until-conclusive']
     ? { maxTimeMs: durationFlag('max-time', v['max-time'] ?? '10m'), maxRounds: MAX_ROUNDS }
@@ -134,7 +135,9 @@ export async function runCommand(argv: string[], usage: string, log: (line: stri
       markInterruption(record, abort);
       await writeRecord(dir, record);
       log(
-        `interrupted: run record kept in ${dir}/run.json (${record.results.filter((r) => r.status === 'completed').length} completed trials); reports: isobench report ${dir}`,
+        `interrupted: run record kept in ${dir}/run.json (` +
+          `${record.results.filter((r) => r.status === 'completed').length} completed trials); reports: ` +
+          `isobench report ${dir}`,
       );
       return abort.exitCode();
     }

@@ -17,7 +17,8 @@ export async function appendStepSummary(
     await appendFile(file, markdown.endsWith('\n') ? `${markdown}\n` : `${markdown}\n\n`);
   } catch (err) {
     log(
-      `warning: could not append the job summary to $GITHUB_STEP_SUMMARY ('${file}'): ${err instanceof Error ? err.message : String(err)}`,
+      `warning: could not append the job summary to $GITHUB_STEP_SUMMARY ('${file}'): ` +
+        `${err instanceof Error ? err.message : String(err)}`,
     );
   }
 }

@@ -62,7 +62,8 @@ export class RunAbort {
     }
     this.received = { signal: sig, phase: this.phase, at: new Date().toISOString() };
     this.log(
-      `received ${sig} while ${this.phase}: stopping this run's instances, removing its temp files, saving what was measured`,
+      `received ${sig} while ${this.phase}: stopping this run's instances, removing its temp files, ` +
+        `saving what was measured`,
     );
     this.controller.abort(new Error(`interrupted by ${sig}`));
   }

@@ -90,7 +90,8 @@ export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
         if (fig.launchesPerS !== null)
           push({ metric: 'burst_launches_per_s', value: fig.launchesPerS, unit: 'launches/s' }, shared);
         ctx.log(
-          `  burst ${i}: ${size} ready, p50 ${fig.p50Ms.toFixed(0)} ms, p95 ${fig.p95Ms.toFixed(0)} ms, ${fig.launchesPerS?.toFixed(1) ?? '–'} launches/s`,
+          `  burst ${i}: ${size} ready, p50 ${fig.p50Ms.toFixed(0)} ms, p95 ${fig.p95Ms.toFixed(0)} ms, ` +
+            `${fig.launchesPerS?.toFixed(1) ?? '–'} launches/s`,
         );
       }
       input.onStage?.(`stopping burst ${i}`);

@@ -193,7 +193,8 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
           };
       probes.push(probe);
       opts.log(
-        `  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}${probe.reason ? `: ${probe.reason}` : ''}`,
+        `  ${probe.ok ? 'ok' : 'unavailable'}${probe.version ? ` (${probe.version})` : ''}` +
+          `${probe.reason ? `: ${probe.reason}` : ''}`,
       );
     }
     await writeRecord(dir, record);
@@ -236,7 +237,9 @@ export async function run(opts: RunOptions): Promise<{ record: RunRecord; dir: s
           limit_cpus: String(opts.limits.cpus ?? 'none'),
           limit_memory_MiB: String(opts.limits.memoryMiB ?? 'none'),
         };
-        const phase = `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ${members.map((m) => m.cell.workload).join(',')})`;
+        const phase =
+          `trial ${members.map((m) => m.trialId).join('+')} (${envId(runner)} ` +
+          `${members.map((m) => m.cell.workload).join(',')})`;
         const common = {
           runner,
           ctx,

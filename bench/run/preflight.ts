@@ -114,7 +114,9 @@ export async function preflight(p: PreflightInput): Promise<void> {
   if (p.envs.includes('vm') && (p.diskCache === 'none' || p.diskCache === 'directsync')) {
     await requireODirect(p.outRoot, p.diskCache).catch((err: unknown) => {
       throw new ConfigError(
-        `bad value '${p.diskCache}' for --disk-cache with --out '${p.outRoot}': ${(err as Error).message.replace(/^--disk-cache \S+ /, '')}; valid here: writeback, writethrough, unsafe`,
+        `bad value '${p.diskCache}' for --disk-cache with --out '${p.outRoot}': ` +
+          `${(err as Error).message.replace(/^--disk-cache \S+ /, '')}; valid here: writeback, ` +
+          `writethrough, unsafe`,
         { cause: err },
       );
     });

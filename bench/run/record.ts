@@ -34,7 +34,8 @@ export async function readRecordText(arg: string): Promise<{ record: RunRecord; 
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
     throw new ConfigError(
-      `cannot read '${path}' (${why}): pass a run directory written by 'isobench run' (results/<run-id>) or its run.json`,
+      `cannot read '${path}' (${why}): pass a run directory written by 'isobench run' ` +
+        `(results/<run-id>) or its run.json`,
       { cause: err },
     );
   }

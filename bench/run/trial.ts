@@ -159,7 +159,9 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   const during = cells.map((c) => c.cell.workload).join(',');
   const shared =
     cells.length > 1
-      ? `one instance ran trial ${input.trial} of ${during} (trialIds ${cells.map((c) => c.trialId).join(', ')}); its lifecycle samples are in trialId ${first.trialId}`
+      ? `one instance ran trial ${input.trial} of ${during} (trialIds ` +
+        `${cells.map((c) => c.trialId).join(', ')}); its lifecycle samples are in trialId ` +
+        `${first.trialId}`
       : null;
   const lifecycle = (values: Measurement[]) => {
     for (const m of values) {

@@ -89,13 +89,16 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
     if (estimate > left) {
       ending = 'budget';
       input.log(
-        `until-conclusive: ${open.length} cell(s) still imprecise; another round (~${durationText(estimate)}) does not fit in the ${durationText(Math.max(0, left))} left of --max-time`,
+        `until-conclusive: ${open.length} cell(s) still imprecise; another round (~` +
+          `${durationText(estimate)}) does not fit in the ${durationText(Math.max(0, left))} left of ` +
+          `--max-time`,
       );
       break;
     }
     rounds += 1;
     input.log(
-      `until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (${open.map((s) => label(at(cells, s.cell, 'plan cell'))).join(', ')})`,
+      `until-conclusive: round ${rounds}: ${open.length} imprecise cell(s) get another trial (` +
+        `${open.map((s) => label(at(cells, s.cell, 'plan cell'))).join(', ')})`,
     );
     input.planned(units);
     for (const u of units) {
@@ -123,7 +126,8 @@ export async function untilConclusive(input: UntilInput): Promise<UntilConclusiv
   const counts = new Map<StopReason, number>();
   for (const s of stops) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
   input.log(
-    `until-conclusive: ${rounds} round(s) added in ${durationText(now() - t0)}; cells: ${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none compared'}`,
+    `until-conclusive: ${rounds} round(s) added in ${durationText(now() - t0)}; cells: ` +
+      `${[...counts].map(([r, n]) => `${n} ${r}`).join(', ') || 'none compared'}`,
   );
   return {
     maxTimeMs: input.settings.maxTimeMs,

@@ -59,23 +59,31 @@ const sideText = (c: CellComparison, s: CellComparison['baseline']) =>
   `${fmtNum(s.median)} ${c.info.unit} (${s.trials} trials, CV ${pct(s.trialCv)} %)`;
 
 function cellLine(c: CellComparison): string {
-  return `  ${verdictName(c.verdict).padEnd(12)} ${c.label} · ${c.metric} · ${c.envId}: ${fmtNum(c.baseline.median)} → ${fmtNum(c.current.median)} ${c.info.unit}, ${compareVerdictWords(c)}`;
+  return (
+    `  ${verdictName(c.verdict).padEnd(12)} ${c.label} · ${c.metric} · ${c.envId}: ` +
+    `${fmtNum(c.baseline.median)} → ${fmtNum(c.current.median)} ${c.info.unit}, ` +
+    `${compareVerdictWords(c)}`
+  );
 }
 
 const oneSidedLine = (o: OneSided) => `${o.label} · ${o.metric} · ${o.envId} (${o.trials} trials)`;
 
 /** Why sweeps are not compared, and where to look instead. */
 export const SWEEP_NOTE =
-  'density sweeps are not compared: their values belong to instance counts, and two sweeps may stop at different counts; compare the density sections (report.html, density.csv) of the two runs';
+  'density sweeps are not compared: their values belong to instance counts, and two sweeps may ' +
+  'stop at different counts; compare the density sections (report.html, density.csv) of the two ' +
+  'runs';
 
 const sweepLine = (s: SweepLeftOut) =>
-  `${s.label} · ${s.envId}: ${s.in === 'both' ? `${String(s.instances.baseline)} → ${String(s.instances.current)} instances reached` : `${s.in} run only (${String(s.instances[s.in])} instances reached)`}`;
+  `${s.label} · ${s.envId}: ` +
+  `${s.in === 'both' ? `${String(s.instances.baseline)} → ${String(s.instances.current)} instances reached` : `${s.in} run only (${String(s.instances[s.in])} instances reached)`}`;
 
 /** The set-up differences as lines (empty when the runs are like for like). */
 export function setupLines(diffs: readonly SetupDifference[]): string[] {
   if (diffs.length === 0) return [];
   return [
-    `!!! THE RUNS ARE NOT LIKE FOR LIKE: ${diffs.length} difference(s) of host or set-up. A change below may come from these, not from your code;`,
+    `!!! THE RUNS ARE NOT LIKE FOR LIKE: ${diffs.length} difference(s) of host or set-up. A change ` +
+      `below may come from these, not from your code;`,
     '!!! keep a baseline per host type (same CPU, kernel, accelerator, engine versions) to gate on code changes alone.',
     ...diffs.map((d) => `!!!   ${d.area}: ${d.what}: baseline '${d.baseline}' → current '${d.current}'`),
   ];
@@ -84,18 +92,23 @@ export function setupLines(diffs: readonly SetupDifference[]): string[] {
 /** The one-line outcome, e.g. `1 regression, 2 improvements, 20 within noise, 0 not judged`. */
 export function countsLine(cmp: RunComparison): string {
   const n = cmp.counts;
-  return `${n.regression} regression(s), ${n.improvement} improvement(s), ${n['within-noise']} within noise, ${n.unjudged} not judged`;
+  return (
+    `${n.regression} regression(s), ${n.improvement} improvement(s), ${n['within-noise']} within ` +
+    `noise, ${n.unjudged} not judged`
+  );
 }
 
 const RULE =
-  'A regression is a change whose whole 95 % interval (bootstrap over trials of both runs) lies beyond the threshold on the worse side; improvements never fail the gate.';
+  'A regression is a change whose whole 95 % interval (bootstrap over trials of both runs) lies ' +
+  'beyond the threshold on the worse side; improvements never fail the gate.';
 
 /** The console report: set-up differences first, then regressions, improvements, the rest, and one-sided metrics. */
 export function compareText(cmp: RunComparison, paths: { baseline: string; current: string }): string[] {
   const byKind = (k: CompareVerdict['kind']) => cmp.cells.filter((c) => c.verdict.kind === k);
   const lines = [...setupLines(cmp.setup)];
   lines.push(
-    `isobench compare: baseline ${cmp.runs.baseline} (${paths.baseline}) → current ${cmp.runs.current} (${paths.current})`,
+    `isobench compare: baseline ${cmp.runs.baseline} (${paths.baseline}) → current ` +
+      `${cmp.runs.current} (${paths.current})`,
   );
   lines.push(`${countsLine(cmp)}. ${RULE}`);
   for (const k of ['regression', 'improvement', 'within-noise', 'unjudged'] as const) {
@@ -115,7 +128,11 @@ export function compareText(cmp: RunComparison, paths: { baseline: string; curre
 function mdRow(c: CellComparison): string {
   const ratio = `${c.ratio.toFixed(3)}${c.ratioCi ? ` [${c.ratioCi.lo.toFixed(3)}, ${c.ratioCi.hi.toFixed(3)}]` : ''}`;
   const name = verdictName(c.verdict);
-  return `| ${c.verdict.kind === 'regression' ? `**${name}**` : name} | ${escapeMd(c.label)} | ${escapeMd(c.metric)} | ${escapeMd(c.envId)} | ${escapeMd(sideText(c, c.baseline))} | ${escapeMd(sideText(c, c.current))} | ${ratio} | ${escapeMd(compareVerdictWords(c))} |`;
+  return (
+    `| ${c.verdict.kind === 'regression' ? `**${name}**` : name} | ${escapeMd(c.label)} | ` +
+    `${escapeMd(c.metric)} | ${escapeMd(c.envId)} | ${escapeMd(sideText(c, c.baseline))} | ` +
+    `${escapeMd(sideText(c, c.current))} | ${ratio} | ${escapeMd(compareVerdictWords(c))} |`
+  );
 }
 
 const HEADER = [
@@ -129,13 +146,15 @@ export function compareMarkdown(cmp: RunComparison): string {
   const lines = [
     `## isobench compare: ${gate}`,
     '',
-    `Baseline \`${escapeMd(cmp.runs.baseline)}\` → current \`${escapeMd(cmp.runs.current)}\`: ${countsLine(cmp)}. ${RULE}`,
+    `Baseline \`${escapeMd(cmp.runs.baseline)}\` → current \`${escapeMd(cmp.runs.current)}\`: ` +
+      `${countsLine(cmp)}. ${RULE}`,
     '',
   ];
   if (cmp.setup.length > 0) {
     lines.push(
       '> [!WARNING]',
-      `> **The runs are not like for like** (${cmp.setup.length} difference(s) of host or set-up): a change may come from these, not from the code. Keep a baseline per host type.`,
+      `> **The runs are not like for like** (${cmp.setup.length} difference(s) of host or set-up): a ` +
+        `change may come from these, not from the code. Keep a baseline per host type.`,
       '>',
     );
     for (const d of cmp.setup)

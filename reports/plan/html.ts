@@ -79,19 +79,41 @@ const range = (r: [number, number] | null, f: (x: number) => string) =>
 function fitsTable(p: IllustrativePlan): string {
   const rows = p.fits.map(
     (f) =>
-      `<tr><td>${h(f.envId)}</td><td class="num">${h(`${f.fit} [${f.fitRange[0]}, ${f.fitRange[1]}]`)}</td><td>${f.limit === 'cpu' ? 'CPU' : 'memory'}</td><td class="num">${f.byCpu}</td><td class="num">${f.byMemory}</td><td class="num">${h(f.cpusPerInstance.toFixed(3))}</td><td class="num">${h(mib(f.memoryPerInstanceMiB))}</td><td class="num">${h(`${f.cost.cpuRatio.value.toFixed(3)}${range(f.cost.cpuRatio.range, (x) => x.toFixed(3))}`)}</td><td class="num">${h(`${mib(f.cost.idleMemoryMiB.value)}${range(f.cost.idleMemoryMiB.range, mib)}`)}</td><td>${h(f.cost.idleMemoryMiB.source)}</td></tr>`,
+      `<tr><td>${h(f.envId)}</td><td class="num">${h(`${f.fit} [${f.fitRange[0]}, ${f.fitRange[1]}]`)}` +
+      `</td><td>${f.limit === 'cpu' ? 'CPU' : 'memory'}</td><td class="num">${f.byCpu}</td><td ` +
+      `class="num">${f.byMemory}</td><td class="num">${h(f.cpusPerInstance.toFixed(3))}</td><td ` +
+      `class="num">${h(mib(f.memoryPerInstanceMiB))}</td><td class="num">` +
+      `${h(`${f.cost.cpuRatio.value.toFixed(3)}${range(f.cost.cpuRatio.range, (x) => x.toFixed(3))}`)}` +
+      `</td><td class="num">` +
+      `${h(`${mib(f.cost.idleMemoryMiB.value)}${range(f.cost.idleMemoryMiB.range, mib)}`)}</td><td>` +
+      `${h(f.cost.idleMemoryMiB.source)}</td></tr>`,
   );
-  return `<table class="plan" id="plan-table"><thead><tr><th>environment</th><th>instances per host [range]</th><th>runs out first</th><th>CPU allows</th><th>memory allows</th><th>CPUs per instance</th><th>memory per instance</th><th>CPU ratio against the baseline [95 % CI]</th><th>idle instance memory [range]</th><th>idle memory measured by</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return (
+    `<table class="plan" id="plan-table"><thead><tr><th>environment</th><th>instances per host ` +
+    `[range]</th><th>runs out first</th><th>CPU allows</th><th>memory allows</th><th>CPUs per ` +
+    `instance</th><th>memory per instance</th><th>CPU ratio against the baseline [95 % ` +
+    `CI]</th><th>idle instance memory [range]</th><th>idle memory measured ` +
+    `by</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+  );
 }
 
 /** The plan section's body. */
 export function planSection(p: IllustrativePlan): string {
   const r = p.request;
   if (p.fits.length === 0 && p.missing.length === 0) {
-    return '<p>Nothing to plan: the run measured no environment besides its baseline. <code>isobench plan</code> compares isolated environments (containers, guests) against bare metal: run <code>--env bare,container,vm --workload cpu,density</code>.</p>';
+    return (
+      '<p>Nothing to plan: the run measured no environment besides its baseline. <code>isobench ' +
+      'plan</code> compares isolated environments (containers, guests) against bare metal: run ' +
+      '<code>--env bare,container,vm --workload cpu,density</code>.</p>'
+    );
   }
   const parts = [
-    `<p>How many instances of an app fit on one host in each environment this run measured, from its measured idle-instance memory and CPU ratio against bare metal — what <code>isobench plan</code> prints. <strong>The app and host here are illustrative</strong>: ${h(`${r.hostCpus} CPUs and ${mib(r.hostMemoryMiB)}`)} (${h(p.hostSource)}), an app that needs ${h(String(r.appCpus))} CPU and ${h(mib(r.appMemoryMiB))} per instance, ${wholePct(r.headroom)} % of the host kept free. Put your own app and host into the same command:</p>`,
+    `<p>How many instances of an app fit on one host in each environment this run measured, from its ` +
+      `measured idle-instance memory and CPU ratio against bare metal — what <code>isobench ` +
+      `plan</code> prints. <strong>The app and host here are illustrative</strong>: ` +
+      `${h(`${r.hostCpus} CPUs and ${mib(r.hostMemoryMiB)}`)} (${h(p.hostSource)}), an app that needs ` +
+      `${h(String(r.appCpus))} CPU and ${h(mib(r.appMemoryMiB))} per instance, ${wholePct(r.headroom)} ` +
+      `% of the host kept free. Put your own app and host into the same command:</p>`,
     `<pre>${h(p.command)}</pre>`,
   ];
   if (p.fits.length > 0) {
@@ -106,7 +128,9 @@ export function planSection(p: IllustrativePlan): string {
     if (caveats.length > 0) parts.push(`<ul class="notes">${caveats.map((c) => `<li>${h(c)}</li>`).join('\n')}</ul>`);
     if (p.fits.length < 2)
       parts.push(
-        `<p class="note">${h(`Published: "${DENSITY_CLAIM.text}" Not answered here: measure a container and a VM environment side by side.`)}</p>`,
+        `<p class="note">` +
+          `${h(`Published: "${DENSITY_CLAIM.text}" Not answered here: measure a container and a VM environment side by side.`)}` +
+          `</p>`,
       );
   }
   if (p.missing.length > 0)
@@ -115,7 +139,8 @@ export function planSection(p: IllustrativePlan): string {
     );
   if (p.fits.length > 0)
     parts.push(
-      `<details><summary>The plan as <code>isobench plan</code> prints it (sources, assumptions)</summary><pre>${h(planText(p.title, r, p.fits).join('\n'))}</pre></details>`,
+      `<details><summary>The plan as <code>isobench plan</code> prints it (sources, ` +
+        `assumptions)</summary><pre>${h(planText(p.title, r, p.fits).join('\n'))}</pre></details>`,
     );
   return parts.join('\n');
 }

@@ -27,15 +27,24 @@ export function runPlanTitle(record: RunRecord): string {
 export function planText(title: string, req: PlanRequest, fits: readonly EnvFit[]): string[] {
   const lines = [
     title,
-    `  host: ${req.hostCpus} CPUs, ${mib(req.hostMemoryMiB)}, ${wholePct(req.headroom)} % kept free; app: ${req.appCpus} CPUs, ${mib(req.appMemoryMiB)} per instance`,
+    `  host: ${req.hostCpus} CPUs, ${mib(req.hostMemoryMiB)}, ${wholePct(req.headroom)} % kept free; ` +
+      `app: ${req.appCpus} CPUs, ${mib(req.appMemoryMiB)} per instance`,
   ];
   for (const f of fits) {
     const [lo, hi] = f.fitRange;
     lines.push(
-      `  ${f.envId}: ${f.fit} instances per host [${lo}, ${hi}] — ${f.limit === 'cpu' ? 'CPU' : 'memory'} runs out first (CPU allows ${f.byCpu}, memory ${f.byMemory})`,
-      `    per instance: ${f.cpusPerInstance.toFixed(3)} CPUs (app ${req.appCpus} ÷ CPU ratio ${ratio(f.cost.cpuRatio.value)}), ${mib(f.memoryPerInstanceMiB)} (app ${mib(req.appMemoryMiB)} + idle instance ${mib(f.cost.idleMemoryMiB.value)})`,
-      `    CPU ratio ${ratio(f.cost.cpuRatio.value)}${f.cost.cpuRatio.range ? ` [${ratio(f.cost.cpuRatio.range[0])}, ${ratio(f.cost.cpuRatio.range[1])}]` : ''} from ${f.cost.cpuRatio.source}`,
-      `    idle instance ${mib(f.cost.idleMemoryMiB.value)}${f.cost.idleMemoryMiB.range ? ` [${mib(f.cost.idleMemoryMiB.range[0])}, ${mib(f.cost.idleMemoryMiB.range[1])}]` : ''} from ${f.cost.idleMemoryMiB.source}`,
+      `  ${f.envId}: ${f.fit} instances per host [${lo}, ${hi}] — ` +
+        `${f.limit === 'cpu' ? 'CPU' : 'memory'} runs out first (CPU allows ${f.byCpu}, memory ` +
+        `${f.byMemory})`,
+      `    per instance: ${f.cpusPerInstance.toFixed(3)} CPUs (app ${req.appCpus} ÷ CPU ratio ` +
+        `${ratio(f.cost.cpuRatio.value)}), ${mib(f.memoryPerInstanceMiB)} (app ${mib(req.appMemoryMiB)} ` +
+        `+ idle instance ${mib(f.cost.idleMemoryMiB.value)})`,
+      `    CPU ratio ${ratio(f.cost.cpuRatio.value)}` +
+        `${f.cost.cpuRatio.range ? ` [${ratio(f.cost.cpuRatio.range[0])}, ${ratio(f.cost.cpuRatio.range[1])}]` : ''}` +
+        ` from ${f.cost.cpuRatio.source}`,
+      `    idle instance ${mib(f.cost.idleMemoryMiB.value)}` +
+        `${f.cost.idleMemoryMiB.range ? ` [${mib(f.cost.idleMemoryMiB.range[0])}, ${mib(f.cost.idleMemoryMiB.range[1])}]` : ''}` +
+        ` from ${f.cost.idleMemoryMiB.source}`,
       ...[...new Set([...f.cost.cpuRatio.caveats, ...f.cost.idleMemoryMiB.caveats])].map((c) => `    caveat: ${c}`),
     );
   }
@@ -44,17 +53,24 @@ export function planText(title: string, req: PlanRequest, fits: readonly EnvFit[
     const least = sorted[0] as EnvFit;
     const most = sorted[sorted.length - 1] as EnvFit;
     lines.push(
-      `  published: "${DENSITY_CLAIM.text}" Here, for this app: ${fits.map((f) => `${f.fit} × ${f.envId}`).join(' versus ')}${least.fit > 0 ? ` (${(most.fit / least.fit).toFixed(2)}× as many ${most.envId} as ${least.envId})` : ''}.`,
+      `  published: "${DENSITY_CLAIM.text}" Here, for this app: ` +
+        `${fits.map((f) => `${f.fit} × ${f.envId}`).join(' versus ')}` +
+        `${least.fit > 0 ? ` (${(most.fit / least.fit).toFixed(2)}× as many ${most.envId} as ${least.envId})` : ''}` +
+        `.`,
     );
   } else {
     lines.push(
-      `  published: "${DENSITY_CLAIM.text}" Not answered: this run measured only ${fits.map((f) => f.envId).join(', ')}; measure a container and a VM environment side by side.`,
+      `  published: "${DENSITY_CLAIM.text}" Not answered: this run measured only ` +
+        `${fits.map((f) => f.envId).join(', ')}; measure a container and a VM environment side by side.`,
     );
   }
   lines.push(
-    "  assumptions: the app's own CPU and memory are the same in every environment; an instance needs the app's CPUs divided by the",
-    "  measured CPU ratio and the app's memory plus the measured idle-instance memory; CPU is shared fractionally (a CFS quota, vCPU",
-    '  overcommit); [a, b]: the fit with every measured figure at the unfavourable and the favourable end of its range.',
+    "  assumptions: the app's own CPU and memory are the same in every environment; an instance " +
+      "needs the app's CPUs divided by the",
+    "  measured CPU ratio and the app's memory plus the measured idle-instance memory; CPU is shared " +
+      'fractionally (a CFS quota, vCPU',
+    '  overcommit); [a, b]: the fit with every measured figure at the unfavourable and the ' +
+      'favourable end of its range.',
   );
   return lines;
 }

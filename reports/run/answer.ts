@@ -43,7 +43,10 @@ export function answerSentence(e: Entry, a: Analysis): string {
       const lo = sign === 1 ? v.interval.lo : -v.interval.hi;
       const hi = sign === 1 ? v.interval.hi : -v.interval.lo;
       const verb = v.kind === 'worse' ? 'costs' : 'gains';
-      return `${who} ${verb} ${pct(sign * v.change)} % against ${base} (${directionWords(v.quantity)[v.kind]}), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${own}.`;
+      return (
+        `${who} ${verb} ${pct(sign * v.change)} % against ${base} (${directionWords(v.quantity)[v.kind]}` +
+        `), with a 95 % interval [${pct(lo)}, ${pct(hi)}] %${own}.`
+      );
     }
     case 'equivalent':
       return `${who} is equivalent to ${base} within ${marginText(v.margin)}${own}.`;

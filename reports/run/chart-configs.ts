@@ -86,7 +86,11 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   return {
     file: `chart-${first.case.slug}-${fileSafe(first.metric)}.png`,
     title: t,
-    alt: `Bar chart: median ${first.metric} per environment for ${first.case.label}, with 95 % interval whiskers. ${withData.map((e) => `${e.stats.envId}: ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit}`).join('; ')}.`,
+    alt:
+      `Bar chart: median ${first.metric} per environment for ${first.case.label}, with 95 % interval ` +
+      `whiskers. ` +
+      `${withData.map((e) => `${e.stats.envId}: ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit}`).join('; ')}` +
+      `.`,
     section: 'case',
     config: {
       type: 'bar',
@@ -112,7 +116,8 @@ export function envBarsChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
         plugins: {
           ...title(
             t,
-            `median of per-trial medians; whiskers: 95 % bootstrap interval over trials (n = ${withData.map((e) => e.stats.summary.trials).join(', ')} trials)`,
+            `median of per-trial medians; whiskers: 95 % bootstrap interval over trials (n = ` +
+              `${withData.map((e) => e.stats.summary.trials).join(', ')} trials)`,
           ),
           legend: { display: false },
           isobenchWhiskers: {
@@ -146,7 +151,10 @@ export function overheadChart(a: Analysis): ChartSpec | null {
   return {
     file: 'overhead.png',
     title: t,
-    alt: `Horizontal bar chart of the change against the baseline per case and environment, with 95 % interval whiskers and the ${marginText(a.margin)} equivalence band. ${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${verdictText(e)}`).join('; ')}.`,
+    alt:
+      `Horizontal bar chart of the change against the baseline per case and environment, with 95 % ` +
+      `interval whiskers and the ${marginText(a.margin)} equivalence band. ` +
+      `${rows.map((e) => `${e.case.label} ${e.stats.envId}: ${verdictText(e)}`).join('; ')}.`,
     section: 'overhead',
     config: {
       type: 'bar',
@@ -169,7 +177,8 @@ export function overheadChart(a: Analysis): ChartSpec | null {
         plugins: {
           ...title(
             t,
-            `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ${marginText(a.margin)} equivalence margin; colour: verdict`,
+            `bars: ratio of medians as % change; whiskers: 95 % bootstrap interval; band: ` +
+              `${marginText(a.margin)} equivalence margin; colour: verdict`,
           ),
           legend: { display: false },
           isobenchWhiskers: {
@@ -208,7 +217,11 @@ export function startupChart(a: Analysis, rows: readonly Entry[]): ChartSpec | n
   return {
     file: `${burst ? first.case.slug : 'startup'}-${fileSafe(first.metric)}.png`,
     title: t,
-    alt: `Distribution of ${first.metric} per environment: min–max bar, one dot per trial, median line with 95 % interval. ${withData.map((e) => `${e.stats.envId}: median ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit} over ${e.stats.summary.trials} trials`).join('; ')}.`,
+    alt:
+      `Distribution of ${first.metric} per environment: min–max bar, one dot per trial, median line ` +
+      `with 95 % interval. ` +
+      `${withData.map((e) => `${e.stats.envId}: median ${e.stats.summary.trialMedian.toPrecision(4)} ${e.info.unit} over ${e.stats.summary.trials} trials`).join('; ')}` +
+      `.`,
     section: 'startup',
     config: {
       type: 'bar',

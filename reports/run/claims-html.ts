@@ -47,7 +47,10 @@ export function measurementText(m: ClaimMeasurement): string {
 
 function measurementHtml(m: ClaimMeasurement): string {
   const why = m.reason === null ? '' : ` — ${h(m.reason.replace(/^(not comparable|method differs): /, ''))}`;
-  return `<li>${h(m.says)} — measured ${h(m.measured)} (${h(m.where)}): <span class="s-${m.status}">${h(STATUS_TEXT[m.status])}</span>${why}</li>`;
+  return (
+    `<li>${h(m.says)} — measured ${h(m.measured)} (${h(m.where)}): <span class="s-${m.status}">` +
+    `${h(STATUS_TEXT[m.status])}</span>${why}</li>`
+  );
 }
 
 /** Published claims next to this run's measurements. */
@@ -62,14 +65,24 @@ export function claimsTable(results: readonly ClaimResult[]): string {
     const sourceNote = c.source.note === undefined ? '' : `<p class="note">${h(c.source.note)}</p>`;
     const url = c.source.url === undefined ? '' : ` <code>${h(c.source.url)}</code>`;
     return (
-      `<tr id="claim-${h(c.id)}"><td>${h(c.claim)}<p class="note">${h(KIND_TEXT[c.kind])} · <code>${h(c.id)}</code></p></td>` +
-      `<td>${h(c.source.cite)}${url}<p class="src-${c.source.status}">${h(SOURCE_TEXT[c.source.status])}</p>${sourceNote}</td>` +
+      `<tr id="claim-${h(c.id)}"><td>${h(c.claim)}<p class="note">${h(KIND_TEXT[c.kind])} · <code>` +
+      `${h(c.id)}</code></p></td>` +
+      (`<td>${h(c.source.cite)}${url}<p class="src-${c.source.status}">` +
+        `${h(SOURCE_TEXT[c.source.status])}</p>${sourceNote}</td>`) +
       `<td>${h(methodText(c.method))}</td><td>${measured}${note}</td></tr>`
     );
   });
-  return `<table class="claims"><thead><tr><th>claim</th><th>source</th><th>method</th><th>this run</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return (
+    `<table class="claims"><thead><tr><th>claim</th><th>source</th><th>method</th><th>this ` +
+    `run</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+  );
 }
 
 /** The sentence above the table: how claims are judged. */
 export const CLAIMS_READING =
-  '<p class="note">A claim is judged only like for like: <em>agrees</em> or <em>disagrees</em> when this run\'s 95 % interval lies inside or outside the claimed range, <em>undecided</em> when it crosses a bound; <em>method differs</em> when the case did not follow the claim\'s method (threads, IO depth, block size, IO mode), and <em>not comparable</em> when the environment ran under emulation (TCG) while the claim is about hardware virtualization. Each claim says what kind it is and how far its source was checked.</p>';
+  '<p class="note">A claim is judged only like for like: <em>agrees</em> or <em>disagrees</em> ' +
+  "when this run's 95 % interval lies inside or outside the claimed range, <em>undecided</em> " +
+  "when it crosses a bound; <em>method differs</em> when the case did not follow the claim's " +
+  'method (threads, IO depth, block size, IO mode), and <em>not comparable</em> when the ' +
+  'environment ran under emulation (TCG) while the claim is about hardware virtualization. Each ' +
+  'claim says what kind it is and how far its source was checked.</p>';

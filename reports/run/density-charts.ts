@@ -154,7 +154,8 @@ export function densityReadyChart(
   return chart(
     'density-ready.png',
     'Ready time versus instances running (ms)',
-    "median host-side ready time of each step's new instances; dotted vertical line: the knee, where it starts to climb",
+    "median host-side ready time of each step's new instances; dotted vertical line: the knee, where " +
+      'it starts to climb',
     alt,
     datasets,
     axis,
@@ -182,7 +183,8 @@ export function densityMemoryChart(
     if (drop.length > 0)
       datasets.push(
         line(
-          `${name}: MemAvailable drop ÷ instances${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`,
+          `${name}: MemAvailable drop ÷ instances` +
+            `${d.slopeMiB === null ? '' : ` (slope ${fmt(d.slopeMiB)} MiB/instance)`}`,
           drop,
           st,
           false,
@@ -196,16 +198,21 @@ export function densityMemoryChart(
         kneeLine(`knee: ${name} marginal memory climbs from ${d.memoryKnee} instances`, d.memoryKnee, range, st),
       );
   }
-  const alt = `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed). ${sweeps
-    .map(({ d, name, drop, engine }) => {
-      const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
-      return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
-    })
-    .join('; ')}.`;
+  const alt =
+    `Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop ` +
+    `divided by the instances (solid) and the engine's own accounting (dashed). ` +
+    `${sweeps
+      .map(({ d, name, drop, engine }) => {
+        const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
+        return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
+      })
+      .join('; ')}` +
+    `.`;
   return chart(
     'density-memory.png',
     'Memory per instance versus instances running (MiB)',
-    'solid: host MemAvailable drop ÷ instances running; dashed: engine accounting (cgroup usage, qemu PSS); dotted vertical line: the knee',
+    'solid: host MemAvailable drop ÷ instances running; dashed: engine accounting (cgroup usage, ' +
+      'qemu PSS); dotted vertical line: the knee',
     alt,
     datasets,
     axis,

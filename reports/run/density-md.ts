@@ -27,9 +27,12 @@ export function densityMarkdown(all: readonly DensitySummary[]): string[] {
   return [
     '### Density sweeps',
     '',
-    "Per environment and batch size (sweeps pooled step by step). Marginal memory: least-squares slope of the host's MemAvailable drop against the instances running; instances per GiB: 1024 ÷ that. These are not in the verdict table: a sweep's values belong to instance counts.",
+    'Per environment and batch size (sweeps pooled step by step). Marginal memory: least-squares ' +
+      "slope of the host's MemAvailable drop against the instances running; instances per GiB: 1024 ÷ " +
+      "that. These are not in the verdict table: a sweep's values belong to instance counts.",
     '',
-    '| environment | instances reached (why it stopped) | marginal memory per instance | instances per GiB | ready median | ready p95 | knee: ready time | knee: memory |',
+    '| environment | instances reached (why it stopped) | marginal memory per instance | instances ' +
+      'per GiB | ready median | ready p95 | knee: ready time | knee: memory |',
     '|---|---|--:|--:|--:|--:|---|---|',
     ...rows,
     '',

@@ -19,24 +19,36 @@ const title = (m: EngineMatrix) => `${m.case.label} — ${m.metric} (${m.info.un
 
 /** What a matrix cell means, said once above the tables. */
 export const ENGINES_NOTE =
-  "Each cell compares the row engine against the column engine on the same workload: the change in % (positive = the row is slower/worse), its 95 % bootstrap interval over trials, and the verdict under the run's margin. The first columns repeat each engine's verdict against the baseline.";
+  'Each cell compares the row engine against the column engine on the same workload: the change in ' +
+  '% (positive = the row is slower/worse), its 95 % bootstrap interval over trials, and the ' +
+  "verdict under the run's margin. The first columns repeat each engine's verdict against the " +
+  'baseline.';
 
 /** The HTML section body: one table per matrix, or an empty string when the run has none. */
 export function enginesHtml(ms: readonly EngineMatrix[]): string {
   if (ms.length === 0) return '';
   const tables = ms.map((m) => {
     const ids = m.rows.map((r) => r.stats.envId);
-    const head = `<tr><th>engine</th><th>trials</th><th>median of trials</th><th>against the baseline</th>${ids.map((id) => `<th>vs ${h(id)}</th>`).join('')}</tr>`;
+    const head =
+      `<tr><th>engine</th><th>trials</th><th>median of trials</th><th>against the baseline</th>` +
+      `${ids.map((id) => `<th>vs ${h(id)}</th>`).join('')}</tr>`;
     const body = m.rows
       .map((r) => {
         const cells = ids
           .map((col) => {
             if (col === r.stats.envId) return '<td class="num">—</td>';
             const p = pairOf(m, r.stats.envId, col);
-            return `<td class="v-${p?.verdict.kind ?? 'no-data'}" title="${h(`${r.stats.envId} against ${col}: change ${changeText(p)}`)}">${h(cellText(p))}</td>`;
+            return (
+              `<td class="v-${p?.verdict.kind ?? 'no-data'}" title="` +
+              `${h(`${r.stats.envId} against ${col}: change ${changeText(p)}`)}">${h(cellText(p))}</td>`
+            );
           })
           .join('');
-        return `<tr><td>${h(r.stats.envId)}</td><td class="num">${r.stats.summary.trials}</td><td class="num">${h(`${fmtNum(r.stats.summary.trialMedian)} ${m.info.unit}`)}</td><td class="v-${r.verdict.kind}">${h(verdictText(r))}</td>${cells}</tr>`;
+        return (
+          `<tr><td>${h(r.stats.envId)}</td><td class="num">${r.stats.summary.trials}</td><td class="num">` +
+          `${h(`${fmtNum(r.stats.summary.trialMedian)} ${m.info.unit}`)}</td><td class="v-${r.verdict.kind}` +
+          `">${h(verdictText(r))}</td>${cells}</tr>`
+        );
       })
       .join('\n');
     return `<h3>${h(title(m))}</h3>\n<table class="engines"><thead>${head}</thead><tbody>\n${body}\n</tbody></table>`;
@@ -59,7 +71,9 @@ export function enginesMarkdown(ms: readonly EngineMatrix[]): string[] {
     for (const r of m.rows) {
       const cells = ids.map((col) => (col === r.stats.envId ? '—' : escapeMd(cellText(pairOf(m, r.stats.envId, col)))));
       out.push(
-        `| ${escapeMd(r.stats.envId)} | ${escapeMd(`${fmtNum(r.stats.summary.trialMedian)} ${m.info.unit}`)} | ${escapeMd(verdictText(r))} | ${cells.join(' | ')} |`,
+        `| ${escapeMd(r.stats.envId)} | ` +
+          `${escapeMd(`${fmtNum(r.stats.summary.trialMedian)} ${m.info.unit}`)} | ` +
+          `${escapeMd(verdictText(r))} | ${cells.join(' | ')} |`,
       );
     }
     out.push('');

@@ -26,9 +26,19 @@ export function verdictTable(a: Analysis): string {
       e.stats.summary.trials === 0
         ? '<td class="num">–</td>'
         : `<td class="num">${h(`${fmtNum(e.stats.summary.trialMedian)} ${e.info.unit}`)}</td>`;
-    return `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-${e.verdict.kind}">${h(verdictText(e))}</td></tr>`;
+    return (
+      `<tr class="${e.metric === e.case.headline ? 'headline' : 'other'}"><td>${h(e.case.label)}` +
+      `</td><td title="${h(e.info.description)}">${h(e.metric)}</td><td>${h(e.stats.envId)}</td><td ` +
+      `class="num">${e.stats.summary.trials}</td>${median}${ratioCells(e)}<td class="v-` +
+      `${e.verdict.kind}">${h(verdictText(e))}</td></tr>`
+    );
   });
-  return `<table class="verdicts" id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median of trials</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return (
+    `<table class="verdicts" ` +
+    `id="verdict-table"><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>median ` +
+    `of trials</th><th>ratio [95 % CI]</th><th>change % [95 % CI] (+ = ` +
+    `worse)</th><th>verdict</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+  );
 }
 
 /** Every descriptive statistic per case × metric × environment. */
@@ -36,27 +46,43 @@ export function statisticsTable(a: Analysis): string {
   const rows = a.entries.map((e) => {
     const s = e.stats.summary;
     const m = e.stats.medianCi;
-    return `<tr><td>${h(e.case.label)}</td><td>${h(e.metric)}</td><td>${h(e.info.unit)}</td><td>${h(e.stats.envId)}</td><td class="num">${s.n}</td><td class="num">${s.trials}</td>${num(s.trialMedian)}${num(s.median)}${num(s.mean)}${num(s.mad)}${pctCell(s.cv)}${num(s.min)}${num(s.max)}${num(s.p95)}${pctCell(s.trialCv)}<td class="num">${m ? h(ci(m.lo, m.hi, fmtNum)) : '–'}</td></tr>`;
+    return (
+      `<tr><td>${h(e.case.label)}</td><td>${h(e.metric)}</td><td>${h(e.info.unit)}</td><td>` +
+      `${h(e.stats.envId)}</td><td class="num">${s.n}</td><td class="num">${s.trials}</td>` +
+      `${num(s.trialMedian)}${num(s.median)}${num(s.mean)}${num(s.mad)}${pctCell(s.cv)}${num(s.min)}` +
+      `${num(s.max)}${num(s.p95)}${pctCell(s.trialCv)}<td class="num">` +
+      `${m ? h(ci(m.lo, m.hi, fmtNum)) : '–'}</td></tr>`
+    );
   });
-  return `<table class="statistics"><thead><tr><th>workload</th><th>metric</th><th>unit</th><th>environment</th><th>samples</th><th>trials</th><th>median of trials</th><th>median of samples</th><th>mean</th><th>MAD</th><th>CV %</th><th>min</th><th>max</th><th>p95</th><th>CV between trials %</th><th>median 95 % CI (trials)</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return (
+    `<table ` +
+    `class="statistics"><thead><tr><th>workload</th><th>metric</th><th>unit</th><th>environment</th><th>samples</th><th>trials</th><th>median ` +
+    `of trials</th><th>median of samples</th><th>mean</th><th>MAD</th><th>CV ` +
+    `%</th><th>min</th><th>max</th><th>p95</th><th>CV between trials %</th><th>median 95 % CI ` +
+    `(trials)</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+  );
 }
 
 const many = (v: string[]) => (v.length > 4 ? `${v.slice(0, 3).join(', ')} … (${v.length} values)` : v.join(', '));
 
 /** Each environment's configuration: probe, engine version, labels (accelerator, limits, digests…). */
 export function environmentsSection(envs: readonly EnvConfig[]): string {
-  return `<div class="envs">${envs
-    .map((e) => {
-      const rows: [string, string][] = [
-        ['probe', e.ok ? 'available' : 'unavailable'],
-        ...(e.version ? [['version', e.version] as [string, string]] : []),
-        ...(e.note ? [['note', e.note] as [string, string]] : []),
-        ...e.details.map(([k, v]): [string, string] => [`probe.${k}`, v]),
-        ...e.labels.map(([k, v]): [string, string] => [k, many(v)]),
-      ];
-      return `<div><h3>${h(e.id)}</h3><table>${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table></div>`;
-    })
-    .join('\n')}</div>`;
+  return (
+    `<div class="envs">` +
+    `${envs
+      .map((e) => {
+        const rows: [string, string][] = [
+          ['probe', e.ok ? 'available' : 'unavailable'],
+          ...(e.version ? [['version', e.version] as [string, string]] : []),
+          ...(e.note ? [['note', e.note] as [string, string]] : []),
+          ...e.details.map(([k, v]): [string, string] => [`probe.${k}`, v]),
+          ...e.labels.map(([k, v]): [string, string] => [k, many(v)]),
+        ];
+        return `<div><h3>${h(e.id)}</h3><table>${rows.map(([k, v]) => `<tr><th>${h(k)}</th><td>${h(v)}</td></tr>`).join('')}</table></div>`;
+      })
+      .join('\n')}` +
+    `</div>`
+  );
 }
 
 const known = (k: Known<unknown> | undefined): string =>
@@ -101,14 +127,27 @@ export function failuresSection(record: RunRecord): string {
   if (bad.length === 0) return '<p>Every trial completed.</p>';
   const rows = bad.map((r) => {
     const why = r.status === 'skipped' ? r.reason : `${r.error.stage}: ${r.error.message}`;
-    return `<tr><td class="num">${r.trialId}</td><td>${h(envId(r))}</td><td>${h(r.workload)}</td><td>${h(r.status)}</td><td>${h(why)}</td></tr>`;
+    return (
+      `<tr><td class="num">${r.trialId}</td><td>${h(envId(r))}</td><td>${h(r.workload)}</td><td>` +
+      `${h(r.status)}</td><td>${h(why)}</td></tr>`
+    );
   });
-  return `<details><summary>${bad.length} trial(s) did not complete</summary><table><thead><tr><th>trial</th><th>environment</th><th>workload</th><th>status</th><th>why</th></tr></thead><tbody>${rows.join('')}</tbody></table></details>`;
+  return (
+    `<details><summary>${bad.length} trial(s) did not ` +
+    `complete</summary><table><thead><tr><th>trial</th><th>environment</th><th>workload</th><th>status</th><th>why</th></tr></thead><tbody>` +
+    `${rows.join('')}</tbody></table></details>`
+  );
 }
 
 /** How to reproduce the run and regenerate this report. */
 export function reproduceSection(record: RunRecord): string {
   const p = record.plan;
   const dir = `${p.out}/${record.runId}`;
-  return `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>${h(shellCommand(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>${h(shellCommand(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`;
+  return (
+    `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ` +
+    `${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>` +
+    `${h(shellCommand(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>` +
+    `${h(shellCommand(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). ` +
+    `Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`
+  );
 }

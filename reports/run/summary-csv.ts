@@ -92,7 +92,8 @@ export function densityRows(a: Analysis, sweeps: readonly DensitySummary[]): (st
         d.instancesPerGiB,
         memSteps,
         d.instancesPerGiB === null
-          ? "none: the marginal memory per instance is unknown, not positive, or only the host's drift (the instance holds no process)"
+          ? "none: the marginal memory per instance is unknown, not positive, or only the host's drift (the " +
+            'instance holds no process)'
           : '1024 ÷ the marginal MiB per instance',
       ],
       [

@@ -29,7 +29,8 @@ function table(entries: readonly Entry[]): string[] {
     const text = escapeMd(verdictText(e));
     const verdict = e.verdict.kind === 'worse' || e.verdict.kind === 'better' ? `**${text}**` : text;
     out.push(
-      `| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`,
+      `| ${escapeMd(e.case.label)} | ${escapeMd(e.metric)} | ${escapeMd(e.stats.envId)} | ` +
+        `${e.stats.summary.trials} | ${escapeMd(median)} | ${ratio} | ${verdict} |`,
     );
   }
   return out;
@@ -58,7 +59,8 @@ export function summaryMarkdown(
   const lines = [
     `## isobench run ${escapeMd(record.runId)}`,
     '',
-    `Baseline: ${escapeMd(baselineName(a))}. Ratio = environment ÷ baseline (median of per-trial medians); 95 % bootstrap intervals over trials; equivalence margin ${marginText(a.margin)}.`,
+    `Baseline: ${escapeMd(baselineName(a))}. Ratio = environment ÷ baseline (median of per-trial ` +
+      `medians); 95 % bootstrap intervals over trials; equivalence margin ${marginText(a.margin)}.`,
     '',
     ...answers(a).map((s) => `- ${escapeMd(s)}`),
     '',

@@ -25,7 +25,8 @@ export function summaryTable(record: RunRecord, a: Analysis = analyse(record)): 
   const others = a.entries.length - shown.length;
   text.push(
     '',
-    `against ${baselineName(a)}; 95 % intervals over trials; margin ${marginText(a.margin)}${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`,
+    `against ${baselineName(a)}; 95 % intervals over trials; margin ${marginText(a.margin)}` +
+      `${others > 0 ? `; ${others} more rows (other metrics) in summary.csv and report.html` : ''}`,
   );
   text.push(...enginesText(engineMatrices(record, a)));
   return text.join('\n');

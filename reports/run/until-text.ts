@@ -33,7 +33,12 @@ export function untilSummary(u: UntilConclusive): string {
   const counts = new Map<StopReason, number>();
   for (const c of u.cells) counts.set(c.reason, (counts.get(c.reason) ?? 0) + 1);
   const parts = [...counts].map(([r, n]) => `${n} ${r}`).join(', ');
-  return `--until-conclusive added ${u.rounds} round(s) of trials in ${(u.elapsedMs / 1000).toFixed(1)} s (budget ${(u.maxTimeMs / 1000).toFixed(0)} s, at most ${u.maxRounds} rounds); compared cells: ${parts || 'none'}. A cell stops only on its interval's width (hi/lo ≤ 1 + margin), never on its verdict, so the 95 % intervals keep their coverage.`;
+  return (
+    `--until-conclusive added ${u.rounds} round(s) of trials in ${(u.elapsedMs / 1000).toFixed(1)} s ` +
+    `(budget ${(u.maxTimeMs / 1000).toFixed(0)} s, at most ${u.maxRounds} rounds); compared cells: ` +
+    `${parts || 'none'}. A cell stops only on its interval's width (hi/lo ≤ 1 + margin), never on ` +
+    `its verdict, so the 95 % intervals keep their coverage.`
+  );
 }
 
 /** The HTML section, or '' when the run did not use --until-conclusive. */
@@ -42,15 +47,22 @@ export function untilHtml(record: RunRecord): string {
   if (u === undefined) return '';
   const rows = u.cells.map(
     (c) =>
-      `<tr><td>${h(cellName(c))}</td><td>${h(c.metric)}</td><td>${h(`${c.env}:${c.engine}`)}</td><td class="num">${c.trials}</td><td class="num">${c.baselineTrials}</td><td class="num">${h(interval(c))}</td><td>${h(stopReasonText(c.reason, u))}</td></tr>`,
+      `<tr><td>${h(cellName(c))}</td><td>${h(c.metric)}</td><td>${h(`${c.env}:${c.engine}`)}</td><td ` +
+      `class="num">${c.trials}</td><td class="num">${c.baselineTrials}</td><td class="num">` +
+      `${h(interval(c))}</td><td>${h(stopReasonText(c.reason, u))}</td></tr>`,
   );
-  return `<section id="until-conclusive"><h2>Trials added until conclusive</h2>
-<p>${h(untilSummary(u))}</p>
-<table><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>baseline trials</th><th>ratio 95 % CI at the end</th><th>why it stopped</th></tr></thead><tbody>
-${rows.join('\n')}
+  return (
+    `<section id="until-conclusive"><h2>Trials added until conclusive</h2>
+<p>${h(untilSummary(u))}` +
+    `</p>
+<table><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>baseline ` +
+    `trials</th><th>ratio 95 % CI at the end</th><th>why it stopped</th></tr></thead><tbody>
+` +
+    `${rows.join('\n')}
 </tbody></table>
 </section>
-`;
+`
+  );
 }
 
 /** The Markdown lines (empty when the run did not use --until-conclusive). */
@@ -64,7 +76,8 @@ export function untilMarkdown(record: RunRecord): string[] {
     '|---|---|---:|---|',
     ...u.cells.map(
       (c) =>
-        `| ${escapeMd(cellName(c))} | ${escapeMd(`${c.env}:${c.engine}`)} | ${c.trials} | ${escapeMd(stopReasonText(c.reason, u))} |`,
+        `| ${escapeMd(cellName(c))} | ${escapeMd(`${c.env}:${c.engine}`)} | ${c.trials} | ` +
+        `${escapeMd(stopReasonText(c.reason, u))} |`,
     ),
     '',
   ];

@@ -63,7 +63,10 @@ function timeAddedWords(v: ComparedVerdict, a: TimeAdded): string {
     case 'inconclusive':
       switch (v.reason) {
         case 'too-few-trials':
-          return `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials}); ${addedWords({ ...a, interval: null })}`;
+          return (
+            `inconclusive: too few trials (${Math.min(v.trials.base, v.trials.env)} < ${v.minTrials}); ` +
+            `${addedWords({ ...a, interval: null })}`
+          );
         case 'no-finite-interval':
           return `inconclusive: no finite interval; ${addedWords({ ...a, interval: null })}`;
         case 'too-noisy':
@@ -85,7 +88,10 @@ export function verdictWords(v: Verdict): string {
     case 'worse':
       return `${directionWords(v.quantity).worse} by ${pct(v.change)} % [${pct(v.interval.lo)}, ${pct(v.interval.hi)}]`;
     case 'better':
-      return `${directionWords(v.quantity).better} by ${pct(-v.change)} % [${pct(-v.interval.hi)}, ${pct(-v.interval.lo)}]`;
+      return (
+        `${directionWords(v.quantity).better} by ${pct(-v.change)} % [${pct(-v.interval.hi)}, ` +
+        `${pct(-v.interval.lo)}]`
+      );
     case 'inconclusive':
       switch (v.reason) {
         case 'too-few-trials':
@@ -93,7 +99,10 @@ export function verdictWords(v: Verdict): string {
         case 'no-finite-interval':
           return 'inconclusive: no finite interval';
         case 'too-noisy':
-          return `inconclusive: too noisy (${signedPct(v.interval.lo)} … ${signedPct(v.interval.hi)} % straddles ${marginText(v.margin)})`;
+          return (
+            `inconclusive: too noisy (${signedPct(v.interval.lo)} … ${signedPct(v.interval.hi)} % straddles ` +
+            `${marginText(v.margin)})`
+          );
       }
   }
 }

@@ -89,7 +89,10 @@ export function warningsHtml(warnings: readonly Warning[]): string {
   return groupWarnings(warnings)
     .map(
       (g) =>
-        `<div class="warning-group"><h3>${escapeHtml(g.title)} (${g.lines.length})</h3><ul class="warnings">${g.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>${g.advice === null ? '' : `<p class="advice"><strong>What to do:</strong> ${escapeHtml(g.advice)}</p>`}</div>`,
+        `<div class="warning-group"><h3>${escapeHtml(g.title)} (${g.lines.length})</h3><ul ` +
+        `class="warnings">${g.lines.map((l) => `<li>${escapeHtml(l)}</li>`).join('\n')}</ul>` +
+        `${g.advice === null ? '' : `<p class="advice"><strong>What to do:</strong> ${escapeHtml(g.advice)}</p>`}` +
+        `</div>`,
     )
     .join('\n');
 }

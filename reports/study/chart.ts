@@ -40,7 +40,9 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   const hi = Math.max(...values, m);
   const pad = (hi - lo) * 0.08 || 1;
   const hostsIn = study.planGroups[planGroup]?.hosts.length ?? 0;
-  const t = `Cost against each host's own bare metal, ${hostsIn} host${hostsIn === 1 ? '' : 's'} (%, positive = slower/worse)`;
+  const t =
+    `Cost against each host's own bare metal, ${hostsIn} host${hostsIn === 1 ? '' : 's'} (%, ` +
+    `positive = slower/worse)`;
   const datasets = study.hostTypes
     .map((type, i) => ({
       type: 'scatter' as const,
@@ -62,7 +64,11 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   return {
     file: 'overhead-hosts.png',
     title: t,
-    alt: `Strip chart: for each workload and environment, one dot per host at its change against its own bare metal, coloured by host type, with the median across hosts as a line. ${cols.map((c) => `${label(c.title)}: median ratio ${c.comparison.ratioSpread?.median.toFixed(3)} over ${c.comparison.ratioSpread?.hosts} hosts, range ${((c.comparison.ratioSpread?.range ?? 0) * 100).toFixed(1)} %`).join('; ')}.`,
+    alt:
+      `Strip chart: for each workload and environment, one dot per host at its change against its own ` +
+      `bare metal, coloured by host type, with the median across hosts as a line. ` +
+      `${cols.map((c) => `${label(c.title)}: median ratio ${c.comparison.ratioSpread?.median.toFixed(3)} over ${c.comparison.ratioSpread?.hosts} hosts, range ${((c.comparison.ratioSpread?.range ?? 0) * 100).toFixed(1)} %`).join('; ')}` +
+      `.`,
     section: 'overhead',
     config: {
       type: 'bar',
@@ -99,7 +105,9 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
           title: { display: true, text: t, font: { size: 16 } },
           subtitle: {
             display: true,
-            text: `dots: hosts (colour: host type); line: median across hosts; band: ${marginText(study.margin)} equivalence margin`,
+            text:
+              `dots: hosts (colour: host type); line: median across hosts; band: ${marginText(study.margin)} ` +
+              `equivalence margin`,
             padding: { bottom: 8 },
           },
           legend: { display: true, position: 'bottom' },

@@ -19,9 +19,19 @@ function hostsSection(study: Study): string {
     const t = typeOf.get(x.hostType);
     const revs = [...new Set(x.runs.map((r) => `${r.toolVersion} (${r.gitDescribe ?? 'unknown'})`))].join(', ');
     const digests = [...new Set(x.runs.flatMap((r) => r.imageDigests.map((d) => d.slice(0, 12))))].join(', ') || '–';
-    return `<tr><td>${h(x.label)}</td><td>ok</td><td>${h(t?.name ?? '')}</td><td>${h(x.fingerprint.cpuModel.value ?? 'unknown')}</td><td>${h(x.fingerprint.kernel.value ?? 'unknown')}</td><td>${x.runs.map((r) => `<code>${h(r.runId)}</code> (plan ${r.planGroup})`).join('<br>')}</td><td>${h(revs)}</td><td><code>${h(digests)}</code></td></tr>`;
+    return (
+      `<tr><td>${h(x.label)}</td><td>ok</td><td>${h(t?.name ?? '')}</td><td>` +
+      `${h(x.fingerprint.cpuModel.value ?? 'unknown')}</td><td>` +
+      `${h(x.fingerprint.kernel.value ?? 'unknown')}</td><td>` +
+      `${x.runs.map((r) => `<code>${h(r.runId)}</code> (plan ${r.planGroup})`).join('<br>')}</td><td>` +
+      `${h(revs)}</td><td><code>${h(digests)}</code></td></tr>`
+    );
   });
-  return `<table class="hosts"><thead><tr><th>host</th><th>status</th><th>type</th><th>CPU</th><th>kernel</th><th>runs</th><th>isobench</th><th>image digest</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`;
+  return (
+    `<table ` +
+    `class="hosts"><thead><tr><th>host</th><th>status</th><th>type</th><th>CPU</th><th>kernel</th><th>runs</th><th>isobench</th><th>image ` +
+    `digest</th></tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>`
+  );
 }
 
 function planSection(study: Study, planGroup: number): string {
@@ -34,22 +44,31 @@ function planSection(study: Study, planGroup: number): string {
     body.push(`<tr class="type"><th colspan="${cols.length + 1}">${h(typeText(type))}</th></tr>`);
     for (const host of hosts) {
       body.push(
-        `<tr><td>${h(host)}</td>${cols
-          .map((c) => {
-            const r = resultOf(c.comparison, host);
-            const kind = c.comparison.isBaseline ? 'baseline' : (r?.verdict.kind ?? 'no-data');
-            return `<td class="num v-${h(kind)}" title="${h(r ? verdictText(r) : 'not measured on this host')}">${h(cellText(c.comparison, r))}</td>`;
-          })
-          .join('')}</tr>`,
+        `<tr><td>${h(host)}</td>` +
+          `${cols
+            .map((c) => {
+              const r = resultOf(c.comparison, host);
+              const kind = c.comparison.isBaseline ? 'baseline' : (r?.verdict.kind ?? 'no-data');
+              return `<td class="num v-${h(kind)}" title="${h(r ? verdictText(r) : 'not measured on this host')}">${h(cellText(c.comparison, r))}</td>`;
+            })
+            .join('')}` +
+          `</tr>`,
       );
     }
   }
   const spreadRow = (name: string, scope: string) =>
-    `<tr class="spread"><th>${h(name)}</th>${cols.map((c) => `<td class="num">${h(spreadText(c.comparison, scope))}</td>`).join('')}</tr>`;
+    `<tr class="spread"><th>${h(name)}</th>` +
+    `${cols.map((c) => `<td class="num">${h(spreadText(c.comparison, scope))}</td>`).join('')}</tr>`;
   body.push(spreadRow('all hosts', 'all'));
   if (study.hostTypes.length > 1) for (const t of study.hostTypes) body.push(spreadRow(t.name, t.key));
-  return `<h3>Plan ${g.id}: ${g.hosts.length} host(s)</h3><pre>${h(shellQuote(['isobench', 'run', ...g.request.args]))}</pre><p class="note">seed ${g.request.seed}, ${g.request.trials} trial(s) × ${g.request.runs} run(s) after ${g.request.warmup} warm-up(s), ${h(g.request.order)} order</p>
-<div class="wide"><table class="side-by-side"><thead>${head}</thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
+  return (
+    `<h3>Plan ${g.id}: ${g.hosts.length} host(s)</h3><pre>` +
+    `${h(shellQuote(['isobench', 'run', ...g.request.args]))}</pre><p class="note">seed ` +
+    `${g.request.seed}, ${g.request.trials} trial(s) × ${g.request.runs} run(s) after ` +
+    `${g.request.warmup} warm-up(s), ${h(g.request.order)} order</p>
+<div class="wide"><table ` +
+    `class="side-by-side"><thead>${head}</thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`
+  );
 }
 
 function hostDetails(study: Study): string {
@@ -59,7 +78,10 @@ function hostDetails(study: Study): string {
       const runs = x.runs
         .map(
           (r) =>
-            `<li><code>${h(r.path)}</code> from <code>${h(r.source)}</code>: ${r.trials.completed} completed, ${r.trials.errored} errored, ${r.trials.skipped} skipped${r.interrupted ? ', interrupted' : ''} — full report: <code>${h(shellQuote(['isobench', 'report', r.path.replace(/\/run\.json$/, '')]))}</code></li>`,
+            `<li><code>${h(r.path)}</code> from <code>${h(r.source)}</code>: ${r.trials.completed} ` +
+            `completed, ${r.trials.errored} errored, ${r.trials.skipped} skipped` +
+            `${r.interrupted ? ', interrupted' : ''} — full report: <code>` +
+            `${h(shellQuote(['isobench', 'report', r.path.replace(/\/run\.json$/, '')]))}</code></li>`,
         )
         .join('');
       return `<details><summary>${h(x.label)}</summary><ul>${runs}</ul>${hostTable(x.fingerprint)}</details>`;
@@ -67,7 +89,16 @@ function hostDetails(study: Study): string {
     .join('\n');
 }
 
-const READING = `<p>Every host ran the same isobench revision with the same arguments and seed (one <em>plan</em>). On each host, a cell is that host's <strong>ratio</strong> against its own bare metal — environment ÷ baseline, medians of per-trial medians — with its 95 % bootstrap interval over trials, coloured by that host's verdict (hover for the text). Baseline columns show the baseline's median itself, so hosts' absolute speed can be compared. <strong>Spread</strong> rows give the median across hosts, the smallest and largest value and the relative range (max − min) ÷ median, over all hosts and per host type (same CPU model, kernel and accelerator). Hosts with different plans, revisions or workload images are <strong>flagged</strong>, never averaged together.</p>`;
+const READING =
+  `<p>Every host ran the same isobench revision with the same arguments and seed (one ` +
+  `<em>plan</em>). On each host, a cell is that host's <strong>ratio</strong> against its own bare ` +
+  `metal — environment ÷ baseline, medians of per-trial medians — with its 95 % bootstrap interval ` +
+  `over trials, coloured by that host's verdict (hover for the text). Baseline columns show the ` +
+  `baseline's median itself, so hosts' absolute speed can be compared. <strong>Spread</strong> ` +
+  `rows give the median across hosts, the smallest and largest value and the relative range (max − ` +
+  `min) ÷ median, over all hosts and per host type (same CPU model, kernel and accelerator). Hosts ` +
+  `with different plans, revisions or workload images are <strong>flagged</strong>, never averaged ` +
+  `together.</p>`;
 
 /** Renders the study page. Deterministic apart from the generated-at line. */
 export function studyHtml(study: Study, chart: ChartSpec | null, png: Buffer | undefined, generatedAt: string): string {
@@ -75,48 +106,71 @@ export function studyHtml(study: Study, chart: ChartSpec | null, png: Buffer | u
   const flags =
     study.flags.length === 0
       ? '<p>No flags: one plan, one revision, one image, every host present.</p>'
-      : `<ul class="warnings">${study.flags.map((f) => `<li><strong>${h(f.kind)}</strong>: ${h(f.message)}</li>`).join('\n')}</ul>`;
+      : `<ul class="warnings">` +
+        `${study.flags.map((f) => `<li><strong>${h(f.kind)}</strong>: ${h(f.message)}</li>`).join('\n')}` +
+        `</ul>`;
   const figure =
     chart && png
-      ? `<figure><img src="data:image/png;base64,${png.toString('base64')}" width="${CHART_SIZE.width}" height="${CHART_SIZE.height}" alt="${h(chart.alt)}"><figcaption>${h(chart.title)} — <code>${h(chart.file)}</code></figcaption></figure>`
+      ? `<figure><img src="data:image/png;base64,${png.toString('base64')}" width="${CHART_SIZE.width}" ` +
+        `height="${CHART_SIZE.height}" alt="${h(chart.alt)}"><figcaption>${h(chart.title)} — <code>` +
+        `${h(chart.file)}</code></figcaption></figure>`
       : '<p>No chart: no environment was compared with a baseline.</p>';
-  return `<!doctype html>
+  return (
+    `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>isobench study: ${ok} hosts</title>
+<meta ` +
+    `http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" ` +
+    `content="width=device-width, initial-scale=1">
+<title>isobench study: ${ok} ` +
+    `hosts</title>
 <style>${STYLE}
-.wide { overflow-x: auto; } tr.type th { text-align: left; background: #eef2f6; } tr.spread th, tr.spread td { background: var(--bg-alt); }</style>
+.wide { overflow-x: auto; } tr.type th { text-align: left; ` +
+    `background: #eef2f6; } tr.spread th, tr.spread td { background: var(--bg-alt); ` +
+    `}</style>
 </head>
 <body>
 <header>
-<h1>What isolation costs across ${ok} host${ok === 1 ? '' : 's'}</h1>
-<p class="meta">study merged ${h(study.createdAt)} by isobench ${h(study.toolVersion)} · ${study.hosts.length} host(s), ${study.hostTypes.length} host type(s), ${study.planGroups.length} plan(s)</p>
-<p class="generated">Generated at ${h(generatedAt)}</p>
+<h1>What isolation costs across ${ok} host` +
+    `${ok === 1 ? '' : 's'}</h1>
+<p class="meta">study merged ${h(study.createdAt)} by isobench ` +
+    `${h(study.toolVersion)} · ${study.hosts.length} host(s), ${study.hostTypes.length} host ` +
+    `type(s), ${study.planGroups.length} plan(s)</p>
+<p class="generated">Generated at ` +
+    `${h(generatedAt)}</p>
 </header>
 <section id="flags"><h2>Flags (${study.flags.length})</h2>
-${flags}
+` +
+    `${flags}
 </section>
 <section id="hosts"><h2>Hosts</h2>
 ${hostsSection(study)}
-<h3>Host types</h3>
-<ul>${study.hostTypes.map((t) => `<li>${h(typeText(t))} — ${h(t.hosts.join(', '))}</li>`).join('')}</ul>
+<h3>Host ` +
+    `types</h3>
+<ul>` +
+    `${study.hostTypes.map((t) => `<li>${h(typeText(t))} — ${h(t.hosts.join(', '))}</li>`).join('')}` +
+    `</ul>
 </section>
 <section id="side-by-side"><h2>Hosts side by side</h2>
-${study.planGroups.map((g) => planSection(study, g.id)).join('\n')}
+` +
+    `${study.planGroups.map((g) => planSection(study, g.id)).join('\n')}
 </section>
-<section id="charts"><h2>Chart</h2>
+<section ` +
+    `id="charts"><h2>Chart</h2>
 ${figure}
 </section>
-<section id="host-details"><h2>Each host's fingerprint and runs</h2>
+<section id="host-details"><h2>Each host's ` +
+    `fingerprint and runs</h2>
 ${hostDetails(study)}
 </section>
-<section id="reading"><h2>How to read this study</h2>
+<section id="reading"><h2>How to ` +
+    `read this study</h2>
 ${READING}
 </section>
 </body>
 </html>
-`;
+`
+  );
 }

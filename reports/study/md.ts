@@ -7,9 +7,12 @@ import { cellText, hostsByType, resultOf, spreadText, studyColumns, typeText } f
 export function studyMarkdown(study: Study): string {
   const ok = study.hosts.filter((h) => h.status === 'ok').length;
   const lines = [
-    `## isobench study: ${ok} host${ok === 1 ? '' : 's'} measured${study.hosts.length > ok ? `, ${study.hosts.length - ok} missing` : ''}`,
+    `## isobench study: ${ok} host${ok === 1 ? '' : 's'} measured` +
+      `${study.hosts.length > ok ? `, ${study.hosts.length - ok} missing` : ''}`,
     '',
-    "Each cell is that host's ratio against its own bare metal (environment ÷ baseline, median of per-trial medians) with its 95 % bootstrap interval; baseline columns show the median itself. Spread rows: median [min, max] across hosts and the relative range.",
+    "Each cell is that host's ratio against its own bare metal (environment ÷ baseline, median of " +
+      'per-trial medians) with its 95 % bootstrap interval; baseline columns show the median itself. ' +
+      'Spread rows: median [min, max] across hosts and the relative range.',
     '',
   ];
   if (study.flags.length > 0)
@@ -45,7 +48,8 @@ export function studyMarkdown(study: Study): string {
     for (const { type, hosts } of hostsByType(study, g.id)) {
       for (const h of hosts)
         lines.push(
-          `| ${escapeMd(h)} | ${escapeMd(type.name)} | ${cols.map((c) => escapeMd(cellText(c.comparison, resultOf(c.comparison, h)))).join(' | ')} |`,
+          `| ${escapeMd(h)} | ${escapeMd(type.name)} | ` +
+            `${cols.map((c) => escapeMd(cellText(c.comparison, resultOf(c.comparison, h)))).join(' | ')} |`,
         );
     }
     lines.push(`| **all hosts** | | ${cols.map((c) => escapeMd(spreadText(c.comparison, 'all'))).join(' | ')} |`);

@@ -7,13 +7,15 @@ export function studyTable(study: Study): string {
   const ok = study.hosts.filter((h) => h.status === 'ok').map((h) => h.label);
   const missing = study.hosts.filter((h) => h.status === 'missing').map((h) => h.label);
   const lines = [
-    `hosts: ${ok.length} measured${ok.length ? ` (${ok.join(', ')})` : ''}${missing.length ? `, ${missing.length} missing (${missing.join(', ')})` : ''}`,
+    `hosts: ${ok.length} measured${ok.length ? ` (${ok.join(', ')})` : ''}` +
+      `${missing.length ? `, ${missing.length} missing (${missing.join(', ')})` : ''}`,
     ...study.hostTypes.map((t) => `  ${typeText(t)} — ${t.hosts.join(', ')}`),
   ];
   for (const g of study.planGroups) {
     lines.push(
       '',
-      `plan ${g.id}${study.planGroups.length > 1 ? ` (${g.hosts.join(', ')})` : ''}: isobench run ${g.request.args.join(' ')}`,
+      `plan ${g.id}${study.planGroups.length > 1 ? ` (${g.hosts.join(', ')})` : ''}: isobench run ` +
+        `${g.request.args.join(' ')}`,
     );
     const rows: string[][] = [['workload · metric · environment', 'across hosts: median [min, max], range']];
     for (const col of studyColumns(study, g.id)) {
@@ -31,7 +33,8 @@ export function studyTable(study: Study): string {
   }
   lines.push(
     '',
-    'ratios: environment ÷ baseline on each host (baseline rows: median of trials); per-host values in summary.csv and report.html',
+    'ratios: environment ÷ baseline on each host (baseline rows: median of trials); per-host values ' +
+      'in summary.csv and report.html',
   );
   return lines.join('\n');
 }

@@ -42,7 +42,10 @@ export function spreadText(c: StudyComparison, scope: 'all' | string): string {
         })();
   if (!s) return '–';
   const f = c.isBaseline ? fmtNum : (x: number) => x.toFixed(3);
-  return `${f(s.median)} [${f(s.min)}, ${f(s.max)}], range ${pct(s.range)} % (${s.hosts} host${s.hosts === 1 ? '' : 's'})`;
+  return (
+    `${f(s.median)} [${f(s.min)}, ${f(s.max)}], range ${pct(s.range)} % (${s.hosts} host` +
+    `${s.hosts === 1 ? '' : 's'})`
+  );
 }
 
 /** Host labels of a plan group, grouped by host type (type order, then study order). */

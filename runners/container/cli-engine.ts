@@ -61,7 +61,10 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
       if (v.exitCode !== 0) {
         return {
           ok: false,
-          reason: `${binary} is not usable: ${firstLine(v.stderr || v.stdout) || (v.timedOut ? 'timed out' : 'no output')}${engine.unusableHint ?? ''}`,
+          reason:
+            `${binary} is not usable: ` +
+            `${firstLine(v.stderr || v.stdout) || (v.timedOut ? 'timed out' : 'no output')}` +
+            `${engine.unusableHint ?? ''}`,
           details,
         };
       }
@@ -100,7 +103,8 @@ export function cliFamily(engine: EngineDescriptor): ContainerFamily {
           }
           if (r.exitCode !== 0)
             throw new Error(
-              `${binary} import of the workload image failed: ${firstLine(r.stderr) || (r.timedOut ? 'timed out after 300 s' : `exit ${String(r.exitCode)}`)}`,
+              `${binary} import of the workload image failed: ` +
+                `${firstLine(r.stderr) || (r.timedOut ? 'timed out after 300 s' : `exit ${String(r.exitCode)}`)}`,
             );
           const made = await layers(signal);
           if (made !== whole) {

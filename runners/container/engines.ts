@@ -47,7 +47,8 @@ const CONTAINER_ENGINES = {
   lxd: {
     binary: 'lxc',
     description:
-      'unprivileged system container via the LXD daemon LXD_DIR names (image imported by digest; no NIC; limits.cpu.allowance/limits.memory)',
+      'unprivileged system container via the LXD daemon LXD_DIR names (image imported by digest; no ' +
+      'NIC; limits.cpu.allowance/limits.memory)',
     aptPackage: 'lxd',
     family: lxdFamily,
   },

@@ -72,7 +72,9 @@ export async function lxdServer(
   if (!lxdSockets().some((p) => existsSync(p)))
     return {
       ok: false,
-      reason: `the LXD daemon is not reachable through ${lxdWhere()}: no socket at ${lxdSockets().join(' or ')}; ${start}`,
+      reason:
+        `the LXD daemon is not reachable through ${lxdWhere()}: no socket at ${lxdSockets().join(' or ')}` +
+        `; ${start}`,
     };
   const r = await lxd(['query', '/1.0'], 20_000, undefined, signal);
   if (isAborted(signal)) return { ok: false, reason: abortText(signal as AbortSignal) };
@@ -201,7 +203,8 @@ export function lxdImporter(): (image: WorkloadImage, signal?: AbortSignal) => P
           signal?.throwIfAborted();
           if (!(await has(want)))
             throw new Error(
-              `LXD import of the workload image failed: ${r.exitCode === 0 ? `LXD has no image ${want} after it` : lastWords(r)}`,
+              `LXD import of the workload image failed: ` +
+                `${r.exitCode === 0 ? `LXD has no image ${want} after it` : lastWords(r)}`,
             );
         }
         const a = await lxd(['image', 'alias', 'create', alias, want], 60_000, undefined, signal);

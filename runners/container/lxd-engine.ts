@@ -41,7 +41,9 @@ async function usableServer(signal: AbortSignal | undefined): Promise<Usable> {
   if (s.server.pool === null)
     return {
       ok: false,
-      reason: `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a network: ${LXD_INIT_HINT}`,
+      reason:
+        `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a ` +
+        `network: ${LXD_INIT_HINT}`,
     };
   return { ok: true, server: s.server, pool: s.server.pool };
 }

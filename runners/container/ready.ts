@@ -163,7 +163,8 @@ export function spawnUntilReady(argv: readonly string[], opts: ReadyOptions): Pr
         () =>
           finish(
             new StartError(
-              `${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`,
+              `${[file, ...args.slice(0, 2)].join(' ')} exited with ${code ?? signal}: ` +
+                `${tail(stderr.trim(), 500) || tail(stdout.trim(), 500)}`,
               tail(stdout + stderr),
             ),
           ),

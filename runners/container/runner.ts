@@ -88,7 +88,8 @@ export function containerRunner(name: string, engine: EngineDescriptor): Runner 
       const seen = parseReady(ready.stdout);
       if (seen.sha256 !== image.sysbenchSha256) {
         throw new StartError(
-          `sysbench inside container ${c.name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the image's is ${image.sysbenchSha256}: refusing to measure a different binary`,
+          `sysbench inside container ${c.name} has sha256 ${seen.sha256 ?? '(none printed)'}, but the ` +
+            `image's is ${image.sysbenchSha256}: refusing to measure a different binary`,
           ready.stdout,
         );
       }

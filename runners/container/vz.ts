@@ -23,14 +23,16 @@ const SYSTEMS: Record<VzSystem['engine'], VzSystem> = {
     product: 'OpenVZ',
     tool: 'vzctl',
     install:
-      'OpenVZ needs its own distribution: OpenVZ 7 (the vzkernel and vzctl/prlctl from the OpenVZ installation ISO or repositories); neither is packaged for Debian 12',
+      'OpenVZ needs its own distribution: OpenVZ 7 (the vzkernel and vzctl/prlctl from the OpenVZ ' +
+      'installation ISO or repositories); neither is packaged for Debian 12',
   },
   virtuozzo: {
     engine: 'virtuozzo',
     product: 'Virtuozzo',
     tool: 'prlctl',
     install:
-      'Virtuozzo Hybrid Server is its own (commercial) distribution with the vzkernel and prlctl/vzctl; it is not packaged for Debian',
+      'Virtuozzo Hybrid Server is its own (commercial) distribution with the vzkernel and ' +
+      'prlctl/vzctl; it is not packaged for Debian',
   },
 };
 
@@ -40,7 +42,9 @@ export function vzKernel(): { ok: boolean; text: string } {
   const bc = existsSync('/proc/user_beancounters') || existsSync('/proc/bc');
   return {
     ok: proc,
-    text: `kernel ${release()}${proc ? ' has /proc/vz' : ' is not an OpenVZ-family kernel (no /proc/vz)'}${bc ? ', bean counters present' : ''}`,
+    text:
+      `kernel ${release()}${proc ? ' has /proc/vz' : ' is not an OpenVZ-family kernel (no /proc/vz)'}` +
+      `${bc ? ', bean counters present' : ''}`,
   };
 }
 
@@ -60,7 +64,9 @@ export async function probeVz(sys: VzSystem): Promise<ProbeResult> {
   details['version'] = (v.stdout.trim().split('\n')[0] ?? '') || 'unknown';
   return {
     ok: false,
-    reason: `${sys.product} found (${details['version']}, ${kernel.text}), but isobench has no ${sys.product} runner yet: not implemented, because no ${sys.product} host was available to build and test one`,
+    reason:
+      `${sys.product} found (${details['version']}, ${kernel.text}), but isobench has no ${sys.product}` +
+      ` runner yet: not implemented, because no ${sys.product} host was available to build and test one`,
     details,
   };
 }
@@ -69,7 +75,8 @@ function vzRunner(sys: VzSystem): Runner {
   return {
     env: 'container',
     engine: sys.engine,
-    description: `${sys.product} container (probe only: reports whether ${sys.tool} and an OpenVZ-family kernel are present)`,
+    description:
+      `${sys.product} container (probe only: reports whether ${sys.tool} and an OpenVZ-family kernel ` + `are present)`,
     probe: () => probeVz(sys),
     async start() {
       // The probe is never ok, so the executor skips these trials; a direct caller gets the reason.

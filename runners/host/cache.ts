@@ -95,7 +95,8 @@ export async function withFileLock<T>(
       const r = await flock(['--exclusive', '--wait', String(timeoutS)]);
       if (r.code !== 0)
         throw new Error(
-          `could not lock ${lockPath} within ${timeoutS} s (another isobench building the same cache entry?): ${r.err.trim() || `flock exit ${r.code}`}`,
+          `could not lock ${lockPath} within ${timeoutS} s (another isobench building the same cache ` +
+            `entry?): ${r.err.trim() || `flock exit ${r.code}`}`,
         );
     }
     return await fn();

@@ -97,7 +97,8 @@ export async function decideAccel(
       if (r.ok) {
         const note =
           failures.length > 0
-            ? `KVM works with -cpu ${cpu} (guest ready in ${(r.readyMs / 1000).toFixed(1)} s) but not with ${failures.join('; ')}`
+            ? `KVM works with -cpu ${cpu} (guest ready in ${(r.readyMs / 1000).toFixed(1)} s) but not with ` +
+              `${failures.join('; ')}`
             : null;
         return { ok: true, accel: 'kvm', cpu, note, fallbackReason: null, kvmModule };
       }
@@ -183,7 +184,10 @@ export function proofText(sources: readonly ProofSource[], now = Date.now()): st
     return `proved now by booting a guest under KVM (cached for this boot of the machine)`;
   const s = Math.max(0, Math.round((now - Date.parse(oldest.provedAt)) / 1000));
   const age = s < 120 ? `${s} s` : s < 7200 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
-  return `cached: proved ${age} ago (${oldest.provedAt}) in this boot of the machine; same kernel, qemu, KVM module and CPU`;
+  return (
+    `cached: proved ${age} ago (${oldest.provedAt}) in this boot of the machine; same kernel, qemu, ` +
+    `KVM module and CPU`
+  );
 }
 
 /**

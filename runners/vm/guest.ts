@@ -115,7 +115,8 @@ export class Guest {
       if (g.interrupted()) {
         await g.kill();
         throw g.error(
-          `boot interrupted after ${seconds(performance.now() - g.t0)}: ${g.interruptText()}; qemu (pid ${String(g.pid)}) killed`,
+          `boot interrupted after ${seconds(performance.now() - g.t0)}: ${g.interruptText()}; qemu (pid ` +
+            `${String(g.pid)}) killed`,
         );
       }
       if (performance.now() >= deadline) {
@@ -299,7 +300,10 @@ export class Guest {
       return `no console output at all (neither firmware nor kernel) within ${seconds(timeoutMs)}; ${killed}`;
     if (this.kernelUpMs === null)
       return `the firmware ran but the kernel printed nothing within ${seconds(timeoutMs)}${last}; ${killed}`;
-    return `the kernel started (first output after ${seconds(this.kernelUpMs)}) but the guest did not announce ready within ${seconds(timeoutMs)}${last}; ${killed}`;
+    return (
+      `the kernel started (first output after ${seconds(this.kernelUpMs)}) but the guest did not ` +
+      `announce ready within ${seconds(timeoutMs)}${last}; ${killed}`
+    );
   }
 
   private error(message: string): GuestError {

@@ -116,7 +116,8 @@ async function buildCpio(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   log(
-    `building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ${bootModules.length + diskModules.length} modules of ${kernel.version})`,
+    `building guest initramfs ${path} (image ${image.digest.slice(0, 16)} + ` +
+      `${bootModules.length + diskModules.length} modules of ${kernel.version})`,
   );
   const tmp = `${path}.tmp-${process.pid}`;
   const overlay = `${tmp}.d`;

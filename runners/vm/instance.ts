@@ -56,7 +56,8 @@ export function guestSize(limits: RunContext['limits']): { vcpus: number; memory
       : Math.floor(limits.memoryMiB);
   if (memoryMiB < MIN_MEMORY_MIB)
     throw new Error(
-      `guest memory ${memoryMiB} MiB is below the ${MIN_MEMORY_MIB} MiB a guest needs (the workload image lives in its RAM)`,
+      `guest memory ${memoryMiB} MiB is below the ${MIN_MEMORY_MIB} MiB a guest needs (the workload ` +
+        `image lives in its RAM)`,
     );
   return { vcpus, memoryMiB, defaulted };
 }
@@ -74,7 +75,8 @@ export async function requireODirect(dir: string, cache: string): Promise<void> 
     await fh.close();
   } catch (err) {
     throw new Error(
-      `--disk-cache ${cache} needs O_DIRECT, which the filesystem holding ${dir} does not support (${(err as Error).message}); use --disk-cache writeback or put --out on another filesystem`,
+      `--disk-cache ${cache} needs O_DIRECT, which the filesystem holding ${dir} does not support (` +
+        `${(err as Error).message}); use --disk-cache writeback or put --out on another filesystem`,
       { cause: err },
     );
   } finally {
@@ -88,11 +90,15 @@ async function hostTscKhz(): Promise<number | null> {
   return mhz === undefined ? null : Math.round(Number(mhz) * 1000);
 }
 
-const SCRATCH_SETUP = (modules: string) => `set -e
+const SCRATCH_SETUP = (modules: string) =>
+  `set -e
 while read -r ko; do insmod "$ko"; done < ${modules}
 i=0
-while [ ! -b /dev/vda ]; do i=$((i + 1)); [ $i -lt 1000 ] || { echo "no /dev/vda after loading virtio_blk" >&2; exit 4; }; sleep 0.01; done
-/usr/sbin/mke2fs -q -F -t ext4 -m 0 -E lazy_itable_init=0,lazy_journal_init=0 /dev/vda
+while [ ! -b /dev/vda ]; do ` +
+  `i=$((i + 1)); [ $i -lt 1000 ] || { echo "no /dev/vda after loading virtio_blk" >&2; exit 4; }; ` +
+  `sleep 0.01; done
+/usr/sbin/mke2fs -q -F -t ext4 -m 0 -E lazy_itable_init=0,lazy_journal_init=0 ` +
+  `/dev/vda
 mount -t ext4 /dev/vda /scratch
 `;
 
@@ -159,7 +165,8 @@ export async function startVm(ctx: RunContext, spec: InstanceSpec, setup: VmSetu
     }
     if (/jiffies/.test(facts.clocksource ?? ''))
       ctx.log(
-        `vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under load: time-bounded results are unreliable (try --vm-machine q35)`,
+        `vm ${spec.tag}: the guest clock runs on ${String(facts.clocksource)}, which loses ticks under ` +
+          `load: time-bounded results are unreliable (try --vm-machine q35)`,
       );
     const startup: Measurement[] = [lifecycle('startup_ms', guest.readyMs)];
     if (guest.kernelUpMs !== null) startup.push(lifecycle('kernel_up_ms', guest.kernelUpMs));
@@ -228,7 +235,9 @@ function instance(
       ? {}
       : {
           memory: {
-            method: `qemu PSS (/proc/<pid>/smaps_rollup)${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`,
+            method:
+              `qemu PSS (/proc/<pid>/smaps_rollup)` +
+              `${labels['accelerator'] === 'tcg' ? ', TCG translation cache included' : ''}`,
             bytes: () => processPssBytes(pid),
           },
         }),
@@ -237,7 +246,9 @@ function instance(
       if (r.frame === null) {
         return {
           stdout: '',
-          stderr: `no answer from the guest within ${req.timeoutMs} ms; qemu (pid ${String(guest.pid)}) killed. Console tail:\n${guest.consoleTail(1500)}`,
+          stderr:
+            `no answer from the guest within ${req.timeoutMs} ms; qemu (pid ${String(guest.pid)}) killed. ` +
+            `Console tail:\n${guest.consoleTail(1500)}`,
           exitCode: null,
           durationMs: r.durationMs,
           timedOut: true,

@@ -225,6 +225,8 @@ export async function pvhKernel(
   }
   return {
     path: null,
-    reason: `no decompressible ELF payload found in ${kernel.vmlinuz} (tried ${tried.join(', ') || 'xz, zstd, gzip'}); booting the bzImage`,
+    reason:
+      `no decompressible ELF payload found in ${kernel.vmlinuz} (tried ` +
+      `${tried.join(', ') || 'xz, zstd, gzip'}); booting the bzImage`,
   };
 }

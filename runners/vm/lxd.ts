@@ -8,7 +8,9 @@ import type { ProbeResult, RunContext, Runner } from '../types.js';
  * from a UEFI disk image and runs commands through lxd-agent over vsock; isobench builds neither.
  */
 export const LXD_VM_GAP =
-  'isobench does not build an LXD VM image yet (a UEFI disk image of the workload image with lxd-agent, for `lxc exec` over vsock); not implemented because no host with working LXD VMs was available to build and test it';
+  'isobench does not build an LXD VM image yet (a UEFI disk image of the workload image with ' +
+  'lxd-agent, for `lxc exec` over vsock); not implemented because no host with working LXD VMs was ' +
+  'available to build and test it';
 
 /** The host's KVM facts, for messages: module and device. */
 async function kvmFacts(): Promise<string> {
@@ -37,7 +39,9 @@ async function probe(ctx: RunContext): Promise<ProbeResult> {
   if (s.server.pool === null)
     return {
       ok: false,
-      reason: `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a network: ${LXD_INIT_HINT}`,
+      reason:
+        `LXD (${lxdWhere()}) is not initialised: it has no storage pool. Initialise it without a ` +
+        `network: ${LXD_INIT_HINT}`,
       details,
     };
   if (!/\bqemu\b/.test(s.server.driver)) {

@@ -70,15 +70,21 @@ export function describePinning(
   const vcpus = threads.filter(isVcpuThread).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   if (vcpus.length === 0)
     return {
-      error: `no vCPU thread (named "CPU n/KVM" or "CPU n/TCG") found among qemu's threads: ${threads.map((t) => t.name).join(', ')}`,
+      error:
+        `no vCPU thread (named "CPU n/KVM" or "CPU n/TCG") found among qemu's threads: ` +
+        `${threads.map((t) => t.name).join(', ')}`,
     };
   const stray = threads.filter((t) => formatCpuList(t.cpus) !== want);
   if (stray.length > 0)
     return {
-      error: `qemu threads outside CPUs ${want}: ${stray.map((t) => `${t.name} (tid ${t.tid}) on ${formatCpuList(t.cpus)}`).join(', ')}`,
+      error:
+        `qemu threads outside CPUs ${want}: ` +
+        `${stray.map((t) => `${t.name} (tid ${t.tid}) on ${formatCpuList(t.cpus)}`).join(', ')}`,
     };
   return {
-    label: `${vcpus.map((t) => `${t.name}→${formatCpuList(t.cpus)}`).join(', ')}; all ${threads.length} qemu threads (main loop and I/O workers too) on ${want}`,
+    label:
+      `${vcpus.map((t) => `${t.name}→${formatCpuList(t.cpus)}`).join(', ')}; all ${threads.length} ` +
+      `qemu threads (main loop and I/O workers too) on ${want}`,
   };
 }
 

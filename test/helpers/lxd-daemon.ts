@@ -38,9 +38,10 @@ export async function startLxd(): Promise<LxdDaemon> {
   await log.close();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const logTail = async () =>
-    `${await readFile(join(dir, 'lxd-stdout.log'), 'utf8').catch(() => '')}${await readFile(join(dir, 'lxd.log'), 'utf8').catch(() => '')}`.slice(
-      -3000,
-    );
+    (
+      `${await readFile(join(dir, 'lxd-stdout.log'), 'utf8').catch(() => '')}` +
+      `${await readFile(join(dir, 'lxd.log'), 'utf8').catch(() => '')}`
+    ).slice(-3000);
   const lxc = async (args: string[]) => {
     const r = await execa('lxc', args, { env, reject: false, timeout: 120_000 });
     return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };

@@ -91,16 +91,20 @@ async function runJob(runFlags: string) {
 const need = await unmet(['sysbench']);
 
 describe('the README CI job, run locally', () => {
-  it('with the fake environment: run, then compare against the stored baseline passes and both append to the job summary', async () => {
-    const { dir, outcomes, summary } = await runJob('--env fake --engine fake --trials 3 --runs 1 --warmup 0');
-    const [run, compare] = outcomes;
-    expect(run?.exitCode, String(run?.stderr)).toBe(0);
-    expect(existsSync(join(dir, 'results'))).toBe(true);
-    expect(compare?.exitCode, `${String(compare?.stdout)}\n${String(compare?.stderr)}`).toBe(0);
-    expect(String(compare?.stdout)).toMatch(/0 regression\(s\)/);
-    expect(summary.startsWith('# earlier steps\n')).toBe(true);
-    expect(summary).toMatch(/## isobench run [\s\S]*## isobench compare: ✅ no regression/);
-  });
+  it(
+    'with the fake environment: run, then compare against the stored baseline passes and both append ' +
+      'to the job summary',
+    async () => {
+      const { dir, outcomes, summary } = await runJob('--env fake --engine fake --trials 3 --runs 1 --warmup 0');
+      const [run, compare] = outcomes;
+      expect(run?.exitCode, String(run?.stderr)).toBe(0);
+      expect(existsSync(join(dir, 'results'))).toBe(true);
+      expect(compare?.exitCode, `${String(compare?.stdout)}\n${String(compare?.stderr)}`).toBe(0);
+      expect(String(compare?.stdout)).toMatch(/0 regression\(s\)/);
+      expect(summary.startsWith('# earlier steps\n')).toBe(true);
+      expect(summary).toMatch(/## isobench run [\s\S]*## isobench compare: ✅ no regression/);
+    },
+  );
 
   it.skipIf(need !== null)(
     titled('on real bare metal (small settings): the compare step judges and exits 0 or 1, never 2', need),

@@ -31,53 +31,61 @@ const monitors = async (id: string) =>
     .map((p) => Number(p.split(':')[0]));
 
 describe.skipIf(needs !== null)(titled('lxc container runner', needs), () => {
-  it('runs sysbench cpu in an LXC container through the CLI, labelled with image, binary, engine, limits and seccomp', async () => {
-    const { record, measured } = await runCpuTrial('lxc');
-    expect(record.probes).toEqual([
-      expect.objectContaining({ id: 'container:lxc', ok: true, version: expect.stringMatching(/^lxc \d+\.\d+/) }),
-    ]);
-    for (const s of measured) {
-      expect(s.labels).toMatchObject({
-        engine_version: expect.stringMatching(/^lxc /),
-        engine_limits: expect.stringMatching(/cpu.*=100000.*memory.*=268435456/),
-        capabilities: 'none',
-        rootfs: 'read-only',
-        network: 'loopback only',
-        seccomp: 'none',
-        seccomp_profile: expect.stringMatching(/^none/),
-        apparmor: expect.any(String),
-      });
-    }
-    expect(await cgroupsNamed(record.runId)).toEqual([]);
-    expect(await monitors(record.runId)).toEqual([]);
-  });
+  it(
+    'runs sysbench cpu in an LXC container through the CLI, labelled with image, binary, engine, ' +
+      'limits and seccomp',
+    async () => {
+      const { record, measured } = await runCpuTrial('lxc');
+      expect(record.probes).toEqual([
+        expect.objectContaining({ id: 'container:lxc', ok: true, version: expect.stringMatching(/^lxc \d+\.\d+/) }),
+      ]);
+      for (const s of measured) {
+        expect(s.labels).toMatchObject({
+          engine_version: expect.stringMatching(/^lxc /),
+          engine_limits: expect.stringMatching(/cpu.*=100000.*memory.*=268435456/),
+          capabilities: 'none',
+          rootfs: 'read-only',
+          network: 'loopback only',
+          seccomp: 'none',
+          seccomp_profile: expect.stringMatching(/^none/),
+          apparmor: expect.any(String),
+        });
+      }
+      expect(await cgroupsNamed(record.runId)).toEqual([]);
+      expect(await monitors(record.runId)).toEqual([]);
+    },
+  );
 
-  it('isolates: own pid, network and uts namespaces, read-only root, writable /scratch, no capabilities, its limits in its own cgroup; stop removes it all', async () => {
-    const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-lxc-')));
-    cleanupDirs.push(ctx.scratchRoot);
-    const runner = containerEngines.lxc();
-    const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
-    const [monitor] = await monitors(ctx.runId);
-    try {
-      await expectIsolated(inst, join(ctx.scratchRoot, `${ctx.runId}-t1`));
-      const sh = shIn(inst);
-      expect((await sh('touch /tmp/x')).exitCode).toBe(0);
-      const status = (await sh('cat /proc/self/status')).stdout;
-      expect(status).toMatch(/CapBnd:\s+0+$/m);
-      expect(status).toMatch(/NoNewPrivs:\s+1$/m);
-      await expectCgroupBudget(`isobench-${ctx.runId}-t1`, 256);
-      expect(monitor).toBeGreaterThan(0);
-    } finally {
-      const timings = await inst.stop();
-      expect(timings.map((t) => t.metric)).toEqual(['teardown_ms']);
-      expect(await inst.stop()).toEqual([]);
-    }
-    expect(await alive(monitor as number)).toBe(false);
-    expect(await cgroupsNamed(ctx.runId)).toEqual([]);
-    expect(await processesMentioning(ctx.runId)).toEqual([]);
-    expect(await readdir(ctx.scratchRoot)).toEqual([]);
-    await runner.cleanup(ctx);
-  });
+  it(
+    'isolates: own pid, network and uts namespaces, read-only root, writable /scratch, no ' +
+      'capabilities, its limits in its own cgroup; stop removes it all',
+    async () => {
+      const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-lxc-')));
+      cleanupDirs.push(ctx.scratchRoot);
+      const runner = containerEngines.lxc();
+      const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
+      const [monitor] = await monitors(ctx.runId);
+      try {
+        await expectIsolated(inst, join(ctx.scratchRoot, `${ctx.runId}-t1`));
+        const sh = shIn(inst);
+        expect((await sh('touch /tmp/x')).exitCode).toBe(0);
+        const status = (await sh('cat /proc/self/status')).stdout;
+        expect(status).toMatch(/CapBnd:\s+0+$/m);
+        expect(status).toMatch(/NoNewPrivs:\s+1$/m);
+        await expectCgroupBudget(`isobench-${ctx.runId}-t1`, 256);
+        expect(monitor).toBeGreaterThan(0);
+      } finally {
+        const timings = await inst.stop();
+        expect(timings.map((t) => t.metric)).toEqual(['teardown_ms']);
+        expect(await inst.stop()).toEqual([]);
+      }
+      expect(await alive(monitor as number)).toBe(false);
+      expect(await cgroupsNamed(ctx.runId)).toEqual([]);
+      expect(await processesMentioning(ctx.runId)).toEqual([]);
+      expect(await readdir(ctx.scratchRoot)).toEqual([]);
+      await runner.cleanup(ctx);
+    },
+  );
 
   it('refuses to measure when the sysbench inside differs from the image, and leaves no container', async () => {
     const cacheDir = await tamperedCache();

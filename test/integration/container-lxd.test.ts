@@ -91,7 +91,8 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
     expect(r.code, r.stderr).toBe(0);
     const record = await readRecord(runDir(out));
     expect(record.probes[0]?.reason).toContain(
-      'is not initialised: it has no storage pool. Initialise it without a network: lxc storage create default dir && lxc profile device add default root disk path=/ pool=default',
+      'is not initialised: it has no storage pool. Initialise it without a network: lxc storage create ' +
+        'default dir && lxc profile device add default root disk path=/ pool=default',
     );
     expect(record.results.map((t) => t.status)).toEqual(['skipped']);
   });
@@ -101,93 +102,101 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
       await lxd.initialise();
     });
 
-    it('compares bare metal, runc and lxd on sysbench cpu; same image and binary, the budget in LXD keys, its seccomp labelled; engines side by side in the report', async () => {
-      const out = tempDir();
-      const r = await isobench(['run', '--env', 'bare,container', '--engine', 'runc,lxd', ...cpuArgs, '--out', out], {
-        env: lxd.env,
-      });
-      expect(r.code, `${r.stderr}\n${await lxd.logTail()}`).toBe(0);
-      const dir = runDir(out);
-      const record = await readRecord(dir);
-      expect(record.probes.map((p) => [p.id, p.ok])).toEqual([
-        ['bare:host', true],
-        ['container:runc', true],
-        ['container:lxd', true],
-      ]);
-      expect(record.probes[2]).toMatchObject({
-        version: expect.stringMatching(/^lxd \d+\./),
-        details: { storage_pool: 'isobench-test (dir)' },
-      });
-      const measured = record.results.flatMap((t) => t.samples).filter((s) => s.metric === 'events_per_s');
-      const l = measured.find((s) => s.engine === 'lxd');
-      const runc = measured.find((s) => s.engine === 'runc');
-      expect(l?.value).toBeGreaterThan(100);
-      expect(l?.labels['image_digest']).toMatch(/^[0-9a-f]{64}$/);
-      expect(l?.labels['image_digest']).toBe(runc?.labels['image_digest']);
-      expect(l?.labels['sysbench_sha256']).toBe(runc?.labels['sysbench_sha256']);
-      expect(l?.labels).toMatchObject({
-        container_name: `isobench-${record.runId}-t${l?.trialId}`,
-        effective_cpus: '1',
-        effective_memory_MiB: '512',
-        engine_limits: 'limits.cpu.allowance=100ms/100ms,limits.memory=512MiB',
-        engine_image: expect.stringMatching(/^isobench-workload-[0-9a-f]{16}$/),
-        network: 'none (no NIC; loopback only)',
-        capabilities: 'none',
-        rootfs: 'read-only',
-        seccomp: expect.stringMatching(/^filter/),
-        seccomp_profile: 'lxd default',
-        user_namespace: expect.stringMatching(/^container root is host uid [1-9]\d*$/),
-      });
-      expect(runc?.labels['seccomp']).toBe('none');
-      expect(
-        record.warnings.some((w) =>
-          /^Security parity: seccomp differs .*container:lxd=filter.*container:runc=none/.test(w),
-        ),
-      ).toBe(true);
-      expect(
-        record.results
-          .flatMap((t) => t.samples)
-          .some((s) => s.engine === 'lxd' && s.metric === 'startup_ms' && s.value > 0),
-      ).toBe(true);
-      const md = await readFile(join(dir, 'summary.md'), 'utf8');
-      expect(md).toContain('### Engines side by side');
-      expect(md).toMatch(/\| container:lxd \|.*\| vs container:runc|vs container:lxd/);
-      expect(await instances()).toEqual([]);
-      expect((await lxd.lxc(['image', 'list', '--format', 'csv', '-c', 'l'])).stdout).toContain(
-        l?.labels['engine_image'] as string,
-      );
-      expect(await cgroupsNamed(record.runId)).toEqual([]);
-    });
-
-    it('isolates: no NIC, read-only root, writable /scratch owned by the mapped root, no capabilities, its budget in its own cgroup; stop removes it', async () => {
-      const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-lxd-run-'));
-      const ctx = testContext(scratchRoot);
-      const runner = containerEngines.lxd();
-      const tag = `${ctx.runId}-t1`;
-      const inst = await runner.start(ctx, { tag, scratchMiB: 0 });
-      try {
-        await expectIsolated(inst, join(scratchRoot, tag));
-        const sh = shIn(inst);
-        expect((await sh('touch /tmp/x')).exitCode).toBe(0);
-        expect(String((await stat(join(scratchRoot, tag, 'f'))).uid)).toBe(
-          inst.labels['user_namespace']?.replace(/^.* /, ''),
+    it(
+      'compares bare metal, runc and lxd on sysbench cpu; same image and binary, the budget in LXD ' +
+        'keys, its seccomp labelled; engines side by side in the report',
+      async () => {
+        const out = tempDir();
+        const r = await isobench(['run', '--env', 'bare,container', '--engine', 'runc,lxd', ...cpuArgs, '--out', out], {
+          env: lxd.env,
+        });
+        expect(r.code, `${r.stderr}\n${await lxd.logTail()}`).toBe(0);
+        const dir = runDir(out);
+        const record = await readRecord(dir);
+        expect(record.probes.map((p) => [p.id, p.ok])).toEqual([
+          ['bare:host', true],
+          ['container:runc', true],
+          ['container:lxd', true],
+        ]);
+        expect(record.probes[2]).toMatchObject({
+          version: expect.stringMatching(/^lxd \d+\./),
+          details: { storage_pool: 'isobench-test (dir)' },
+        });
+        const measured = record.results.flatMap((t) => t.samples).filter((s) => s.metric === 'events_per_s');
+        const l = measured.find((s) => s.engine === 'lxd');
+        const runc = measured.find((s) => s.engine === 'runc');
+        expect(l?.value).toBeGreaterThan(100);
+        expect(l?.labels['image_digest']).toMatch(/^[0-9a-f]{64}$/);
+        expect(l?.labels['image_digest']).toBe(runc?.labels['image_digest']);
+        expect(l?.labels['sysbench_sha256']).toBe(runc?.labels['sysbench_sha256']);
+        expect(l?.labels).toMatchObject({
+          container_name: `isobench-${record.runId}-t${l?.trialId}`,
+          effective_cpus: '1',
+          effective_memory_MiB: '512',
+          engine_limits: 'limits.cpu.allowance=100ms/100ms,limits.memory=512MiB',
+          engine_image: expect.stringMatching(/^isobench-workload-[0-9a-f]{16}$/),
+          network: 'none (no NIC; loopback only)',
+          capabilities: 'none',
+          rootfs: 'read-only',
+          seccomp: expect.stringMatching(/^filter/),
+          seccomp_profile: 'lxd default',
+          user_namespace: expect.stringMatching(/^container root is host uid [1-9]\d*$/),
+        });
+        expect(runc?.labels['seccomp']).toBe('none');
+        expect(
+          record.warnings.some((w) =>
+            /^Security parity: seccomp differs .*container:lxd=filter.*container:runc=none/.test(w),
+          ),
+        ).toBe(true);
+        expect(
+          record.results
+            .flatMap((t) => t.samples)
+            .some((s) => s.engine === 'lxd' && s.metric === 'startup_ms' && s.value > 0),
+        ).toBe(true);
+        const md = await readFile(join(dir, 'summary.md'), 'utf8');
+        expect(md).toContain('### Engines side by side');
+        expect(md).toMatch(/\| container:lxd \|.*\| vs container:runc|vs container:lxd/);
+        expect(await instances()).toEqual([]);
+        expect((await lxd.lxc(['image', 'list', '--format', 'csv', '-c', 'l'])).stdout).toContain(
+          l?.labels['engine_image'] as string,
         );
-        const status = (await sh('cat /proc/self/status')).stdout;
-        expect(status).toMatch(/NoNewPrivs:\s+1$/m);
-        expect(status).toMatch(/Seccomp:\s+2$/m);
-        const name = `isobench-${tag}`;
-        await expectCgroupBudget(name, 256);
-        const devices = (await lxd.lxc(['config', 'device', 'list', name])).stdout.split('\n').filter(Boolean).sort();
-        expect(devices).toEqual(['root', 'scratch']);
-      } finally {
-        expect((await inst.stop()).map((t) => t.metric)).toEqual(['teardown_ms']);
-      }
-      expect(await instances()).toEqual([]);
-      expect(await cgroupsNamed(ctx.runId)).toEqual([]);
-      expect(await readdir(scratchRoot)).toEqual([]);
-      await runner.cleanup(ctx);
-      await rm(scratchRoot, { recursive: true, force: true });
-    });
+        expect(await cgroupsNamed(record.runId)).toEqual([]);
+      },
+    );
+
+    it(
+      'isolates: no NIC, read-only root, writable /scratch owned by the mapped root, no capabilities, ' +
+        'its budget in its own cgroup; stop removes it',
+      async () => {
+        const scratchRoot = await mkdtemp(join(tmpdir(), 'isobench-lxd-run-'));
+        const ctx = testContext(scratchRoot);
+        const runner = containerEngines.lxd();
+        const tag = `${ctx.runId}-t1`;
+        const inst = await runner.start(ctx, { tag, scratchMiB: 0 });
+        try {
+          await expectIsolated(inst, join(scratchRoot, tag));
+          const sh = shIn(inst);
+          expect((await sh('touch /tmp/x')).exitCode).toBe(0);
+          expect(String((await stat(join(scratchRoot, tag, 'f'))).uid)).toBe(
+            inst.labels['user_namespace']?.replace(/^.* /, ''),
+          );
+          const status = (await sh('cat /proc/self/status')).stdout;
+          expect(status).toMatch(/NoNewPrivs:\s+1$/m);
+          expect(status).toMatch(/Seccomp:\s+2$/m);
+          const name = `isobench-${tag}`;
+          await expectCgroupBudget(name, 256);
+          const devices = (await lxd.lxc(['config', 'device', 'list', name])).stdout.split('\n').filter(Boolean).sort();
+          expect(devices).toEqual(['root', 'scratch']);
+        } finally {
+          expect((await inst.stop()).map((t) => t.metric)).toEqual(['teardown_ms']);
+        }
+        expect(await instances()).toEqual([]);
+        expect(await cgroupsNamed(ctx.runId)).toEqual([]);
+        expect(await readdir(scratchRoot)).toEqual([]);
+        await runner.cleanup(ctx);
+        await rm(scratchRoot, { recursive: true, force: true });
+      },
+    );
 
     it('refuses to measure when the sysbench inside differs from the image, and leaves no instance', async () => {
       const cacheDir = await tamperedCache();
@@ -208,22 +217,25 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
       }
     });
 
-    it('leaves no instance, cgroup, process or directory after SIGINT mid-trial, and keeps finished trials', async () => {
-      // Trial 2 runs sysbench through `lxc exec`: that client's pid.
-      const run = await interruptMidTrial(
-        'lxd',
-        'SIGINT',
-        async (runId) => {
-          const exec = (await processesMentioning(`isobench-${runId}-t2`)).find(
-            (p) => p.includes('lxc exec') && p.includes('/usr/bin/sysbench'),
-          );
-          return exec === undefined ? null : Number(exec.split(':')[0]);
-        },
-        lxd.env,
-      );
-      await expectCleanInterrupt(run);
-      expect(await instances()).toEqual([]);
-    });
+    it(
+      'leaves no instance, cgroup, process or directory after SIGINT mid-trial, and keeps finished ' + 'trials',
+      async () => {
+        // Trial 2 runs sysbench through `lxc exec`: that client's pid.
+        const run = await interruptMidTrial(
+          'lxd',
+          'SIGINT',
+          async (runId) => {
+            const exec = (await processesMentioning(`isobench-${runId}-t2`)).find(
+              (p) => p.includes('lxc exec') && p.includes('/usr/bin/sysbench'),
+            );
+            return exec === undefined ? null : Number(exec.split(':')[0]);
+          },
+          lxd.env,
+        );
+        await expectCleanInterrupt(run);
+        expect(await instances()).toEqual([]);
+      },
+    );
 
     it('an abort mid-import kills the lxc client and rejects; an import cut short is never used', async () => {
       const image = await imageFor(CACHE);
@@ -273,22 +285,25 @@ describe.skipIf(needs !== null)(titled('lxd container runner', needs), () => {
       expect(await images()).toEqual([`/1.0/images/${want}`]);
     });
 
-    it('probes lxd as a VM engine and says why it cannot run a VM here (or what isobench lacks where it can)', async () => {
-      const out = tempDir();
-      const r = await isobench(['run', '--env', 'vm', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], {
-        env: lxd.env,
-      });
-      expect(r.code, r.stderr).toBe(0);
-      const record = await readRecord(runDir(out));
-      expect(record.probes[0]).toMatchObject({
-        id: 'vm:lxd',
-        ok: false,
-        reason: expect.stringMatching(
-          /^LXD \S+ (cannot run virtual machines on this host: .+ \(host KVM module|can start virtual machines here .*not implemented)/,
-        ),
-      });
-      expect(record.results.map((t) => t.status)).toEqual(['skipped']);
-      expect(await instances()).toEqual([]);
-    });
+    it(
+      'probes lxd as a VM engine and says why it cannot run a VM here (or what isobench lacks where it ' + 'can)',
+      async () => {
+        const out = tempDir();
+        const r = await isobench(['run', '--env', 'vm', '--engine', 'lxd', ...cpuArgs, '--no-report', '--out', out], {
+          env: lxd.env,
+        });
+        expect(r.code, r.stderr).toBe(0);
+        const record = await readRecord(runDir(out));
+        expect(record.probes[0]).toMatchObject({
+          id: 'vm:lxd',
+          ok: false,
+          reason: expect.stringMatching(
+            /^LXD \S+ (cannot run virtual machines on this host: .+ \(host KVM module|can start virtual machines here .*not implemented)/,
+          ),
+        });
+        expect(record.results.map((t) => t.status)).toEqual(['skipped']);
+        expect(await instances()).toEqual([]);
+      },
+    );
   });
 });

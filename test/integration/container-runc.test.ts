@@ -46,25 +46,29 @@ describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {
     }
   });
 
-  it('isolates: its own pid, network and uts namespaces, a read-only root, a writable /scratch; stop removes it all', async () => {
-    const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-runc-')));
-    cleanupDirs.push(ctx.scratchRoot);
-    const runner = containerEngines.runc();
-    const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
-    try {
-      await expectIsolated(inst, join(ctx.scratchRoot, `${ctx.runId}-t1`));
-      expect((await shIn(inst)('echo $$')).stdout.trim()).not.toBe('');
-      expect(await cgroupsNamed(ctx.runId)).not.toEqual([]);
-    } finally {
-      const timings = await inst.stop();
-      expect(timings.map((t) => t.metric)).toEqual(['teardown_ms']);
-      expect(await inst.stop()).toEqual([]);
-    }
-    expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
-    expect(await cgroupsNamed(ctx.runId)).toEqual([]);
-    expect(await readdir(ctx.scratchRoot)).toEqual([]);
-    await runner.cleanup(ctx);
-  });
+  it(
+    'isolates: its own pid, network and uts namespaces, a read-only root, a writable /scratch; stop ' +
+      'removes it all',
+    async () => {
+      const ctx = testContext(await mkdtemp(join(tmpdir(), 'isobench-runc-')));
+      cleanupDirs.push(ctx.scratchRoot);
+      const runner = containerEngines.runc();
+      const inst = await runner.start(ctx, { tag: `${ctx.runId}-t1`, scratchMiB: 0 });
+      try {
+        await expectIsolated(inst, join(ctx.scratchRoot, `${ctx.runId}-t1`));
+        expect((await shIn(inst)('echo $$')).stdout.trim()).not.toBe('');
+        expect(await cgroupsNamed(ctx.runId)).not.toEqual([]);
+      } finally {
+        const timings = await inst.stop();
+        expect(timings.map((t) => t.metric)).toEqual(['teardown_ms']);
+        expect(await inst.stop()).toEqual([]);
+      }
+      expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
+      expect(await cgroupsNamed(ctx.runId)).toEqual([]);
+      expect(await readdir(ctx.scratchRoot)).toEqual([]);
+      await runner.cleanup(ctx);
+    },
+  );
 
   it('refuses to measure when the sysbench inside differs from the image, and leaves no container', async () => {
     const cacheDir = await tamperedCache();
@@ -95,43 +99,47 @@ describe.skipIf(needs !== null)(titled('runc container runner', needs), () => {
     },
   );
 
-  it('a container that never announces ready becomes an errored trial at the timeout, with its output, and leaves nothing', async () => {
-    const ctx = {
-      ...testContext(await mkdtemp(join(tmpdir(), 'isobench-runc-'))),
-      hooks: { containerHangBeforeReady: true, containerReadyTimeoutMs: 3_000 },
-    };
-    cleanupDirs.push(ctx.scratchRoot);
-    const runner = containerEngines.runc();
-    const workload = findWorkload('cpu') as Workload;
-    const cell = {
-      env: 'container',
-      engine: 'runc',
-      workload: 'cpu',
-      params: { ...workload.defaults(true, { llcBytes: null, freeMemoryBytes: 2 ** 30 }), time: 1 },
-    };
-    const t0 = performance.now();
-    const result = await runTrial({
-      runner,
-      ctx,
-      cell,
-      workload,
-      trialId: 1,
-      trial: 1,
-      warmup: 0,
-      runs: 1,
-      labels: {},
-      aborted: () => false,
-    });
-    expect(performance.now() - t0).toBeLessThan(30_000);
-    expect(result.status).toBe('errored');
-    if (result.status !== 'errored') return;
-    expect(result.error.stage).toBe('start');
-    expect(result.error.message).toMatch(/runc did not report ready within 3000 ms/);
-    expect(result.error.logTail).toContain('test hook: hanging before ready');
-    expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
-    expect(await cgroupsNamed(ctx.runId)).toEqual([]);
-    expect(await processesMentioning(ctx.runId)).toEqual([]);
-    expect(await readdir(ctx.scratchRoot)).toEqual([]);
-    await runner.cleanup(ctx);
-  });
+  it(
+    'a container that never announces ready becomes an errored trial at the timeout, with its ' +
+      'output, and leaves nothing',
+    async () => {
+      const ctx = {
+        ...testContext(await mkdtemp(join(tmpdir(), 'isobench-runc-'))),
+        hooks: { containerHangBeforeReady: true, containerReadyTimeoutMs: 3_000 },
+      };
+      cleanupDirs.push(ctx.scratchRoot);
+      const runner = containerEngines.runc();
+      const workload = findWorkload('cpu') as Workload;
+      const cell = {
+        env: 'container',
+        engine: 'runc',
+        workload: 'cpu',
+        params: { ...workload.defaults(true, { llcBytes: null, freeMemoryBytes: 2 ** 30 }), time: 1 },
+      };
+      const t0 = performance.now();
+      const result = await runTrial({
+        runner,
+        ctx,
+        cell,
+        workload,
+        trialId: 1,
+        trial: 1,
+        warmup: 0,
+        runs: 1,
+        labels: {},
+        aborted: () => false,
+      });
+      expect(performance.now() - t0).toBeLessThan(30_000);
+      expect(result.status).toBe('errored');
+      if (result.status !== 'errored') return;
+      expect(result.error.stage).toBe('start');
+      expect(result.error.message).toMatch(/runc did not report ready within 3000 ms/);
+      expect(result.error.logTail).toContain('test hook: hanging before ready');
+      expect((await runcNames()).filter((n) => n.includes(ctx.runId))).toEqual([]);
+      expect(await cgroupsNamed(ctx.runId)).toEqual([]);
+      expect(await processesMentioning(ctx.runId)).toEqual([]);
+      expect(await readdir(ctx.scratchRoot)).toEqual([]);
+      await runner.cleanup(ctx);
+    },
+  );
 });

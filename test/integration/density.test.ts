@@ -71,50 +71,54 @@ async function interruptedRun(args: readonly string[], at: InterruptAt): Promise
 
 const runcNeeds = await unmet(['root', 'runc', 'sysbench']);
 describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', runcNeeds), () => {
-  it('starts 10 idle containers one at a time, reads cgroup usage and the MemAvailable drop after each, then removes them all', async () => {
-    const out = tempDir();
-    const r = await isobench([
-      'run',
-      '--env',
-      'container',
-      '--engine',
-      'runc',
-      '--workload',
-      'density',
-      '--set',
-      'density.max=10',
-      '--set',
-      'density.settle-ms=100',
-      '--trials',
-      '1',
-      '--runs',
-      '1',
-      '--warmup',
-      '0',
-      '--no-report',
-      '--cache-dir',
-      CACHE,
-      '--out',
-      out,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    const dir = runDir(out);
-    const { record } = readRun(dir);
-    const t = record.results[0];
-    expect(t?.status).toBe('completed');
-    const samples = t?.samples ?? [];
-    expect(byMetric(samples, 'density_ready_ms').map((s) => s.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(byMetric(samples, 'density_engine_memory_MiB')).toHaveLength(10);
-    for (const s of byMetric(samples, 'density_engine_memory_MiB')) expect(s.value).toBeGreaterThan(0);
-    expect(byMetric(samples, 'density_drop_per_instance_MiB')).toHaveLength(10);
-    expect(samples[0]?.labels).toMatchObject({
-      memory_accounting: expect.stringMatching(/^cgroup v[12] memory\.(usage_in_bytes|current)$/),
-      ksm: expect.stringMatching(/^(on|off|unmerge|unknown)$/),
-      thp: expect.any(String),
-    });
-    expect(t?.status === 'completed' && t.notes).toContain('stopped: reached density.max (10 instances)');
-    await expectNothingLeft(out, record.runId, true);
-  });
+  it(
+    'starts 10 idle containers one at a time, reads cgroup usage and the MemAvailable drop after ' +
+      'each, then removes them all',
+    async () => {
+      const out = tempDir();
+      const r = await isobench([
+        'run',
+        '--env',
+        'container',
+        '--engine',
+        'runc',
+        '--workload',
+        'density',
+        '--set',
+        'density.max=10',
+        '--set',
+        'density.settle-ms=100',
+        '--trials',
+        '1',
+        '--runs',
+        '1',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+        '--out',
+        out,
+      ]);
+      expect(r.code, r.stderr).toBe(0);
+      const dir = runDir(out);
+      const { record } = readRun(dir);
+      const t = record.results[0];
+      expect(t?.status).toBe('completed');
+      const samples = t?.samples ?? [];
+      expect(byMetric(samples, 'density_ready_ms').map((s) => s.iteration)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+      expect(byMetric(samples, 'density_engine_memory_MiB')).toHaveLength(10);
+      for (const s of byMetric(samples, 'density_engine_memory_MiB')) expect(s.value).toBeGreaterThan(0);
+      expect(byMetric(samples, 'density_drop_per_instance_MiB')).toHaveLength(10);
+      expect(samples[0]?.labels).toMatchObject({
+        memory_accounting: expect.stringMatching(/^cgroup v[12] memory\.(usage_in_bytes|current)$/),
+        ksm: expect.stringMatching(/^(on|off|unmerge|unknown)$/),
+        thp: expect.any(String),
+      });
+      expect(t?.status === 'completed' && t.notes).toContain('stopped: reached density.max (10 instances)');
+      await expectNothingLeft(out, record.runId, true);
+    },
+  );
 
   it('SIGINT mid-sweep: exit 130, the steps so far kept, every container removed', async () => {
     const samples = await interruptedRun(
@@ -154,75 +158,79 @@ describe.skipIf(runcNeeds !== null)(titled('density sweep of runc containers', r
 });
 
 describe.skipIf(runcNeeds !== null)(titled('startup bursts of runc containers and bare processes', runcNeeds), () => {
-  it('launches bursts of 1 and 5 at once: per instance its time-to-ready and phases, per burst p50/p95 and launches/s; nothing left', async () => {
-    const out = tempDir();
-    const r = await isobench([
-      'run',
-      '--env',
-      'bare,container',
-      '--engine',
-      'runc',
-      '--workload',
-      'startup',
-      '--set',
-      'startup.burst=1,5',
-      '--trials',
-      '1',
-      '--runs',
-      '2',
-      '--warmup',
-      '0',
-      '--no-report',
-      '--cache-dir',
-      CACHE,
-      '--out',
-      out,
-    ]);
-    expect(r.code, r.stderr).toBe(0);
-    const { record } = readRun(runDir(out));
-    expect(record.results.map((t) => [t.env, t.params['burst'], t.status]).sort()).toEqual([
-      ['bare', 1, 'completed'],
-      ['bare', 5, 'completed'],
-      ['container', 1, 'completed'],
-      ['container', 5, 'completed'],
-    ]);
-    for (const t of record.results) {
-      const size = Number(t.params['burst']);
-      const ready = byMetric(t.samples, 'burst_ready_ms');
-      expect(ready.map((s) => s.iteration).sort()).toEqual([
-        ...Array<number>(size).fill(1),
-        ...Array<number>(size).fill(2),
+  it(
+    'launches bursts of 1 and 5 at once: per instance its time-to-ready and phases, per burst ' +
+      'p50/p95 and launches/s; nothing left',
+    async () => {
+      const out = tempDir();
+      const r = await isobench([
+        'run',
+        '--env',
+        'bare,container',
+        '--engine',
+        'runc',
+        '--workload',
+        'startup',
+        '--set',
+        'startup.burst=1,5',
+        '--trials',
+        '1',
+        '--runs',
+        '2',
+        '--warmup',
+        '0',
+        '--no-report',
+        '--cache-dir',
+        CACHE,
+        '--out',
+        out,
       ]);
-      for (const iteration of [1, 2]) {
-        const times = ready
-          .filter((s) => s.iteration === iteration)
-          .map((s) => s.value)
-          .sort((a, b) => a - b);
-        const at = (m: string) => byMetric(t.samples, m).find((s) => s.iteration === iteration)?.value;
-        expect(times[0]).toBeGreaterThan(0);
-        expect(at('burst_ready_p50_ms')).toBeGreaterThanOrEqual(times[0] as number);
-        expect(at('burst_ready_p95_ms')).toBeLessThanOrEqual(times[size - 1] as number);
-        expect(at('burst_launches_per_s')).toBeCloseTo(size / ((times[size - 1] as number) / 1000), 6);
-      }
-      // Each instance's own start: spawn → ready never exceeds its time since the burst began.
-      const own = byMetric(t.samples, 'startup_ms');
-      expect(own).toHaveLength(2 * size);
-      if (t.env === 'container') {
-        expect(new Set(ready.map((s) => s.labels['container_name'])).size).toBe(2 * size);
-        for (const phase of ['oci_create_ms', 'oci_start_ms', 'oci_start_to_ready_ms']) {
-          expect(byMetric(t.samples, phase), phase).toHaveLength(2 * size);
-          for (const s of byMetric(t.samples, phase)) expect(s.value, phase).toBeGreaterThan(0);
+      expect(r.code, r.stderr).toBe(0);
+      const { record } = readRun(runDir(out));
+      expect(record.results.map((t) => [t.env, t.params['burst'], t.status]).sort()).toEqual([
+        ['bare', 1, 'completed'],
+        ['bare', 5, 'completed'],
+        ['container', 1, 'completed'],
+        ['container', 5, 'completed'],
+      ]);
+      for (const t of record.results) {
+        const size = Number(t.params['burst']);
+        const ready = byMetric(t.samples, 'burst_ready_ms');
+        expect(ready.map((s) => s.iteration).sort()).toEqual([
+          ...Array<number>(size).fill(1),
+          ...Array<number>(size).fill(2),
+        ]);
+        for (const iteration of [1, 2]) {
+          const times = ready
+            .filter((s) => s.iteration === iteration)
+            .map((s) => s.value)
+            .sort((a, b) => a - b);
+          const at = (m: string) => byMetric(t.samples, m).find((s) => s.iteration === iteration)?.value;
+          expect(times[0]).toBeGreaterThan(0);
+          expect(at('burst_ready_p50_ms')).toBeGreaterThanOrEqual(times[0] as number);
+          expect(at('burst_ready_p95_ms')).toBeLessThanOrEqual(times[size - 1] as number);
+          expect(at('burst_launches_per_s')).toBeCloseTo(size / ((times[size - 1] as number) / 1000), 6);
         }
-        for (const s of own) {
-          const create = t.samples.find(
-            (x) => x.metric === 'oci_create_ms' && x.labels['container_name'] === s.labels['container_name'],
-          );
-          expect(s.value).toBeGreaterThan(create?.value ?? Infinity);
+        // Each instance's own start: spawn → ready never exceeds its time since the burst began.
+        const own = byMetric(t.samples, 'startup_ms');
+        expect(own).toHaveLength(2 * size);
+        if (t.env === 'container') {
+          expect(new Set(ready.map((s) => s.labels['container_name'])).size).toBe(2 * size);
+          for (const phase of ['oci_create_ms', 'oci_start_ms', 'oci_start_to_ready_ms']) {
+            expect(byMetric(t.samples, phase), phase).toHaveLength(2 * size);
+            for (const s of byMetric(t.samples, phase)) expect(s.value, phase).toBeGreaterThan(0);
+          }
+          for (const s of own) {
+            const create = t.samples.find(
+              (x) => x.metric === 'oci_create_ms' && x.labels['container_name'] === s.labels['container_name'],
+            );
+            expect(s.value).toBeGreaterThan(create?.value ?? Infinity);
+          }
         }
       }
-    }
-    await expectNothingLeft(out, record.runId, true);
-  });
+      await expectNothingLeft(out, record.runId, true);
+    },
+  );
 
   it('SIGINT mid-burst: exit 130, the finished bursts kept, every container removed', async () => {
     // 40 ms after burst 3 is reported: into the next burst's starts.

@@ -50,14 +50,17 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
       'ansible_user=root',
       'ansible_python_interpreter=/usr/bin/python3',
       `ansible_ssh_private_key_file=${client.key}`,
-      `ansible_ssh_common_args='-o UserKnownHostsFile=${client.knownHosts} -o StrictHostKeyChecking=yes -o ConnectTimeout=5'`,
+      `ansible_ssh_common_args='-o UserKnownHostsFile=${client.knownHosts} -o ` +
+        `StrictHostKeyChecking=yes -o ConnectTimeout=5'`,
     ];
     writeFileSync(
       join(dir, 'hosts.ini'),
       [
         '[fleet]',
-        `alpha ansible_host=${a.host} ansible_port=${a.port} isobench_remote_dir=${dir}/remote-alpha isobench_cache_dir=${dir}/cache-alpha isobench_remote_cleanup=true`,
-        `beta ansible_host=${b.host} ansible_port=${b.port} isobench_remote_dir=${dir}/remote-beta isobench_cache_dir=${dir}/cache-beta isobench_host_label=beta-node`,
+        `alpha ansible_host=${a.host} ansible_port=${a.port} isobench_remote_dir=${dir}/remote-alpha ` +
+          `isobench_cache_dir=${dir}/cache-alpha isobench_remote_cleanup=true`,
+        `beta ansible_host=${b.host} ansible_port=${b.port} isobench_remote_dir=${dir}/remote-beta ` +
+          `isobench_cache_dir=${dir}/cache-beta isobench_host_label=beta-node`,
         `gamma ansible_host=127.0.0.3 ansible_port=${closed} isobench_remote_dir=${dir}/remote-gamma`,
         '',
         '[fleet:vars]',
@@ -96,7 +99,8 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
         '-e',
         'isobench_seed=1234',
         '-e',
-        'isobench_args="--env bare,fake --engine host,fake,slow --workload cpu --set cpu.time=1 --trials 3 --runs 1 --warmup 0 --no-report"',
+        'isobench_args="--env bare,fake --engine host,fake,slow --workload cpu --set cpu.time=1 --trials ' +
+          '3 --runs 1 --warmup 0 --no-report"',
       ],
       {
         reject: false,
@@ -172,95 +176,101 @@ describe.skipIf(needs !== null)(titled('fleet/playbook.yml over real SSH', needs
     expect(existsSync(join(dir, 'remote-beta/npm/bin/isobench'))).toBe(true);
   });
 
-  it('isobench fleet wraps the same playbook: checked arguments, the given tarball, the study path, exit 1 when a host is missing', async () => {
-    // The tarball the playbook packed above, installed on one host (bin/setup already ran there) plus the unreachable one.
-    const tarball = join(
-      dir,
-      'fleet/package',
-      readdirSync(join(dir, 'fleet/package')).find((f) => f.endsWith('.tgz')) as string,
-    );
-    writeFileSync(
-      join(dir, 'hosts2.ini'),
-      [
-        '[fleet]',
-        `alpha ${hostVars.alpha} isobench_remote_dir=${dir}/remote-alpha2 isobench_cache_dir=${dir}/cache-alpha isobench_setup=false isobench_remote_cleanup=true`,
-        `gamma ${hostVars.gamma} isobench_remote_dir=${dir}/remote-gamma`,
-        '',
-        '[fleet:vars]',
-        ...hostVars.common,
-        '',
-      ].join('\n'),
-    );
-    const cli = join(ROOT, 'dist/bench/cli.js');
-    // A typo in the run arguments fails on the controller, before any host is touched.
-    const bad = await execa(
-      'node',
-      [
-        cli,
-        'fleet',
-        '--inventory',
+  it(
+    'isobench fleet wraps the same playbook: checked arguments, the given tarball, the study path, ' +
+      'exit 1 when a host is missing',
+    async () => {
+      // The tarball the playbook packed above, installed on one host (bin/setup already ran there) plus the unreachable one.
+      const tarball = join(
+        dir,
+        'fleet/package',
+        readdirSync(join(dir, 'fleet/package')).find((f) => f.endsWith('.tgz')) as string,
+      );
+      writeFileSync(
         join(dir, 'hosts2.ini'),
-        '--',
-        '--env',
-        'bare,fake',
-        '--workload',
-        'cpu',
-        '--seed',
-        '5',
-      ],
-      { reject: false, all: true },
-    );
-    expect(bad.exitCode, String(bad.all)).toBe(2);
-    expect(String(bad.all)).toMatch(/--seed is set by the playbook/);
-    expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
+        [
+          '[fleet]',
+          `alpha ${hostVars.alpha} isobench_remote_dir=${dir}/remote-alpha2 isobench_cache_dir=${dir}` +
+            `/cache-alpha isobench_setup=false isobench_remote_cleanup=true`,
+          `gamma ${hostVars.gamma} isobench_remote_dir=${dir}/remote-gamma`,
+          '',
+          '[fleet:vars]',
+          ...hostVars.common,
+          '',
+        ].join('\n'),
+      );
+      const cli = join(ROOT, 'dist/bench/cli.js');
+      // A typo in the run arguments fails on the controller, before any host is touched.
+      const bad = await execa(
+        'node',
+        [
+          cli,
+          'fleet',
+          '--inventory',
+          join(dir, 'hosts2.ini'),
+          '--',
+          '--env',
+          'bare,fake',
+          '--workload',
+          'cpu',
+          '--seed',
+          '5',
+        ],
+        { reject: false, all: true },
+      );
+      expect(bad.exitCode, String(bad.all)).toBe(2);
+      expect(String(bad.all)).toMatch(/--seed is set by the playbook/);
+      expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
 
-    const r = await execa(
-      'node',
-      [
-        cli,
-        'fleet',
-        '--inventory',
-        join(dir, 'hosts2.ini'),
-        '--tarball',
-        tarball,
-        '--fleet-dir',
-        join(dir, 'fleet2'),
-        '--seed',
-        '99',
-        '--forks',
-        '2',
-        '--',
-        '--env',
-        'bare,fake',
-        '--engine',
-        'host,fake,slow',
-        '--workload',
-        'cpu',
-        '--set',
-        'cpu.time=1',
-        '--trials',
-        '2',
-        '--runs',
-        '1',
-        '--warmup',
-        '0',
-        '--no-report',
-      ],
-      { reject: false, all: true, timeout: 400_000, env: ansibleEnv },
-    );
-    const out = String(r.all);
-    // Exit 1: the study flags the missing host, as isobench merge does.
-    expect(r.exitCode, out.slice(-6000)).toBe(1);
-    expect(out).toContain(`study: ${join(dir, 'fleet2/study/report.html')} (1 host: alpha; missing: gamma)`);
-    const study = parseStudy(readFileSync(join(dir, 'fleet2/study/study.json'), 'utf8'), 'fleet2/study/study.json');
-    expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort()).toEqual(['alpha:ok', 'gamma:missing']);
-    const alpha = study.hosts.find((h) => h.label === 'alpha');
-    if (alpha?.status !== 'ok') throw new Error('alpha not ok');
-    const record = JSON.parse(readFileSync(join(dir, 'fleet2/study', alpha.runs[0]!.path), 'utf8')) as RunRecord;
-    expect(record.plan.seed).toBe(99);
-    expect(record.results.filter((t) => t.status === 'completed')).toHaveLength(6);
-    // The given tarball was installed, not a new pack.
-    expect(readdirSync(join(dir, 'fleet2/package')).filter((f) => f.endsWith('.tgz'))).toEqual([]);
-    expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
-  }, 420_000);
+      const r = await execa(
+        'node',
+        [
+          cli,
+          'fleet',
+          '--inventory',
+          join(dir, 'hosts2.ini'),
+          '--tarball',
+          tarball,
+          '--fleet-dir',
+          join(dir, 'fleet2'),
+          '--seed',
+          '99',
+          '--forks',
+          '2',
+          '--',
+          '--env',
+          'bare,fake',
+          '--engine',
+          'host,fake,slow',
+          '--workload',
+          'cpu',
+          '--set',
+          'cpu.time=1',
+          '--trials',
+          '2',
+          '--runs',
+          '1',
+          '--warmup',
+          '0',
+          '--no-report',
+        ],
+        { reject: false, all: true, timeout: 400_000, env: ansibleEnv },
+      );
+      const out = String(r.all);
+      // Exit 1: the study flags the missing host, as isobench merge does.
+      expect(r.exitCode, out.slice(-6000)).toBe(1);
+      expect(out).toContain(`study: ${join(dir, 'fleet2/study/report.html')} (1 host: alpha; missing: gamma)`);
+      const study = parseStudy(readFileSync(join(dir, 'fleet2/study/study.json'), 'utf8'), 'fleet2/study/study.json');
+      expect(study.hosts.map((h) => `${h.label}:${h.status}`).sort()).toEqual(['alpha:ok', 'gamma:missing']);
+      const alpha = study.hosts.find((h) => h.label === 'alpha');
+      if (alpha?.status !== 'ok') throw new Error('alpha not ok');
+      const record = JSON.parse(readFileSync(join(dir, 'fleet2/study', alpha.runs[0]!.path), 'utf8')) as RunRecord;
+      expect(record.plan.seed).toBe(99);
+      expect(record.results.filter((t) => t.status === 'completed')).toHaveLength(6);
+      // The given tarball was installed, not a new pack.
+      expect(readdirSync(join(dir, 'fleet2/package')).filter((f) => f.endsWith('.tgz'))).toEqual([]);
+      expect(existsSync(join(dir, 'remote-alpha2'))).toBe(false);
+    },
+    420_000,
+  );
 });

@@ -72,37 +72,40 @@ describe.skipIf(why !== null)(titled('outputs on a full or read-only filesystem'
     for (const m of mounts.reverse()) await execa('umount', [m], { reject: false });
   });
 
-  it('report on a full disk: exit 1, one line naming the directory, reports and run.json unchanged, no temp files', async () => {
-    const run = join(disk, 'run');
-    const first = await isobench(['report', run]);
-    expect(first.code).toBe(0);
-    const before = readFileSync(join(run, 'run.json'));
-    const htmlBefore = readFileSync(join(run, 'report.html'));
-    // A new record makes every report differ, so the next report must really rewrite each file.
-    const rec = parseRunRecord(before.toString('utf8'), 'fixture');
-    rec.hostLabel = 'relabelled-host-with-a-longer-name';
-    fill(disk);
-    const r = await isobench(['report', run]);
-    expect(r.code).toBe(1);
-    const lines = r.stderr
-      .trim()
-      .split('\n')
-      .filter((l) => l.startsWith('isobench:'));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain(`'${run}'`);
-    expect(lines[0]).toMatch(/no space left on device \(ENOSPC\)/);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
-    expect(readFileSync(join(run, 'run.json')).equals(before)).toBe(true);
-    expect(readFileSync(join(run, 'report.html')).equals(htmlBefore)).toBe(true);
-    expect(tmpFiles(disk)).toEqual([]);
+  it(
+    'report on a full disk: exit 1, one line naming the directory, reports and run.json unchanged, ' + 'no temp files',
+    async () => {
+      const run = join(disk, 'run');
+      const first = await isobench(['report', run]);
+      expect(first.code).toBe(0);
+      const before = readFileSync(join(run, 'run.json'));
+      const htmlBefore = readFileSync(join(run, 'report.html'));
+      // A new record makes every report differ, so the next report must really rewrite each file.
+      const rec = parseRunRecord(before.toString('utf8'), 'fixture');
+      rec.hostLabel = 'relabelled-host-with-a-longer-name';
+      fill(disk);
+      const r = await isobench(['report', run]);
+      expect(r.code).toBe(1);
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('isobench:'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toContain(`'${run}'`);
+      expect(lines[0]).toMatch(/no space left on device \(ENOSPC\)/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(readFileSync(join(run, 'run.json')).equals(before)).toBe(true);
+      expect(readFileSync(join(run, 'report.html')).equals(htmlBefore)).toBe(true);
+      expect(tmpFiles(disk)).toEqual([]);
 
-    // The record writer of `run` on the same full disk: an OutputError, run.json as it was.
-    const err = await writeRecord(run, rec).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(OutputError);
-    expect((err as OutputError).exitCode).toBe(1);
-    expect(readFileSync(join(run, 'run.json')).equals(before)).toBe(true);
-    expect(tmpFiles(disk)).toEqual([]);
-  });
+      // The record writer of `run` on the same full disk: an OutputError, run.json as it was.
+      const err = await writeRecord(run, rec).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(OutputError);
+      expect((err as OutputError).exitCode).toBe(1);
+      expect(readFileSync(join(run, 'run.json')).equals(before)).toBe(true);
+      expect(tmpFiles(disk)).toEqual([]);
+    },
+  );
 
   it('report into a read-only directory: exit 2, one line naming it, run.json unchanged', async () => {
     const before = readFileSync(join(ro, 'run.json'));

@@ -127,7 +127,8 @@ const needs = await unmet(['root', 'sysbench', 'runc', 'qemu', 'guest-kernel']);
 describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run', needs), () => {
   afterAll(() => {
     console.log(
-      `interruption points (seed ${SEED}): ${outcomes.length} tried, ${phasesSeen.length} interrupted a run\n  ${outcomes.join('\n  ')}`,
+      `interruption points (seed ${SEED}): ${outcomes.length} tried, ${phasesSeen.length} interrupted ` +
+        `a run\n  ${outcomes.join('\n  ')}`,
     );
   });
 
@@ -225,7 +226,8 @@ describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run
           // The signal came after everything was saved and removed: it only sets the exit code.
           expect(r.exitCode, stderr).toBe(point.signal === 'SIGINT' ? 130 : 143);
           outcomes.push(
-            `${point.after} +${point.delayMs} ms ${point.signal}: after the run had saved everything, exit ${String(r.exitCode)}`,
+            `${point.after} +${point.delayMs} ms ${point.signal}: after the run had saved everything, exit ` +
+              `${String(r.exitCode)}`,
           );
         } else {
           // A second SIGINT that lands while node itself is exiting (everything saved and removed) kills it by that signal.
@@ -240,7 +242,11 @@ describe.skipIf(needs !== null)(titled('interrupting a real bare + runc + vm run
           );
           phasesSeen.push(record.interruption?.phase ?? '?');
           outcomes.push(
-            `${point.after} +${point.delayMs} ms ${point.signal}${point.group === true ? ' to the process group' : ''}${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ${record.results.filter((t) => t.status === 'completed').length} trials kept`,
+            `${point.after} +${point.delayMs} ms ${point.signal}` +
+              `${point.group === true ? ' to the process group' : ''}` +
+              `${point.againMs !== null ? ` +SIGINT ${point.againMs} ms later` : ''} → ` +
+              `${record.interruption?.phase ?? '?'}, exit ${String(r.exitCode)}, ` +
+              `${record.results.filter((t) => t.status === 'completed').length} trials kept`,
           );
         }
         // Finished trials are intact: their measured sample is there.

@@ -45,7 +45,8 @@ describe('run flags checked against the host', () => {
     expectRefusedBeforeProbing(
       r,
       new RegExp(
-        `bad value '${hostMiB + 1024}M' for --memory: larger than this host's memory \\(${hostMiB} MiB\\); valid: 1M to ${hostMiB}M`,
+        `bad value '${hostMiB + 1024}M' for --memory: larger than this host's memory \\(${hostMiB} ` +
+          `MiB\\); valid: 1M to ${hostMiB}M`,
       ),
     );
   });

@@ -118,7 +118,8 @@ describe('report.html in headless chromium', () => {
       );
       expect(charts.map((c) => c.alt.split('.')[0])).toEqual([
         'Line chart of ready time (ms) against instances running',
-        "Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop divided by the instances (solid) and the engine's own accounting (dashed)",
+        "Line chart of memory per instance (MiB) against instances running, the host's MemAvailable drop " +
+          "divided by the instances (solid) and the engine's own accounting (dashed)",
       ]);
       for (const c of charts) expect(c.complete && c.w > 0 && c.shown > 0, JSON.stringify(c)).toBe(true);
       expect(await page.locator('#density-table tbody tr').count()).toBe(4);

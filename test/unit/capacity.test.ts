@@ -49,10 +49,14 @@ describe('plan arithmetic (hand-computed)', () => {
     expect(f?.fitRange).toEqual([258, 309]);
   });
 
-  it('the exact case is not lost to binary rounding: 64 CPUs × 0.9 / 0.5 = 115.2 → 115 and 10 × 0.9 / 0.3 = 30 exactly', () => {
-    expect(plan(req, [cost('x:y', 0, 1)])[0]?.byCpu).toBe(115);
-    expect(plan({ ...req, hostCpus: 10, appCpus: 0.3 }, [cost('x:y', 0, 1)])[0]?.byCpu).toBe(30);
-  });
+  it(
+    'the exact case is not lost to binary rounding: 64 CPUs × 0.9 / 0.5 = 115.2 → 115 and 10 × 0.9 / ' +
+      '0.3 = 30 exactly',
+    () => {
+      expect(plan(req, [cost('x:y', 0, 1)])[0]?.byCpu).toBe(115);
+      expect(plan({ ...req, hostCpus: 10, appCpus: 0.3 }, [cost('x:y', 0, 1)])[0]?.byCpu).toBe(30);
+    },
+  );
 
   it('pools hosts of one type by the median, with the spread across hosts as the range', () => {
     const [p] = pooledCosts([[cost('vm:qemu', 100, 0.9)], [cost('vm:qemu', 140, 0.8)], [cost('vm:qemu', 120, 0.95)]]);

@@ -61,22 +61,30 @@ describe('claim data', () => {
     expect(c.source.cite).not.toMatch(/slide/);
     expect(c.source.status).toBe('unverified');
   });
-  it("guest-os-500mb is kept as an unchecked remark; guest memory is checked against Kata's measured ~120 MiB instead", () => {
-    expect(claim('guest-os-500mb').checks).toEqual([]);
-    expect(claim('guest-os-500mb').why).toMatch(/busybox/);
-    const kata = claim('kata-qemu-memory');
-    expect(kata.kind).toBe('measurement');
-    expect(kata.source.status).toBe('verified');
-    expect(kata.source.cite).toMatch(/119\.95 MiB/);
-    expect(kata.checks[0]).toMatchObject({ env: 'vm', metrics: ['instance_memory_MiB'] });
-  });
-  it("felter-stream accepts a modern ≈ 1.0 and felter-fio's band holds the paper's mixed ratio 0.485 and the logs' 0.471", () => {
-    const stream = claimedRange(claim('felter-stream').checks[0]!);
-    expect(judgeClaim({ lo: 0.995, hi: 1.004 }, stream)).toBe('agrees');
-    expect(judgeClaim({ lo: 0.9, hi: 0.95 }, stream)).toBe('disagrees');
-    const fio = claimedRange(claim('felter-fio').checks[0]!);
-    for (const r of [0.471, 0.485, 0.501, 0.506]) expect(judgeClaim({ lo: r, hi: r }, fio)).toBe('agrees');
-  });
+  it(
+    "guest-os-500mb is kept as an unchecked remark; guest memory is checked against Kata's measured " +
+      '~120 MiB instead',
+    () => {
+      expect(claim('guest-os-500mb').checks).toEqual([]);
+      expect(claim('guest-os-500mb').why).toMatch(/busybox/);
+      const kata = claim('kata-qemu-memory');
+      expect(kata.kind).toBe('measurement');
+      expect(kata.source.status).toBe('verified');
+      expect(kata.source.cite).toMatch(/119\.95 MiB/);
+      expect(kata.checks[0]).toMatchObject({ env: 'vm', metrics: ['instance_memory_MiB'] });
+    },
+  );
+  it(
+    "felter-stream accepts a modern ≈ 1.0 and felter-fio's band holds the paper's mixed ratio 0.485 " +
+      "and the logs' 0.471",
+    () => {
+      const stream = claimedRange(claim('felter-stream').checks[0]!);
+      expect(judgeClaim({ lo: 0.995, hi: 1.004 }, stream)).toBe('agrees');
+      expect(judgeClaim({ lo: 0.9, hi: 0.95 }, stream)).toBe('disagrees');
+      const fio = claimedRange(claim('felter-fio').checks[0]!);
+      for (const r of [0.471, 0.485, 0.501, 0.506]) expect(judgeClaim({ lo: r, hi: r }, fio)).toBe('agrees');
+    },
+  );
   it('measured anchors carry their exact figures', () => {
     expect(claim('kata-qemu-boot').source.cite).toMatch(/midval 0\.71 s/);
     expect(claim('gvisor-sysbench-cpu').source.cite).toMatch(/runc 103\.62, runsc 103\.21/);
@@ -107,48 +115,56 @@ describe('checking claims against a run', () => {
     ]);
     expect(of(rs, 'boot-minutes-seconds').measurements.map((m) => m.status)).toEqual(['agrees', 'agrees']);
   });
-  it('an emulated (TCG) guest is "not comparable" with every hardware-virtualization claim, never agrees or disagrees', () => {
-    const rs = results([
-      cell('bare', 'host', 1000),
-      cell('vm', 'synthetic', 200, { emulation: EMULATED }),
-      cell('container', 'synthetic', 995),
-    ]);
-    const vm = rs.flatMap((r) => r.measurements).filter((m) => m.where.startsWith('vm:'));
-    expect(vm.length).toBeGreaterThanOrEqual(2);
-    for (const m of vm) {
-      expect(m.status).toBe('not-comparable');
-      expect(m.reason).toMatch(/^not comparable: measured under emulation \(TCG software emulation/);
-    }
-    expect(of(rs, 'slide-vm-cpu-5x').measurements[0]?.measured).toMatch(/^20\.0 % /);
-    expect(of(rs, 'containers-98pct').measurements[0]?.status).toBe('agrees');
-  });
+  it(
+    'an emulated (TCG) guest is "not comparable" with every hardware-virtualization claim, never ' +
+      'agrees or disagrees',
+    () => {
+      const rs = results([
+        cell('bare', 'host', 1000),
+        cell('vm', 'synthetic', 200, { emulation: EMULATED }),
+        cell('container', 'synthetic', 995),
+      ]);
+      const vm = rs.flatMap((r) => r.measurements).filter((m) => m.where.startsWith('vm:'));
+      expect(vm.length).toBeGreaterThanOrEqual(2);
+      for (const m of vm) {
+        expect(m.status).toBe('not-comparable');
+        expect(m.reason).toMatch(/^not comparable: measured under emulation \(TCG software emulation/);
+      }
+      expect(of(rs, 'slide-vm-cpu-5x').measurements[0]?.measured).toMatch(/^20\.0 % /);
+      expect(of(rs, 'containers-98pct').measurements[0]?.status).toBe('agrees');
+    },
+  );
   it("the same guest under KVM is judged: 5× slower disagrees with ESXi's 98–101 %", () => {
     const rs = results([cell('bare', 'host', 1000), cell('vm', 'synthetic', 200)]);
     expect(of(rs, 'slide-vm-cpu-5x').measurements[0]?.status).toBe('agrees');
     expect(of(rs, 'esxi-sysbench-cpu').measurements[0]?.status).toBe('disagrees');
   });
-  it('a check is judged only where the method matches: default fileio against Felter\'s fio says "method differs"', () => {
-    const io = (params: Record<string, string | number | boolean>) => ({
-      workload: 'fileio',
-      metric: 'read_iops',
-      params,
-    });
-    const sync = fileio.defaults(true, host);
-    const felter = { ...sync, ...fileio.profiles?.['felter-fio']?.params };
-    const rs = results([
-      cell('bare', 'host', 10000, io(sync)),
-      cell('vm', 'synthetic', 5000, io(sync)),
-      cell('bare', 'host', 80000, io(felter)),
-      cell('vm', 'synthetic', 40000, io(felter)),
-    ]);
-    const [plain, profile] = of(rs, 'felter-fio').measurements;
-    expect(plain?.status).toBe('method-differs');
-    expect(plain?.reason).toBe(
-      'method differs: the claim used 4 KiB blocks, asynchronous IO (libaio), 128 requests in flight; this case used 16 KiB blocks, synchronous IO, 1 request in flight',
-    );
-    expect(profile?.status).toBe('agrees');
-    expect(profile?.reason).toBeNull();
-  });
+  it(
+    "a check is judged only where the method matches: default fileio against Felter's fio says " + '"method differs"',
+    () => {
+      const io = (params: Record<string, string | number | boolean>) => ({
+        workload: 'fileio',
+        metric: 'read_iops',
+        params,
+      });
+      const sync = fileio.defaults(true, host);
+      const felter = { ...sync, ...fileio.profiles?.['felter-fio']?.params };
+      const rs = results([
+        cell('bare', 'host', 10000, io(sync)),
+        cell('vm', 'synthetic', 5000, io(sync)),
+        cell('bare', 'host', 80000, io(felter)),
+        cell('vm', 'synthetic', 40000, io(felter)),
+      ]);
+      const [plain, profile] = of(rs, 'felter-fio').measurements;
+      expect(plain?.status).toBe('method-differs');
+      expect(plain?.reason).toBe(
+        'method differs: the claim used 4 KiB blocks, asynchronous IO (libaio), 128 requests in flight; ' +
+          'this case used 16 KiB blocks, synchronous IO, 1 request in flight',
+      );
+      expect(profile?.status).toBe('agrees');
+      expect(profile?.reason).toBeNull();
+    },
+  );
   it('felter-stream needs all CPUs: single-threaded sysbench memory is another method', () => {
     const mem = (threads: number) => ({
       workload: 'memory',
@@ -185,7 +201,8 @@ describe('checking claims against a run', () => {
       'method differs: the claim used 4 threads or more; this case used 1 thread',
     );
     expect(methodDifference(reqs, 'no-such-workload', {}, { cpus: 2 })).toBe(
-      'method differs: the claim used 4 threads or more, O_DIRECT; this case used an unknown method (no-such-workload declares none)',
+      'method differs: the claim used 4 threads or more, O_DIRECT; this case used an unknown method ' +
+        '(no-such-workload declares none)',
     );
     // startup is a workload now (bursts); its lifecycle case, without a burst size, is one start at a time.
     expect(methodDifference(reqs, 'startup', {}, { cpus: 2 })).toBe(

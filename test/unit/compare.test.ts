@@ -77,10 +77,13 @@ describe('compareRuns', () => {
     expect(cell(cmp, 'events_per_s', 'bare:host').verdict.kind).toBe('within-noise');
   });
 
-  it('reads direction from the metric catalogue: 10 % longer startup is a regression, 10 % shorter an improvement', () => {
-    expect(cell(compareRuns(run(1), run(2, { startup: 110 })), 'startup_ms').verdict.kind).toBe('regression');
-    expect(cell(compareRuns(run(1), run(2, { startup: 90 })), 'startup_ms').verdict.kind).toBe('improvement');
-  });
+  it(
+    'reads direction from the metric catalogue: 10 % longer startup is a regression, 10 % shorter an ' + 'improvement',
+    () => {
+      expect(cell(compareRuns(run(1), run(2, { startup: 110 })), 'startup_ms').verdict.kind).toBe('regression');
+      expect(cell(compareRuns(run(1), run(2, { startup: 90 })), 'startup_ms').verdict.kind).toBe('improvement');
+    },
+  );
 
   it('calls a 1 % change on noisy data (5 % trial noise) within noise, in every one of 20 seeded pairs', () => {
     for (let s = 0; s < 20; s++) {
@@ -170,61 +173,75 @@ describe('compareRuns', () => {
     expect(compareMarkdown(back)).toMatch(/baseline only: cpu · events_per_s · vm:synthetic/);
   });
 
-  it('leaves density sweeps out, listing each with the instances both runs reached (their values belong to counts)', () => {
-    // The current run's container sweep stops at 4 instances instead of 8 and the guest sweep is new:
-    // pooled medians would compare 1–4 instances with 1–8.
-    const short = SWEEPS.slice(0, 3).map((s) => (s.engine === 'container' ? { ...s, steps: s.steps.slice(0, 4) } : s));
-    const cmp = compareRuns(
-      syntheticDensityRecord(SWEEPS.slice(0, 3), CPU),
-      syntheticDensityRecord([...short, ...SWEEPS.slice(3)], CPU),
-    );
-    expect(cmp.cells.filter((c) => c.workload === 'density')).toEqual([]);
-    expect(cmp.oneSided).toEqual([]);
-    expect(cmp.cells.map((c) => `${c.workload} ${c.envId}`)).toEqual([
-      'cpu bare:host',
-      'cpu synthetic:container',
-      'cpu synthetic:guest',
-    ]);
-    expect(cmp.sweeps).toEqual([
-      { in: 'both', label: 'density batch=1', envId: 'bare:host', instances: { baseline: 8, current: 8 } },
-      { in: 'both', label: 'density batch=1', envId: 'synthetic:container', instances: { baseline: 8, current: 4 } },
-      {
-        in: 'current',
-        label: 'density batch=4',
-        envId: 'synthetic:container',
-        instances: { baseline: null, current: 8 },
-      },
-      { in: 'current', label: 'density batch=2', envId: 'synthetic:guest', instances: { baseline: null, current: 14 } },
-    ]);
-    const text = compareText(cmp, { baseline: 'a', current: 'b' });
-    const at = text.findIndex((l) => /^density sweeps are not compared: .*different counts/.test(l));
-    expect(text.slice(at + 1, at + 4)).toEqual([
-      '  density batch=1 · bare:host: 8 → 8 instances reached',
-      '  density batch=1 · synthetic:container: 8 → 4 instances reached',
-      '  density batch=4 · synthetic:container: current run only (8 instances reached)',
-    ]);
-    expect(compareMarkdown(cmp)).toMatch(
-      /- density batch=2 · synthetic:guest: current run only \(14 instances reached\)/,
-    );
-    expect(compareRuns(run(1), run(2)).sweeps).toEqual([]);
-  });
+  it(
+    'leaves density sweeps out, listing each with the instances both runs reached (their values ' + 'belong to counts)',
+    () => {
+      // The current run's container sweep stops at 4 instances instead of 8 and the guest sweep is new:
+      // pooled medians would compare 1–4 instances with 1–8.
+      const short = SWEEPS.slice(0, 3).map((s) =>
+        s.engine === 'container' ? { ...s, steps: s.steps.slice(0, 4) } : s,
+      );
+      const cmp = compareRuns(
+        syntheticDensityRecord(SWEEPS.slice(0, 3), CPU),
+        syntheticDensityRecord([...short, ...SWEEPS.slice(3)], CPU),
+      );
+      expect(cmp.cells.filter((c) => c.workload === 'density')).toEqual([]);
+      expect(cmp.oneSided).toEqual([]);
+      expect(cmp.cells.map((c) => `${c.workload} ${c.envId}`)).toEqual([
+        'cpu bare:host',
+        'cpu synthetic:container',
+        'cpu synthetic:guest',
+      ]);
+      expect(cmp.sweeps).toEqual([
+        { in: 'both', label: 'density batch=1', envId: 'bare:host', instances: { baseline: 8, current: 8 } },
+        { in: 'both', label: 'density batch=1', envId: 'synthetic:container', instances: { baseline: 8, current: 4 } },
+        {
+          in: 'current',
+          label: 'density batch=4',
+          envId: 'synthetic:container',
+          instances: { baseline: null, current: 8 },
+        },
+        {
+          in: 'current',
+          label: 'density batch=2',
+          envId: 'synthetic:guest',
+          instances: { baseline: null, current: 14 },
+        },
+      ]);
+      const text = compareText(cmp, { baseline: 'a', current: 'b' });
+      const at = text.findIndex((l) => /^density sweeps are not compared: .*different counts/.test(l));
+      expect(text.slice(at + 1, at + 4)).toEqual([
+        '  density batch=1 · bare:host: 8 → 8 instances reached',
+        '  density batch=1 · synthetic:container: 8 → 4 instances reached',
+        '  density batch=4 · synthetic:container: current run only (8 instances reached)',
+      ]);
+      expect(compareMarkdown(cmp)).toMatch(
+        /- density batch=2 · synthetic:guest: current run only \(14 instances reached\)/,
+      );
+      expect(compareRuns(run(1), run(2)).sweeps).toEqual([]);
+    },
+  );
 
   it('does not judge a cell with fewer than 3 trials on a side', () => {
     const c = cell(compareRuns(run(1), run(2, { trials: 2, cpu: 500 })), 'events_per_s');
     expect(c.verdict).toEqual({ kind: 'unjudged', reason: 'too-few-trials', trials: { baseline: 5, current: 2 } });
   });
 
-  it('does not crash on degenerate records: a baseline of zeros is not judged, an empty run lists everything as one-sided', () => {
-    const zeros = run(1);
-    for (const r of zeros.results) for (const x of r.samples) x.value = 0;
-    const c = cell(compareRuns(zeros, run(2)), 'events_per_s');
-    expect(c.verdict).toMatchObject({ kind: 'unjudged', reason: 'baseline-zero' });
-    const empty = { ...run(1), results: [] };
-    const cmp = compareRuns(empty, run(2));
-    expect(cmp.cells).toEqual([]);
-    expect(cmp.oneSided.every((o) => o.in === 'current')).toBe(true);
-    expect(compareMarkdown(cmp)).toMatch(/no regression/);
-  });
+  it(
+    'does not crash on degenerate records: a baseline of zeros is not judged, an empty run lists ' +
+      'everything as one-sided',
+    () => {
+      const zeros = run(1);
+      for (const r of zeros.results) for (const x of r.samples) x.value = 0;
+      const c = cell(compareRuns(zeros, run(2)), 'events_per_s');
+      expect(c.verdict).toMatchObject({ kind: 'unjudged', reason: 'baseline-zero' });
+      const empty = { ...run(1), results: [] };
+      const cmp = compareRuns(empty, run(2));
+      expect(cmp.cells).toEqual([]);
+      expect(cmp.oneSided.every((o) => o.in === 'current')).toBe(true);
+      expect(compareMarkdown(cmp)).toMatch(/no regression/);
+    },
+  );
 
   it('is deterministic', () => {
     expect(compareRuns(run(1), run(2, { cpu: 950 }))).toEqual(compareRuns(run(1), run(2, { cpu: 950 })));

@@ -67,46 +67,50 @@ describe('density figures of the synthetic record', () => {
 
 describe('density charts', () => {
   const [ready, memory] = densityCharts(sweeps);
-  it('plot ready time and memory per instance against the instances running, one line per environment and batch, knees marked', () => {
-    expect([ready?.file, memory?.file]).toEqual(['density-ready.png', 'density-memory.png']);
-    expect(ready?.section).toBe('density');
-    const rd = ready?.config.data.datasets ?? [];
-    expect(rd.map((d) => d.label)).toEqual([
-      'bare:host',
-      'synthetic:container batch 1',
-      'synthetic:container batch 4',
-      'synthetic:guest batch 2',
-      'knee: synthetic:container batch 1 ready time climbs from 6 instances',
-    ]);
-    expect(rd[1]?.data).toEqual([40, 42, 38, 40, 41, 90, 95, 100].map((y, i) => ({ x: i + 1, y })));
-    expect(rd[2]?.data).toEqual([
-      { x: 4, y: 50 },
-      { x: 8, y: 60 },
-    ]);
-    // The knee line spans the chart's value range at x = 6; 5 ms to 3 s is > 50×: log scale.
-    expect(rd[4]?.data).toEqual([
-      { x: 6, y: 5 },
-      { x: 6, y: 3000 },
-    ]);
-    expect((ready?.config.options?.scales?.['y'] as { type: string }).type).toBe('logarithmic');
-    const md = memory?.config.data.datasets ?? [];
-    expect(md.map((d) => d.label)).toEqual([
-      'bare:host: MemAvailable drop ÷ instances (slope -0.0238 MiB/instance)',
-      'synthetic:container batch 1: MemAvailable drop ÷ instances (slope 10 MiB/instance)',
-      'synthetic:container batch 1: engine accounting',
-      'synthetic:container batch 4: MemAvailable drop ÷ instances (slope 12 MiB/instance)',
-      'synthetic:container batch 4: engine accounting',
-      'synthetic:guest batch 2: MemAvailable drop ÷ instances (slope 200 MiB/instance)',
-      'synthetic:guest batch 2: engine accounting',
-      'knee: synthetic:guest batch 2 marginal memory climbs from 10 instances',
-    ]);
-    expect(md[1]?.data).toEqual(ONE_TO_8.map((x) => ({ x, y: 10 })));
-    expect(md[6]?.data).toEqual([2, 4, 6, 8, 10, 12, 14].map((x) => ({ x, y: 250 })));
-    expect(md[7]?.data[0]).toMatchObject({ x: 10 });
-    // Negative drops: a linear axis.
-    expect((memory?.config.options?.scales?.['y'] as { type: string }).type).toBe('linear');
-    expect(ready?.alt).toMatch(/synthetic:container batch 1: 40 ms at 1 to 100 ms at 8 instances, knee at 6/);
-  });
+  it(
+    'plot ready time and memory per instance against the instances running, one line per environment ' +
+      'and batch, knees marked',
+    () => {
+      expect([ready?.file, memory?.file]).toEqual(['density-ready.png', 'density-memory.png']);
+      expect(ready?.section).toBe('density');
+      const rd = ready?.config.data.datasets ?? [];
+      expect(rd.map((d) => d.label)).toEqual([
+        'bare:host',
+        'synthetic:container batch 1',
+        'synthetic:container batch 4',
+        'synthetic:guest batch 2',
+        'knee: synthetic:container batch 1 ready time climbs from 6 instances',
+      ]);
+      expect(rd[1]?.data).toEqual([40, 42, 38, 40, 41, 90, 95, 100].map((y, i) => ({ x: i + 1, y })));
+      expect(rd[2]?.data).toEqual([
+        { x: 4, y: 50 },
+        { x: 8, y: 60 },
+      ]);
+      // The knee line spans the chart's value range at x = 6; 5 ms to 3 s is > 50×: log scale.
+      expect(rd[4]?.data).toEqual([
+        { x: 6, y: 5 },
+        { x: 6, y: 3000 },
+      ]);
+      expect((ready?.config.options?.scales?.['y'] as { type: string }).type).toBe('logarithmic');
+      const md = memory?.config.data.datasets ?? [];
+      expect(md.map((d) => d.label)).toEqual([
+        'bare:host: MemAvailable drop ÷ instances (slope -0.0238 MiB/instance)',
+        'synthetic:container batch 1: MemAvailable drop ÷ instances (slope 10 MiB/instance)',
+        'synthetic:container batch 1: engine accounting',
+        'synthetic:container batch 4: MemAvailable drop ÷ instances (slope 12 MiB/instance)',
+        'synthetic:container batch 4: engine accounting',
+        'synthetic:guest batch 2: MemAvailable drop ÷ instances (slope 200 MiB/instance)',
+        'synthetic:guest batch 2: engine accounting',
+        'knee: synthetic:guest batch 2 marginal memory climbs from 10 instances',
+      ]);
+      expect(md[1]?.data).toEqual(ONE_TO_8.map((x) => ({ x, y: 10 })));
+      expect(md[6]?.data).toEqual([2, 4, 6, 8, 10, 12, 14].map((x) => ({ x, y: 250 })));
+      expect(md[7]?.data[0]).toMatchObject({ x: 10 });
+      // Negative drops: a linear axis.
+      expect((memory?.config.options?.scales?.['y'] as { type: string }).type).toBe('linear');
+      expect(ready?.alt).toMatch(/synthetic:container batch 1: 40 ms at 1 to 100 ms at 8 instances, knee at 6/);
+    },
+  );
   it('render to PNG', async () => {
     for (const spec of [ready, memory]) {
       const png = await renderChart(spec!);
@@ -145,16 +149,24 @@ describe('summary.md density section', () => {
   const a = analyse(record);
   const md = summaryMarkdown(record, a, runWarnings(record, a));
   const section = md.slice(md.indexOf('### Density sweeps'), md.indexOf('\n\n- ', md.indexOf('### Density sweeps')));
-  it('gives per environment and batch the instances reached, MiB per instance, instances per GiB, ready median and p95, and the knees', () => {
-    expect(section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| environment'))).toEqual([
-      '| bare:host | 8 (reached density.max (8 instances)) | -0.024 MiB | – | 5.000 ms | 5.000 ms | none | none |',
-      '| synthetic:container batch 1 | 8 (reached density.max (8 instances)) | 10.00 MiB | 102.4 | 41.50 ms | 98.25 ms | ready time climbs from 6 instances | none |',
-      '| synthetic:container batch 4 | 8 | 12.00 MiB | 85.33 | 55.00 ms | 60.00 ms | none: too few steps (2 &lt; 6) | none: too few steps (1 &lt; 6) |',
-      '| synthetic:guest batch 2 | 14 (MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more) | 200.0 MiB | 5.120 | 3000 ms | 3000 ms | none | marginal memory climbs from 10 instances |',
-    ]);
-    expect(md).toMatch(/- synthetic:guest ran under TCG \(software emulation\)/);
-    expect(summaryMarkdown(record, a, [], { compact: true })).toContain('### Density sweeps');
-  });
+  it(
+    'gives per environment and batch the instances reached, MiB per instance, instances per GiB, ' +
+      'ready median and p95, and the knees',
+    () => {
+      expect(section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| environment'))).toEqual([
+        '| bare:host | 8 (reached density.max (8 instances)) | -0.024 MiB | – | 5.000 ms | 5.000 ms | none | none |',
+        '| synthetic:container batch 1 | 8 (reached density.max (8 instances)) | 10.00 MiB | 102.4 | ' +
+          '41.50 ms | 98.25 ms | ready time climbs from 6 instances | none |',
+        '| synthetic:container batch 4 | 8 | 12.00 MiB | 85.33 | 55.00 ms | 60.00 ms | none: too few ' +
+          'steps (2 &lt; 6) | none: too few steps (1 &lt; 6) |',
+        '| synthetic:guest batch 2 | 14 (MemAvailable 2100 MiB would fall below the floor density.floor ' +
+          '(2048 MiB) with 2 more) | 200.0 MiB | 5.120 | 3000 ms | 3000 ms | none | marginal memory climbs ' +
+          'from 10 instances |',
+      ]);
+      expect(md).toMatch(/- synthetic:guest ran under TCG \(software emulation\)/);
+      expect(summaryMarkdown(record, a, [], { compact: true })).toContain('### Density sweeps');
+    },
+  );
   it('is absent without a sweep', () => {
     const plain = syntheticDensityRecord([], CPU);
     expect(summaryMarkdown(plain, analyse(plain), [])).not.toMatch(/density/i);
@@ -231,28 +243,36 @@ describe('report.html density and plan sections', () => {
     const rows = density.match(/<tr><td>[^<]*<\/td>.*?<\/tr>/g) ?? [];
     expect(rows.map(text)).toEqual([
       ' bare:host 1 2 8 reached density.max (8 instances) -0.024 MiB – – 5.000 ms 5.000 ms none none ',
-      ' synthetic:container 1 1 8 reached density.max (8 instances) 10.00 MiB 102.4 2.000 MiB (cgroup v2 memory.current) 41.50 ms 98.25 ms ready time climbs from 6 instances none ',
-      ' synthetic:container 4 1 8 not recorded 12.00 MiB 85.33 2.000 MiB (cgroup v2 memory.current) 55.00 ms 60.00 ms none: too few steps (2 < 6) none: too few steps (1 < 6) ',
-      ' synthetic:guest 2 1 14 MemAvailable 2100 MiB would fall below the floor density.floor (2048 MiB) with 2 more 200.0 MiB 5.120 250.0 MiB (qemu PSS (/proc/<pid>/smaps_rollup), TCG translation cache included) 3000 ms 3000 ms none marginal memory climbs from 10 instances ',
+      ' synthetic:container 1 1 8 reached density.max (8 instances) 10.00 MiB 102.4 2.000 MiB (cgroup ' +
+        'v2 memory.current) 41.50 ms 98.25 ms ready time climbs from 6 instances none ',
+      ' synthetic:container 4 1 8 not recorded 12.00 MiB 85.33 2.000 MiB (cgroup v2 memory.current) ' +
+        '55.00 ms 60.00 ms none: too few steps (2 < 6) none: too few steps (1 < 6) ',
+      ' synthetic:guest 2 1 14 MemAvailable 2100 MiB would fall below the floor density.floor (2048 ' +
+        'MiB) with 2 more 200.0 MiB 5.120 250.0 MiB (qemu PSS (/proc/<pid>/smaps_rollup), TCG ' +
+        'translation cache included) 3000 ms 3000 ms none marginal memory climbs from 10 instances ',
     ]);
     expect(text(density)).toMatch(
       /synthetic:guest ran under TCG \(software emulation\): the engine accounting is qemu's PSS, which includes TCG's translation cache/,
     );
     expect(text(density)).toMatch(/bare:host: the MemAvailable drop did not grow with the instances \(slope ≤ 0\)/);
   });
-  it("answer the plan for the illustrative app on the record's host (8 CPUs, 16 GiB) and give the command", async () => {
-    const html = String((await rendered).get('report.html'));
-    const plan = text(section(html, 'plan'));
-    // container: 0.5 / 0.9 CPU each → ⌊7.2 / 0.556⌋ = 12; memory 512 + median(10, 12) = 523 MiB → ⌊14745.6 / 523⌋ = 28.
-    expect(plan).toContain('synthetic:container 12 [12, 12] CPU 12 28 0.556 523 MiB 0.900 11 MiB [10 MiB, 12 MiB]');
-    // guest: 1 CPU each → 7; 712 MiB each → 20.
-    expect(plan).toContain('synthetic:guest 7 [7, 7] CPU 7 20 1.000 712 MiB 0.500 200 MiB');
-    expect(plan).toContain(
-      'isobench plan --from results/synthetic --host-cpus 8 --host-memory 16384MiB --app-cpus 0.5 --app-memory 512MiB --headroom 10%',
-    );
-    expect(plan).toMatch(/illustrative/);
-    expect(plan).toMatch(/synthetic:guest: measured emulated \(TCG/);
-  });
+  it(
+    "answer the plan for the illustrative app on the record's host (8 CPUs, 16 GiB) and give the " + 'command',
+    async () => {
+      const html = String((await rendered).get('report.html'));
+      const plan = text(section(html, 'plan'));
+      // container: 0.5 / 0.9 CPU each → ⌊7.2 / 0.556⌋ = 12; memory 512 + median(10, 12) = 523 MiB → ⌊14745.6 / 523⌋ = 28.
+      expect(plan).toContain('synthetic:container 12 [12, 12] CPU 12 28 0.556 523 MiB 0.900 11 MiB [10 MiB, 12 MiB]');
+      // guest: 1 CPU each → 7; 712 MiB each → 20.
+      expect(plan).toContain('synthetic:guest 7 [7, 7] CPU 7 20 1.000 712 MiB 0.500 200 MiB');
+      expect(plan).toContain(
+        'isobench plan --from results/synthetic --host-cpus 8 --host-memory 16384MiB --app-cpus 0.5 ' +
+          '--app-memory 512MiB --headroom 10%',
+      );
+      expect(plan).toMatch(/illustrative/);
+      expect(plan).toMatch(/synthetic:guest: measured emulated \(TCG/);
+    },
+  );
   it("is the same with the report's analysis as with the plan command's own", () => {
     expect(illustrativePlan(record, analyse(record))).toEqual(illustrativePlan(record));
   });
@@ -260,7 +280,8 @@ describe('report.html density and plan sections', () => {
     const p = illustrativePlan(syntheticDensityRecord(SWEEPS));
     expect(p.fits).toEqual([]);
     expect(text(planSection(p))).toContain(
-      'Not planned — measurements missing, not guessed: synthetic:container: no CPU overhead (run with --workload cpu and bare metal (--env bare,…)); synthetic:guest: no CPU overhead',
+      'Not planned — measurements missing, not guessed: synthetic:container: no CPU overhead (run with ' +
+        '--workload cpu and bare metal (--env bare,…)); synthetic:guest: no CPU overhead',
     );
   });
   it('uses an example host, said so, when the fingerprint lacks CPUs or memory', () => {

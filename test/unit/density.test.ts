@@ -181,19 +181,22 @@ describe('density sweep', () => {
     expect(t.live.size).toBe(0);
   });
 
-  it('a start that fails mid-sweep ends it and keeps what was measured; one that fails first errors the trial', async () => {
-    const t = countingRunner(4);
-    const r = await runSweep(input(cell({ max: 10 }), t), { memAvailable: t.memAvailable });
-    expect(r.status).toBe('completed');
-    expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(3);
-    expect(r.status === 'completed' && r.notes.join()).toMatch(
-      /starting instance 4 failed: no room for instance 4: ENOMEM/,
-    );
-    expect(t.live.size).toBe(0);
-    const first = countingRunner(1);
-    const e = await runSweep(input(cell({ max: 10 }), first), { memAvailable: first.memAvailable });
-    expect(e.status === 'errored' && e.error).toMatchObject({ stage: 'start', message: 'no room for instance 1' });
-  });
+  it(
+    'a start that fails mid-sweep ends it and keeps what was measured; one that fails first errors ' + 'the trial',
+    async () => {
+      const t = countingRunner(4);
+      const r = await runSweep(input(cell({ max: 10 }), t), { memAvailable: t.memAvailable });
+      expect(r.status).toBe('completed');
+      expect(Math.max(...r.samples.map((s) => s.iteration))).toBe(3);
+      expect(r.status === 'completed' && r.notes.join()).toMatch(
+        /starting instance 4 failed: no room for instance 4: ENOMEM/,
+      );
+      expect(t.live.size).toBe(0);
+      const first = countingRunner(1);
+      const e = await runSweep(input(cell({ max: 10 }), first), { memAvailable: first.memAvailable });
+      expect(e.status === 'errored' && e.error).toMatchObject({ stage: 'start', message: 'no room for instance 1' });
+    },
+  );
 
   it('an interrupted sweep starts nothing more and removes what it started', async () => {
     const t = countingRunner();
@@ -223,32 +226,36 @@ describe('density figures', () => {
     expect(knee(counts.slice(0, 5), [1, 1, 1, 9, 9])).toBeNull(); // too short to judge
   });
 
-  it('a climb must also clear the noise: a flat series of noise around 0 has no knee, a real knee in noise is still found', () => {
-    const counts = [2, 3, 4, 5, 6, 7, 8, 9, 10];
-    // A bare sweep's marginal memory is MemAvailable drift: baseline median(1, 0, 2) = 1, and 4, 5 at 9 and 10
-    // instances are two in a row above twice it (the old rule's knee at 9). Differences −1, 2, −6, 9, −8, 4, 3, 1:
-    // median 1.5, MAD 2.5, noise 2.5 × 1.4826 ÷ √2 = 2.62; a climb must exceed 1 + 4 × 2.62 = 11.5.
-    const drift = [1, 0, 2, -4, 5, -3, 1, 4, 5];
-    expect(kneeNoise(drift)).toBeCloseTo((2.5 * 1.4826) / Math.SQRT2, 10);
-    expect(knee(counts, drift)).toBeNull();
-    // Ready times 10 ± 2 ms that jump to 30 ± 2 ms at 7 instances: the one jump is one outlying difference.
-    expect(knee(counts, [10, 12, 9, 11, 10, 30, 31, 29, 32])).toBe(7);
-    // A clean step (no noise) and a steady ramp keep their knees: their differences have no spread.
-    expect(knee(counts, [100, 100, 100, 100, 100, 300, 300, 300, 300])).toBe(7);
-    expect(knee(counts, [10, 20, 30, 40, 50, 60, 70, 80, 90])).toBe(6);
-    // 200 seeded series of uniform noise ±5 around 0…2 (20 steps): none has a knee.
-    const rand = rng(12);
-    const flagged = Array.from({ length: 200 }, (_, i) =>
-      Array.from({ length: 20 }, () => (i % 3) + (rand() * 10 - 5)),
-    ).filter(
-      (v) =>
-        knee(
-          v.map((_, j) => j + 1),
-          v,
-        ) !== null,
-    );
-    expect(flagged).toEqual([]);
-  });
+  it(
+    'a climb must also clear the noise: a flat series of noise around 0 has no knee, a real knee in ' +
+      'noise is still found',
+    () => {
+      const counts = [2, 3, 4, 5, 6, 7, 8, 9, 10];
+      // A bare sweep's marginal memory is MemAvailable drift: baseline median(1, 0, 2) = 1, and 4, 5 at 9 and 10
+      // instances are two in a row above twice it (the old rule's knee at 9). Differences −1, 2, −6, 9, −8, 4, 3, 1:
+      // median 1.5, MAD 2.5, noise 2.5 × 1.4826 ÷ √2 = 2.62; a climb must exceed 1 + 4 × 2.62 = 11.5.
+      const drift = [1, 0, 2, -4, 5, -3, 1, 4, 5];
+      expect(kneeNoise(drift)).toBeCloseTo((2.5 * 1.4826) / Math.SQRT2, 10);
+      expect(knee(counts, drift)).toBeNull();
+      // Ready times 10 ± 2 ms that jump to 30 ± 2 ms at 7 instances: the one jump is one outlying difference.
+      expect(knee(counts, [10, 12, 9, 11, 10, 30, 31, 29, 32])).toBe(7);
+      // A clean step (no noise) and a steady ramp keep their knees: their differences have no spread.
+      expect(knee(counts, [100, 100, 100, 100, 100, 300, 300, 300, 300])).toBe(7);
+      expect(knee(counts, [10, 20, 30, 40, 50, 60, 70, 80, 90])).toBe(6);
+      // 200 seeded series of uniform noise ±5 around 0…2 (20 steps): none has a knee.
+      const rand = rng(12);
+      const flagged = Array.from({ length: 200 }, (_, i) =>
+        Array.from({ length: 20 }, () => (i % 3) + (rand() * 10 - 5)),
+      ).filter(
+        (v) =>
+          knee(
+            v.map((_, j) => j + 1),
+            v,
+          ) !== null,
+      );
+      expect(flagged).toEqual([]);
+    },
+  );
 
   it('no memory knee for a bare sweep whose MemAvailable drop is drift around 0', () => {
     // Cumulative drops whose step-to-step marginals are the drift series above.

@@ -44,18 +44,22 @@ describe('isobench fleet arguments', () => {
     expect(argv.slice(5)).toEqual(['--forks', '3']);
   });
 
-  it('quotes run arguments so that the playbook (which splits them like a shell, with shlex) gets them back unchanged', () => {
-    const runArgs = ['--set', 'cpu.max-prime=10000', '--vm-machine', "q35,it's odd", '--workload', 'cpu'];
-    const o = parseFleetArgs(['--inventory', inv, '--', ...runArgs], now);
-    if (o === null) throw new Error('help');
-    const text = (JSON.parse(fleetArgv(o)[4] as string) as { isobench_args: string }).isobench_args;
-    const back = JSON.parse(
-      execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], {
-        encoding: 'utf8',
-      }),
-    ) as string[];
-    expect(back).toEqual(runArgs);
-  });
+  it(
+    'quotes run arguments so that the playbook (which splits them like a shell, with shlex) gets ' +
+      'them back unchanged',
+    () => {
+      const runArgs = ['--set', 'cpu.max-prime=10000', '--vm-machine', "q35,it's odd", '--workload', 'cpu'];
+      const o = parseFleetArgs(['--inventory', inv, '--', ...runArgs], now);
+      if (o === null) throw new Error('help');
+      const text = (JSON.parse(fleetArgv(o)[4] as string) as { isobench_args: string }).isobench_args;
+      const back = JSON.parse(
+        execFileSync('python3', ['-c', 'import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))', text], {
+          encoding: 'utf8',
+        }),
+      ) as string[];
+      expect(back).toEqual(runArgs);
+    },
+  );
 
   it('refuses what the playbook sets per host, and names the flag to use instead', () => {
     expect(fails(['--inventory', inv, '--', '--seed', '3'])).toMatch(/--seed .*isobench fleet --seed N/);

@@ -169,7 +169,9 @@ describe('fuzzing the sysbench output parsers', () => {
       }
     }
     console.log(
-      `parser fuzz (seed ${SEED}): ${total} parses of ${total / WORKLOADS.length} mutated outputs from ${inputs.length} fixtures; ${outcome.parsed} parsed, ${outcome.parseError} ParseError; mutations applied: ${[...perKind].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `parser fuzz (seed ${SEED}): ${total} parses of ${total / WORKLOADS.length} mutated outputs from ` +
+        `${inputs.length} fixtures; ${outcome.parsed} parsed, ${outcome.parseError} ParseError; ` +
+        `mutations applied: ${[...perKind].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     );
     expect(total / WORKLOADS.length).toBeGreaterThanOrEqual(1000);
     expect(failures.slice(0, 20)).toEqual([]);

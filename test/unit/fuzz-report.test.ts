@@ -192,7 +192,8 @@ describe('fuzzing isobench report with mutated run.json files', () => {
         if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
         else
           failures.push(
-            `${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+            `${name} #${i}: ` +
+              `${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
           );
       }
       // isobench compare: the intact fixture as baseline, the mutated record as current.
@@ -209,7 +210,8 @@ describe('fuzzing isobench report with mutated run.json files', () => {
           if (err instanceof ConfigError && !err.message.includes('\n')) compared.refused++;
           else
             failures.push(
-              `compare ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+              `compare ${name} #${i}: ` +
+                `${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
             );
         } finally {
           out.mockRestore();
@@ -219,10 +221,13 @@ describe('fuzzing isobench report with mutated run.json files', () => {
       rmSync(d, { recursive: true, force: true });
     }
     console.log(
-      `compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ${compared.refused} exit 2)`,
+      `compare fuzz: ${compared.ok + compared.refused} comparisons (${compared.ok} exit 0/1, ` +
+        `${compared.refused} exit 2)`,
     );
     console.log(
-      `report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2; per mutation: ${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `report fuzz (seed ${SEED}): ${COUNT} mutated run.json; ${outcome.written} reported, ` +
+        `${outcome.refused} refused with exit 2; per mutation: ` +
+        `${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ')}`,
     );
     expect(failures.slice(0, 10)).toEqual([]);
   }, 600_000);
@@ -244,13 +249,15 @@ describe('fuzzing isobench report with mutated run.json files', () => {
         if (err instanceof ConfigError && !err.message.includes('\n')) outcome.refused++;
         else
           failures.push(
-            `density ${name} #${i}: ${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
+            `density ${name} #${i}: ` +
+              `${err instanceof Error ? `${err.name}: ${err.message}\n${err.stack?.split('\n').slice(1, 4).join('\n')}` : String(err)}`,
           );
       }
       rmSync(d, { recursive: true, force: true });
     }
     console.log(
-      `density report fuzz: ${DENSITY_COUNT} mutated run.json; ${outcome.written} reported, ${outcome.refused} refused with exit 2`,
+      `density report fuzz: ${DENSITY_COUNT} mutated run.json; ${outcome.written} reported, ` +
+        `${outcome.refused} refused with exit 2`,
     );
     expect(outcome.written).toBeGreaterThan(0);
     expect(failures.slice(0, 10)).toEqual([]);

@@ -31,27 +31,31 @@ describe('classic LXC config', () => {
     expect(limitLines({ cpus: null, memoryMiB: null }, null, V2)).toEqual([]);
   });
 
-  it('mounts the image read-only, drops every capability, has loopback only and names its cgroups after the container', () => {
-    const text = lxcConfig({ ...base, v1: HYBRID });
-    const lines = text.split('\n');
-    for (const l of [
-      'lxc.rootfs.path = dir:/cache/rootfs',
-      'lxc.rootfs.options = ro',
-      'lxc.cap.keep = none',
-      'lxc.no_new_privs = 1',
-      'lxc.net.0.type = empty',
-      'lxc.uts.name = isobench',
-      'lxc.console.path = none',
-      'lxc.cgroup.dir.container = isobench-r1-t1',
-      'lxc.cgroup.dir.monitor = isobench-r1-t1.monitor',
-      'lxc.cgroup.dir.monitor.pivot = isobench-r1-t1.pivot',
-      'lxc.cgroup.devices.deny = a',
-      'lxc.mount.entry = /run\\040dir/scratch scratch none rw,bind,nosuid,nodev 0 0',
-    ])
-      expect(lines).toContain(l);
-    expect(text).not.toMatch(/seccomp|lxc\.include/);
-    expect(lxcConfig({ ...base, scratch: null, v1: V2 })).not.toMatch(/scratch|^lxc\.cgroup\.(cpu|memory|devices)/m);
-  });
+  it(
+    'mounts the image read-only, drops every capability, has loopback only and names its cgroups ' +
+      'after the container',
+    () => {
+      const text = lxcConfig({ ...base, v1: HYBRID });
+      const lines = text.split('\n');
+      for (const l of [
+        'lxc.rootfs.path = dir:/cache/rootfs',
+        'lxc.rootfs.options = ro',
+        'lxc.cap.keep = none',
+        'lxc.no_new_privs = 1',
+        'lxc.net.0.type = empty',
+        'lxc.uts.name = isobench',
+        'lxc.console.path = none',
+        'lxc.cgroup.dir.container = isobench-r1-t1',
+        'lxc.cgroup.dir.monitor = isobench-r1-t1.monitor',
+        'lxc.cgroup.dir.monitor.pivot = isobench-r1-t1.pivot',
+        'lxc.cgroup.devices.deny = a',
+        'lxc.mount.entry = /run\\040dir/scratch scratch none rw,bind,nosuid,nodev 0 0',
+      ])
+        expect(lines).toContain(l);
+      expect(text).not.toMatch(/seccomp|lxc\.include/);
+      expect(lxcConfig({ ...base, scratch: null, v1: V2 })).not.toMatch(/scratch|^lxc\.cgroup\.(cpu|memory|devices)/m);
+    },
+  );
 
   it('lists the cgroup directories to remove, the pivot child before its parent', () => {
     expect(cgroupDirsOf('isobench-x', ['/sys/fs/cgroup/cpu'])).toEqual([
@@ -68,17 +72,20 @@ describe('classic LXC config', () => {
 });
 
 describe('LXD instance config', () => {
-  it('gives the CPU budget as a CFS quota, pins only with --pin (a single CPU as a range) and the memory in MiB', () => {
-    expect(lxdLimits({ cpus: 2, memoryMiB: 2048 }, null)).toEqual({
-      'limits.cpu.allowance': '200ms/100ms',
-      'limits.memory': '2048MiB',
-    });
-    expect(lxdLimits({ cpus: 0.5, memoryMiB: null }, '1')).toEqual({
-      'limits.cpu.allowance': '50ms/100ms',
-      'limits.cpu': '1-1',
-    });
-    expect(lxdLimits({ cpus: null, memoryMiB: null }, '0,2')).toEqual({ 'limits.cpu': '0,2' });
-  });
+  it(
+    'gives the CPU budget as a CFS quota, pins only with --pin (a single CPU as a range) and the ' + 'memory in MiB',
+    () => {
+      expect(lxdLimits({ cpus: 2, memoryMiB: 2048 }, null)).toEqual({
+        'limits.cpu.allowance': '200ms/100ms',
+        'limits.memory': '2048MiB',
+      });
+      expect(lxdLimits({ cpus: 0.5, memoryMiB: null }, '1')).toEqual({
+        'limits.cpu.allowance': '50ms/100ms',
+        'limits.cpu': '1-1',
+      });
+      expect(lxdLimits({ cpus: null, memoryMiB: null }, '0,2')).toEqual({ 'limits.cpu': '0,2' });
+    },
+  );
 
   it('has no NIC, a root disk on the pool, the scratch disk, and the LXC confinement through raw.lxc', () => {
     const c = lxdInstanceConfig({

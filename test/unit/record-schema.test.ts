@@ -61,7 +61,8 @@ describe('run record schema', () => {
     const metric = rec.results[i]?.samples[0]?.metric ?? '';
     delete rec.metrics[metric];
     expect(failure(JSON.stringify(rec))).toBe(
-      `'x/run.json' is not a valid isobench run record: results[${i}].samples[0].metric: '${metric}' is not in the record's metric catalogue (metrics: ${Object.keys(rec.metrics).join(', ')})`,
+      `'x/run.json' is not a valid isobench run record: results[${i}].samples[0].metric: '${metric}' ` +
+        `is not in the record's metric catalogue (metrics: ${Object.keys(rec.metrics).join(', ')})`,
     );
   });
 
@@ -73,8 +74,12 @@ describe('run record schema', () => {
     );
   });
 
-  it('is published as a JSON Schema that matches the types (regenerate with: node dist/bench/cli.js schema > schema/run-record.schema.json)', () => {
-    const published = readFileSync(new URL('../../schema/run-record.schema.json', import.meta.url), 'utf8');
-    expect(published).toBe(schemaText());
-  });
+  it(
+    'is published as a JSON Schema that matches the types (regenerate with: node dist/bench/cli.js ' +
+      'schema > schema/run-record.schema.json)',
+    () => {
+      const published = readFileSync(new URL('../../schema/run-record.schema.json', import.meta.url), 'utf8');
+      expect(published).toBe(schemaText());
+    },
+  );
 });

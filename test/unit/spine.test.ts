@@ -42,7 +42,8 @@ describe('the typed spine', () => {
     const names = [...new Set([...WORKLOADS.map((w) => w.name), LIFECYCLE_WORKLOAD])].join('|');
     const product = ['analysis', 'reports', 'bench', 'runners', 'model', 'datasets'].flatMap(sources);
     const literal = new RegExp(
-      `workload\\w*\\)?\\s*[!=]==\\s*'(${names})'|'(${names})'\\s*[!=]==\\s*\\S*workload|findWorkload\\('(${names})'\\)`,
+      `workload\\w*\\)?\\s*[!=]==\\s*'(${names})'|'(${names}` +
+        `)'\\s*[!=]==\\s*\\S*workload|findWorkload\\('(${names})'\\)`,
       'i',
     );
     expect(hits(product, literal)).toEqual([]);

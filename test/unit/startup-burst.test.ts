@@ -14,19 +14,22 @@ import type { Instance, RunContext, Runner } from '../../runners/types.js';
 import { burstFigures, startup } from '../../workloads/startup.js';
 
 describe('burst figures', () => {
-  it('p50 and p95 interpolate between order statistics; launches per second = instances ÷ time to the last ready', () => {
-    // Sorted 100, 200, 300, 400: p50 at position 1.5 → 250; p95 at 2.85 → 300 + 0.85 × 100 = 385; 4 in 0.4 s.
-    expect(burstFigures([300, 100, 400, 200])).toEqual({ instances: 4, p50Ms: 250, p95Ms: 385, launchesPerS: 10 });
-    // 10, 20, … 100: p95 at position 8.55 → 90 + 0.55 × 10 = 95.5; 10 in 0.1 s.
-    const ten = burstFigures([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
-    expect(ten?.p50Ms).toBe(55);
-    expect(ten?.p95Ms).toBeCloseTo(95.5, 10);
-    expect(ten?.launchesPerS).toBeCloseTo(100, 10);
-    // A burst of one: its time is every percentile; 1 launch in 50 ms is 20 per second.
-    expect(burstFigures([50])).toEqual({ instances: 1, p50Ms: 50, p95Ms: 50, launchesPerS: 20 });
-    expect(burstFigures([])).toBeNull();
-    expect(burstFigures([0, 0])?.launchesPerS).toBeNull();
-  });
+  it(
+    'p50 and p95 interpolate between order statistics; launches per second = instances ÷ time to the ' + 'last ready',
+    () => {
+      // Sorted 100, 200, 300, 400: p50 at position 1.5 → 250; p95 at 2.85 → 300 + 0.85 × 100 = 385; 4 in 0.4 s.
+      expect(burstFigures([300, 100, 400, 200])).toEqual({ instances: 4, p50Ms: 250, p95Ms: 385, launchesPerS: 10 });
+      // 10, 20, … 100: p95 at position 8.55 → 90 + 0.55 × 10 = 95.5; 10 in 0.1 s.
+      const ten = burstFigures([10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
+      expect(ten?.p50Ms).toBe(55);
+      expect(ten?.p95Ms).toBeCloseTo(95.5, 10);
+      expect(ten?.launchesPerS).toBeCloseTo(100, 10);
+      // A burst of one: its time is every percentile; 1 launch in 50 ms is 20 per second.
+      expect(burstFigures([50])).toEqual({ instances: 1, p50Ms: 50, p95Ms: 50, launchesPerS: 20 });
+      expect(burstFigures([])).toBeNull();
+      expect(burstFigures([0, 0])?.launchesPerS).toBeNull();
+    },
+  );
 
   it('declares its metrics with units and directions, and one burst size by default', () => {
     expect(startup.metrics['burst_ready_p95_ms']).toMatchObject({ unit: 'ms', better: 'lower', quantity: 'time' });
@@ -103,51 +106,60 @@ const input = (
 });
 
 describe('burst driver', () => {
-  it('launches the whole burst at once, times each instance from the burst start, records its figures and stops every instance', async () => {
-    const t = timedRunner((n) => 40 * (((n - 1) % 4) + 1)); // 40, 80, 120, 160 ms in each burst
-    const r = await runBurst(input(4, t, { warmup: 1, runs: 2 }));
-    expect(r.status).toBe('completed');
-    expect(t.most()).toBe(4); // all four of a burst at once, never two bursts together
-    expect(t.live.size).toBe(0);
-    expect(new Set(t.tags).size).toBe(12);
-    expect(t.tags[0]).toMatch(/^r-t3-b1-i\d$/);
-    const of = (metric: string, phase = 'measure') => r.samples.filter((s) => s.metric === metric && s.phase === phase);
-    expect(of('burst_ready_ms')).toHaveLength(8);
-    expect(of('burst_ready_ms', 'warmup')).toHaveLength(4);
-    // Each instance's time since the burst began is its own delay (the starts were issued together).
-    for (const s of of('burst_ready_ms')) expect(s.value).toBeCloseTo(40 * (((Number(s.labels['n']) - 1) % 4) + 1), -1);
-    expect(of('burst_ready_p50_ms').map((s) => s.iteration)).toEqual([2, 3]);
-    for (const s of of('burst_ready_p50_ms')) expect(s.value).toBeCloseTo(100, -1);
-    for (const s of of('burst_ready_p95_ms')) expect(s.value).toBeCloseTo(154, -1);
-    for (const s of of('burst_launches_per_s')) expect(s.value).toBeCloseTo(25, 0);
-    // The start's own phases and teardown come along; its memory does not.
-    expect(of('startup_ms')).toHaveLength(8);
-    expect(of('teardown_ms')).toHaveLength(8);
-    expect(of('instance_memory_MiB')).toHaveLength(0);
-    expect(
-      r.samples.every(
-        (s) =>
-          s.kind === 'workload' &&
-          s.workload === 'startup' &&
-          s.params['burst'] === 4 &&
-          s.labels['burst_size'] === '4' &&
-          s.labels['engine_version'] === '1',
-      ),
-    ).toBe(true);
-  });
+  it(
+    'launches the whole burst at once, times each instance from the burst start, records its figures ' +
+      'and stops every instance',
+    async () => {
+      const t = timedRunner((n) => 40 * (((n - 1) % 4) + 1)); // 40, 80, 120, 160 ms in each burst
+      const r = await runBurst(input(4, t, { warmup: 1, runs: 2 }));
+      expect(r.status).toBe('completed');
+      expect(t.most()).toBe(4); // all four of a burst at once, never two bursts together
+      expect(t.live.size).toBe(0);
+      expect(new Set(t.tags).size).toBe(12);
+      expect(t.tags[0]).toMatch(/^r-t3-b1-i\d$/);
+      const of = (metric: string, phase = 'measure') =>
+        r.samples.filter((s) => s.metric === metric && s.phase === phase);
+      expect(of('burst_ready_ms')).toHaveLength(8);
+      expect(of('burst_ready_ms', 'warmup')).toHaveLength(4);
+      // Each instance's time since the burst began is its own delay (the starts were issued together).
+      for (const s of of('burst_ready_ms'))
+        expect(s.value).toBeCloseTo(40 * (((Number(s.labels['n']) - 1) % 4) + 1), -1);
+      expect(of('burst_ready_p50_ms').map((s) => s.iteration)).toEqual([2, 3]);
+      for (const s of of('burst_ready_p50_ms')) expect(s.value).toBeCloseTo(100, -1);
+      for (const s of of('burst_ready_p95_ms')) expect(s.value).toBeCloseTo(154, -1);
+      for (const s of of('burst_launches_per_s')) expect(s.value).toBeCloseTo(25, 0);
+      // The start's own phases and teardown come along; its memory does not.
+      expect(of('startup_ms')).toHaveLength(8);
+      expect(of('teardown_ms')).toHaveLength(8);
+      expect(of('instance_memory_MiB')).toHaveLength(0);
+      expect(
+        r.samples.every(
+          (s) =>
+            s.kind === 'workload' &&
+            s.workload === 'startup' &&
+            s.params['burst'] === 4 &&
+            s.labels['burst_size'] === '4' &&
+            s.labels['engine_version'] === '1',
+        ),
+      ).toBe(true);
+    },
+  );
 
-  it('a start that fails errors the trial, keeps the finished bursts and stops the instances that did start', async () => {
-    const t = timedRunner((n) => (n === 6 ? 60 : 10), 6); // second burst: its 2nd start fails after the others are up
-    const r = await runBurst(input(3, t, { runs: 3 }));
-    expect(r.status).toBe('errored');
-    expect(r.status === 'errored' && r.error).toMatchObject({
-      stage: 'start',
-      message: '1 of 3 starts of burst 2 failed: instance 6 never became ready',
-    });
-    expect(r.samples.filter((s) => s.metric === 'burst_ready_p50_ms').map((s) => s.iteration)).toEqual([1]);
-    expect(t.tags).toHaveLength(5);
-    expect(t.live.size).toBe(0);
-  });
+  it(
+    'a start that fails errors the trial, keeps the finished bursts and stops the instances that did ' + 'start',
+    async () => {
+      const t = timedRunner((n) => (n === 6 ? 60 : 10), 6); // second burst: its 2nd start fails after the others are up
+      const r = await runBurst(input(3, t, { runs: 3 }));
+      expect(r.status).toBe('errored');
+      expect(r.status === 'errored' && r.error).toMatchObject({
+        stage: 'start',
+        message: '1 of 3 starts of burst 2 failed: instance 6 never became ready',
+      });
+      expect(r.samples.filter((s) => s.metric === 'burst_ready_p50_ms').map((s) => s.iteration)).toEqual([1]);
+      expect(t.tags).toHaveLength(5);
+      expect(t.live.size).toBe(0);
+    },
+  );
 
   it('an interrupted run starts no further burst and leaves nothing running', async () => {
     const t = timedRunner(() => 5);
@@ -170,58 +182,66 @@ describe('startup verdicts as time added', () => {
   const row = (r: ReturnType<typeof rec>, envId = 'container:runc') =>
     analyse(r).entries.find((e) => e.stats.envId === envId);
 
-  it('a slower start reads as the difference of medians with its bootstrap interval; the ratio stays in summary.csv', () => {
-    const exact = row(rec(flat(7), flat(50)));
-    expect(exact && verdictText(exact)).toBe('adds 43 ms [43, 43] to a process start');
-    const r = rec(noisy([7.0, 7.4, 6.8, 7.1, 7.2]), noisy([50, 48, 53, 51, 49]));
-    const e = row(r);
-    expect(e?.verdict).toMatchObject({
-      kind: 'worse',
-      added: { value: expect.closeTo(42.9, 9) as number, unit: 'ms', baselineId: 'bare:host' },
-    });
-    // Medians of trial medians: 50 − 7.1 = 42.9; the interval is the bootstrap of that difference, not of the ratio.
-    const bare = [7.0, 7.4, 6.8, 7.1, 7.2];
-    const runc = [50, 48, 53, 51, 49];
-    const ci = e?.verdict.kind === 'worse' ? e.verdict.added?.interval : null;
-    expect(ci?.lo).toBeLessThan(42.9);
-    expect(ci?.hi).toBeGreaterThan(42.9);
-    expect(ci).toEqual(
-      differenceInterval(bare, runc, {
-        seed: seedFor(Number(r.plan.seed) || 0, `ratio|${caseKey('startup', {})}|startup_ms|container:runc`),
-      }),
-    );
-    expect(e && verdictText(e)).toMatch(/^adds 43 ms \[4[0-2], 4[4-6]\] to a process start$/);
-    expect(e?.comparison?.ratio).toBeCloseTo(50 / 7.1, 6);
-    const csvRow = summaryCsv(analyse(r))
-      .split('\n')
-      .find((l) => l.includes('container:runc'));
-    expect(csvRow).toContain(String(Number((50 / 7.1).toPrecision(6))));
-    expect(csvRow).toMatch(/,worse,"adds 43 ms \[\d+, \d+\] to a process start"$/);
-    expect(answers(analyse(r))[0]).toMatch(
-      /^For startup \(startup_ms\), container:runc adds 43 ms to a process start on bare metal \(bare:host\), with a 95 % interval \[\d+, \d+\] ms\.$/,
-    );
-  });
+  it(
+    'a slower start reads as the difference of medians with its bootstrap interval; the ratio stays ' +
+      'in summary.csv',
+    () => {
+      const exact = row(rec(flat(7), flat(50)));
+      expect(exact && verdictText(exact)).toBe('adds 43 ms [43, 43] to a process start');
+      const r = rec(noisy([7.0, 7.4, 6.8, 7.1, 7.2]), noisy([50, 48, 53, 51, 49]));
+      const e = row(r);
+      expect(e?.verdict).toMatchObject({
+        kind: 'worse',
+        added: { value: expect.closeTo(42.9, 9) as number, unit: 'ms', baselineId: 'bare:host' },
+      });
+      // Medians of trial medians: 50 − 7.1 = 42.9; the interval is the bootstrap of that difference, not of the ratio.
+      const bare = [7.0, 7.4, 6.8, 7.1, 7.2];
+      const runc = [50, 48, 53, 51, 49];
+      const ci = e?.verdict.kind === 'worse' ? e.verdict.added?.interval : null;
+      expect(ci?.lo).toBeLessThan(42.9);
+      expect(ci?.hi).toBeGreaterThan(42.9);
+      expect(ci).toEqual(
+        differenceInterval(bare, runc, {
+          seed: seedFor(Number(r.plan.seed) || 0, `ratio|${caseKey('startup', {})}|startup_ms|container:runc`),
+        }),
+      );
+      expect(e && verdictText(e)).toMatch(/^adds 43 ms \[4[0-2], 4[4-6]\] to a process start$/);
+      expect(e?.comparison?.ratio).toBeCloseTo(50 / 7.1, 6);
+      const csvRow = summaryCsv(analyse(r))
+        .split('\n')
+        .find((l) => l.includes('container:runc'));
+      expect(csvRow).toContain(String(Number((50 / 7.1).toPrecision(6))));
+      expect(csvRow).toMatch(/,worse,"adds 43 ms \[\d+, \d+\] to a process start"$/);
+      expect(answers(analyse(r))[0]).toMatch(
+        /^For startup \(startup_ms\), container:runc adds 43 ms to a process start on bare metal \(bare:host\), with a 95 % interval \[\d+, \d+\] ms\.$/,
+      );
+    },
+  );
 
-  it('words faster, equivalent, too noisy and too few trials as time too, and names a baseline that is not bare metal', () => {
-    expect(verdictText(row(rec(flat(10), flat(7)))!)).toBe('takes 3.0 ms [3.0, 3.0] less than a process start');
-    expect(verdictText(row(rec(flat(100), flat(100.5)))!)).toBe(
-      'equivalent within ±2.0 % (adds 0.50 ms [0.50, 0.50] to a process start)',
-    );
-    expect(verdictText(row(rec(flat(7, 1), flat(50, 1)))!)).toBe(
-      'inconclusive: too few trials (1 < 3); adds 43 ms to a process start',
-    );
-    const wide = row(rec(noisy([10, 10, 10, 10, 10]), noisy([4, 16, 9, 11, 15])));
-    expect(wide && verdictText(wide)).toMatch(
-      /^inconclusive: too noisy \(adds 1\.0 ms \[-\d\.\d, \d\.\d\] to a process start, straddling ±2\.0 %\)$/,
-    );
-    const a = analyse(
-      syntheticRecord([
-        { env: 'container', engine: 'runc', workload: 'startup', metric: 'startup_ms', trials: flat(50) },
-        { env: 'container', engine: 'docker', workload: 'startup', metric: 'startup_ms', trials: flat(350) },
-      ]),
-    );
-    expect(verdictText(a.entries[1]!)).toBe('adds 300 ms [300, 300] to a container:runc start');
-  });
+  it(
+    'words faster, equivalent, too noisy and too few trials as time too, and names a baseline that ' +
+      'is not bare metal',
+    () => {
+      expect(verdictText(row(rec(flat(10), flat(7)))!)).toBe('takes 3.0 ms [3.0, 3.0] less than a process start');
+      expect(verdictText(row(rec(flat(100), flat(100.5)))!)).toBe(
+        'equivalent within ±2.0 % (adds 0.50 ms [0.50, 0.50] to a process start)',
+      );
+      expect(verdictText(row(rec(flat(7, 1), flat(50, 1)))!)).toBe(
+        'inconclusive: too few trials (1 < 3); adds 43 ms to a process start',
+      );
+      const wide = row(rec(noisy([10, 10, 10, 10, 10]), noisy([4, 16, 9, 11, 15])));
+      expect(wide && verdictText(wide)).toMatch(
+        /^inconclusive: too noisy \(adds 1\.0 ms \[-\d\.\d, \d\.\d\] to a process start, straddling ±2\.0 %\)$/,
+      );
+      const a = analyse(
+        syntheticRecord([
+          { env: 'container', engine: 'runc', workload: 'startup', metric: 'startup_ms', trials: flat(50) },
+          { env: 'container', engine: 'docker', workload: 'startup', metric: 'startup_ms', trials: flat(350) },
+        ]),
+      );
+      expect(verdictText(a.entries[1]!)).toBe('adds 300 ms [300, 300] to a container:runc start');
+    },
+  );
 
   it('judges burst times as time added and launches per second as a ratio', () => {
     expect(verdictText(row(rec(flat(12), flat(140.25), 'burst_ready_p95_ms'))!)).toBe(

@@ -107,7 +107,9 @@ describe('optional stopping (--until-conclusive)', () => {
       const naive = truth === 1 ? coverage('naive', truth, SIGMA, STUDIES, 42) : null;
       const selected = truth === 1 ? coverage('continue-inconclusive', truth, SIGMA, STUDIES, 42) : null;
       rows.push(
-        `true ratio ${truth}, ${100 * SIGMA} % lognormal trial noise, ${STUDIES} studies each: precision stopping covers ${(100 * ours.covered).toFixed(1)} % (mean ${ours.meanTrials.toFixed(1)} trials)${naive && selected ? `; stop-when-conclusive ${(100 * naive.covered).toFixed(1)} % (${naive.meanTrials.toFixed(1)}), continue-only-inconclusive ${(100 * selected.covered).toFixed(1)} % (${selected.meanTrials.toFixed(1)})` : ''}`,
+        `true ratio ${truth}, ${100 * SIGMA} % lognormal trial noise, ${STUDIES} studies each: precision ` +
+          `stopping covers ${(100 * ours.covered).toFixed(1)} % (mean ${ours.meanTrials.toFixed(1)} trials)` +
+          `${naive && selected ? `; stop-when-conclusive ${(100 * naive.covered).toFixed(1)} % (${naive.meanTrials.toFixed(1)}), continue-only-inconclusive ${(100 * selected.covered).toFixed(1)} % (${selected.meanTrials.toFixed(1)})` : ''}`,
       );
       expect(ours.covered).toBeGreaterThanOrEqual(0.93);
       // In the same simulation the rules that look at the verdict fall below the bar.

@@ -68,15 +68,21 @@ describe('study schema', () => {
     expect(parseStudy(studyText, 'study.json')).toEqual(JSON.parse(studyText));
   });
 
-  it('reads back the medians JSON wrote as null (an environment without trials) as NaN, and startup verdicts with their time added', () => {
-    const s = fakeRunStudy();
-    const rows = s.comparisons.flatMap((c) => c.hosts);
-    expect(rows.some((h) => Number.isNaN(h.trialMedian))).toBe(true);
-    expect(
-      rows.some((h) => h.verdict.kind !== 'baseline' && h.verdict.kind !== 'no-data' && h.verdict.added !== undefined),
-    ).toBe(true);
-    expect(parseStudy(written(s), 'study.json')).toEqual(s);
-  });
+  it(
+    'reads back the medians JSON wrote as null (an environment without trials) as NaN, and startup ' +
+      'verdicts with their time added',
+    () => {
+      const s = fakeRunStudy();
+      const rows = s.comparisons.flatMap((c) => c.hosts);
+      expect(rows.some((h) => Number.isNaN(h.trialMedian))).toBe(true);
+      expect(
+        rows.some(
+          (h) => h.verdict.kind !== 'baseline' && h.verdict.kind !== 'no-data' && h.verdict.added !== undefined,
+        ),
+      ).toBe(true);
+      expect(parseStudy(written(s), 'study.json')).toEqual(s);
+    },
+  );
 
   it('names the file and says when it is truncated', () => {
     expect(failure(studyText.slice(0, studyText.length / 2))).toMatch(
@@ -122,10 +128,14 @@ describe('study schema', () => {
     );
   });
 
-  it('is published as a JSON Schema that matches the types (regenerate with: node dist/bench/cli.js schema study > schema/study.schema.json)', () => {
-    const published = readFileSync(new URL('../../schema/study.schema.json', import.meta.url), 'utf8');
-    expect(published).toBe(schemaText('study'));
-  });
+  it(
+    'is published as a JSON Schema that matches the types (regenerate with: node dist/bench/cli.js ' +
+      'schema study > schema/study.schema.json)',
+    () => {
+      const published = readFileSync(new URL('../../schema/study.schema.json', import.meta.url), 'utf8');
+      expect(published).toBe(schemaText('study'));
+    },
+  );
 
   it("isobench schema prints the run record's by default and refuses an unknown name, naming the choices", () => {
     expect(schemaText()).toBe(schemaText('run-record'));

@@ -33,15 +33,23 @@ function hits(files: { file: string; text: string }[], re: RegExp): string[] {
 const PRODUCT = ['bench', 'reports', 'analysis', 'runners', 'workloads', 'datasets', 'model', 'lib'];
 
 describe('margins, thresholds and headroom are fractions from parse to print', () => {
-  it('no file in reports/ or bench/ multiplies a margin, threshold or headroom by 100 (they print through pct, wholePct, percentOf or marginText)', () => {
-    const times100 =
-      /(margin|threshold|headroom)[\w.?]*\)?\s*\*\s*100\b|\b100\s*\*\s*[\w.?]*(margin|threshold|headroom)/i;
-    expect(hits(sources('reports', 'bench'), times100)).toEqual([]);
-  });
+  it(
+    'no file in reports/ or bench/ multiplies a margin, threshold or headroom by 100 (they print ' +
+      'through pct, wholePct, percentOf or marginText)',
+    () => {
+      const times100 =
+        /(margin|threshold|headroom)[\w.?]*\)?\s*\*\s*100\b|\b100\s*\*\s*[\w.?]*(margin|threshold|headroom)/i;
+      expect(hits(sources('reports', 'bench'), times100)).toEqual([]);
+    },
+  );
 
-  it('no product file divides a margin, threshold or headroom by 100: a percentage becomes a fraction once, in fractionOfPercent', () => {
-    expect(hits(sources(...PRODUCT), /(margin|threshold|headroom)[\w.?]*\)?\s*\/\s*100\b/i)).toEqual([]);
-  });
+  it(
+    'no product file divides a margin, threshold or headroom by 100: a percentage becomes a fraction ' +
+      'once, in fractionOfPercent',
+    () => {
+      expect(hits(sources(...PRODUCT), /(margin|threshold|headroom)[\w.?]*\)?\s*\/\s*100\b/i)).toEqual([]);
+    },
+  );
 
   it('the default margin is written once, in model/options.ts, and nothing restates it', () => {
     const declared = hits(sources(...PRODUCT, 'test/factories'), /DEFAULT_MARGIN_PCT\s*=\s*[\d.]+/);
