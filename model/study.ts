@@ -174,10 +174,8 @@ export interface Spread {
   range: number;
 }
 
-/** One case × metric × environment of one plan group, with every host side by side. */
-export interface StudyComparison {
-  /** Plan group index. */
-  planGroup: number;
+/** What names one case × metric × environment row of a study (a host's digest row, a plan group's comparison). */
+export interface StudyRowKey {
   /** Case key (workload and sorted parameters). */
   caseKey: string;
   /** Case display name. */
@@ -200,6 +198,12 @@ export interface StudyComparison {
   baselineId: string | null;
   /** Whether this row is the baseline itself (its hosts have medians, no ratios). */
   isBaseline: boolean;
+}
+
+/** One case × metric × environment of one plan group, with every host side by side. */
+export interface StudyComparison extends StudyRowKey {
+  /** Plan group index. */
+  planGroup: number;
   /** Each host, in study host order. */
   hosts: HostResult[];
   /** Spread of the ratio across hosts (null for the baseline or with no ratio). */

@@ -1,36 +1,12 @@
 // What a study keeps of one run (or of one host's pooled runs): its facts and its analysed rows, no samples.
 import type { HostFingerprint, RunRecord, TrialResult } from '../../model/record.js';
-import type { JudgedValue, PlanRequest } from '../../model/study.js';
+import type { JudgedValue, PlanRequest, StudyRowKey } from '../../model/study.js';
 import { analyse } from '../verdict-analysis.js';
 import { shiftTrialIds } from '../run-index.js';
 import { percentOf } from '../../lib/numbers.js';
-import type { Unit } from '../../model/units.js';
 
 /** One case × metric × environment of one host, from the run analysis. */
-export interface DigestRow extends JudgedValue {
-  /** Case key. */
-  caseKey: string;
-  /** Case display name. */
-  caseLabel: string;
-  /** Workload. */
-  workload: string;
-  /** Parameters. */
-  params: Record<string, string | number | boolean>;
-  /** Metric. */
-  metric: string;
-  /** Whether it is the case's headline metric. */
-  headline: boolean;
-  /** Unit. */
-  unit: Unit;
-  /** Direction. */
-  better: 'higher' | 'lower';
-  /** `env:engine`. */
-  envId: string;
-  /** Baseline `env:engine`. */
-  baselineId: string | null;
-  /** Whether this is the baseline row. */
-  isBaseline: boolean;
-}
+export interface DigestRow extends StudyRowKey, JudgedValue {}
 
 /** The facts of one run a study needs, without its samples. */
 export interface RunDigest {

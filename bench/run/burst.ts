@@ -1,12 +1,12 @@
 // Runs one startup-burst trial: per iteration, launch startup.burst instances at once, time each to ready, stop them all.
 import { getMaxListeners, setMaxListeners } from 'node:events';
 import { causeChain } from '../../model/errors.js';
-import type { ErrorInfo, Sample, TrialResult } from '../../model/record.js';
+import type { ErrorInfo, Phase, Sample, TrialResult } from '../../model/record.js';
 import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { num } from '../../workloads/types.js';
 import { burstFigures } from '../../workloads/startup.js';
-import { ownInstancesResult, type OwnInstancesInput } from './trial.js';
+import { ownInstancesResult, workloadSample, type OwnInstancesInput } from './trial.js';
 
 /** Stops every instance at once; failures become notes, never a throw. */
 async function stopAll(instances: readonly Instance[], notes: string[]): Promise<Measurement[][]> {
@@ -43,22 +43,10 @@ export async function runBurst(input: OwnInstancesInput): Promise<TrialResult> {
     for (let i = 1; i <= total; i++) {
       if (input.aborted()) throw new Error('interrupted by signal');
       input.onStage?.(`burst ${i} of ${total} (${size} instances)`);
-      const phase = i <= input.warmup ? 'warmup' : 'measure';
+      const phase: Phase = i <= input.warmup ? 'warmup' : 'measure';
       const push = (m: Measurement, labels: Record<string, string>) => {
-        samples.push({
-          ...m,
-          kind: 'workload',
-          env: cell.env,
-          engine: cell.engine,
-          workload: cell.workload,
-          params: cell.params,
-          trial: input.trial,
-          trialId: input.trialId,
-          iteration: i,
-          phase,
-          timestamp: new Date().toISOString(),
-          labels: { ...input.labels, ...labels, burst_size: String(size) },
-        });
+        const at = { cell, trial: input.trial, trialId: input.trialId, iteration: i, phase };
+        samples.push(workloadSample(m, at, { ...input.labels, ...labels, burst_size: String(size) }));
       };
       const launchedAt = performance.now();
       const starts = Array.from({ length: size }, (_, k) =>

@@ -6,7 +6,7 @@ import type { Measurement } from '../../model/metrics.js';
 import type { Instance } from '../../runners/types.js';
 import { memAvailableBytes, memorySharing } from '../../runners/host/memory.js';
 import { nextBatch, stopReason, sweepPlan } from '../../workloads/density.js';
-import { ownInstancesResult, type OwnInstancesInput } from './trial.js';
+import { ownInstancesResult, workloadSample, type OwnInstancesInput } from './trial.js';
 
 const MiB = 2 ** 20;
 
@@ -41,20 +41,8 @@ export async function runSweep(input: OwnInstancesInput, hooks: SweepHooks = {})
   let error: ErrorInfo | undefined;
   let stop: string | null = null;
   const push = (m: Measurement, count: number, extra: Record<string, string> = {}) => {
-    samples.push({
-      ...m,
-      kind: 'workload',
-      env: cell.env,
-      engine: cell.engine,
-      workload: cell.workload,
-      params: cell.params,
-      trial: input.trial,
-      trialId: input.trialId,
-      iteration: count,
-      phase: 'measure',
-      timestamp: new Date().toISOString(),
-      labels: { ...labels, ...extra },
-    });
+    const at = { cell, trial: input.trial, trialId: input.trialId, iteration: count, phase: 'measure' as const };
+    samples.push(workloadSample(m, at, { ...labels, ...extra }));
   };
   try {
     await sleep(plan.settleMs);

@@ -2,7 +2,7 @@
 import { ParseError, causeChain } from '../../model/errors.js';
 import { sysbenchVersion } from '../../workloads/sysbench-output.js';
 import type { OwnInstancesWorkload, Workload } from '../../workloads/types.js';
-import type { ErrorInfo, PlanCell, Sample, TrialResult } from '../../model/record.js';
+import type { ErrorInfo, Phase, PlanCell, Sample, TrialResult, WorkloadSample } from '../../model/record.js';
 import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
 import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
 import { LogTailError } from '../../model/log-error.js';
@@ -44,6 +44,29 @@ export type TrialInput = OneCellInput<Workload>;
 
 /** A trial that starts its own instances (a density sweep, a startup burst). */
 export type OwnInstancesInput = OneCellInput<OwnInstancesWorkload>;
+
+/** A workload sample of `cell`'s trial: one measurement of one iteration (a sweep's: instances running), taken now. */
+export function workloadSample(
+  m: Measurement,
+  at: { cell: PlanCell; trial: number; trialId: number; iteration: number; phase: Phase },
+  labels: Record<string, string>,
+): WorkloadSample {
+  const { cell } = at;
+  return {
+    ...m,
+    kind: 'workload',
+    env: cell.env,
+    engine: cell.engine,
+    workload: cell.workload,
+    params: cell.params,
+    trial: at.trial,
+    trialId: at.trialId,
+    iteration: at.iteration,
+    phase: at.phase,
+    timestamp: new Date().toISOString(),
+    labels,
+  };
+}
 
 /** The outcome of a trial that starts its own instances (a density sweep, a startup burst), begun at `startedAt` / `t0` (performance.now()). */
 export function ownInstancesResult(
@@ -281,20 +304,9 @@ async function runCell(
       if (version !== null) labels['sysbench_version'] = version;
       const phase = i <= input.warmup ? 'warmup' : 'measure';
       for (const m of measured) {
-        st.samples.push({
-          ...m,
-          kind: 'workload',
-          env: cell.env,
-          engine: cell.engine,
-          workload: cell.workload,
-          params: cell.params,
-          trial: input.trial,
-          trialId: c.trialId,
-          iteration: i,
-          phase,
-          timestamp: new Date().toISOString(),
-          labels: { ...labels },
-        });
+        st.samples.push(
+          workloadSample(m, { cell, trial: input.trial, trialId: c.trialId, iteration: i, phase }, { ...labels }),
+        );
       }
     }
   } catch (err) {
