@@ -42,7 +42,7 @@ export interface EngineMatrix {
  */
 export function engineMatrices(record: RunRecord, a: Analysis): EngineMatrix[] {
   const baseKind = a.baselineId?.split(':')[0] ?? null;
-  const seed = Number(record.plan.seed) || 0;
+  const seed = record.plan.seed;
   const out: EngineMatrix[] = [];
   for (const c of a.cases) {
     const headline = a.entries.filter(

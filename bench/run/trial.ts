@@ -7,6 +7,7 @@ import { LIFECYCLE_WORKLOAD, type Measurement } from '../../model/metrics.js';
 import type { ExecResult, Instance, RunContext, Runner } from '../../runners/types.js';
 import { LogTailError } from '../../model/log-error.js';
 import { tail } from '../../lib/text.js';
+import { at } from '../../lib/arrays.js';
 
 /** One cell an instance runs, with its run-wide trial number. */
 export interface UnitCell {
@@ -144,11 +145,11 @@ function errorInfo(err: unknown, stage: string): ErrorInfo {
 
 /** Runs one trial in its own instance; never throws: failures become an `errored` result with the samples so far. */
 export async function runTrial(input: TrialInput): Promise<TrialResult> {
-  const [result] = await runUnit({
+  const results = await runUnit({
     ...input,
     cells: [{ cell: input.cell, workload: input.workload, trialId: input.trialId }],
   });
-  return result as TrialResult;
+  return at(results, 0, 'result of the trial');
 }
 
 /** What one cell of a unit has gathered so far. */
@@ -171,14 +172,17 @@ interface CellState {
  */
 export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
   const { runner, ctx, cells } = input;
-  const first = cells[0] as UnitCell;
   const labels: Record<string, string> = { ...input.labels };
-  const states: CellState[] = cells.map(() => ({
+  const fresh = (): CellState => ({
     startedAt: new Date().toISOString(),
     t0: performance.now(),
     samples: [],
     notes: [],
-  }));
+  });
+  const runs = cells.map((c) => ({ c, st: fresh() }));
+  // The first cell holds the instance's lifecycle samples; the last one is finished by its stop.
+  const [head, last] = [at(runs, 0, 'cell of the unit'), at(runs, runs.length - 1, 'cell of the unit')];
+  const first = head.c;
   const during = cells.map((c) => c.cell.workload).join(',');
   const shared =
     cells.length > 1
@@ -188,7 +192,7 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
       : null;
   const lifecycle = (values: Measurement[]) => {
     for (const m of values) {
-      (states[0] as CellState).samples.push({
+      head.st.samples.push({
         ...m,
         kind: 'lifecycle',
         env: first.cell.env,
@@ -219,11 +223,10 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
     Object.assign(labels, instance.labels);
     lifecycle(instance.startup);
   } catch (err) {
-    for (const st of states) st.error = interrupted(errorInfo(err, 'start'), input);
+    for (const { st } of runs) st.error = interrupted(errorInfo(err, 'start'), input);
   }
   if (instance !== undefined) {
-    for (const [i, c] of cells.entries()) {
-      const st = states[i] as CellState;
+    for (const [i, { c, st }] of runs.entries()) {
       if (i > 0) {
         st.startedAt = new Date().toISOString();
         st.t0 = performance.now();
@@ -235,14 +238,12 @@ export async function runUnit(input: UnitInput): Promise<TrialResult[]> {
     try {
       lifecycle(await instance.stop());
     } catch (err) {
-      const last = states[states.length - 1] as CellState;
-      last.error ??= errorInfo(err, 'stop');
-      last.notes.push(`stop failed: ${causeChain(err).join(': ')}`);
+      last.st.error ??= errorInfo(err, 'stop');
+      last.st.notes.push(`stop failed: ${causeChain(err).join(': ')}`);
     }
   }
-  finish(states[states.length - 1] as CellState);
-  return cells.map((c, i) => {
-    const st = states[i] as CellState;
+  finish(last.st);
+  return runs.map(({ c, st }) => {
     const key = {
       trialId: c.trialId,
       env: c.cell.env,

@@ -146,7 +146,7 @@ export function reproduceSection(record: RunRecord): string {
   return (
     `<p>The exact command (seed ${h(String(p.seed))}, ${h(p.order)} order, ${p.trials} trial(s) × ` +
     `${p.runs} measured run(s) after ${p.warmup} warm-up(s)):</p><pre>` +
-    `${h(shellCommand(p.argv ?? []))}</pre><p>Regenerate this report without measuring again: <code>` +
+    `${h(shellCommand(p.argv))}</pre><p>Regenerate this report without measuring again: <code>` +
     `${h(shellCommand(['isobench', 'report', dir]))}</code> (it reads only <code>run.json</code>). ` +
     `Raw samples: <code>samples.csv</code>; statistics: <code>summary.csv</code>.</p>`
   );

@@ -96,11 +96,11 @@ export function reportHtml(input: HtmlInput): string {
 <h1>What isolation costs on this ` +
     `host</h1>
 <p class="meta">run <code>${h(record.runId)}</code> · isobench ` +
-    `${h(record.toolVersion)} (${h(record.gitDescribe?.value ?? 'unknown build')}) · ` +
+    `${h(record.toolVersion)} (${h(record.gitDescribe.value ?? 'unknown build')}) · ` +
     `${h(record.startedAt)} → ${h(record.finishedAt ?? 'unfinished')}` +
     `${record.interrupted ? ' · <strong>interrupted</strong>' : ''} · host ` +
-    `${h(String(record.host?.cpuModel?.value ?? 'unknown CPU'))}, kernel ` +
-    `${h(String(record.host?.kernel?.value ?? 'unknown'))}</p>
+    `${h(record.host.cpuModel.value ?? 'unknown CPU')}, kernel ` +
+    `${h(record.host.kernel.value ?? 'unknown')}</p>
 <p class="generated">Generated at ` +
     `${h(input.generatedAt)}</p>
 </header>

@@ -53,7 +53,7 @@ export function summaryMarkdown(
   warnings: readonly Warning[],
   opts: { compact?: boolean } = {},
 ): string {
-  const host = [record.host?.cpuModel?.value, record.host?.kernel?.value]
+  const host = [record.host.cpuModel.value, record.host.kernel.value]
     .filter((v) => v !== null && v !== undefined)
     .map(String);
   const lines = [
@@ -76,7 +76,7 @@ export function summaryMarkdown(
   lines.push(
     `Host: ${escapeMd(host.join(', ') || 'unknown')}. Reproduce:`,
     '',
-    ...fenced(shellCommand(record.plan.argv ?? [])),
+    ...fenced(shellCommand(record.plan.argv)),
     '',
   );
   return lines.join('\n');
