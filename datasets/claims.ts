@@ -179,5 +179,11 @@ const VENDOR_CLAIMS: readonly Claim[] = [
   },
 ];
 
-/** Every published claim an isobench report places next to its measurements (sources audited for issue 9; where they are checked: docs/architecture.md). Relative rules use relative performance (environment ÷ the `against` environment for higher-is-better metrics, the inverse for lower-is-better ones); absolute rules use the environment's median of per-trial medians. A claim without checks cannot be measured by isobench. */
+/**
+ * Every published claim an isobench report places next to its measurements (sources audited for
+ * issue 9; where they are checked: docs/architecture.md). Relative rules use relative performance
+ * (environment ÷ the `against` environment for higher-is-better metrics, the inverse for
+ * lower-is-better ones); absolute rules use the environment's median of per-trial medians. A claim
+ * without checks cannot be measured by isobench.
+ */
 export const CLAIMS: readonly Claim[] = [...VENDOR_CLAIMS, ...FELTER_CLAIMS, ...ANCHOR_CLAIMS];

@@ -204,7 +204,9 @@ export function densityMemoryChart(
     `${sweeps
       .map(({ d, name, drop, engine }) => {
         const last = (xs: Pt[]) => ends(xs, 'MiB', 'not measured').last;
-        return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`}, ${d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`}`;
+        const marginal = d.slopeMiB === null ? 'unknown' : `${fmt(d.slopeMiB)} MiB per instance`;
+        const knee = d.memoryKnee === null ? 'no knee' : `knee at ${d.memoryKnee}`;
+        return `${name}: drop ÷ instances ${last(drop)}, engine accounting ${last(engine)}, marginal ${marginal}, ${knee}`;
       })
       .join('; ')}` +
     `.`;

@@ -22,6 +22,16 @@ const TYPE_COLOURS = [
 /** Category label as a point's x (Chart.js reads strings on a category axis; its type says number). */
 const category = (label: string) => label as unknown as number;
 
+/** A column's title without its middle part (the axis and the text alternative name it shorter). */
+const label = (t: string) => t.replace(/ · [^·]+ · /, ' · ');
+
+/** One column's spread across hosts, for the chart's text alternative. */
+function spreadText(c: ReturnType<typeof studyColumns>[number]): string {
+  const s = c.comparison.ratioSpread;
+  const range = ((s?.range ?? 0) * 100).toFixed(1);
+  return `${label(c.title)}: median ratio ${s?.median.toFixed(3)} over ${s?.hosts} hosts, range ${range} %`;
+}
+
 /** Strip chart of plan group 0's non-baseline headline workload rows: one dot per host, the median across hosts as a line. */
 export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
   // Lifecycle rows stay out, as in a run's overhead chart: a guest's startup under TCG (hundreds of
@@ -33,7 +43,6 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
       !timesStarts(caseShape('workload', c.comparison.workload)),
   );
   if (cols.length === 0) return null;
-  const label = (t: string) => t.replace(/ · [^·]+ · /, ' · ');
   const values = cols.flatMap((c) => c.comparison.hosts.flatMap((h) => (h.change === null ? [] : [h.change * 100])));
   const m = percentOf(study.margin);
   const lo = Math.min(...values, -m);
@@ -67,7 +76,7 @@ export function hostsChart(study: Study, planGroup = 0): ChartSpec | null {
     alt:
       `Strip chart: for each workload and environment, one dot per host at its change against its own ` +
       `bare metal, coloured by host type, with the median across hosts as a line. ` +
-      `${cols.map((c) => `${label(c.title)}: median ratio ${c.comparison.ratioSpread?.median.toFixed(3)} over ${c.comparison.ratioSpread?.hosts} hosts, range ${((c.comparison.ratioSpread?.range ?? 0) * 100).toFixed(1)} %`).join('; ')}` +
+      `${cols.map(spreadText).join('; ')}` +
       `.`,
     section: 'overhead',
     config: {
