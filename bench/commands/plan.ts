@@ -30,15 +30,10 @@ const OPTIONS = {
 };
 
 /** Usage of `isobench plan`. */
-export const PLAN_USAGE =
-  `usage: isobench plan --from <run dir|study dir> --host-cpus N --host-memory SIZE --app-cpus N ` +
-  `--app-memory SIZE [--headroom 10%] [--json]
-  How many instances of an app fit per host in each ` +
-  `environment the run measured, from its
-  per-instance memory (a --workload density sweep, else ` +
-  `each trial's idle instance) and its cpu
-  ratio against bare metal. A study (isobench merge) is ` +
-  `planned per host type.
+export const PLAN_USAGE = `usage: isobench plan --from <run dir|study dir> --host-cpus N --host-memory SIZE --app-cpus N --app-memory SIZE [--headroom 10%] [--json]
+  How many instances of an app fit per host in each environment the run measured, from its
+  per-instance memory (a --workload density sweep, else each trial's idle instance) and its cpu
+  ratio against bare metal. A study (isobench merge) is planned per host type.
   sizes: 512MiB, 512M, 256GiB, 256G
 `;
 

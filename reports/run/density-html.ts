@@ -98,6 +98,9 @@ export function densitySection(all: readonly DensitySummary[], figures: string):
       'either starts to climb.</p>'
     );
   }
+  const notes = densityNotes(all)
+    .map((n) => `<li>${h(n)}</li>`)
+    .join('\n');
   return (
     `<p>Each sweep starts idle instances (<em>batch</em> at a time) and after each step reads the ` +
     `new instances' host-side ready time, their memory by the engine's own accounting (cgroup usage ` +
@@ -111,12 +114,6 @@ export function densitySection(all: readonly DensitySummary[], figures: string):
     `MAD of its step-to-step differences, so a flat series of noise has no knee); it needs at least ` +
     `${KNEE_MIN_STEPS} steps. Sweeps of one environment and batch size are pooled step by step ` +
     `(medians). The same figures: <code>density.csv</code>, and rows of ` +
-    `<code>summary.csv</code>.</p>
-${figures}
-${densityTable(all)}
-<ul class="notes">` +
-    `${densityNotes(all)
-      .map((n) => `<li>${h(n)}</li>`)
-      .join('\n')}</ul>`
+    [`<code>summary.csv</code>.</p>`, figures, densityTable(all), `<ul class="notes">${notes}</ul>`].join('\n')
   );
 }

@@ -17,6 +17,7 @@ import {
   verdictTable,
 } from './html-sections.js';
 import { STYLE } from '../shared/html-style.js';
+import { htmlPage, htmlSection, pageHeader } from '../shared/page.js';
 import { marginText } from '../shared/verdict-text.js';
 import { warningsHeading, warningsHtml } from '../shared/warning-groups.js';
 import type { Warning } from '../../analysis/warnings.js';
@@ -42,8 +43,6 @@ export interface HtmlInput {
   /** The one line that differs between regenerations. */
   generatedAt: string;
 }
-
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 function figure(spec: ChartSpec, png: Buffer | undefined): string {
   if (!png) return '';
@@ -77,97 +76,45 @@ export function reportHtml(input: HtmlInput): string {
       .map((c) => figure(c, input.pngs.get(c.file)))
       .join('\n');
   const engines = enginesHtml(engineMatrices(record, a));
+  const enginesPart = engines === '' ? '' : `${htmlSection('engines', 'Engines side by side', engines)}\n`;
   const warnings = warningsHtml(input.warnings);
-  return (
-    `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta ` +
-    `http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" ` +
-    `content="width=device-width, initial-scale=1">
-<title>isobench report ${h(record.runId)}` +
-    `</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<h1>What isolation costs on this ` +
-    `host</h1>
-<p class="meta">run <code>${h(record.runId)}</code> · isobench ` +
-    `${h(record.toolVersion)} (${h(record.gitDescribe.value ?? 'unknown build')}) · ` +
-    `${h(record.startedAt)} → ${h(record.finishedAt ?? 'unfinished')}` +
-    `${record.interrupted ? ' · <strong>interrupted</strong>' : ''} · host ` +
-    `${h(record.host.cpuModel.value ?? 'unknown CPU')}, kernel ` +
-    `${h(record.host.kernel.value ?? 'unknown')}</p>
-<p class="generated">Generated at ` +
-    `${h(input.generatedAt)}</p>
-</header>
-<section id="answer"><h2>The answer</h2>
-` +
-    `${ans.length > 0 ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).join('\n')}</ul>` : '<p>Nothing to compare: the run has a single environment or no measured trials.</p>'}` +
-    `
-<p class="note">Baseline: ${h(baselineName(a))}` +
-    `${a.baselineNote ? ` — ${h(a.baselineNote)}` : ''}. Equivalence margin ` +
-    `${h(marginText(a.margin))}. ` +
-    `${input.warnings.length > 0 ? `<a href="#warnings">${input.warnings.length} warning(s)</a> below.` : 'No warnings.'}` +
-    `</p>
-</section>
-<section id="verdicts"><h2>Verdicts</h2>
-${verdictTable(a)}
-</section>
-` +
-    `${untilHtml(record)}` +
-    `${engines === '' ? '' : `<section id="engines"><h2>Engines side by side</h2>\n${engines}\n</section>\n`}` +
-    `<section id="warnings"><h2>Warnings (${h(warningsHeading(input.warnings))})</h2>
-${warnings}` +
-    `
-</section>
-<section id="charts"><h2>Charts</h2>
-${byId('overhead')}
-${byId('case')}
-` +
-    `${input.charts.some((c) => c.section === 'startup') ? `<h3>Startup and lifecycle</h3>\n${byId('startup')}` : ''}` +
-    `
-</section>
-<section id="density"><h2>Density: instances, memory and ready time</h2>
-` +
-    `${densitySection(input.density, byId('density'))}
-</section>
-<section id="plan"><h2>Capacity ` +
-    `plan (illustrative)</h2>
-${planSection(input.plan)}
-</section>
-<section ` +
-    `id="claims"><h2>Published claims next to this run</h2>
-${CLAIMS_READING}
-` +
-    `${claimsTable(input.claims)}
-</section>
-<section id="environments"><h2>Environments</h2>
-` +
-    `${environmentsSection(input.envs)}
-</section>
-<section id="host"><h2>Host</h2>
-` +
-    `${hostSection(record)}
-</section>
-<section id="statistics"><h2>All statistics</h2>
-` +
-    `${statisticsTable(a)}
-${failuresSection(record)}
-</section>
-<section id="reproduce"><h2>How to ` +
-    `reproduce</h2>
-${reproduceSection(record)}
-</section>
-<section id="reading"><h2>How to read ` +
-    `this report</h2>
-${READING}
-</section>
-</body>
-</html>
-`
-  );
+  const meta = [
+    `run <code>${h(record.runId)}</code>`,
+    `isobench ${h(record.toolVersion)} (${h(record.gitDescribe.value ?? 'unknown build')})`,
+    `${h(record.startedAt)} → ${h(record.finishedAt ?? 'unfinished')}`,
+    ...(record.interrupted ? ['<strong>interrupted</strong>'] : []),
+    `host ${h(record.host.cpuModel.value ?? 'unknown CPU')}, kernel ${h(record.host.kernel.value ?? 'unknown')}`,
+  ].join(' · ');
+  const answerList =
+    ans.length > 0
+      ? `<ul class="answers">${ans.map((s) => `<li>${h(s)}</li>`).join('\n')}</ul>`
+      : '<p>Nothing to compare: the run has a single environment or no measured trials.</p>';
+  const note = [
+    `Baseline: ${h(baselineName(a))}${a.baselineNote ? ` — ${h(a.baselineNote)}` : ''}.`,
+    `Equivalence margin ${h(marginText(a.margin))}.`,
+    input.warnings.length > 0 ? `<a href="#warnings">${input.warnings.length} warning(s)</a> below.` : 'No warnings.',
+  ].join(' ');
+  const startup = input.charts.some((c) => c.section === 'startup')
+    ? `<h3>Startup and lifecycle</h3>\n${byId('startup')}`
+    : '';
+  return htmlPage(`isobench report ${h(record.runId)}`, STYLE, [
+    pageHeader('What isolation costs on this host', [
+      ['meta', meta],
+      ['generated', `Generated at ${h(input.generatedAt)}`],
+    ]),
+    htmlSection('answer', 'The answer', answerList, `<p class="note">${note}</p>`),
+    htmlSection('verdicts', 'Verdicts', verdictTable(a)),
+    untilHtml(record) +
+      enginesPart +
+      htmlSection('warnings', `Warnings (${h(warningsHeading(input.warnings))})`, warnings),
+    htmlSection('charts', 'Charts', byId('overhead'), byId('case'), startup),
+    htmlSection('density', 'Density: instances, memory and ready time', densitySection(input.density, byId('density'))),
+    htmlSection('plan', 'Capacity plan (illustrative)', planSection(input.plan)),
+    htmlSection('claims', 'Published claims next to this run', CLAIMS_READING, claimsTable(input.claims)),
+    htmlSection('environments', 'Environments', environmentsSection(input.envs)),
+    htmlSection('host', 'Host', hostSection(record)),
+    htmlSection('statistics', 'All statistics', statisticsTable(a), failuresSection(record)),
+    htmlSection('reproduce', 'How to reproduce', reproduceSection(record)),
+    htmlSection('reading', 'How to read this report', READING),
+  ]);
 }

@@ -1,5 +1,6 @@
 // What --until-conclusive added and why each cell stopped, as HTML and as Markdown (pure).
 import type { ConclusiveStop, RunRecord, StopReason, UntilConclusive } from '../../model/record.js';
+import { htmlSection } from '../shared/page.js';
 import { escapeHtml as h, escapeMd } from '../shared/format.js';
 
 /** Why a cell stopped, in words. */
@@ -51,18 +52,21 @@ export function untilHtml(record: RunRecord): string {
       `class="num">${c.trials}</td><td class="num">${c.baselineTrials}</td><td class="num">` +
       `${h(interval(c))}</td><td>${h(stopReasonText(c.reason, u))}</td></tr>`,
   );
-  return (
-    `<section id="until-conclusive"><h2>Trials added until conclusive</h2>
-<p>${h(untilSummary(u))}` +
-    `</p>
-<table><thead><tr><th>workload</th><th>metric</th><th>environment</th><th>trials</th><th>baseline ` +
-    `trials</th><th>ratio 95 % CI at the end</th><th>why it stopped</th></tr></thead><tbody>
-` +
-    `${rows.join('\n')}
-</tbody></table>
-</section>
-`
-  );
+  const head = [
+    'workload',
+    'metric',
+    'environment',
+    'trials',
+    'baseline trials',
+    'ratio 95 % CI at the end',
+    'why it stopped',
+  ];
+  const table = [
+    `<table><thead><tr>${head.map((c) => `<th>${c}</th>`).join('')}</tr></thead><tbody>`,
+    rows.join('\n'),
+    '</tbody></table>',
+  ];
+  return `${htmlSection('until-conclusive', 'Trials added until conclusive', `<p>${h(untilSummary(u))}</p>`, ...table)}\n`;
 }
 
 /** The Markdown lines (empty when the run did not use --until-conclusive). */

@@ -7,9 +7,8 @@ import { shellCommand as shellQuote } from '../../lib/text.js';
 import { verdictText } from '../shared/verdict-text.js';
 import { hostTable } from '../run/html-sections.js';
 import { STYLE } from '../shared/html-style.js';
+import { htmlPage, htmlSection, pageHeader } from '../shared/page.js';
 import { cellText, hostsByType, resultOf, spreadText, studyColumns, typeText } from './view.js';
-
-const CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 function hostsSection(study: Study): string {
   const typeOf = new Map(study.hostTypes.map((t) => [t.key, t]));
@@ -61,14 +60,8 @@ function planSection(study: Study, planGroup: number): string {
     `${cols.map((c) => `<td class="num">${h(spreadText(c.comparison, scope))}</td>`).join('')}</tr>`;
   body.push(spreadRow('all hosts', 'all'));
   if (study.hostTypes.length > 1) for (const t of study.hostTypes) body.push(spreadRow(t.name, t.key));
-  return (
-    `<h3>Plan ${g.id}: ${g.hosts.length} host(s)</h3><pre>` +
-    `${h(shellQuote(['isobench', 'run', ...g.request.args]))}</pre><p class="note">seed ` +
-    `${g.request.seed}, ${g.request.trials} trial(s) × ${g.request.runs} run(s) after ` +
-    `${g.request.warmup} warm-up(s), ${h(g.request.order)} order</p>
-<div class="wide"><table ` +
-    `class="side-by-side"><thead>${head}</thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`
-  );
+  return `<h3>Plan ${g.id}: ${g.hosts.length} host(s)</h3><pre>${h(shellQuote(['isobench', 'run', ...g.request.args]))}</pre><p class="note">seed ${g.request.seed}, ${g.request.trials} trial(s) × ${g.request.runs} run(s) after ${g.request.warmup} warm-up(s), ${h(g.request.order)} order</p>
+<div class="wide"><table class="side-by-side"><thead>${head}</thead><tbody>\n${body.join('\n')}\n</tbody></table></div>`;
 }
 
 function hostDetails(study: Study): string {
@@ -115,62 +108,23 @@ export function studyHtml(study: Study, chart: ChartSpec | null, png: Buffer | u
         `height="${CHART_SIZE.height}" alt="${h(chart.alt)}"><figcaption>${h(chart.title)} — <code>` +
         `${h(chart.file)}</code></figcaption></figure>`
       : '<p>No chart: no environment was compared with a baseline.</p>';
-  return (
-    `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta ` +
-    `http-equiv="Content-Security-Policy" content="${CSP}">
-<meta name="viewport" ` +
-    `content="width=device-width, initial-scale=1">
-<title>isobench study: ${ok} ` +
-    `hosts</title>
-<style>${STYLE}
-.wide { overflow-x: auto; } tr.type th { text-align: left; ` +
-    `background: #eef2f6; } tr.spread th, tr.spread td { background: var(--bg-alt); ` +
-    `}</style>
-</head>
-<body>
-<header>
-<h1>What isolation costs across ${ok} host` +
-    `${ok === 1 ? '' : 's'}</h1>
-<p class="meta">study merged ${h(study.createdAt)} by isobench ` +
-    `${h(study.toolVersion)} · ${study.hosts.length} host(s), ${study.hostTypes.length} host ` +
-    `type(s), ${study.planGroups.length} plan(s)</p>
-<p class="generated">Generated at ` +
-    `${h(generatedAt)}</p>
-</header>
-<section id="flags"><h2>Flags (${study.flags.length})</h2>
-` +
-    `${flags}
-</section>
-<section id="hosts"><h2>Hosts</h2>
-${hostsSection(study)}
-<h3>Host ` +
-    `types</h3>
-<ul>` +
-    `${study.hostTypes.map((t) => `<li>${h(typeText(t))} — ${h(t.hosts.join(', '))}</li>`).join('')}` +
-    `</ul>
-</section>
-<section id="side-by-side"><h2>Hosts side by side</h2>
-` +
-    `${study.planGroups.map((g) => planSection(study, g.id)).join('\n')}
-</section>
-<section ` +
-    `id="charts"><h2>Chart</h2>
-${figure}
-</section>
-<section id="host-details"><h2>Each host's ` +
-    `fingerprint and runs</h2>
-${hostDetails(study)}
-</section>
-<section id="reading"><h2>How to ` +
-    `read this study</h2>
-${READING}
-</section>
-</body>
-</html>
-`
-  );
+  const style =
+    `${STYLE}\n.wide { overflow-x: auto; } tr.type th { text-align: left; background: #eef2f6; } ` +
+    'tr.spread th, tr.spread td { background: var(--bg-alt); }';
+  const meta =
+    `study merged ${h(study.createdAt)} by isobench ${h(study.toolVersion)} · ${study.hosts.length} host(s), ` +
+    `${study.hostTypes.length} host type(s), ${study.planGroups.length} plan(s)`;
+  const types = study.hostTypes.map((t) => `<li>${h(typeText(t))} — ${h(t.hosts.join(', '))}</li>`).join('');
+  return htmlPage(`isobench study: ${ok} hosts`, style, [
+    pageHeader(`What isolation costs across ${ok} host${ok === 1 ? '' : 's'}`, [
+      ['meta', meta],
+      ['generated', `Generated at ${h(generatedAt)}`],
+    ]),
+    htmlSection('flags', `Flags (${study.flags.length})`, flags),
+    htmlSection('hosts', 'Hosts', hostsSection(study), '<h3>Host types</h3>', `<ul>${types}</ul>`),
+    htmlSection('side-by-side', 'Hosts side by side', study.planGroups.map((g) => planSection(study, g.id)).join('\n')),
+    htmlSection('charts', 'Chart', figure),
+    htmlSection('host-details', "Each host's fingerprint and runs", hostDetails(study)),
+    htmlSection('reading', 'How to read this study', READING),
+  ]);
 }

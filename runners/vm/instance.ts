@@ -94,11 +94,8 @@ const SCRATCH_SETUP = (modules: string) =>
   `set -e
 while read -r ko; do insmod "$ko"; done < ${modules}
 i=0
-while [ ! -b /dev/vda ]; do ` +
-  `i=$((i + 1)); [ $i -lt 1000 ] || { echo "no /dev/vda after loading virtio_blk" >&2; exit 4; }; ` +
-  `sleep 0.01; done
-/usr/sbin/mke2fs -q -F -t ext4 -m 0 -E lazy_itable_init=0,lazy_journal_init=0 ` +
-  `/dev/vda
+while [ ! -b /dev/vda ]; do i=$((i + 1)); [ $i -lt 1000 ] || { echo "no /dev/vda after loading virtio_blk" >&2; exit 4; }; sleep 0.01; done
+/usr/sbin/mke2fs -q -F -t ext4 -m 0 -E lazy_itable_init=0,lazy_journal_init=0 /dev/vda
 mount -t ext4 /dev/vda /scratch
 `;
 

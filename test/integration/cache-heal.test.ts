@@ -119,12 +119,8 @@ describe.skipIf(whyVm !== null)(titled('guest initramfs cache', whyVm), () => {
       (JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sha256: string }).sha256;
     expect(log.join('\n')).toMatch(/building guest initramfs/);
     // initramfsFor memoises per process: each later use is a new process, as a new run would be.
-    const script =
-      `const b = await import(${JSON.stringify(BUILD)}); const k = await import(` +
-      `${JSON.stringify(KERNEL)}); const i = await import(${JSON.stringify(INITRAMFS)});
-      const c ` +
-      `= process.argv[1]; const r = await i.initramfsFor(await b.buildImage(c), await ` +
-      `k.findGuestKernel(), c, (l) => console.log(l)); console.log('path', r.path);`;
+    const script = `const b = await import(${JSON.stringify(BUILD)}); const k = await import(${JSON.stringify(KERNEL)}); const i = await import(${JSON.stringify(INITRAMFS)});
+      const c = process.argv[1]; const r = await i.initramfsFor(await b.buildImage(c), await k.findGuestKernel(), c, (l) => console.log(l)); console.log('path', r.path);`;
     const fresh = async () => {
       const r = await execa('node', ['--input-type=module', '-e', script, cache]);
       return {

@@ -21,22 +21,15 @@ import { decideAccel } from '../../runners/vm/accel.js';
 import { cleanConsole } from '../../runners/vm/guest.js';
 import { diskSizeMiB, guestSize } from '../../runners/vm/instance.js';
 
-const DEP =
-  `kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko.xz kernel/fs/mbcache.ko.xz ` +
-  `kernel/fs/jbd2/jbd2.ko.xz
+const DEP = `kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko.xz kernel/fs/mbcache.ko.xz kernel/fs/jbd2/jbd2.ko.xz
 kernel/fs/jbd2/jbd2.ko.xz:
 kernel/fs/mbcache.ko.xz:
 kernel/lib/crc16.ko.xz:
 kernel/drivers/virtio/virtio_ring.ko.xz:
-kernel/drivers/virtio/virtio.ko.xz: ` +
-  `kernel/drivers/virtio/virtio_ring.ko.xz
-kernel/drivers/virtio/virtio_pci.ko.xz: ` +
-  `kernel/drivers/virtio/virtio_pci_modern_dev.ko.xz kernel/drivers/virtio/virtio.ko.xz ` +
-  `kernel/drivers/virtio/virtio_ring.ko.xz
+kernel/drivers/virtio/virtio.ko.xz: kernel/drivers/virtio/virtio_ring.ko.xz
+kernel/drivers/virtio/virtio_pci.ko.xz: kernel/drivers/virtio/virtio_pci_modern_dev.ko.xz kernel/drivers/virtio/virtio.ko.xz kernel/drivers/virtio/virtio_ring.ko.xz
 kernel/drivers/virtio/virtio_pci_modern_dev.ko.xz:
-kernel/drivers/block/virtio_blk.ko.xz: ` +
-  `kernel/drivers/virtio/virtio.ko.xz ` +
-  `kernel/drivers/virtio/virtio_ring.ko.xz
+kernel/drivers/block/virtio_blk.ko.xz: kernel/drivers/virtio/virtio.ko.xz kernel/drivers/virtio/virtio_ring.ko.xz
 kernel/arch/x86/crypto/crc32c-intel.ko.xz:
 `;
 
