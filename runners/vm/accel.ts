@@ -1,6 +1,7 @@
 // Chooses the accelerator: KVM only when a guest has actually booted to ready under it, else TCG, saying why.
+import { writeAtomic } from '../../lib/atomic.js';
 import { sha256Text } from '../../lib/hash.js';
-import { access, constants, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import type { VmAccel } from '../../model/options.js';
@@ -229,9 +230,7 @@ export function cachedKvmBoot(
     if (signal?.aborted !== true && (r.ok || r.retry !== true)) {
       const rec: StoredProof = { key, facts, cpu, provedAt, boot: r };
       await mkdir(dir, { recursive: true });
-      const tmp = `${file}.tmp-${process.pid}`;
-      await writeFile(tmp, JSON.stringify(rec));
-      await rename(tmp, file).catch(() => rm(tmp, { force: true }));
+      await writeAtomic(file, JSON.stringify(rec), `${file}.tmp-${process.pid}`);
     }
     return r;
   };
