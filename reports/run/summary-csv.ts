@@ -1,5 +1,5 @@
 // summary.csv: one row per workload case × metric × environment with statistics, ratio, interval and verdict; then each density sweep's figures.
-import { csvText } from '../shared/csv.js';
+import { COMPARISON_COLUMNS, csvText } from '../shared/csv.js';
 import type { Analysis } from '../../analysis/verdict-analysis.js';
 import type { DensitySummary } from '../../analysis/density.js';
 import type { Params } from '../../model/record.js';
@@ -28,14 +28,7 @@ export const SUMMARY_COLUMNS = [
   'trial_cv_pct',
   'median_ci_lo',
   'median_ci_hi',
-  'ratio',
-  'ratio_ci_lo',
-  'ratio_ci_hi',
-  'change_pct',
-  'change_ci_lo_pct',
-  'change_ci_hi_pct',
-  'verdict_kind',
-  'verdict',
+  ...COMPARISON_COLUMNS,
 ] as const;
 
 /** A number with 6 significant digits, empty when not finite (stable text for diffs). */

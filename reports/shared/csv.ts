@@ -21,3 +21,15 @@ export function neutraliseCell(cell: unknown): unknown {
 export function csvText(rows: readonly (readonly unknown[])[]): string {
   return stringify(rows.map((r) => r.map(neutraliseCell)));
 }
+
+/** The trailing columns of every CSV row that compares an environment with a baseline: ratio, change and verdict. */
+export const COMPARISON_COLUMNS = [
+  'ratio',
+  'ratio_ci_lo',
+  'ratio_ci_hi',
+  'change_pct',
+  'change_ci_lo_pct',
+  'change_ci_hi_pct',
+  'verdict_kind',
+  'verdict',
+] as const;

@@ -1,5 +1,5 @@
 // The study's CSV files: hosts.csv (fingerprints and runs), summary.csv (per host rows), spread.csv (across hosts).
-import { csvText } from '../shared/csv.js';
+import { COMPARISON_COLUMNS, csvText } from '../shared/csv.js';
 import type { Spread, Study } from '../../model/study.js';
 import { verdictText } from '../shared/verdict-text.js';
 
@@ -86,14 +86,7 @@ export const STUDY_SUMMARY_COLUMNS = [
   'host_type',
   'trials',
   'trial_median',
-  'ratio',
-  'ratio_ci_lo',
-  'ratio_ci_hi',
-  'change_pct',
-  'change_ci_lo_pct',
-  'change_ci_hi_pct',
-  'verdict_kind',
-  'verdict',
+  ...COMPARISON_COLUMNS,
 ] as const;
 
 const paramsText = (p: Record<string, unknown>) =>
